@@ -1,0 +1,175 @@
+"""The project commands: new, status, show/set, signoff, transitions, history, verify."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..core.events import BACKTRACK_REASONS, Actor
+from ..core.sections import SECTION_MODELS
+from ..store.plan import dump_yaml, parse_yaml, validate_section
+from . import cli, console, open_project, print_json
+from .render import render_history, render_status
+
+_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", help="The project's name (default: the folder's name).")
+def new(path: Path, name: str | None) -> None:
+    """Create a project in PATH: plan, journal, phase notebooks."""
+    from ..project import Project
+
+    project = Project.new(path, name=name)
+    console.print(f"Created project [bold]{project.name}[/] in {project.root}")
+    console.print("Next: fill the scoping forms in workbooks/01_scoping.ipynb, or `phasebook status`.")
+
+
+@cli.command()
+@_json_option
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Show the phase, steps by track, gates and the latest model test."""
+    st = open_project(ctx).status()
+    if as_json:
+        print_json(st.model_dump(mode="json"))
+    else:
+        render_status(console, st)
+
+
+@cli.command()
+@click.argument("section", type=str)
+@click.pass_context
+def show(ctx: click.Context, section: str) -> None:
+    """Print SECTION as YAML (the format `phasebook set` accepts back)."""
+    model = open_project(ctx).section(section)
+    click.echo(dump_yaml(model.model_dump(mode="json")), nl=False)
+
+
+@cli.command(name="set")
+@click.argument("section", type=str)
+@click.option("--file", "file", required=True, help="A YAML file with the section's content ('-' reads standard input).")
+@click.pass_context
+def set_(ctx: click.Context, section: str, file: str) -> None:
+    """Replace SECTION with the content of a YAML file (validated; on error nothing is written)."""
+    project = open_project(ctx)
+    if section not in SECTION_MODELS:
+        validate_section(section, {})  # raises UnknownSectionError with the list
+    if file == "-":
+        text, label = sys.stdin.read(), "<stdin>"
+    else:
+        path = Path(file)
+        if not path.is_file():
+            raise click.BadParameter(f"{file} does not exist or is not a file.", param_hint="--file")
+        text, label = path.read_text(encoding="utf-8"), str(path)
+    data = parse_yaml(text, file=label)
+    model = validate_section(section, data, file=label)
+    project.save_section(section, model)
+    console.print(f"Saved {section}.")
+
+
+@cli.command()
+@click.argument("gate")
+@click.option("--as", "name", required=True, help="Who signs (a CLI sign-off is recorded as unverified).")
+@click.option("--role", required=True, help="The signer's role: product, data_science, data_engineering, customer_success.")
+@click.option("--approve", "decision", flag_value="approve", help="Approve the gate's content as it is now.")
+@click.option("--request-changes", "decision", flag_value="request_changes", help="Send it back with a comment.")
+@click.option("--reject", "decision", flag_value="reject", help="Reject it with a comment.")
+@click.option("-m", "--message", "comment", default="", help="Comment (required to request changes or reject).")
+@click.pass_context
+def signoff(ctx: click.Context, gate: str, name: str, role: str, decision: str | None, comment: str) -> None:
+    """Record a sign-off decision on GATE."""
+    if decision is None:
+        raise click.UsageError("Choose one of --approve, --request-changes or --reject.")
+    project = open_project(ctx)
+    event = project.sign_off(gate, Actor(name=name, role=role, verified=False), decision, comment)
+    state = project.status().gates[gate].state
+    console.print(f"Recorded {decision.replace('_', ' ')} of {gate} by {name} ({role}, unverified) as entry {event.seq}. Gate is now {state}.")
+
+
+@cli.command()
+@click.option("--override", default=None, help="Advance although the gate is not approved; the reason is journaled.")
+@click.pass_context
+def advance(ctx: click.Context, override: str | None) -> None:
+    """Move to the next phase (the current gate must be approved and fresh)."""
+    event = open_project(ctx).advance(override)
+    note = f" (override: {override})" if override else ""
+    console.print(f"{event.data['from']} → {event.data['to']}{note}")
+
+
+@cli.command()
+@click.argument("phase")
+@click.option("--reason", required=True, type=click.Choice(BACKTRACK_REASONS), help="Why the project goes back.")
+@click.option("-m", "--message", "text", default="", help="What happened, for the record.")
+@click.pass_context
+def backtrack(ctx: click.Context, phase: str, reason: str, text: str) -> None:
+    """Go back to an earlier PHASE (model failure, approach failure, goal change)."""
+    event = open_project(ctx).backtrack(phase, reason, text)
+    console.print(f"{event.data['from']} → {event.data['to']} ({reason})")
+
+
+@cli.command()
+@click.option("-m", "--message", "reason", required=True, help="Why the project is cancelled.")
+@click.pass_context
+def cancel(ctx: click.Context, reason: str) -> None:
+    """Cancel the project, recording why."""
+    event = open_project(ctx).cancel(reason)
+    console.print(f"Cancelled (was {event.data['from']}).")
+
+
+@cli.command()
+@click.option("--override", default=None, help="Deliver although the post-deployment KPI check is not approved.")
+@click.pass_context
+def deliver(ctx: click.Context, override: str | None) -> None:
+    """Mark the solution delivered (step 4.4)."""
+    open_project(ctx).deliver(override)
+    console.print("Delivered. `phasebook reopen` starts maintenance.")
+
+
+@cli.command()
+@click.option("-m", "--message", "reason", default="", help="What triggered the maintenance work.")
+@click.pass_context
+def reopen(ctx: click.Context, reason: str) -> None:
+    """Start maintenance after delivery."""
+    open_project(ctx).reopen(reason)
+    console.print("Now in maintenance.")
+
+
+@cli.command()
+@_json_option
+@click.option("--kind", "kinds", multiple=True, help="Only events of this kind (repeatable).")
+@click.pass_context
+def history(ctx: click.Context, as_json: bool, kinds: tuple[str, ...]) -> None:
+    """Show the journal: who decided what, when."""
+    events = open_project(ctx).events()
+    if kinds:
+        events = [e for e in events if e.kind in kinds]
+    if as_json:
+        print_json([e.model_dump(mode="json") for e in events])
+    else:
+        render_history(console, events)
+
+
+@cli.command()
+@click.option("--repair", is_flag=True, help="Move a torn last line (an interrupted write) aside into .phasebook/torn/.")
+@click.pass_context
+def verify(ctx: click.Context, repair: bool) -> None:
+    """Check the journal's hash chain; exit 1 naming the first broken entry."""
+    from ..project import Project
+
+    root = Project.find(ctx.find_root().obj.get("project") or ".")
+    if root is None:
+        open_project(ctx)  # raises the not-found message
+    project = Project(root)
+    report = project.verify()
+    if not report.ok and repair and report.problem is not None and report.problem.code == "journal_torn":
+        moved = project.journal.repair()
+        console.print(f"Moved the torn last line to {moved}.")
+        report = project.verify()
+    if report.ok:
+        console.print(report.message())
+        return
+    raise report.problem

@@ -1,0 +1,124 @@
+"""Rich renderings of the status and the journal for the terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..core.events import Event
+from ..core.flow import WORK_PHASES
+from ..core.status import ProjectStatus
+
+__all__ = ["render_status", "render_history", "summarize_event", "STATE_STYLE"]
+
+STATE_STYLE = {
+    "approved": "green",
+    "pending": "yellow",
+    "stale": "magenta",
+    "changes_requested": "red",
+    "rejected": "bold red",
+    "done": "green",
+    "todo": "dim",
+}
+TRACKS = ("product", "data_science", "data_engineering")
+
+
+def _styled(value: str) -> Text:
+    return Text(value.replace("_", " "), style=STATE_STYLE.get(value, ""))
+
+
+def render_status(console: Console, st: ProjectStatus) -> None:
+    """Print phase, steps by track and phase, gates and the latest model test."""
+    console.print(Text.assemble(("Project ", "bold"), (st.name, "bold cyan"), "  ·  phase: ", (st.phase, "bold")))
+    grid = Table(title="Steps by track", show_lines=False, expand=False)
+    grid.add_column("track")
+    for phase in WORK_PHASES:
+        grid.add_column(phase + (" ◀" if phase == st.phase else ""), style="bold" if phase == st.phase else "")
+    for track in TRACKS:
+        row: list[Any] = [track.replace("_", " ")]
+        for phase in WORK_PHASES:
+            cell = Text()
+            for step in st.steps:
+                if step.phase == phase and track in step.tracks:
+                    mark = "✓" if step.status == "done" else "·"
+                    cell.append(f"{mark} {step.id} {step.title}\n", style=STATE_STYLE.get(step.status, ""))
+            row.append(cell)
+        grid.add_row(*row)
+    console.print(grid)
+
+    gates = Table(title="Gates")
+    for col in ("step", "gate", "state", "signed by", "still needed", "changed since approval"):
+        gates.add_column(col)
+    for g in st.gates.values():
+        signed = "\n".join(
+            f"{s.name} ({s.role or '-'}, {'verified' if s.verified else 'unverified'}) {s.decision} {s.at[:16]}"
+            + ("" if s.fresh else " [stale]")
+            for s in g.signoffs
+        )
+        gates.add_row(g.step, g.name, _styled(g.state), signed or "-", ", ".join(g.missing_roles) or "-",
+                      ", ".join(g.changed_sections) or "-")
+    console.print(gates)
+
+    test = st.latest_model_test
+    if test:
+        t = Table(title=f"Latest model test: {test.get('model')} ({'passed' if test.get('passed') else 'not passed'})")
+        for col in ("KPI", "metric", "target", "value", "outcome"):
+            t.add_column(col)
+        for r in test.get("results", []):
+            target = "-" if r["target"] is None else f"{r['comparator']} {r['target']:g}"
+            value = "-" if r["value"] is None else f"{r['value']:.4g}"
+            outcome = r["outcome"]
+            t.add_row(r["kpi"], r["metric"], target, value,
+                      Text(outcome.replace("_", " "), style={"passed": "green", "failed": "red"}.get(outcome, "yellow")))
+        console.print(t)
+    else:
+        console.print("No model test yet.")
+    if st.data_checks:
+        d = Table(title="Data checks (1.3)")
+        for col in ("source", "reachable", "rows", "when"):
+            d.add_column(col)
+        for name, chk in st.data_checks.items():
+            d.add_row(name, "yes" if chk.get("reachable") else f"no: {chk.get('reason', '')}",
+                      str(chk.get("rows", "-")), str(chk.get("at", ""))[:16])
+        console.print(d)
+
+
+def summarize_event(e: Event) -> str:
+    """A one-line, human description of an event."""
+    d = e.data
+    if e.kind == "sign_off":
+        text = f"{d.get('decision', '').replace('_', ' ')} {d.get('gate')}"
+        return text + (f": {d['comment']}" if d.get("comment") else "")
+    if e.kind in ("advance", "deliver", "reopen"):
+        text = f"{d.get('from')} → {d.get('to')}"
+        return text + (f" (override: {d['override']})" if d.get("override") else "")
+    if e.kind == "backtrack":
+        return f"{d.get('from')} → {d.get('to')} ({d.get('reason')})" + (f": {d['text']}" if d.get("text") else "")
+    if e.kind == "cancel":
+        return f"cancelled in {d.get('from')}: {d.get('reason')}"
+    if e.kind == "section_saved":
+        return f"saved {d.get('section')}"
+    if e.kind == "model_test":
+        s = d.get("summary", {})
+        return f"{d.get('model')}: {'passed' if d.get('passed') else 'not passed'} ({s.get('passed', 0)} passed, {s.get('failed', 0)} failed, {s.get('not_measured', 0)} not measured)"
+    if e.kind == "run":
+        return f"{d.get('notebook', d.get('phase'))}: {d.get('status')}"
+    if e.kind == "decision":
+        return f"{d.get('decision')}" + (f": {d['text']}" if d.get("text") else "")
+    if e.kind == "project_created":
+        return f"created {d.get('name')}"
+    return ", ".join(f"{k}={v}" for k, v in list(d.items())[:4] if not isinstance(v, (dict, list)))
+
+
+def render_history(console: Console, events: list[Event]) -> None:
+    """Print the journal as a table."""
+    t = Table(title="Journal")
+    for col in ("#", "when (UTC)", "who", "what", "details"):
+        t.add_column(col, overflow="fold")
+    for e in events:
+        who = f"{e.actor.name}" + (f" ({e.actor.role})" if e.actor.role else "") + (" ✓" if e.actor.verified else "")
+        t.add_row(str(e.seq), e.at[:19].replace("T", " "), who, e.kind, summarize_event(e))
+    console.print(t)

@@ -1,0 +1,310 @@
+"""One exception tree for phasebook.
+
+Every error is named after the condition, carries its facts as keyword
+fields (``err.fields``) and has a message that says what to do next. Errors
+pickle (they cross process pools and Dask workers) and map to one exit code
+for the CLI and one HTTP status for the server, in one place each:
+
+* :class:`BadInputError` — the user gave something wrong: exit 2, HTTP 400.
+* :class:`NotFoundError` — a named thing does not exist: exit 2, HTTP 404.
+* :class:`ConflictError` — the request is valid but the project's state
+  refuses it (a gate not approved, a stale approval, a plan changed on disk):
+  exit 1, HTTP 409.
+* :class:`IntegrityError` — a file on disk is damaged: exit 1, HTTP 500.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, ClassVar
+
+__all__ = [
+    "PhasebookError",
+    "BadInputError",
+    "NotFoundError",
+    "ConflictError",
+    "IntegrityError",
+    "PlanSyntaxError",
+    "PlanValidationError",
+    "SchemaVersionError",
+    "UnknownSectionError",
+    "UnknownGateError",
+    "UnknownRoleError",
+    "UnknownPhaseError",
+    "InvalidDecisionError",
+    "ProjectNotFoundError",
+    "ProjectExistsError",
+    "GateNotSatisfiedError",
+    "StaleApprovalError",
+    "InvalidTransitionError",
+    "PlanChangedOnDiskError",
+    "JournalCorruptError",
+    "JournalTornError",
+    "WorkbookExecutionError",
+]
+
+
+class PhasebookError(Exception):
+    """Base of every phasebook error.
+
+    Subclasses set ``code`` (a stable snake_case identifier used by the
+    server's ``{code, message}`` bodies), ``exit_code`` and ``http_status``,
+    and build their message from keyword fields in :meth:`describe`.
+    """
+
+    code: ClassVar[str] = "phasebook_error"
+    exit_code: ClassVar[int] = 1
+    http_status: ClassVar[int] = 500
+
+    def __init__(self, message: str | None = None, **fields: Any) -> None:
+        self.fields = dict(fields)
+        if message is not None:
+            self.fields["message"] = message
+        self.message = self.fields.get("message") or self.describe()
+        super().__init__(self.message)
+
+    def describe(self) -> str:
+        """Return the message built from the fields (subclasses override)."""
+        return self.__class__.__name__
+
+    def __reduce__(self):  # keep fields across pickling
+        return (functools.partial(type(self), **self.fields), ())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON body the server and ``--json`` outputs use."""
+        extra = {k: v for k, v in self.fields.items() if k != "message"}
+        return {"code": self.code, "message": self.message, "details": _jsonable(extra)}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+class BadInputError(PhasebookError):
+    code = "bad_input"
+    exit_code = 2
+    http_status = 400
+
+
+class NotFoundError(PhasebookError):
+    code = "not_found"
+    exit_code = 2
+    http_status = 404
+
+
+class ConflictError(PhasebookError):
+    code = "conflict"
+    exit_code = 1
+    http_status = 409
+
+
+class IntegrityError(PhasebookError):
+    code = "integrity"
+    exit_code = 1
+    http_status = 500
+
+
+def _choices(values) -> str:
+    return ", ".join(sorted(values))
+
+
+class PlanSyntaxError(BadInputError):
+    """The plan (or a YAML file given to ``set``) is not valid YAML."""
+
+    code = "plan_syntax"
+
+    def describe(self) -> str:
+        f = self.fields
+        where = f"{f.get('file')}, line {f.get('line')}, column {f.get('column')}"
+        return (
+            f"{where}: the YAML cannot be read ({f.get('problem')}). "
+            "Fix the syntax at that position (indentation, a missing ':' or an unclosed quote) and try again."
+        )
+
+
+class PlanValidationError(BadInputError):
+    """Section content does not match its schema.
+
+    Fields: ``file`` (or None), ``errors`` — a list of ``{path, message}``
+    where ``path`` is a dotted field path such as ``scope.kpis.0.metrics.1.target``.
+    """
+
+    code = "plan_invalid"
+
+    def describe(self) -> str:
+        f = self.fields
+        lines = [f"- {e['path']}: {e['message']}" for e in f.get("errors", [])]
+        where = f"{f['file']}: " if f.get("file") else ""
+        return (
+            f"{where}{len(lines)} invalid field{'s' if len(lines) != 1 else ''}:\n"
+            + "\n".join(lines)
+            + "\nCorrect these fields and save again; nothing was written."
+        )
+
+
+class SchemaVersionError(BadInputError):
+    code = "schema_version"
+
+    def describe(self) -> str:
+        f = self.fields
+        if f["found"] > f["supported"]:
+            return (
+                f"{f['file']} has schema_version {f['found']}, newer than this phasebook "
+                f"understands ({f['supported']}). Upgrade phasebook: pip install -U phasebook."
+            )
+        return (
+            f"{f['file']} has schema_version {f['found']}, which this phasebook cannot upgrade "
+            f"(oldest supported: {f.get('oldest', 1)}). Upgrade it with an older phasebook first."
+        )
+
+
+class UnknownSectionError(BadInputError):
+    code = "unknown_section"
+
+    def describe(self) -> str:
+        return f"Unknown plan section {self.fields['name']!r}. Known sections: {_choices(self.fields['known'])}."
+
+
+class UnknownGateError(BadInputError):
+    code = "unknown_gate"
+
+    def describe(self) -> str:
+        return f"Unknown gate {self.fields['name']!r}. Gates: {_choices(self.fields['known'])}."
+
+
+class UnknownRoleError(BadInputError):
+    code = "unknown_role"
+
+    def describe(self) -> str:
+        return f"Unknown role {self.fields['name']!r}. Roles: {_choices(self.fields['known'])}."
+
+
+class UnknownPhaseError(BadInputError):
+    code = "unknown_phase"
+
+    def describe(self) -> str:
+        return f"Unknown phase {self.fields['name']!r}. Phases: {', '.join(self.fields['known'])}."
+
+
+class InvalidDecisionError(BadInputError):
+    code = "invalid_decision"
+
+    def describe(self) -> str:
+        return str(self.fields.get("reason", "Invalid decision."))
+
+
+class ProjectNotFoundError(NotFoundError):
+    code = "project_not_found"
+
+    def describe(self) -> str:
+        return (
+            f"No phasebook project at or above {self.fields['path']} (no phasebook.yaml found). "
+            "Create one with `phasebook new PATH` or pass --project PATH."
+        )
+
+
+class ProjectExistsError(ConflictError):
+    code = "project_exists"
+
+    def describe(self) -> str:
+        return (
+            f"{self.fields['path']} already holds a phasebook project (phasebook.yaml exists). "
+            "Choose another folder, or open the existing project."
+        )
+
+
+class GateNotSatisfiedError(ConflictError):
+    """The current phase's gate is not approved by every required role."""
+
+    code = "gate_not_satisfied"
+
+    def describe(self) -> str:
+        f = self.fields
+        parts = [f"Cannot leave {f['phase']}: gate {f['gate']} is {f['state']}"]
+        if f.get("missing_roles"):
+            parts.append(f"; approval still needed from: {', '.join(f['missing_roles'])}")
+        if f.get("blocking"):
+            parts.append(f"; {f['blocking']}")
+        return (
+            "".join(parts)
+            + f". Get the sign-off (`phasebook signoff {f['gate']} --as NAME --role ROLE --approve`)"
+            " or advance with --override REASON, which is journaled."
+        )
+
+
+class StaleApprovalError(ConflictError):
+    """An approval exists but a covered section changed since."""
+
+    code = "stale_approval"
+
+    def describe(self) -> str:
+        f = self.fields
+        return (
+            f"Cannot leave {f['phase']}: the approval of gate {f['gate']} is stale — "
+            f"changed since it was approved: {', '.join(f['changed_sections'])}. "
+            f"Ask the approvers to review and sign again (`phasebook signoff {f['gate']} ...`)."
+        )
+
+
+class InvalidTransitionError(ConflictError):
+    code = "invalid_transition"
+
+    def describe(self) -> str:
+        return str(self.fields.get("reason", "That transition is not allowed from the current phase."))
+
+
+class PlanChangedOnDiskError(ConflictError):
+    code = "plan_changed_on_disk"
+
+    def describe(self) -> str:
+        return (
+            f"{self.fields['file']} changed on disk since this was loaded (someone else saved, "
+            "or a git pull). Nothing was saved. Reload to see the current plan, then reapply your edits."
+        )
+
+
+class JournalCorruptError(IntegrityError):
+    """An entry of the journal does not match its hash chain."""
+
+    code = "journal_corrupt"
+
+    def describe(self) -> str:
+        f = self.fields
+        return (
+            f"{f['file']}: entry {f.get('seq')} (line {f['line']}) is broken: {f['problem']}. "
+            "The journal is append-only; restore that line from version control (git diff journal.jsonl)."
+        )
+
+
+class JournalTornError(IntegrityError):
+    """The last line of the journal is incomplete (an interrupted write)."""
+
+    code = "journal_torn"
+
+    def describe(self) -> str:
+        f = self.fields
+        return (
+            f"{f['file']}: the last line (line {f['line']}) is incomplete — a write was interrupted. "
+            "Run `phasebook verify --repair` to move it aside into .phasebook/ and continue."
+        )
+
+
+class WorkbookExecutionError(PhasebookError):
+    """A phase notebook raised while running; the output notebook was written first."""
+
+    code = "workbook_failed"
+    exit_code = 1
+    http_status = 500
+
+    def describe(self) -> str:
+        f = self.fields
+        return (
+            f"{f.get('notebook')} failed in cell {f.get('cell_index')}: {f.get('ename')}: {f.get('evalue')}. "
+            f"The executed notebook with the error is at {f.get('output_path')}."
+        )

@@ -1,0 +1,110 @@
+"""Journal events: who did what, when, in a hash chain.
+
+Every decision a person makes is an event; the project's status is a fold of
+the plan and the events (see :mod:`phasebook.core.status`). An entry's
+``hash`` is the content hash of the entry without its ``hash`` field; its
+``prev`` is the hash of the entry before it, so editing any line breaks the
+chain from there on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .hashing import content_hash
+
+__all__ = [
+    "EVENT_SCHEMA_VERSION",
+    "GENESIS",
+    "Actor",
+    "Event",
+    "EventKind",
+    "Decision",
+    "BacktrackReason",
+    "DECISIONS",
+    "BACKTRACK_REASONS",
+    "entry_hash",
+    "utc_now",
+]
+
+EVENT_SCHEMA_VERSION = 1
+#: ``prev`` of the first entry.
+GENESIS = "sha256:" + "0" * 64
+
+EventKind = Literal[
+    "project_created",
+    "section_saved",
+    "sign_off",
+    "advance",
+    "backtrack",
+    "cancel",
+    "deliver",
+    "reopen",
+    "decision",
+    "model_test",
+    "run",
+    "grid_run",
+    "data_check",
+    "drift_check",
+    "kpi_measurement",
+]
+Decision = Literal["approve", "request_changes", "reject"]
+DECISIONS: tuple[str, ...] = ("approve", "request_changes", "reject")
+BacktrackReason = Literal["model_failure", "approach_failure", "goal_change"]
+BACKTRACK_REASONS: tuple[str, ...] = ("model_failure", "approach_failure", "goal_change")
+
+
+class Actor(BaseModel):
+    """Who caused an event. ``verified`` is True only when a server vouched for the identity."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(..., min_length=1)
+    role: str | None = None
+    verified: bool = False
+
+    @classmethod
+    def system(cls) -> "Actor":
+        """The actor of automated events (runs, checks started by a program)."""
+        return cls(name="phasebook", role=None, verified=False)
+
+
+class Event(BaseModel):
+    """One line of ``journal.jsonl``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    v: int = EVENT_SCHEMA_VERSION
+    seq: int = Field(..., ge=1)
+    at: str
+    actor: Actor
+    kind: str
+    data: dict[str, Any] = Field(default_factory=dict)
+    prev: str
+    hash: str = ""
+
+    def body(self) -> dict[str, Any]:
+        """The entry as hashed: everything but ``hash``."""
+        return self.model_dump(mode="json", exclude={"hash"})
+
+    def sealed(self) -> "Event":
+        """Return a copy with ``hash`` computed."""
+        return self.model_copy(update={"hash": entry_hash(self.body())})
+
+    @property
+    def time(self) -> dt.datetime:
+        """``at`` as an aware datetime."""
+        return dt.datetime.fromisoformat(self.at.replace("Z", "+00:00"))
+
+
+def entry_hash(body: dict[str, Any]) -> str:
+    """Hash of an entry body (the entry without its ``hash`` key)."""
+    return content_hash({k: v for k, v in body.items() if k != "hash"})
+
+
+def utc_now() -> str:
+    """The current UTC time as ISO 8601 with microseconds and a ``Z``."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -1,0 +1,370 @@
+"""The :class:`Project` facade: the one API every surface calls.
+
+The CLI, the forms, the dashboards, the server extension and the notebooks
+all go through :class:`Project`; none of them re-implements a rule. A project
+is a folder holding ``phasebook.yaml`` (the plan) and ``journal.jsonl`` (the
+events); its status is derived from both on demand.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Mapping
+
+from .core.errors import (
+    InvalidDecisionError,
+    InvalidTransitionError,
+    ProjectExistsError,
+    ProjectNotFoundError,
+    GateNotSatisfiedError,
+    StaleApprovalError,
+    UnknownSectionError,
+)
+from .core.events import BACKTRACK_REASONS, DECISIONS, Actor, Event
+from .core.flow import WORK_PHASES, Flow, default_flow
+from .core.kpis import ModelTestResult, judge
+from .core.sections import SECTION_MODELS, Section
+from .core.status import ProjectStatus, covered_content, fold
+from .core.hashing import content_hash
+from .store.journal import JOURNAL_FILE, Journal, VerifyReport
+from .store.plan import PLAN_FILE, PlanDocument, PlanStore, validate_section
+
+__all__ = ["Project", "default_actor", "workbook_templates"]
+
+GITIGNORE = "# phasebook: executed notebooks and local state\nruns/\n.phasebook/\n.ipynb_checkpoints/\n"
+
+
+def default_actor(role: str | None = None) -> Actor:
+    """The unverified local user (``$PHASEBOOK_USER`` or the login name)."""
+    name = os.environ.get("PHASEBOOK_USER") or getpass.getuser() or "unknown"
+    return Actor(name=name, role=role, verified=False)
+
+
+def workbook_templates() -> Path | None:
+    """The folder of template notebooks shipped with phasebook (None if absent)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "workbooks", here.parent.parent / "workbooks"):
+        if (candidate / "01_scoping.ipynb").exists():
+            return candidate
+    return None
+
+
+class Project:
+    """A phasebook project on disk.
+
+    Use :meth:`new` or :meth:`open`; both return a ready project.
+    """
+
+    def __init__(self, root: Path, *, flow: Flow | None = None) -> None:
+        self.root = Path(root).resolve()
+        self.flow = flow or default_flow()
+        self.plan_store = PlanStore(self.root)
+        self.journal = Journal(self.root)
+
+    # creating and opening ----------------------------------------------------
+    @classmethod
+    def new(cls, path: str | os.PathLike, name: str | None = None, *, actor: Actor | None = None) -> "Project":
+        """Create a project folder: plan, journal, workbooks, data/, runs/ and .gitignore.
+
+        Raises:
+            ProjectExistsError: the folder already holds a ``phasebook.yaml``.
+        """
+        root = Path(path).resolve()
+        if (root / PLAN_FILE).exists():
+            raise ProjectExistsError(path=str(root))
+        root.mkdir(parents=True, exist_ok=True)
+        project = cls(root)
+        name = name or root.name
+        project.plan_store.create(name, project.flow.version)
+        for sub in ("data", "runs", "workbooks"):
+            (root / sub).mkdir(exist_ok=True)
+        gitignore = root / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text(GITIGNORE, encoding="utf-8")
+        templates = workbook_templates()
+        if templates is not None:
+            shutil.copytree(templates, root / "workbooks", dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        project.journal.append("project_created", {"name": name, "flow": project.flow.version}, actor or default_actor())
+        return project
+
+    @classmethod
+    def open(cls, path: str | os.PathLike = ".") -> "Project":
+        """Open the project at ``path`` or the nearest folder above it holding ``phasebook.yaml``.
+
+        The plan is validated and the journal read, so a damaged file is
+        reported here (with what to do), not later.
+        """
+        start = Path(path).resolve()
+        for candidate in (start, *start.parents):
+            if (candidate / PLAN_FILE).is_file():
+                project = cls(candidate)
+                project.plan()
+                project.events()
+                return project
+        raise ProjectNotFoundError(path=str(start))
+
+    @staticmethod
+    def find(path: str | os.PathLike = ".") -> Path | None:
+        """The project root at or above ``path`` without opening it (None if there is none)."""
+        start = Path(path).resolve()
+        return next((c for c in (start, *start.parents) if (c / PLAN_FILE).is_file()), None)
+
+    # plan ----------------------------------------------------------------------
+    @property
+    def plan_path(self) -> Path:
+        return self.root / PLAN_FILE
+
+    @property
+    def journal_path(self) -> Path:
+        return self.root / JOURNAL_FILE
+
+    @property
+    def name(self) -> str:
+        return self.plan().name
+
+    def plan(self) -> PlanDocument:
+        """Load and validate the plan from disk."""
+        return self.plan_store.load()
+
+    def section(self, name: str) -> Section:
+        """One section's validated model (defaults when the plan leaves it empty)."""
+        if name not in SECTION_MODELS:
+            raise UnknownSectionError(name=name, known=list(SECTION_MODELS))
+        return self.plan().sections[name]
+
+    def save_section(
+        self,
+        name: str,
+        data: Section | Mapping[str, Any],
+        *,
+        actor: Actor | None = None,
+        expected_digest: str | None = None,
+    ) -> Section:
+        """Validate and save one section; journal ``section_saved`` if it changed.
+
+        Args:
+            name: the section key.
+            data: the new content (model or mapping).
+            actor: who saved (default: the local user, unverified).
+            expected_digest: the plan digest when the editor loaded it; the
+                save is refused if the file changed since (concurrent edit).
+
+        Raises:
+            PlanValidationError: naming each invalid field; nothing is written.
+            PlanChangedOnDiskError: ``expected_digest`` no longer matches.
+        """
+        section = validate_section(name, dict(data) if isinstance(data, Mapping) else data, file=str(self.plan_path))
+        before = self.plan()
+        old_hash = content_hash(before.sections[name].model_dump(mode="json"))
+        new_hash = content_hash(section.model_dump(mode="json"))
+        if old_hash == new_hash and name in before.raw and expected_digest in (None, before.digest):
+            return section
+        self.plan_store.save_section(name, section, expected_digest=expected_digest)
+        self.journal.append(
+            "section_saved", {"section": name, "hash": new_hash, "previous_hash": old_hash}, actor or default_actor()
+        )
+        return section
+
+    # journal -------------------------------------------------------------------
+    def events(self) -> list[Event]:
+        """Every journal event, oldest first."""
+        return self.journal.read()
+
+    def record(self, kind: str, data: dict[str, Any], actor: Actor | None = None) -> Event:
+        """Journal an event produced by a tool (run, data check, drift check…)."""
+        return self.journal.append(kind, data, actor or Actor.system())
+
+    def verify(self) -> VerifyReport:
+        """Check the journal's hash chain."""
+        return self.journal.verify()
+
+    # status --------------------------------------------------------------------
+    def status(self) -> ProjectStatus:
+        """The project's status, folded from the plan and the journal."""
+        plan = self.plan()
+        return fold(plan.name, self.flow, plan.dump(), self.events())
+
+    @property
+    def phase(self) -> str:
+        return self.status().phase
+
+    def gate_content(self, gate: str) -> dict[str, Any]:
+        """What a sign-off of ``gate`` would approve now (sections, hashes, measurements)."""
+        plan = self.plan()
+        return covered_content(self.flow.gate(gate), plan.dump(), self.events())
+
+    def approved_content(self, gate: str) -> dict[str, Any] | None:
+        """The covered sections as they were at the latest approval of ``gate`` (None if never approved)."""
+        self.flow.gate(gate)
+        last = None
+        for e in self.events():
+            if e.kind == "sign_off" and e.data.get("gate") == gate and e.data.get("decision") == "approve":
+                last = e
+        return dict(last.data.get("snapshot", {})) if last else None
+
+    # sign-offs -----------------------------------------------------------------
+    def sign_off(
+        self,
+        gate: str,
+        actor: Actor,
+        decision: str,
+        comment: str = "",
+    ) -> Event:
+        """Record a decision on a gate, with the hash of the content it judged.
+
+        Args:
+            gate: gate name (``scope_approval``).
+            actor: who decides; ``verified`` only when a server vouched for it.
+            decision: ``approve``, ``request_changes`` or ``reject``.
+            comment: required for ``request_changes`` and ``reject``.
+        """
+        g = self.flow.gate(gate)
+        if actor.role is not None:
+            self.flow.check_role(actor.role)
+        if decision not in DECISIONS:
+            raise InvalidDecisionError(reason=f"Unknown decision {decision!r}; use one of: {', '.join(DECISIONS)}.")
+        comment = (comment or "").strip()
+        if decision != "approve" and not comment:
+            raise InvalidDecisionError(
+                reason=f"A comment is required to {decision.replace('_', ' ')}: say what must change (-m TEXT)."
+            )
+        status = self.status()
+        if status.phase == "cancelled":
+            raise InvalidTransitionError(reason="The project is cancelled; nothing can be signed.")
+        if status.phase in WORK_PHASES and self.flow.order(g.phase) > self.flow.order(status.phase):
+            raise InvalidTransitionError(
+                reason=f"Gate {gate} closes the {g.phase} phase; the project is in {status.phase}. "
+                f"Sign it once the project reaches {g.phase}."
+            )
+        content = self.gate_content(gate)
+        data = {
+            "gate": gate,
+            "decision": decision,
+            "comment": comment,
+            "content_hash": content["content_hash"],
+            "section_hashes": content["section_hashes"],
+            "measurements": content["measurements"],
+            "snapshot": content["sections"],
+        }
+        return self.journal.append("sign_off", data, actor)
+
+    # transitions ---------------------------------------------------------------
+    def _transition(self, kind: str, data: dict[str, Any], actor: Actor | None) -> Event:
+        return self.journal.append(kind, data, actor or default_actor())
+
+    def advance(self, override: str | None = None, *, actor: Actor | None = None) -> Event:
+        """Move to the next phase; the current phase's gate must be approved and fresh.
+
+        Args:
+            override: a reason to advance anyway; it is journaled with the gate's state.
+
+        Raises:
+            GateNotSatisfiedError: the gate is pending, rejected or has changes requested.
+            StaleApprovalError: the approval no longer matches the covered sections.
+        """
+        status = self.status()
+        phase = status.phase
+        if phase not in WORK_PHASES:
+            raise InvalidTransitionError(
+                reason=f"The project is {phase}; advance only moves through scoping, research, development and deployment."
+                + (" Use `phasebook reopen` to start maintenance." if phase == "delivered" else "")
+            )
+        gate = status.gates[self.flow.phase(phase).gate]
+        override = (override or "").strip() or None
+        if override is None:
+            if gate.state == "stale":
+                raise StaleApprovalError(phase=phase, gate=gate.name, changed_sections=gate.changed_sections)
+            if gate.state != "approved":
+                blocking = ""
+                if gate.state in ("changes_requested", "rejected"):
+                    who = [f"{s.name} ({s.role})" for s in gate.signoffs if s.decision != "approve" and s.fresh]
+                    blocking = f"{gate.state.replace('_', ' ')} by {', '.join(who)}"
+                raise GateNotSatisfiedError(
+                    phase=phase, gate=gate.name, state=gate.state, missing_roles=gate.missing_roles, blocking=blocking
+                )
+        target = self.flow.next_phase(phase)
+        data: dict[str, Any] = {"from": phase, "to": target, "gate": gate.name, "gate_state": gate.state}
+        if override:
+            data["override"] = override
+        return self._transition("deliver" if target == "delivered" else "advance", data, actor)
+
+    def deliver(self, override: str | None = None, *, actor: Actor | None = None) -> Event:
+        """Mark the solution delivered (4.4): leaves deployment through its gate."""
+        phase = self.status().phase
+        if phase != "deployment":
+            raise InvalidTransitionError(reason=f"Only a project in deployment can be delivered; this one is in {phase}.")
+        return self.advance(override, actor=actor)
+
+    def backtrack(self, phase: str, reason: str, text: str = "", *, actor: Actor | None = None) -> Event:
+        """Go back to an earlier phase (``model_failure``, ``approach_failure``, ``goal_change``)."""
+        self.flow.phase(phase)
+        if reason not in BACKTRACK_REASONS:
+            raise InvalidDecisionError(reason=f"Unknown backtrack reason {reason!r}; use one of: {', '.join(BACKTRACK_REASONS)}.")
+        current = self.status().phase
+        if phase not in WORK_PHASES:
+            raise InvalidTransitionError(reason=f"Backtrack goes to a work phase ({', '.join(WORK_PHASES)}), not {phase}.")
+        if current == "cancelled":
+            raise InvalidTransitionError(reason="The project is cancelled; it cannot move.")
+        if current in WORK_PHASES and self.flow.order(phase) >= self.flow.order(current):
+            raise InvalidTransitionError(
+                reason=f"Backtrack goes to an earlier phase; {phase} is not before {current}."
+            )
+        return self._transition("backtrack", {"from": current, "to": phase, "reason": reason, "text": text.strip()}, actor)
+
+    def cancel(self, reason: str, *, actor: Actor | None = None) -> Event:
+        """End the project, recording why; a decision to make with courage."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise InvalidDecisionError(reason="Say why the project is cancelled (-m TEXT): the record is for whoever asks later.")
+        current = self.status().phase
+        if current == "cancelled":
+            raise InvalidTransitionError(reason="The project is already cancelled.")
+        return self._transition("cancel", {"from": current, "to": "cancelled", "reason": reason}, actor)
+
+    def reopen(self, reason: str = "", *, actor: Actor | None = None) -> Event:
+        """Start maintenance after delivery (health checks, monitoring-driven work)."""
+        current = self.status().phase
+        if current != "delivered":
+            raise InvalidTransitionError(reason=f"Only a delivered project can be reopened for maintenance; this one is {current}.")
+        return self._transition("reopen", {"from": current, "to": "maintenance", "reason": reason.strip()}, actor)
+
+    def decide(self, decision: str, text: str = "", *, actor: Actor | None = None, **data: Any) -> Event:
+        """Record a team decision that does not move the phase (e.g. ``iterate`` after a model test)."""
+        decision = (decision or "").strip()
+        if not decision:
+            raise InvalidDecisionError(reason="Name the decision (iterate, ship, …).")
+        return self._transition("decision", {"decision": decision, "text": text.strip(), **data}, actor)
+
+    # model tests -----------------------------------------------------------------
+    def test_model(
+        self,
+        values: Mapping[str, Any],
+        model: str = "model",
+        *,
+        segment: str | None = None,
+        actor: Actor | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> ModelTestResult:
+        """Judge measured metric values against the scope's hard metrics and journal a ``model_test``.
+
+        Args:
+            values: metric name → measured value.
+            model: a label for the model version.
+            segment: customer / region key for per-segment tests.
+            details: extra facts to journal (dataset sizes, parameters).
+        """
+        scope = self.section("scope")
+        try:
+            result = judge(scope, dict(values), model=model, segment=segment)
+        except ValueError as exc:
+            raise InvalidDecisionError(reason=str(exc)) from None
+        data = result.model_dump(mode="json")
+        data["scope_hash"] = content_hash(scope.model_dump(mode="json"))
+        if details:
+            data["details"] = details
+        self.record("model_test", data, actor)
+        return result

@@ -1,0 +1,302 @@
+"""``phasebook.yaml``: read, validate, upgrade and write the plan.
+
+The plan is YAML so that it lives in git as a reviewable diff. It is read
+with ruamel.yaml's round-trip loader, so a save keeps the comments and key
+order a person wrote. Writes are atomic (temporary file in the same folder,
+fsync, rename) and serialized by a lock in ``.phasebook/``; a save can be made
+conditional on the file being unchanged since it was read (``expected_digest``),
+which is how forms refuse to overwrite someone else's edit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from filelock import FileLock
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from ..core.errors import (
+    PlanChangedOnDiskError,
+    PlanSyntaxError,
+    PlanValidationError,
+    SchemaVersionError,
+    UnknownSectionError,
+)
+from ..core.sections import SECTION_MODELS, SECTION_TITLES, Section
+
+__all__ = [
+    "PLAN_FILE",
+    "SCHEMA_VERSION",
+    "PlanDocument",
+    "PlanStore",
+    "validate_section",
+    "parse_yaml",
+    "dump_yaml",
+]
+
+PLAN_FILE = "phasebook.yaml"
+SCHEMA_VERSION = 1
+OLDEST_SCHEMA = 1
+HEADER_KEYS = ("schema_version", "name", "flow")
+#: schema_version N → function upgrading a plain mapping from N to N + 1.
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.preserve_quotes = True
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.width = 100
+    return y
+
+
+def parse_yaml(text: str, *, file: str) -> Any:
+    """Parse YAML text (round-trip), raising :class:`PlanSyntaxError` with the position."""
+    try:
+        return _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise PlanSyntaxError(
+            file=file, line=(mark.line + 1) if mark else None, column=(mark.column + 1) if mark else None,
+            problem=exc.problem or exc.context or str(exc),
+        ) from None
+    except YAMLError as exc:
+        raise PlanSyntaxError(file=file, line=None, column=None, problem=str(exc)) from None
+
+
+def dump_yaml(data: Any) -> str:
+    """Serialize ``data`` as YAML in phasebook's style."""
+    buf = io.StringIO()
+    _yaml().dump(data, buf)
+    return buf.getvalue()
+
+
+def _error_path(prefix: str, loc: tuple[Any, ...]) -> str:
+    return ".".join([prefix, *(str(p) for p in loc)]) if prefix else ".".join(str(p) for p in loc)
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind, msg = err.get("type", ""), err.get("msg", "")
+    if kind == "extra_forbidden":
+        return "unknown key; remove it or check its spelling"
+    if kind == "missing":
+        return "required; fill it in"
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    if kind.endswith("_parsing") or kind.endswith("_type"):
+        got = err.get("input")
+        return f"{msg} (got {got!r})"
+    return msg
+
+
+def validate_section(name: str, data: Any, *, file: str | None = None) -> Section:
+    """Validate one section's content, raising errors that name the field path.
+
+    Args:
+        name: the section key (``scope``).
+        data: the content (mapping) or an instance of the model.
+        file: the file the content came from, for the message.
+    """
+    model = SECTION_MODELS.get(name)
+    if model is None:
+        raise UnknownSectionError(name=name, known=list(SECTION_MODELS))
+    if isinstance(data, model):
+        data = data.model_dump(mode="json")
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise PlanValidationError(
+            file=file, errors=[{"path": name, "message": f"must be a mapping of fields, got {type(data).__name__}"}]
+        )
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as exc:
+        errors = [{"path": _error_path(name, e["loc"]), "message": _message(e)} for e in exc.errors()]
+        raise PlanValidationError(file=file, errors=errors) from None
+
+
+def _merge(target: Any, new: Any) -> Any:
+    """Write ``new`` into ``target`` in place where both are containers, keeping comments."""
+    if isinstance(target, CommentedMap) and isinstance(new, dict):
+        for key in [k for k in target if k not in new]:
+            del target[key]
+        for key, value in new.items():
+            target[key] = _merge(target[key], value) if key in target else value
+        return target
+    if isinstance(target, CommentedSeq) and isinstance(new, list):
+        for i, value in enumerate(new):
+            if i < len(target):
+                target[i] = _merge(target[i], value)
+            else:
+                target.append(value)
+        del target[len(new):]
+        return target
+    return new
+
+
+@dataclass
+class PlanDocument:
+    """A loaded plan: the validated sections plus what is needed to save it back."""
+
+    path: Path
+    name: str
+    flow_version: str
+    sections: dict[str, Section]
+    digest: str
+    raw: CommentedMap = field(repr=False)
+
+    def dump(self) -> dict[str, Any]:
+        """Every section as JSON-compatible data (what hashes and status use)."""
+        return {k: v.model_dump(mode="json") for k, v in self.sections.items()}
+
+
+class PlanStore:
+    """Reads and writes one project's ``phasebook.yaml``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.path = self.root / PLAN_FILE
+        self._lock_path = self.root / ".phasebook" / "plan.lock"
+
+    @property
+    def _lock(self) -> FileLock:
+        self._lock_path.parent.mkdir(parents=True, exist_ok=True)
+        return FileLock(str(self._lock_path))
+
+    # reading -----------------------------------------------------------------
+    def read_bytes(self) -> bytes:
+        return self.path.read_bytes()
+
+    def load(self) -> PlanDocument:
+        """Read and validate the plan; every problem names the file and field path."""
+        data = self.read_bytes()
+        return self.parse(data)
+
+    def parse(self, data: bytes) -> PlanDocument:
+        file = str(self.path)
+        raw = parse_yaml(data.decode("utf-8"), file=file)
+        if raw is None:
+            raw = CommentedMap()
+        if not isinstance(raw, dict):
+            raise PlanValidationError(file=file, errors=[{"path": "(top)", "message": "the plan must be a mapping of sections"}])
+        raw = self._upgrade(raw, file)
+        errors: list[dict[str, str]] = []
+        sections: dict[str, Section] = {}
+        for key in raw:
+            if key not in SECTION_MODELS and key not in HEADER_KEYS:
+                errors.append({
+                    "path": str(key),
+                    "message": f"unknown section; known sections are {', '.join(SECTION_MODELS)}",
+                })
+        for name in SECTION_MODELS:
+            try:
+                sections[name] = validate_section(name, raw.get(name), file=file)
+            except PlanValidationError as exc:
+                errors.extend(exc.fields["errors"])
+        if errors:
+            raise PlanValidationError(file=file, errors=errors)
+        return PlanDocument(
+            path=self.path, name=str(raw.get("name") or self.root.name), flow_version=str(raw.get("flow") or ""),
+            sections=sections, digest=hashlib.sha256(data).hexdigest(), raw=raw,
+        )
+
+    def _upgrade(self, raw: CommentedMap, file: str) -> CommentedMap:
+        version = raw.get("schema_version")
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise PlanValidationError(
+                file=file,
+                errors=[{"path": "schema_version", "message": f"must be an integer (this phasebook writes {SCHEMA_VERSION}); got {version!r}"}],
+            )
+        if version > SCHEMA_VERSION or version < OLDEST_SCHEMA:
+            raise SchemaVersionError(file=file, found=version, supported=SCHEMA_VERSION, oldest=OLDEST_SCHEMA)
+        while version < SCHEMA_VERSION:
+            raw = UPGRADES[version](raw)
+            version += 1
+            raw["schema_version"] = version
+        return raw
+
+    # writing -----------------------------------------------------------------
+    def create(self, name: str, flow_version: str) -> PlanDocument:
+        """Write a new plan with every section at its defaults and a comment per section."""
+        doc = CommentedMap()
+        doc["schema_version"] = SCHEMA_VERSION
+        doc["name"] = name
+        doc["flow"] = flow_version
+        for key, model in SECTION_MODELS.items():
+            doc[key] = model().model_dump(mode="json")
+            doc.yaml_set_comment_before_after_key(key, before="\n" + SECTION_TITLES[key])
+        doc.yaml_set_start_comment(
+            "The project plan: one key per section. Edit it through the forms, `phasebook set`, or by hand;\n"
+            "every change is validated, and sign-offs go stale when the sections they approved change."
+        )
+        with self._lock:
+            if self.path.exists():
+                from ..core.errors import ProjectExistsError
+
+                raise ProjectExistsError(path=str(self.root))
+            self._write_atomic(dump_yaml(doc))
+        return self.load()
+
+    def save_section(self, name: str, section: Section, *, expected_digest: str | None = None) -> PlanDocument:
+        """Replace one section, keeping the rest of the file (and its comments) as it is.
+
+        Args:
+            name: section key.
+            section: the validated model.
+            expected_digest: when given, refuse with :class:`PlanChangedOnDiskError`
+                if the file's content digest differs (someone else saved since).
+        """
+        with self._lock:
+            current = self.read_bytes()
+            if expected_digest is not None and hashlib.sha256(current).hexdigest() != expected_digest:
+                raise PlanChangedOnDiskError(file=str(self.path))
+            doc = self.parse(current)
+            raw = doc.raw
+            new = section.model_dump(mode="json")
+            if name in raw:
+                raw[name] = _merge(raw[name], new)
+            else:
+                raw[name] = new
+            text = dump_yaml(raw)
+            self.parse(text.encode("utf-8"))  # never write what we could not read back
+            self._write_atomic(text)
+        return self.load()
+
+    def _write_atomic(self, text: str) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".phasebook.yaml.", suffix=".tmp", dir=self.root)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+        _fsync_dir(self.root)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,104 @@
+"""Shared fixtures: project factories and a real system Chromium.
+
+Browser tests launch Debian's ``/usr/bin/chromium`` through Playwright's
+``executable_path`` (never ``playwright install``); ``.ci/run`` installs it.
+Screenshots and other evidence go to ``test-artifacts/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from phasebook.core.events import Actor
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = Path(os.environ.get("PHASEBOOK_TEST_ARTIFACTS", ROOT / "test-artifacts"))
+CHROMIUM = os.environ.get("PHASEBOOK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+
+PRODUCT_OWNER = Actor(name="product owner", role="product")
+DATA_SCIENTIST = Actor(name="data scientist", role="data_science")
+CUSTOMER_SUCCESS = Actor(name="customer success lead", role="customer_success")
+
+
+@pytest.fixture
+def make_project(tmp_path):
+    """Factory: ``make_project(name="churn")`` creates a fresh project under tmp_path."""
+    from phasebook.project import Project
+
+    def make(name: str = "churn-risk", **kwargs) -> Project:
+        return Project.new(tmp_path / name, name=name, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def project(make_project):
+    """A fresh, empty project."""
+    return make_project()
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Where browser tests save screenshots (kept by CI as evidence)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless system Chromium driven by Playwright (session-wide)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: browser tests need Debian's chromium (apt-get install -y chromium); "
+            ".ci/run installs it."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(chromium, request, artifacts_dir):
+    """A fresh browser page; on failure a screenshot is saved under test-artifacts/."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 900})
+    pg = context.new_page()
+    yield pg
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed:
+        try:
+            pg.screenshot(path=str(artifacts_dir / f"FAILED-{request.node.name}.png"), full_page=True)
+        except Exception:  # the page may already be gone
+            pass
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, "rep_" + rep.when, rep)
+
+
+def copy_tree(src: Path, dst: Path) -> Path:
+    """Copy a folder (a helper for tests that need a private copy of a project)."""
+    shutil.copytree(src, dst)
+    return dst
