@@ -41,6 +41,9 @@ __all__ = [
     "JournalCorruptError",
     "JournalTornError",
     "WorkbookExecutionError",
+    "UnknownWorkbookError",
+    "UnknownParameterError",
+    "UnknownMetricError",
 ]
 
 
@@ -307,4 +310,45 @@ class WorkbookExecutionError(PhasebookError):
         return (
             f"{f.get('notebook')} failed in cell {f.get('cell_index')}: {f.get('ename')}: {f.get('evalue')}. "
             f"The executed notebook with the error is at {f.get('output_path')}."
+        )
+
+
+class UnknownWorkbookError(BadInputError):
+    """``phasebook run`` was given neither a phase nor an existing notebook."""
+
+    code = "unknown_workbook"
+
+    def describe(self) -> str:
+        f = self.fields
+        return (
+            f"{f['name']!r} is neither a phase nor a notebook. Run a phase ({', '.join(f.get('phases', []))}) "
+            f"or a notebook path; notebooks in workbooks/: {', '.join(f.get('notebooks', [])) or 'none'}."
+        )
+
+
+class UnknownParameterError(BadInputError):
+    """A run was given parameters the notebook's ``parameters`` cell does not declare."""
+
+    code = "unknown_parameter"
+
+    def describe(self) -> str:
+        f = self.fields
+        return (
+            f"{f['notebook']} does not declare parameter{'s' if len(f['unknown']) != 1 else ''} "
+            f"{', '.join(f['unknown'])}. Declared parameters: {', '.join(f.get('declared', [])) or 'none'} "
+            "(add it to the cell tagged 'parameters' or fix the name)."
+        )
+
+
+class UnknownMetricError(BadInputError):
+    """A scope metric has no implementation in the metric registry."""
+
+    code = "unknown_metric"
+
+    def describe(self) -> str:
+        f = self.fields
+        return (
+            f"No implementation for metric {f['name']!r}. Known metrics: {', '.join(f.get('known', []))}. "
+            "Rename the metric in the scope, mark it soft, or register an implementation "
+            "(phasebook.modeling.metrics.register)."
         )
