@@ -39,7 +39,13 @@ GITIGNORE = "# phasebook: executed notebooks and local state\nruns/\n.phasebook/
 
 def default_actor(role: str | None = None) -> Actor:
     """The unverified local user (``$PHASEBOOK_USER`` or the login name)."""
-    name = os.environ.get("PHASEBOOK_USER") or getpass.getuser() or "unknown"
+    name = os.environ.get("PHASEBOOK_USER")
+    if not name:
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):  # a container user without a passwd entry
+            name = ""
+    name = name or "unknown"
     return Actor(name=name, role=role, verified=False)
 
 
@@ -163,6 +169,7 @@ class Project:
         new_hash = content_hash(section.model_dump(mode="json"))
         if old_hash == new_hash and name in before.raw and expected_digest in (None, before.digest):
             return section
+        self.journal.check_appendable()  # a torn journal must be repaired before anything is written
         self.plan_store.save_section(name, section, expected_digest=expected_digest)
         self.journal.append(
             "section_saved", {"section": name, "hash": new_hash, "previous_hash": old_hash}, actor or default_actor()
@@ -223,8 +230,12 @@ class Project:
             comment: required for ``request_changes`` and ``reject``.
         """
         g = self.flow.gate(gate)
-        if actor.role is not None:
-            self.flow.check_role(actor.role)
+        if actor.role is None:
+            raise InvalidDecisionError(
+                reason=f"Say in which role {actor.name} signs ({', '.join(self.flow.roles)}): "
+                f"gate {gate} needs approval from {', '.join(g.roles)}."
+            )
+        self.flow.check_role(actor.role)
         if decision not in DECISIONS:
             raise InvalidDecisionError(reason=f"Unknown decision {decision!r}; use one of: {', '.join(DECISIONS)}.")
         comment = (comment or "").strip()
@@ -232,7 +243,8 @@ class Project:
             raise InvalidDecisionError(
                 reason=f"A comment is required to {decision.replace('_', ' ')}: say what must change (-m TEXT)."
             )
-        status = self.status()
+        plan, events = self.plan(), self.events()
+        status = fold(plan.name, self.flow, plan.dump(), events)
         if status.phase == "cancelled":
             raise InvalidTransitionError(reason="The project is cancelled; nothing can be signed.")
         if status.phase in WORK_PHASES and self.flow.order(g.phase) > self.flow.order(status.phase):
@@ -240,7 +252,7 @@ class Project:
                 reason=f"Gate {gate} closes the {g.phase} phase; the project is in {status.phase}. "
                 f"Sign it once the project reaches {g.phase}."
             )
-        content = self.gate_content(gate)
+        content = covered_content(g, plan.dump(), events)
         data = {
             "gate": gate,
             "decision": decision,

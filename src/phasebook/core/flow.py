@@ -117,6 +117,10 @@ class Flow(_Frozen):
             raise UnknownRoleError(name=role, known=list(self.roles))
         return role
 
+    def phases_by_name(self) -> dict[str, Phase]:
+        """Every phase keyed by name."""
+        return {p.name: p for p in self.phases}
+
     def steps_of(self, phase: str) -> list[Step]:
         """The steps of one phase, in order."""
         return [s for s in self.steps if s.phase == phase]

@@ -7,11 +7,14 @@ YAML never change it, and the same content hashes the same on any machine.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import math
+from pathlib import PurePath
 from typing import Any
 
-__all__ = ["canonical_json", "content_hash"]
+__all__ = ["canonical_json", "content_hash", "jsonable"]
 
 
 def canonical_json(value: Any) -> str:
@@ -22,3 +25,30 @@ def canonical_json(value: Any) -> str:
 def content_hash(value: Any) -> str:
     """Return ``sha256:<hex>`` of the canonical JSON of ``value``."""
     return "sha256:" + hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+
+
+def jsonable(value: Any) -> Any:
+    """Return ``value`` as plain JSON data, so that tools can journal what they computed.
+
+    Converts NumPy scalars and arrays (duck-typed: anything with ``tolist``),
+    pydantic models, dates, paths, sets and tuples; a non-finite float (NaN,
+    infinity) becomes ``None`` because JSON has no way to say it. Mapping keys
+    become strings. Anything else unknown is kept for the serializer to refuse.
+    """
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, PurePath):
+        return str(value)
+    if hasattr(value, "model_dump"):  # pydantic models
+        return jsonable(value.model_dump(mode="json"))
+    if hasattr(value, "tolist"):  # numpy scalars and arrays, pandas objects
+        return jsonable(value.tolist())
+    return value

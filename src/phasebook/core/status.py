@@ -13,7 +13,10 @@ Gate rules:
   the covered content changes it no longer blocks;
 * the gate is ``approved`` when every required role has a current approval
   whose content hash equals today's; ``stale`` when each required role has
-  an approval but one of them judged other content; else ``pending``.
+  an approval but one of them judged other content; else ``pending``;
+* going back (``backtrack``) to a phase reopens its gate and every later
+  one: decisions made before the backtrack judged a solution the team has
+  since abandoned, so they count as stale until people sign again.
 """
 
 from __future__ import annotations
@@ -127,8 +130,10 @@ def covered_content(gate: Gate, plan: dict[str, Any], events: list[Event]) -> di
     return {"sections": sections, "section_hashes": hashes, "measurements": measurements, "content_hash": digest}
 
 
-def _gate_status(gate: Gate, plan: dict[str, Any], events: list[Event]) -> GateStatus:
+def _gate_status(gate: Gate, plan: dict[str, Any], events: list[Event], reset: Event | None = None) -> GateStatus:
+    """One gate's state; ``reset`` is the latest backtrack that reopened it (decisions before it are stale)."""
     current = covered_content(gate, plan, events)
+    reset_seq = reset.seq if reset is not None else 0
     latest: dict[tuple[str, str | None], Event] = {}
     for e in events:
         if e.kind == "sign_off" and e.data.get("gate") == gate.name:
@@ -137,7 +142,8 @@ def _gate_status(gate: Gate, plan: dict[str, Any], events: list[Event]) -> GateS
         Signoff(
             seq=e.seq, at=e.at, name=e.actor.name, role=e.actor.role, verified=e.actor.verified,
             decision=e.data["decision"], comment=e.data.get("comment", ""),
-            content_hash=e.data["content_hash"], fresh=e.data["content_hash"] == current["content_hash"],
+            content_hash=e.data["content_hash"],
+            fresh=e.data["content_hash"] == current["content_hash"] and e.seq > reset_seq,
         )
         for e in sorted(latest.values(), key=lambda e: e.seq)
     ]
@@ -164,6 +170,10 @@ def _gate_status(gate: Gate, plan: dict[str, Any], events: list[Event]) -> GateS
         for s in signoffs:
             if s.fresh:
                 continue
+            if s.seq < reset_seq and reset is not None:
+                note = f"the project went back to {reset.data.get('to')} (entry {reset.seq})"
+                if note not in changed:
+                    changed.append(note)
             old = by_seq[s.seq].data.get("section_hashes", {})
             for path, h in current["section_hashes"].items():
                 if old.get(path) != h and path not in changed:
@@ -219,7 +229,14 @@ def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event]) -> Pr
             runs.append({"seq": e.seq, "at": e.at, **e.data})
         elif e.kind == "data_check":
             data_checks[str(e.data.get("source", "?"))] = {"seq": e.seq, "at": e.at, **e.data}
-    gates = {g.name: _gate_status(g, plan, events) for g in flow.gates}
+    resets: dict[str, Event] = {}
+    for e in events:
+        target = e.data.get("to")
+        if e.kind == "backtrack" and target in flow.phases_by_name():
+            for g in flow.gates:
+                if flow.order(g.phase) >= flow.order(target):
+                    resets[g.name] = e
+    gates = {g.name: _gate_status(g, plan, events, resets.get(g.name)) for g in flow.gates}
     steps = [
         StepStatus(
             id=s.id, title=s.title, phase=s.phase, tracks=list(s.tracks), kind=s.kind, gate=s.gate,

@@ -26,11 +26,15 @@ from pydantic import ValidationError
 
 from ..core.errors import JournalCorruptError, JournalTornError
 from ..core.events import GENESIS, Actor, Event, entry_hash, utc_now
+from ..core.hashing import jsonable
 
 __all__ = ["JOURNAL_FILE", "Journal", "VerifyReport"]
 
 JOURNAL_FILE = "journal.jsonl"
 _TAIL_BLOCK = 64 * 1024
+#: Appends hold the lock for a few milliseconds: poll often so that many
+#: concurrent writers (a grid of runs, a room of approvers) are not slowed down.
+_POLL_INTERVAL = 0.002
 
 
 @dataclass(frozen=True)
@@ -54,10 +58,13 @@ class Journal:
         self.root = Path(root)
         self.path = self.root / JOURNAL_FILE
         self._lock_path = self.root / ".phasebook" / "journal.lock"
+        # read cache: the bytes parsed so far and their events (the journal only grows)
+        self._cached_bytes = b""
+        self._cached_events: list[Event] = []
 
     def _lock(self) -> FileLock:
         self._lock_path.parent.mkdir(parents=True, exist_ok=True)
-        return FileLock(str(self._lock_path))
+        return FileLock(str(self._lock_path), poll_interval=_POLL_INTERVAL)
 
     # reading -----------------------------------------------------------------
     def _read_bytes(self) -> bytes:
@@ -80,13 +87,36 @@ class Journal:
                 for the hash chain).
         """
         data = self._read_bytes()
-        lines = data.split(b"\n")
-        if lines and lines[-1] != b"":
-            raise JournalTornError(file=str(self.path), line=len(lines))
-        events = []
-        for number, line in enumerate(lines[:-1], start=1):
-            events.append(self._parse(line, number))
-        return events
+        if data and not data.endswith(b"\n"):
+            raise JournalTornError(file=str(self.path), line=data.count(b"\n") + 1)
+        cached = self._cached_bytes
+        if cached and data.startswith(cached):  # appended to since the last read: parse only the new lines
+            events = list(self._cached_events)
+            new = data[len(cached):]
+        else:
+            events, new = [], data
+        for line in new.split(b"\n")[:-1]:
+            events.append(self._parse(line, len(events) + 1))
+        self._cached_bytes, self._cached_events = data, events
+        return list(events)
+
+    def check_appendable(self) -> None:
+        """Raise :class:`JournalTornError` if the last line is torn (an append would fail).
+
+        Callers that write something else first (the plan) check this before,
+        so that nothing is half-done when the journal needs repair.
+        """
+        try:
+            with open(self.path, "rb") as fh:
+                fh.seek(0, os.SEEK_END)
+                if fh.tell() == 0:
+                    return
+                fh.seek(-1, os.SEEK_END)
+                last = fh.read(1)
+        except FileNotFoundError:
+            return
+        if last != b"\n":
+            self.read()  # waits for a writer in progress, raises if the line stays torn
 
     def _parse(self, line: bytes, number: int) -> Event:
         try:
@@ -109,10 +139,17 @@ class Journal:
             problem = None
             if event.seq != number:
                 problem = f"sequence number {event.seq} where {number} was expected (an entry was removed or inserted)"
-            elif event.prev != prev:
-                problem = "its link to the previous entry does not match (the previous entry was changed, removed or inserted)"
             elif event.hash != entry_hash(raw):
                 problem = "its content does not match its hash (the line was edited after it was written)"
+            elif event.prev != prev and number == 1:
+                problem = "its link to the start of the journal does not match (it was edited and re-hashed)"
+            elif event.prev != prev:
+                # this entry is intact, so the one before it was edited and re-hashed
+                return VerifyReport(False, max(count - 1, 0), JournalCorruptError(
+                    file=str(self.path), seq=number - 1, line=number - 1,
+                    problem=f"it was changed after entry {number} was written (its hash no longer matches "
+                    f"the link entry {number} stores)",
+                ))
             if problem:
                 return VerifyReport(
                     False, count, JournalCorruptError(file=str(self.path), seq=event.seq, line=number, problem=problem)
@@ -128,7 +165,15 @@ class Journal:
 
     # writing -----------------------------------------------------------------
     def append(self, kind: str, data: dict[str, Any], actor: Actor) -> Event:
-        """Append one event under the lock, fsynced; return it sealed with its hash."""
+        """Append one event under the lock, fsynced; return it sealed with its hash.
+
+        ``data`` is converted to plain JSON first (:func:`~phasebook.core.hashing.jsonable`:
+        NumPy values become numbers, NaN becomes null), so what is hashed is what is stored.
+
+        Raises:
+            JournalTornError: the last line is torn; nothing is appended.
+        """
+        data = jsonable(dict(data))
         with self._lock():
             seq, prev = self._tail()
             event = Event(seq=seq + 1, at=utc_now(), actor=actor, kind=kind, data=data, prev=prev).sealed()

@@ -166,6 +166,7 @@ class PlanStore:
         self.root = Path(root)
         self.path = self.root / PLAN_FILE
         self._lock_path = self.root / ".phasebook" / "plan.lock"
+        self._cache: PlanDocument | None = None  # the last document parsed, keyed by its digest
 
     @property
     def _lock(self) -> FileLock:
@@ -177,9 +178,23 @@ class PlanStore:
         return self.path.read_bytes()
 
     def load(self) -> PlanDocument:
-        """Read and validate the plan; every problem names the file and field path."""
+        """Read and validate the plan; every problem names the file and field path.
+
+        Parsing YAML with comments is slow, so the last parsed document is
+        reused while the file's bytes are unchanged (the sections are copied,
+        so callers may edit what they get; ``raw`` is shared: treat it as
+        read-only).
+        """
         data = self.read_bytes()
-        return self.parse(data)
+        digest = hashlib.sha256(data).hexdigest()
+        cached = self._cache
+        if cached is None or cached.digest != digest:
+            cached = self._cache = self.parse(data)
+        return PlanDocument(
+            path=cached.path, name=cached.name, flow_version=cached.flow_version,
+            sections={k: v.model_copy(deep=True) for k, v in cached.sections.items()},
+            digest=cached.digest, raw=cached.raw,
+        )
 
     def parse(self, data: bytes) -> PlanDocument:
         file = str(self.path)
@@ -267,14 +282,26 @@ class PlanStore:
             else:
                 raw[name] = new
             text = dump_yaml(raw)
-            self.parse(text.encode("utf-8"))  # never write what we could not read back
+            written = self.parse(text.encode("utf-8"))  # never write what we could not read back
             self._write_atomic(text)
+            self._cache = written
         return self.load()
 
     def _write_atomic(self, text: str) -> None:
+        """Write via a temporary file, fsync and rename (callers hold the lock)."""
         self.root.mkdir(parents=True, exist_ok=True)
+        # a temporary file left here was abandoned by a killed writer: we hold the lock
+        for leftover in self.root.glob(".phasebook.yaml.*.tmp"):
+            leftover.unlink(missing_ok=True)
+        try:
+            mode = self.path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
         fd, tmp = tempfile.mkstemp(prefix=".phasebook.yaml.", suffix=".tmp", dir=self.root)
         try:
+            os.fchmod(fd, mode)  # mkstemp makes 0600; keep the plan readable like any file in the repo
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
                 fh.flush()

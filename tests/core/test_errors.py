@@ -1,0 +1,76 @@
+"""The exception tree: structured fields, picklable, one exit code and HTTP status per class."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from phasebook.core import errors as E
+
+SAMPLES = [
+    E.PlanSyntaxError(file="plan.yaml", line=3, column=5, problem="mapping values are not allowed here"),
+    E.PlanValidationError(file="plan.yaml", errors=[{"path": "scope.timebox_weeks", "message": "must be a number"}]),
+    E.SchemaVersionError(file="plan.yaml", found=9, supported=1, oldest=1),
+    E.UnknownSectionError(name="scop", known=["scope", "ideas"]),
+    E.UnknownGateError(name="gate", known=["scope_approval"]),
+    E.UnknownRoleError(name="ceo", known=["product"]),
+    E.UnknownPhaseError(name="testing", known=["scoping", "research"]),
+    E.InvalidDecisionError(reason="A comment is required."),
+    E.ProjectNotFoundError(path="/tmp/x"),
+    E.ProjectExistsError(path="/tmp/x"),
+    E.GateNotSatisfiedError(phase="scoping", gate="scope_approval", state="pending", missing_roles=["product"], blocking=""),
+    E.StaleApprovalError(phase="scoping", gate="scope_approval", changed_sections=["scope"]),
+    E.InvalidTransitionError(reason="Not now."),
+    E.PlanChangedOnDiskError(file="plan.yaml"),
+    E.JournalCorruptError(file="journal.jsonl", seq=4, line=4, problem="edited"),
+    E.JournalTornError(file="journal.jsonl", line=9),
+    E.WorkbookExecutionError(notebook="01.ipynb", cell_index=3, ename="KeyError", evalue="'x'", output_path="runs/x.ipynb"),
+    E.PhasebookError("plain message"),
+]
+
+
+@pytest.mark.parametrize("err", SAMPLES, ids=lambda e: type(e).__name__)
+def test_error_pickles_with_its_fields_and_message(err):
+    # When an error crosses a process boundary
+    back = pickle.loads(pickle.dumps(err))
+    # Then it is the same class with the same fields and message
+    assert type(back) is type(err)
+    assert back.fields == err.fields
+    assert back.message == err.message == str(back)
+    assert back.to_dict() == err.to_dict()
+
+
+@pytest.mark.parametrize("err", SAMPLES, ids=lambda e: type(e).__name__)
+def test_error_body_has_code_and_message(err):
+    body = err.to_dict()
+    assert body["code"] == err.code and body["message"] == err.message
+    assert "message" not in body["details"]
+
+
+@pytest.mark.parametrize(
+    ("cls", "exit_code", "http"),
+    [
+        (E.BadInputError, 2, 400),
+        (E.NotFoundError, 2, 404),
+        (E.ConflictError, 1, 409),
+        (E.IntegrityError, 1, 500),
+    ],
+)
+def test_families_map_to_exit_codes_and_http_statuses(cls, exit_code, http):
+    assert (cls.exit_code, cls.http_status) == (exit_code, http)
+
+
+def test_bad_input_errors_exit_2_and_refusals_exit_1():
+    assert E.PlanValidationError.exit_code == E.UnknownGateError.exit_code == E.UnknownRoleError.exit_code == 2
+    assert E.StaleApprovalError.exit_code == E.GateNotSatisfiedError.exit_code == 1
+
+
+def test_messages_say_what_to_do():
+    stale = E.StaleApprovalError(phase="scoping", gate="scope_approval", changed_sections=["scope"])
+    assert "scope" in stale.message and "phasebook signoff scope_approval" in stale.message
+    torn = E.JournalTornError(file="journal.jsonl", line=9)
+    assert "phasebook verify --repair" in torn.message
+    invalid = E.PlanValidationError(file="p.yaml", errors=[{"path": "scope.kpis.0.name", "message": "required; fill it in"}])
+    assert invalid.message.startswith("p.yaml: ") and "scope.kpis.0.name" in invalid.message
+    assert "nothing was written" in invalid.message
