@@ -1,0 +1,191 @@
+"""The thin handlers behind ``/phasebook/``: each resolves a path and calls Project.
+
+Project paths in URLs are relative to the server root, either as plain
+segments (``a/b``) or URL-encoded (``a%2Fb``); ``.`` (sent as ``%2E``) is the
+root itself. A path
+inside a project (its ``workbooks/`` folder, a notebook) finds the project
+above it, but never one above the server root.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+from tornado import web
+
+from .. import __version__
+from ..core.errors import ProjectNotFoundError
+from ..project import Project
+from .base import PhasebookHandler, bad_request
+
+__all__ = [
+    "API_VERSION",
+    "InfoHandler",
+    "ProjectsHandler",
+    "StatusHandler",
+    "SignoffsHandler",
+    "RunsHandler",
+    "RunHandler",
+]
+
+#: bumped when a route or a body changes incompatibly; the frontend checks it
+API_VERSION = 1
+SKIP_DIRS = {"node_modules", "runs", "__pycache__", "site-packages"}
+MAX_DEPTH = 4
+
+
+class InfoHandler(PhasebookHandler):
+    """``GET info``: versions, for the frontend's handshake."""
+
+    @web.authenticated
+    def get(self) -> None:
+        extensions = self.settings.get("phasebook_extensions", {})
+        self.send({"name": "phasebook", "version": __version__, "api_version": API_VERSION,
+                   "voila": bool(extensions.get("voila"))})
+
+
+class ProjectsHandler(PhasebookHandler):
+    """``GET projects`` lists the projects under the root; ``POST projects`` creates one."""
+
+    @web.authenticated
+    def get(self) -> None:
+        found = []
+        for plan in _find_plans(self.root_dir):
+            entry: dict[str, Any] = {"path": self.relative(plan.parent)}
+            try:
+                entry["name"] = Project.open(plan.parent).name
+            except Exception as exc:  # a damaged project is still listed, with why
+                entry["name"] = plan.parent.name
+                entry["error"] = getattr(exc, "message", type(exc).__name__)
+            found.append(entry)
+        self.send({"projects": found})
+
+    @web.authenticated
+    def post(self) -> None:
+        body = self.json_body()
+        path, name = body.get("path"), body.get("name")
+        if not isinstance(path, str) or not path.strip():
+            raise bad_request("Give 'path': the folder (relative to the JupyterLab root) to create the project in.")
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            raise bad_request("'name' must be a non-empty string (the project's display name), or left out.")
+        target = self.resolve(path)
+        if target == self.root_dir:
+            raise bad_request("Create the project in a new folder, not in the JupyterLab root itself.")
+        project = Project.new(target, name=name.strip() if name else None)
+        rel = self.relative(project.root)
+        self.send({"path": rel, "name": project.name, "scoping_notebook": f"{rel}/workbooks/01_scoping.ipynb"},
+                  status=201)
+
+
+class _ProjectHandler(PhasebookHandler):
+    def project(self, path: str) -> Project:
+        """Open the project at or above ``path`` (inside the root) or raise 404."""
+        target = self.resolve(path)
+        root = Project.find(target)
+        if root is None or (root != self.root_dir and self.root_dir not in root.parents):
+            raise ProjectNotFoundError(path=self.relative(target) or ".")
+        return Project.open(root)
+
+
+class StatusHandler(_ProjectHandler):
+    """``GET projects/{path}/status``: the folded status plus the flow, cheap to poll.
+
+    The ETag is built from the size and mtime of the plan and the journal;
+    a poll whose ``If-None-Match`` still matches gets a 304 without folding.
+    """
+
+    def compute_etag(self) -> str | None:
+        return getattr(self, "_pb_etag", None)
+
+    @web.authenticated
+    def get(self, path: str) -> None:
+        project = self.project(path)
+        stamp = []
+        for f in (project.plan_path, project.journal_path):
+            st = os.stat(f) if f.exists() else None
+            stamp.append(f"{st.st_size}:{st.st_mtime_ns}" if st else "-")
+        running = [j.to_dict() for j in self.runs.jobs_for(self.relative(project.root))]
+        stamp.append(repr([(j["id"], j["state"], j["done_cells"]) for j in running]))
+        self._pb_etag = '"' + hashlib.sha1("|".join(stamp).encode()).hexdigest()[:20] + '"'
+        self.set_etag_header()
+        if self.check_etag_header():
+            self.set_status(304)
+            self.finish()
+            return
+        status = project.status().model_dump(mode="json")
+        flow = project.flow
+        status.update(
+            path=self.relative(project.root),
+            phases=[p.model_dump(mode="json") for p in flow.phases],
+            tracks=list(flow.tracks),
+            jobs=running,
+        )
+        self.send(status)
+
+
+class SignoffsHandler(_ProjectHandler):
+    """``GET projects/{path}/signoffs``: each gate's state and who signed."""
+
+    @web.authenticated
+    def get(self, path: str) -> None:
+        status = self.project(path).status()
+        self.send({"gates": {name: g.model_dump(mode="json") for name, g in status.gates.items()}})
+
+
+class RunsHandler(_ProjectHandler):
+    """``POST projects/{path}/runs`` starts a phase run; ``GET`` lists this server's jobs."""
+
+    @web.authenticated
+    def get(self, path: str) -> None:
+        project = self.project(path)
+        self.send({"runs": [j.to_dict() for j in self.runs.jobs_for(self.relative(project.root))]})
+
+    @web.authenticated
+    def post(self, path: str) -> None:
+        project = self.project(path)
+        body = self.json_body()
+        phase = body.get("phase")
+        runnable = [p.name for p in project.flow.phases if p.notebook]
+        if phase not in runnable:
+            raise bad_request(f"'phase' must name a phase with a notebook: one of {', '.join(runnable)}.")
+        parameters = body.get("parameters") or {}
+        if not isinstance(parameters, dict):
+            raise bad_request("'parameters' must be a JSON object of notebook parameters (name: value).")
+        force = body.get("force", False)
+        if not isinstance(force, bool):
+            raise bad_request("'force' must be true or false.")
+        job = self.runs.start(project.root, phase, parameters, force)
+        self.set_header("Location", self.request.path.rstrip("/") + "/" + job.id)
+        self.send(job.to_dict(), status=202)
+
+
+class RunHandler(_ProjectHandler):
+    """``GET projects/{path}/runs/{id}``: a job's progress, then its result or error."""
+
+    @web.authenticated
+    def get(self, path: str, job_id: str) -> None:
+        project = self.project(path)
+        job = self.runs.get(job_id)
+        if job is None or job.project_path != self.relative(project.root):
+            raise web.HTTPError(404, reason="run_not_found",
+                                log_message=f"No run {job_id!r} for this project on this server "
+                                "(runs are kept until the server restarts; the journal keeps them all).")
+        self.send(job.to_dict())
+
+
+def _find_plans(root: Path) -> list[Path]:
+    """Every ``phasebook.yaml`` under ``root`` (hidden and bulky folders skipped)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        depth = len(Path(dirpath).relative_to(root).parts)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
+        if depth >= MAX_DEPTH:
+            dirnames[:] = []
+        if "phasebook.yaml" in filenames:
+            found.append(Path(dirpath) / "phasebook.yaml")
+            dirnames[:] = []  # no projects inside projects
+    return found
+
