@@ -1,0 +1,230 @@
+"""The form of one plan section: load, edit, save through :class:`Project`.
+
+Save collects the widgets into section data and calls
+``project.save_section(name, data, expected_digest=<digest when loaded>)``:
+
+* a :class:`PlanValidationError` puts each message by its field (the
+  error's dotted path is walked down the form tree) and nothing is written;
+* a :class:`PlanChangedOnDiskError` refuses: the file on disk stays as it
+  is, the form keeps the person's edits, and Reload shows the disk version;
+* before saving, the form warns when the change will reopen an approved
+  gate that covers the section ("this will reopen the scope approval").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+import ipywidgets as w
+
+from ..core.errors import PhasebookError, PlanChangedOnDiskError, PlanValidationError
+from ..core.events import Actor
+from ..core.sections import SECTION_MODELS, SECTION_TITLES
+from ..core.status import section_value
+from ..project import Project
+from ..store.plan import validate_section
+from .fields import error_html
+from .model_form import build_form
+
+__all__ = ["SectionForm"]
+
+
+def _sub(value: Any, parts: tuple[str, ...]) -> Any:
+    for part in parts:
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+class SectionForm(w.VBox):
+    """An ipywidgets form for one plan section (or one part of it, e.g. ``kpi_review.development``).
+
+    Attributes:
+        body: the form tree (``body.fields['kpis']`` …).
+        save_button, reload_button: the two actions.
+        status: the outcome of the last action (saved, refused, errors).
+        dirty: the unsaved-changes indicator.
+        gate_warning: which approval a save would reopen.
+    """
+
+    def __init__(self, project: Project, section: str, *, actor: Actor | None = None) -> None:
+        self.project, self.path, self.actor = project, section, actor
+        self.name, _, sub = section.partition(".")
+        model = SECTION_MODELS.get(self.name)
+        if model is None:
+            project.section(self.name)  # raises UnknownSectionError with the known names
+        self.sub = tuple(p for p in sub.split(".") if p)
+        for part in self.sub:
+            model = model.model_fields[part].annotation
+        self.title = SECTION_TITLES[self.name] if not self.sub else f"{SECTION_TITLES[self.name]} — {model.__name__}"
+        if self.sub:
+            info = SECTION_MODELS[self.name].model_fields[self.sub[0]]
+            self.title = f"{SECTION_TITLES[self.name].split(' (')[0]}: {info.title or self.sub[0]}"
+        self._loading = True
+        self.body = build_form(model, self._changed)
+        short = self.title.split(" (")[0]
+        self.save_button = w.Button(description=f"Save {short}", button_style="primary", icon="save",
+                                    tooltip="Validate and save this section to phasebook.yaml",
+                                    layout=w.Layout(width="auto"))
+        self.reload_button = w.Button(description="Reload from disk", icon="refresh",
+                                      tooltip="Show the plan as it is on disk (discards unsaved edits)",
+                                      layout=w.Layout(width="auto"))
+        self.save_button.on_click(lambda _b: self.save())
+        self.reload_button.on_click(lambda _b: self.reload())
+        self.dirty = w.HTML()
+        self.gate_warning = w.HTML()
+        self.status = w.HTML()
+        heading = w.HTML(f"<h3>{html.escape(self.title)}</h3>")
+        actions = w.HBox([self.save_button, self.reload_button, self.dirty])
+        super().__init__([heading, self.gate_warning, self.body.widget, self.status, actions])
+        self.reload()
+
+    # loading -----------------------------------------------------------------
+    def reload(self) -> None:
+        """Show the section as it is on disk now; forget unsaved edits."""
+        self._loading = True
+        try:
+            doc = self.project.plan()
+            self.digest = doc.digest
+            self._loaded = doc.sections[self.name]
+            value: Any = self._loaded
+            for part in self.sub:
+                value = getattr(value, part)
+            self.body.clear_errors()
+            self.body.load(value)
+            self.baseline = self.body.collect([])
+            self._approved = self._approved_gates()
+        finally:
+            self._loading = False
+        self.reload_button.button_style = ""
+        self.status.value = ""
+        self._changed()
+
+    def _approved_gates(self) -> list[tuple[Any, tuple[str, ...]]]:
+        """Approved gates covering this form, each with the part of the form it covers."""
+        gates = self.project.status().gates
+        found = []
+        here = (self.name, *self.sub)
+        for gate in self.project.flow.gates:
+            if gates[gate.name].state != "approved":
+                continue
+            for cover in gate.covers:
+                parts = tuple(cover.split("."))
+                n = min(len(parts), len(here))
+                if parts[:n] == here[:n]:
+                    found.append((gate, parts[len(here):]))
+                    break
+        return found
+
+    # state -------------------------------------------------------------------
+    def collect(self) -> tuple[dict[str, Any], list[tuple[tuple, str]]]:
+        """The form's data and its parse problems (``(path, message)``)."""
+        errors: list[tuple[tuple, str]] = []
+        return self.body.collect(errors), errors
+
+    @property
+    def is_dirty(self) -> bool:
+        """True when the form differs from what was loaded or last saved."""
+        data, errors = self.collect()
+        return bool(errors) or data != self.baseline
+
+    def reopens(self) -> list[str]:
+        """Titles of the approved gates that saving the current edits would make stale."""
+        data, _ = self.collect()
+        return [g.title for g, rel in self._approved if _sub(data, rel) != _sub(self.baseline, rel)]
+
+    def _changed(self) -> None:
+        if self._loading:
+            return
+        dirty = self.is_dirty
+        self.dirty.value = ('<span style="color:var(--jp-warn-color1,#e65100)">● Unsaved changes</span>'
+                            if dirty else '<span style="opacity:.7">No unsaved changes</span>')
+        reopen = self.reopens() if dirty else []
+        if reopen:
+            self.gate_warning.value = error_html(
+                f"Saving will reopen the {', '.join(reopen)} approval: it was approved for the current content "
+                "and will need a new sign-off."
+            )
+        elif self._approved:
+            names = ", ".join(g.title for g, _ in self._approved)
+            self.gate_warning.value = (f'<span style="opacity:.8">Approved in {html.escape(names)}; '
+                                       "changing it will reopen that approval.</span>")
+        else:
+            self.gate_warning.value = ""
+
+    # saving ------------------------------------------------------------------
+    def _full_data(self, data: dict[str, Any]) -> dict[str, Any]:
+        if not self.sub:
+            return data
+        full = self._loaded.model_dump()
+        target = full
+        for part in self.sub[:-1]:
+            target = target[part]
+        target[self.sub[-1]] = data
+        return full
+
+    def save(self) -> bool:
+        """Validate and save; returns True when the plan now holds the form's content."""
+        self.body.clear_errors()
+        data, problems = self.collect()
+        if problems:
+            others: list[dict[str, str]] = []
+            try:
+                validate_section(self.name, self._full_data(data))
+            except PlanValidationError as exc:
+                others = exc.fields["errors"]
+            bad = {".".join((self.path, *map(str, p))) for p, _ in problems}
+            errors = [{"path": ".".join((self.path, *map(str, p))), "message": m} for p, m in problems]
+            errors += [e for e in others if e["path"] not in bad]
+            self._show_errors(errors)
+            return False
+        try:
+            self.project.save_section(self.name, self._full_data(data), actor=self.actor, expected_digest=self.digest)
+        except PlanValidationError as exc:
+            self._show_errors(exc.fields["errors"])
+            return False
+        except PlanChangedOnDiskError as exc:
+            self.reload_button.button_style = "warning"
+            self.status.value = error_html(
+                f"Not saved: {exc.message} Your edits are still in this form; press “Reload from disk” to see "
+                "the other version (it replaces your edits), then reapply them."
+            )
+            return False
+        except PhasebookError as exc:
+            self.status.value = error_html(f"Not saved: {exc.message}")
+            return False
+        reopened = self.reopens()
+        self.digest = self.project.plan().digest
+        self._loaded = self.project.plan().sections[self.name]
+        self.baseline = data
+        self._approved = self._approved_gates()
+        when = dt.datetime.now().strftime("%H:%M:%S")
+        note = f" The {', '.join(reopened)} approval is now stale: ask for a new sign-off." if reopened else ""
+        self.status.value = (f'<span style="color:var(--jp-success-color1,#2e7d32)">✔ Saved at {when}.'
+                             f"{html.escape(note)}</span>")
+        self._changed()
+        return True
+
+    def _show_errors(self, errors: list[dict[str, str]]) -> None:
+        """Put each error by its field; errors that match no field go to the status line."""
+        prefix = (self.name, *self.sub)
+        unplaced = []
+        for err in errors:
+            parts = tuple(err["path"].split("."))
+            if parts[: len(prefix)] != prefix:
+                unplaced.append(err)
+                continue
+            node = self.body
+            for part in parts[len(prefix):]:
+                nxt = node.child(part)
+                if nxt is None:
+                    break
+                node = nxt
+            node.show_error(err["message"])
+        n = len(errors)
+        lines = "".join(f"<li>{html.escape(e['path'])}: {html.escape(e['message'])}</li>" for e in unplaced)
+        self.status.value = error_html(
+            f"Not saved: {n} field{'s' if n != 1 else ''} need{'s' if n == 1 else ''} attention "
+            "(see the messages by the fields). Nothing was written."
+        ) + (f"<ul>{lines}</ul>" if lines else "")
