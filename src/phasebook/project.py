@@ -27,7 +27,7 @@ from .core.events import BACKTRACK_REASONS, DECISIONS, Actor, Event
 from .core.flow import WORK_PHASES, Flow, default_flow
 from .core.kpis import ModelTestResult, judge
 from .core.sections import SECTION_MODELS, Section
-from .core.status import ProjectStatus, covered_content, fold
+from .core.status import ProjectStatus, covered_content, fold, phase_of
 from .core.hashing import content_hash
 from .store.journal import JOURNAL_FILE, Journal, VerifyReport
 from .store.plan import PLAN_FILE, PlanDocument, PlanStore, validate_section
@@ -244,12 +244,12 @@ class Project:
                 reason=f"A comment is required to {decision.replace('_', ' ')}: say what must change (-m TEXT)."
             )
         plan, events = self.plan(), self.events()
-        status = fold(plan.name, self.flow, plan.dump(), events)
-        if status.phase == "cancelled":
+        phase = phase_of(events)
+        if phase == "cancelled":
             raise InvalidTransitionError(reason="The project is cancelled; nothing can be signed.")
-        if status.phase in WORK_PHASES and self.flow.order(g.phase) > self.flow.order(status.phase):
+        if phase in WORK_PHASES and self.flow.order(g.phase) > self.flow.order(phase):
             raise InvalidTransitionError(
-                reason=f"Gate {gate} closes the {g.phase} phase; the project is in {status.phase}. "
+                reason=f"Gate {gate} closes the {g.phase} phase; the project is in {phase}. "
                 f"Sign it once the project reaches {g.phase}."
             )
         content = covered_content(g, plan.dump(), events)

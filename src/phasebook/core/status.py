@@ -39,6 +39,7 @@ __all__ = [
     "section_value",
     "covered_content",
     "fold",
+    "phase_of",
     "TRANSITIONS",
 ]
 
@@ -210,6 +211,15 @@ def _step_status(step, plan, events, gates, phase) -> str:
         return "done" if any(e.kind == "model_test" for e in events) else "todo"
     ok = any(e.kind == "run" and e.data.get("phase") == step.phase and e.data.get("status") == "succeeded" for e in events)
     return "done" if ok else "todo"
+
+
+def phase_of(events: Iterable[Event]) -> str:
+    """The current phase alone (cheaper than :func:`fold` when nothing else is needed)."""
+    phase = "scoping"
+    for e in events:
+        if e.kind in TRANSITIONS:
+            phase = e.data.get("to", phase)
+    return phase
 
 
 def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event]) -> ProjectStatus:

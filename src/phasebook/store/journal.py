@@ -212,7 +212,10 @@ class Journal:
                     last = body[cut + 1:]
                     break
                 start = max(0, start - _TAIL_BLOCK)
-        event = self._parse(last, self._count_lines())
+        try:
+            event = Event.model_validate(json.loads(last))
+        except (ValueError, ValidationError) as exc:
+            raise self._parse_problem(exc, self._count_lines()) from None
         return event.seq, event.hash
 
     def _count_lines(self) -> int:

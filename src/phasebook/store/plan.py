@@ -10,6 +10,7 @@ which is how forms refuse to overwrite someone else's edit.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import os
@@ -274,8 +275,11 @@ class PlanStore:
             current = self.read_bytes()
             if expected_digest is not None and hashlib.sha256(current).hexdigest() != expected_digest:
                 raise PlanChangedOnDiskError(file=str(self.path))
-            doc = self.parse(current)
-            raw = doc.raw
+            cached = self._cache
+            if cached is not None and cached.digest == hashlib.sha256(current).hexdigest():
+                raw = copy.deepcopy(cached.raw)  # comments included; much faster than parsing again
+            else:
+                raw = self.parse(current).raw
             new = section.model_dump(mode="json")
             if name in raw:
                 raw[name] = _merge(raw[name], new)

@@ -1,0 +1,96 @@
+"""Many processes writing one project: concurrent sign-offs and writers killed mid-save."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+
+import pytest
+
+from phasebook.core.errors import JournalTornError
+from phasebook.core.events import Actor
+from phasebook.project import Project
+from phasebook.store.plan import PlanStore
+
+FORK = mp.get_context("fork")  # children inherit the imported modules: no import cost per process
+PROCESSES, SIGNOFFS = 20, 50
+
+
+def _sign_many(root: str, index: int, barrier, errors) -> None:
+    try:
+        project = Project.open(root)
+        actor = Actor(name=f"product owner {index}", role="product")
+        barrier.wait(timeout=60)
+        for i in range(SIGNOFFS):
+            project.sign_off("scope_approval", actor, "approve", f"round {i}")
+    except BaseException as exc:  # report to the parent instead of dying silently
+        errors.put(f"{index}: {type(exc).__name__}: {exc}")
+        raise
+
+
+def test_concurrent_signoffs_from_many_processes_make_one_chain(project):
+    # Given a project and 20 processes ready to sign at the same moment
+    before = len(project.events())
+    barrier, errors = FORK.Barrier(PROCESSES), FORK.Queue()
+    procs = [FORK.Process(target=_sign_many, args=(str(project.root), i, barrier, errors)) for i in range(PROCESSES)]
+    # When each signs 50 times
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+    # Then there are exactly 1,000 new entries in one intact chain
+    assert errors.empty(), errors.get()
+    assert [p.exitcode for p in procs] == [0] * PROCESSES
+    events = project.events()
+    assert len(events) - before == PROCESSES * SIGNOFFS
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    report = project.verify()
+    assert report.ok, report.message()
+    per_signer = {}
+    for e in events[before:]:
+        per_signer[e.actor.name] = per_signer.get(e.actor.name, 0) + 1
+    assert set(per_signer.values()) == {SIGNOFFS} and len(per_signer) == PROCESSES
+
+
+def _save_forever(root: str, conn) -> None:
+    project = Project.open(root)
+    i = 0
+    while True:
+        i += 1
+        project.save_section("scope", {
+            "kpis": [{"name": f"kpi {i}", "description": "x" * (i % 400), "metrics": [{"name": "roc_auc", "target": 0.8}]}],
+            "out_of_scope": [f"item {j}" for j in range(i % 30)],
+        })
+        project.save_section("ideas", {"items": [{"title": f"idea {j}"} for j in range(i % 20)]})
+        conn.send(i)
+
+
+@pytest.mark.parametrize("saves_before_kill", [1, 3, 6, 10])
+def test_writer_killed_mid_save_never_leaves_an_unreadable_plan(project, saves_before_kill):
+    # Given a process saving plan sections in a loop
+    parent, child = FORK.Pipe(duplex=False)
+    proc = FORK.Process(target=_save_forever, args=(str(project.root), child))
+    proc.start()
+    try:
+        # When it is SIGKILLed in the middle of its saves
+        done = 0
+        while done < saves_before_kill:
+            assert parent.poll(60), "the writer stopped reporting saves"
+            done = parent.recv()
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.join(timeout=30)
+    assert proc.exitcode == -signal.SIGKILL
+    # Then the plan always loads (old or new content, never half), the journal is intact or reports a torn tail
+    doc = PlanStore(project.root).load()
+    assert doc.sections["scope"].kpis[0].name.startswith("kpi ")
+    report = project.verify()
+    assert report.ok or isinstance(report.problem, JournalTornError), report.message()
+    try:
+        Project.open(project.root).status()
+    except JournalTornError:
+        assert not report.ok
+    # and the next save succeeds without leftovers of the killed writer
+    project.save_section("experiment_setup", {"repository": "git@example.org:team/churn.git"})
+    assert list(project.root.glob(".phasebook.yaml.*.tmp")) == []
