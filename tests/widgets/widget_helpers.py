@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 
 from phasebook.widgets.cards import CardList
 from phasebook.widgets.fields import ChoiceField, DateField, NumberField, StringListField, format_number
@@ -32,3 +34,8 @@ def fill(node, value) -> None:
         node.input.value = "" if value is None else value
 
 
+
+
+def text(widget) -> str:
+    """The visible text of an HTML widget (tags stripped, entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", widget.value))

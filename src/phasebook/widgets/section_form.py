@@ -143,11 +143,11 @@ class SectionForm(w.VBox):
         reopen = self.reopens() if dirty else []
         if reopen:
             self.gate_warning.value = error_html(
-                f"Saving will reopen the {', '.join(reopen)} approval: it was approved for the current content "
+                f"Saving will reopen {' and '.join(reopen)}: it was approved for the current content "
                 "and will need a new sign-off."
             )
         elif self._approved:
-            names = ", ".join(g.title for g, _ in self._approved)
+            names = " and ".join(g.title for g, _ in self._approved)
             self.gate_warning.value = (f'<span style="opacity:.8">Approved in {html.escape(names)}; '
                                        "changing it will reopen that approval.</span>")
         else:
@@ -200,7 +200,7 @@ class SectionForm(w.VBox):
         self.baseline = data
         self._approved = self._approved_gates()
         when = dt.datetime.now().strftime("%H:%M:%S")
-        note = f" The {', '.join(reopened)} approval is now stale: ask for a new sign-off." if reopened else ""
+        note = f" {' and '.join(reopened)} is now stale: ask for a new sign-off." if reopened else ""
         self.status.value = (f'<span style="color:var(--jp-success-color1,#2e7d32)">✔ Saved at {when}.'
                              f"{html.escape(note)}</span>")
         self._changed()
