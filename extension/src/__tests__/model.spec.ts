@@ -1,0 +1,146 @@
+/**
+ * The sidebar model: view functions and the ETag-polling ProjectFlowModel.
+ */
+jest.mock('../request', () => ({ requestAPI: jest.fn() }));
+
+import {
+  gateBadge,
+  jobText,
+  modelTestLines,
+  phaseList,
+  ProjectFlowModel,
+  projectForPath,
+  signers,
+  stepsByTrack,
+  voilaUrl
+} from '../model';
+import { requestAPI } from '../request';
+import { runPhase } from '../runs';
+import { job, status } from './fixtures';
+
+const request = requestAPI as jest.MockedFunction<typeof requestAPI>;
+const answer = (data: unknown, code = 200, etag: string | null = null) => Promise.resolve({ status: code, data, etag });
+
+beforeEach(() => request.mockReset());
+
+describe('view functions', () => {
+  it('marks the current phase and lists only phases with a notebook', () => {
+    const phases = phaseList(status({ phase: 'research' }));
+    expect(phases.map(p => [p.name, p.current])).toEqual([['scoping', false], ['research', true]]);
+  });
+
+  it('groups a phase\'s steps by track in the flow\'s order', () => {
+    const groups = stepsByTrack(status(), 'scoping');
+    expect(groups.map(g => [g.track, g.steps.map(s => s.id)])).toEqual([
+      ['product', ['1.1', '1.4', '1.5']],
+      ['data_science', ['1.4']],
+      ['data_engineering', ['1.3']]
+    ]);
+  });
+
+  it('maps every gate state to a badge', () => {
+    expect(gateBadge('approved')).toEqual({ label: 'approved', kind: 'fresh' });
+    expect(gateBadge('stale').kind).toBe('stale');
+    expect(gateBadge('pending').kind).toBe('pending');
+    expect(gateBadge('changes_requested')).toEqual({ label: 'changes requested', kind: 'changes-requested' });
+  });
+
+  it('says who signed, with unverified and stale marks', () => {
+    const s = status();
+    s.gates.scope_approval.signoffs = [
+      { seq: 3, at: 't', name: 'product owner', role: 'product', verified: false, decision: 'request_changes', comment: 'x', fresh: false }
+    ];
+    expect(signers(s, 'scope_approval')).toEqual(['product owner (product): request changes, unverified, stale']);
+    expect(signers(s, 'nope')).toEqual([]);
+  });
+
+  it('lists the latest model test against the targets', () => {
+    const s = status({
+      latest_model_test: {
+        seq: 9, at: 't', model: 'gbm', passed: false,
+        results: [
+          { kpi: 'k', metric: 'roc_auc', hardness: 'hard', comparator: '>=', target: 0.8, dataset: 'holdout', value: 0.75, outcome: 'failed' },
+          { kpi: 'k', metric: 'recall', hardness: 'hard', comparator: '>=', target: null, dataset: '', value: null, outcome: 'not_measured' }
+        ]
+      }
+    });
+    expect(modelTestLines(s)).toEqual([
+      'roc_auc: 0.75 (target >= 0.8) — failed',
+      'recall: not measured (target no target) — not_measured'
+    ]);
+    expect(modelTestLines(status())).toEqual([]);
+  });
+
+  it('describes a job\'s progress and its failing cell', () => {
+    expect(jobText(job({ state: 'running', done_cells: 3, total_cells: 12 }))).toBe('research: running, 3/12 cells');
+    expect(jobText(job({ state: 'running' }))).toBe('research: starting');
+    expect(
+      jobText(job({ state: 'failed', error: { code: 'workbook_failed', message: 'm', cell_index: 4, ename: 'KeyError', evalue: "'x'" } }))
+    ).toBe("research failed in cell 4: KeyError: 'x'");
+    expect(jobText(job({ state: 'failed', error: { code: 'internal_error', message: 'boom' } }))).toBe('research failed: boom');
+  });
+
+  it('finds the project of a notebook by the longest path prefix', () => {
+    const projects = [{ path: 'a', name: 'A' }, { path: 'a/b', name: 'B' }, { path: 'ab', name: 'AB' }];
+    expect(projectForPath(projects, 'a/b/workbooks/01_scoping.ipynb')?.name).toBe('B');
+    expect(projectForPath(projects, 'a/x.ipynb')?.name).toBe('A');
+    expect(projectForPath(projects, 'abc/x.ipynb')).toBeNull();
+  });
+
+  it('builds Voilà render URLs under the base URL', () => {
+    expect(voilaUrl('/user/x/', 'team/churn risk', 'signoff', { gate: 'scope_approval' })).toBe(
+      '/user/x/voila/render/team/churn%20risk/workbooks/dashboards/signoff.ipynb?gate=scope_approval'
+    );
+    expect(voilaUrl('/', '', 'overview')).toBe('/voila/render/workbooks/dashboards/overview.ipynb');
+  });
+});
+
+describe('ProjectFlowModel', () => {
+  it('emits on a changed status and stays quiet on a 304', async () => {
+    const model = new ProjectFlowModel();
+    const seen: string[] = [];
+    model.onChange(() => seen.push(model.status?.gates.scope_approval.state ?? 'none'));
+    request.mockReturnValueOnce(answer(status(), 200, '"e1"'));
+    await model.setProject('churn-risk');
+    request.mockReturnValueOnce(answer(null, 304, '"e1"'));
+    expect(await model.refresh()).toBe(false);
+    const approved = status();
+    approved.gates.scope_approval.state = 'approved';
+    request.mockReturnValueOnce(answer(approved, 200, '"e2"'));
+    expect(await model.refresh()).toBe(true);
+    expect(seen).toEqual(['none', 'pending', 'approved']);
+    expect(request.mock.calls[1][1]).toEqual({ headers: { 'If-None-Match': '"e1"' } });
+  });
+
+  it('keeps the error message when the server refuses', async () => {
+    const model = new ProjectFlowModel();
+    request.mockRejectedValueOnce(new Error('No phasebook project at or above x'));
+    await model.setProject('x');
+    expect(model.error).toBe('No phasebook project at or above x');
+    expect(model.status).toBeNull();
+  });
+
+  it('follows a notebook into its project, reloading the list once', async () => {
+    const model = new ProjectFlowModel();
+    request.mockReturnValueOnce(answer({ projects: [{ path: 'churn-risk', name: 'churn-risk' }] }));
+    request.mockReturnValueOnce(answer(status(), 200, '"e1"'));
+    await model.followFile('churn-risk/workbooks/01_scoping.ipynb');
+    expect(model.projectPath).toBe('churn-risk');
+    expect(model.status?.name).toBe('churn-risk');
+  });
+});
+
+describe('runPhase', () => {
+  it('polls the job until it ends, reporting each change', async () => {
+    request.mockReturnValueOnce(answer(job({ state: 'queued' }), 202));
+    request.mockReturnValueOnce(answer(job({ state: 'running', done_cells: 1, total_cells: 2 })));
+    request.mockReturnValueOnce(answer(job({ state: 'running', done_cells: 1, total_cells: 2 })));
+    request.mockReturnValueOnce(answer(job({ state: 'succeeded', done_cells: 2, total_cells: 2, result: { output_path: 'o.ipynb' } })));
+    const updates: string[] = [];
+    const done = await runPhase('churn-risk', 'research', j => updates.push(`${j.state}:${j.done_cells}`), {
+      wait: () => Promise.resolve()
+    });
+    expect(done.result?.output_path).toBe('o.ipynb');
+    expect(updates).toEqual(['queued:0', 'running:1', 'succeeded:2']);
+  });
+});

@@ -1,0 +1,228 @@
+/**
+ * The sidebar's model: which project is shown, its status, running jobs,
+ * and the pure functions that turn a status into what the sidebar renders.
+ *
+ * Nothing here touches the DOM or JupyterLab, so jest tests it with the
+ * request function mocked.
+ */
+import * as api from './api';
+import { GateState, IProjectRef, IProjectStatus, IRunJob, IStepStatus } from './types';
+
+/** What a gate badge says and its CSS modifier. */
+export interface IBadge {
+  label: string;
+  kind: 'fresh' | 'stale' | 'pending' | 'changes-requested' | 'rejected';
+}
+
+const BADGES: Record<GateState, IBadge> = {
+  approved: { label: 'approved', kind: 'fresh' },
+  stale: { label: 'stale', kind: 'stale' },
+  pending: { label: 'pending', kind: 'pending' },
+  changes_requested: { label: 'changes requested', kind: 'changes-requested' },
+  rejected: { label: 'rejected', kind: 'rejected' }
+};
+
+export function gateBadge(state: GateState): IBadge {
+  return BADGES[state] ?? { label: state, kind: 'pending' };
+}
+
+/** "product owner (product) ✓ approve" lines for the signers of a gate, latest decision each. */
+export function signers(status: IProjectStatus, gate: string): string[] {
+  const g = status.gates[gate];
+  if (!g) {
+    return [];
+  }
+  return g.signoffs.map(s => {
+    const who = s.role ? `${s.name} (${s.role})` : s.name;
+    const verified = s.verified ? '' : ', unverified';
+    const stale = s.fresh ? '' : ', stale';
+    return `${who}: ${s.decision.replace('_', ' ')}${verified}${stale}`;
+  });
+}
+
+/** The steps of one phase grouped by track, in the flow's track order. */
+export function stepsByTrack(
+  status: IProjectStatus,
+  phase: string
+): { track: string; steps: IStepStatus[] }[] {
+  const steps = status.steps.filter(s => s.phase === phase);
+  return status.tracks
+    .map(track => ({ track, steps: steps.filter(s => s.tracks.includes(track)) }))
+    .filter(group => group.steps.length > 0);
+}
+
+/** Work phases (those with a notebook), with the current one marked. */
+export function phaseList(
+  status: IProjectStatus
+): { name: string; title: string; notebook: string; gate: string | null; current: boolean }[] {
+  return status.phases
+    .filter(p => p.notebook)
+    .map(p => ({
+      name: p.name,
+      title: p.title,
+      notebook: p.notebook as string,
+      gate: p.gate,
+      current: p.name === status.phase
+    }));
+}
+
+/** The latest model test against its targets, one line a metric. */
+export function modelTestLines(status: IProjectStatus): string[] {
+  const test = status.latest_model_test;
+  if (!test || !test.results) {
+    return [];
+  }
+  return test.results.map(r => {
+    const value = r.value === null || r.value === undefined ? 'not measured' : String(r.value);
+    const target = r.target === null ? 'no target' : `${r.comparator} ${r.target}`;
+    return `${r.metric}: ${value} (target ${target}) — ${r.outcome}`;
+  });
+}
+
+/** Progress text of a job: "research: 3/12 cells" or its outcome. */
+export function jobText(job: IRunJob): string {
+  switch (job.state) {
+    case 'queued':
+      return `${job.phase}: queued`;
+    case 'running':
+      return job.total_cells > 0
+        ? `${job.phase}: running, ${job.done_cells}/${job.total_cells} cells`
+        : `${job.phase}: starting`;
+    case 'succeeded':
+    case 'cached':
+      return `${job.phase}: ${job.state}`;
+    case 'failed': {
+      const e = job.error;
+      if (e && e.cell_index !== null && e.cell_index !== undefined) {
+        return `${job.phase} failed in cell ${e.cell_index}: ${e.ename}: ${e.evalue}`;
+      }
+      return `${job.phase} failed: ${e ? e.message : 'unknown error'}`;
+    }
+  }
+}
+
+export function isFinished(job: IRunJob): boolean {
+  return job.state === 'succeeded' || job.state === 'cached' || job.state === 'failed';
+}
+
+/** The project holding `filePath`: the registered project with the longest matching prefix. */
+export function projectForPath(projects: IProjectRef[], filePath: string): IProjectRef | null {
+  let best: IProjectRef | null = null;
+  for (const p of projects) {
+    const inside = p.path === '' || filePath === p.path || filePath.startsWith(p.path + '/');
+    if (inside && (best === null || p.path.length > best.path.length)) {
+      best = p;
+    }
+  }
+  return best;
+}
+
+/** Voilà's server-extension URL of a project's dashboard (overview, signoff, monitoring). */
+export function voilaUrl(
+  baseUrl: string,
+  projectPath: string,
+  dashboard: string,
+  query: Record<string, string> = {}
+): string {
+  const parts = [projectPath, 'workbooks', 'dashboards', `${dashboard}.ipynb`]
+    .filter(p => p !== '')
+    .join('/')
+    .split('/')
+    .map(encodeURIComponent)
+    .join('/');
+  const base = baseUrl.endsWith('/') ? baseUrl : baseUrl + '/';
+  const qs = Object.entries(query)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
+  return `${base}voila/render/${parts}${qs ? '?' + qs : ''}`;
+}
+
+/** Where a phase notebook of a project lives (relative to the server root). */
+export function notebookPath(projectPath: string, notebook: string): string {
+  return [projectPath, 'workbooks', notebook].filter(p => p !== '').join('/');
+}
+
+/**
+ * The state behind the sidebar: the shown project, its latest status and ETag.
+ *
+ * `refresh()` asks for the status with the last ETag, so an unchanged
+ * project costs the server a stat() and returns 304.
+ */
+export class ProjectFlowModel {
+  projects: IProjectRef[] = [];
+  projectPath: string | null = null;
+  status: IProjectStatus | null = null;
+  error: string | null = null;
+  private _etag: string | null = null;
+  private _listeners: (() => void)[] = [];
+
+  /** Call `listener` after every change; returns a function that unsubscribes. */
+  onChange(listener: () => void): () => void {
+    this._listeners.push(listener);
+    return () => {
+      this._listeners = this._listeners.filter(l => l !== listener);
+    };
+  }
+
+  protected emit(): void {
+    for (const listener of [...this._listeners]) {
+      listener();
+    }
+  }
+
+  async loadProjects(): Promise<IProjectRef[]> {
+    this.projects = await api.listProjects();
+    this.emit();
+    return this.projects;
+  }
+
+  /** Show the project at `path` (null: none); fetches its status. */
+  async setProject(path: string | null): Promise<void> {
+    if (path === this.projectPath && this.status) {
+      return;
+    }
+    this.projectPath = path;
+    this.status = null;
+    this._etag = null;
+    this.error = null;
+    this.emit();
+    await this.refresh();
+  }
+
+  /** Show the project holding `filePath`, if it is one of the known projects (reloads the list once). */
+  async followFile(filePath: string): Promise<void> {
+    let found = projectForPath(this.projects, filePath);
+    if (!found) {
+      await this.loadProjects();
+      found = projectForPath(this.projects, filePath);
+    }
+    if (found) {
+      await this.setProject(found.path);
+    }
+  }
+
+  /** Re-read the status; emits only when it changed. Returns whether it changed. */
+  async refresh(): Promise<boolean> {
+    if (this.projectPath === null) {
+      return false;
+    }
+    const path = this.projectPath;
+    try {
+      const { status, etag } = await api.getStatus(path, this._etag);
+      if (path !== this.projectPath) {
+        return false; // another project was chosen meanwhile
+      }
+      if (status === null) {
+        return false;
+      }
+      this.status = status;
+      this._etag = etag;
+      this.error = null;
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+      this._etag = null;
+    }
+    this.emit();
+    return true;
+  }
+}

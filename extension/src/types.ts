@@ -1,0 +1,144 @@
+/**
+ * The JSON shapes of the phasebook server routes (see src/phasebook/server).
+ */
+
+/** `GET /phasebook/info`: versions for the handshake. */
+export interface IServerInfo {
+  name: string;
+  version: string;
+  api_version: number;
+  voila: boolean;
+}
+
+/** One entry of `GET /phasebook/projects`. */
+export interface IProjectRef {
+  path: string;
+  name: string;
+  error?: string;
+}
+
+/** `POST /phasebook/projects`. */
+export interface ICreatedProject {
+  path: string;
+  name: string;
+  scoping_notebook: string;
+}
+
+export type GateState =
+  | 'pending'
+  | 'approved'
+  | 'stale'
+  | 'changes_requested'
+  | 'rejected';
+
+export interface ISignoff {
+  seq: number;
+  at: string;
+  name: string;
+  role: string | null;
+  verified: boolean;
+  decision: string;
+  comment: string;
+  fresh: boolean;
+}
+
+export interface IGateStatus {
+  name: string;
+  title: string;
+  step: string;
+  phase: string;
+  state: GateState;
+  roles: string[];
+  missing_roles: string[];
+  changed_sections: string[];
+  signoffs: ISignoff[];
+}
+
+export interface IStepStatus {
+  id: string;
+  title: string;
+  phase: string;
+  tracks: string[];
+  kind: string;
+  status: 'done' | 'todo' | 'blocked';
+  gate: string | null;
+}
+
+export interface IPhase {
+  name: string;
+  title: string;
+  number: number;
+  gate: string | null;
+  notebook: string | null;
+  terminal: boolean;
+}
+
+export interface IMetricResult {
+  kpi: string;
+  metric: string;
+  hardness: 'hard' | 'soft';
+  comparator: '>=' | '<=';
+  target: number | null;
+  dataset: string;
+  value: number | null;
+  outcome: string;
+}
+
+export interface IModelTest {
+  seq: number;
+  at: string;
+  model?: string;
+  passed?: boolean;
+  results?: IMetricResult[];
+  [key: string]: unknown;
+}
+
+export interface IRunRecord {
+  seq: number;
+  at: string;
+  phase?: string;
+  status?: string;
+  output_path?: string | null;
+  run_id?: string;
+  [key: string]: unknown;
+}
+
+export type JobState = 'queued' | 'running' | 'succeeded' | 'cached' | 'failed';
+
+/** A background run started from the sidebar (`…/runs/{id}`). */
+export interface IRunJob {
+  id: string;
+  project: string;
+  phase: string;
+  state: JobState;
+  done_cells: number;
+  total_cells: number;
+  parameters: Record<string, unknown>;
+  result: { output_path?: string | null; status?: string; [key: string]: unknown } | null;
+  error: {
+    code: string;
+    message: string;
+    cell_index?: number | null;
+    ename?: string | null;
+    evalue?: string | null;
+    output_path?: string | null;
+  } | null;
+}
+
+/** `GET /phasebook/projects/{path}/status`. */
+export interface IProjectStatus {
+  name: string;
+  path: string;
+  flow_version: string;
+  phase: string;
+  previous_phase: string | null;
+  gates: Record<string, IGateStatus>;
+  steps: IStepStatus[];
+  phases: IPhase[];
+  tracks: string[];
+  latest_model_test: IModelTest | null;
+  model_tests: number;
+  recent_runs: IRunRecord[];
+  jobs: IRunJob[];
+  journal_entries: number;
+}
