@@ -25,8 +25,18 @@ console = Console(highlight=False, soft_wrap=False)
 err_console = Console(stderr=True, highlight=False)
 
 
+class PhasebookCommand(click.Command):
+    """A command that remembers whether it was asked for ``--json`` (so errors come out as JSON too)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        ctx.meta["phasebook.as_json"] = bool(ctx.params.get("as_json"))
+        return super().invoke(ctx)
+
+
 class PhasebookGroup(click.Group):
     """A click group that turns phasebook errors into one clear message and an exit code."""
+
+    command_class = PhasebookCommand
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -56,6 +66,8 @@ def _fail(message: str, code: int, exc: Exception | None) -> None:
 
 
 def _wants_json(ctx: click.Context) -> bool:
+    if ctx.meta.get("phasebook.as_json"):  # set by the subcommand, whose context is gone by now
+        return True
     while ctx is not None:
         if ctx.params.get("as_json"):
             return True
