@@ -1,0 +1,99 @@
+"""``phasebook run`` (a phase notebook through papermill) and ``phasebook demo``."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import click
+
+from . import cli, console, open_project, print_json
+
+
+@cli.command(name="run")
+@click.argument("target", metavar="PHASE_OR_NOTEBOOK")
+@click.option("-p", "--parameter", "params", nargs=2, multiple=True, metavar="KEY VALUE",
+              help="Set a notebook parameter (repeatable); values take the declared default's type.")
+@click.option("--force", is_flag=True, help="Run even if nothing changed since the last successful run.")
+@click.option("--log-output", is_flag=True, help="Stream the cells' outputs to the terminal while running.")
+@click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's result as JSON.")
+@click.pass_context
+def run(ctx: click.Context, target: str, params: tuple[tuple[str, str], ...], force: bool, log_output: bool,
+        no_progress: bool, as_json: bool) -> None:
+    """Execute a phase notebook (scoping, research, development, deployment) or a notebook path.
+
+    The executed notebook goes to runs/<phase>/<run_id>/; the run is journaled.
+    A run whose notebook, parameters, plan sections and data files are unchanged
+    is skipped and reported as cached (use --force to run anyway).
+    """
+    from ..runner import run_notebook
+    from ..runner.parameters import coerce_value
+    from ..runner.resolve import resolve
+
+    project = open_project(ctx)
+    parameters: dict = {}
+    if params:
+        from ..runner.inputs import notebook_digest
+        from ..runner.parameters import check_parameters, declared_for
+
+        workbook = resolve(project, target)
+        declared = declared_for(project.root, workbook.path, notebook_digest(workbook.content))
+        check_parameters(workbook.relpath, dict(params), declared)
+        parameters = {k: coerce_value(k, v, declared.get(k)) for k, v in params}
+    if log_output:
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
+    result = run_notebook(project, target, parameters, force=force, log_output=log_output,
+                          progress_bar=not (no_progress or as_json))
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+        return
+    where = Path(result.output_path)
+    try:
+        where = where.relative_to(Path.cwd())
+    except ValueError:
+        pass
+    if result.status == "cached":
+        console.print(f"cached: {result.notebook} is unchanged since run {result.run_id} "
+                      f"(notebook, parameters, plan sections, data files); output: {where}. Use --force to run it again.")
+    else:
+        console.print(f"succeeded: {result.notebook} in {result.duration_s:.1f} s (run {result.run_id}); output: {where}")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default="phasebook-demo")
+def demo(path: Path) -> None:
+    """Build the subscription-churn demo project in PATH and run all four phases.
+
+    Writes seeded data, fills the plan as a team would, runs every phase
+    notebook headless (model tests and the drift check are journaled) and
+    leaves every gate pending for people to sign.
+    """
+    from ..demo import build_demo
+
+    start = time.perf_counter()
+    project = build_demo(path, echo=console.print)
+    elapsed = time.perf_counter() - start
+    status = project.status()
+    tests = [e for e in project.events() if e.kind == "model_test"]
+    console.print(f"\nDemo project [bold]{project.name}[/] ready in {project.root} ({elapsed:.0f} s).")
+    for e in tests:
+        verdict = "passes" if e.data.get("passed") else "fails"
+        values = ", ".join(f"{r['metric']}={r['value']:.3f}" for r in e.data["results"] if r.get("value") is not None)
+        console.print(f"  model test {e.data['model']}: {values} → {verdict} the scope's hard metrics")
+    drift = status.latest_drift_check or {}
+    if drift:
+        console.print(f"  drift check: drifted columns {', '.join(drift.get('drifted_columns', [])) or 'none'}")
+    console.print("  gates: " + ", ".join(f"{g.name} {g.state}" for g in status.gates.values()))
+    root = project.root
+    console.print("\nNext:")
+    for line in (
+        f"cd {root}",
+        "phasebook status",
+        "phasebook signoff scope_approval --as 'product owner' --role product --approve",
+        "phasebook advance",
+        "phasebook run research          # cached: nothing changed",
+        "jupyter lab workbooks/01_scoping.ipynb",
+    ):
+        console.print(f"  {line}")

@@ -1,0 +1,32 @@
+"""Run phase notebooks with papermill: parameters, run records, cached runs.
+
+The only package that imports papermill, and only when a notebook really
+executes: ``import phasebook.runner`` and a cached run stay light.
+
+    >>> from phasebook.runner import run_notebook
+    >>> run_notebook(project, "research", {"sample_rows": 5000})  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["run_notebook", "declared_parameters", "RunResult", "RunError", "resolve", "Workbook", "DEFAULT_READS"]
+
+_LAZY = {
+    "run_notebook": ".execute",
+    "declared_parameters": ".parameters",
+    "RunResult": ".models",
+    "RunError": ".models",
+    "resolve": ".resolve",
+    "Workbook": ".resolve",
+    "DEFAULT_READS": ".resolve",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(_LAZY[name], __name__), name)
+    raise AttributeError(name)

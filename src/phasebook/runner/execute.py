@@ -1,0 +1,189 @@
+"""Run a phase notebook: resolve → hash inputs → (cached?) → parameterize → execute → journal.
+
+Papermill executes the notebook in this process (``execute_notebook``, a
+fresh kernel per run) and always writes ``runs/<phase>/<run_id>/<name>``;
+a failed notebook keeps papermill's error banner. Every executed run is
+journaled as a ``run`` event (parameters, input hash and its parts,
+duration, status, output path, and for a failure the cell, error name and
+value) *before* a failure is raised as :class:`WorkbookExecutionError`.
+
+A run whose inputs equal those of the latest successful run of the same
+notebook is not executed and not journaled: the result says ``cached`` and
+points at that run (the journal records what happened, and nothing did).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+from ..core.errors import WorkbookExecutionError
+from .inputs import find_cached, notebook_digest, run_inputs
+from .models import RunError, RunResult
+from .parameters import check_parameters, declared_for
+from .resolve import Workbook, resolve
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..core.events import Actor
+    from ..project import Project
+
+__all__ = ["run_notebook", "new_run_id"]
+
+Progress = Callable[[int, int], None]
+
+
+def new_run_id() -> str:
+    """A sortable, unique run id: UTC time plus 6 hex digits."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+
+
+def _cached_result(project: "Project", workbook: Workbook, event, parameters: dict[str, Any], started: float) -> RunResult:
+    return RunResult(
+        run_id=event.data["run_id"], phase=workbook.phase, notebook=workbook.relpath, status="cached",
+        output_path=str(project.root / event.data["output_path"]), duration_s=time.perf_counter() - started,
+        parameters=parameters, input_hash=event.data["input_hash"],
+    )
+
+
+def _total_cells(content: dict[str, Any]) -> int:
+    cells = content.get("cells", [])
+    injected = any("injected-parameters" in (c.get("metadata") or {}).get("tags", []) for c in cells)
+    return len(cells) + (0 if injected else 1)
+
+
+def run_notebook(
+    project: "Project",
+    phase_or_notebook: str,
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    force: bool = False,
+    log_output: bool = False,
+    on_progress: Progress | None = None,
+    progress_bar: bool = True,
+    actor: "Actor | None" = None,
+    kernel_name: str | None = None,
+    execution_timeout: int | None = None,
+) -> RunResult:
+    """Execute a phase notebook (or any notebook) of ``project`` and journal the run.
+
+    Args:
+        project: the project.
+        phase_or_notebook: ``research`` or a notebook path (``workbooks/02_research.ipynb``).
+        parameters: values for the notebook's declared parameters; ``project_dir``
+            and ``interactive=False`` are added when the notebook declares them.
+        force: run even when the inputs equal those of the last successful run.
+        log_output: stream cell outputs to the ``papermill`` logger.
+        on_progress: called as ``on_progress(done_cells, total_cells)``.
+        progress_bar: show papermill's tqdm progress bar.
+        actor: who ran it (default: the local user, unverified).
+        kernel_name: override the notebook's kernel.
+        execution_timeout: seconds a cell may run (default: no limit).
+
+    Returns:
+        The run's result (``succeeded`` or ``cached``).
+
+    Raises:
+        UnknownWorkbookError: no such phase or notebook.
+        UnknownParameterError: a parameter the notebook does not declare.
+        WorkbookExecutionError: the notebook raised; the failed run is journaled
+            and its output notebook (with papermill's error banner) written first.
+    """
+    started = time.perf_counter()
+    workbook = resolve(project, phase_or_notebook)
+    given = dict(parameters or {})
+    declared = declared_for(project.root, workbook.path, notebook_digest(workbook.content))
+    check_parameters(workbook.relpath, given, declared)
+    input_hash, parts = run_inputs(project, workbook, given)
+    if not force:
+        cached = find_cached(project, workbook, input_hash)
+        if cached is not None:
+            result = _cached_result(project, workbook, cached, given, started)
+            if on_progress is not None:
+                total = _total_cells(workbook.content)
+                on_progress(total, total)
+            return result
+
+    effective = {k: v for k, v in (("project_dir", str(project.root)), ("interactive", False)) if k in declared}
+    effective.update(given)
+
+    run_id = new_run_id()
+    out_dir = project.root / "runs" / (workbook.phase or "other") / run_id
+    out_dir.mkdir(parents=True, exist_ok=True)
+    output = out_dir / workbook.name
+    record: dict[str, Any] = {
+        "phase": workbook.phase, "notebook": workbook.relpath, "run_id": run_id, "parameters": given,
+        "input_hash": input_hash, "inputs": parts, "output_path": output.relative_to(project.root).as_posix(),
+    }
+    error = _execute(workbook, output, effective, log_output=log_output, on_progress=on_progress,
+                     progress_bar=progress_bar, kernel_name=kernel_name, execution_timeout=execution_timeout)
+    duration = time.perf_counter() - started
+    record.update(duration_s=round(duration, 3), status="failed" if error else "succeeded")
+    if error is not None:
+        record["error"] = error.model_dump()
+    project.record("run", record, actor or _default_actor())
+    if error is not None:
+        raise WorkbookExecutionError(
+            notebook=workbook.relpath, run_id=run_id, output_path=str(output), cell_index=error.cell_index,
+            exec_count=error.exec_count, ename=error.ename, evalue=error.evalue,
+        )
+    return RunResult(
+        run_id=run_id, phase=workbook.phase, notebook=workbook.relpath, status="succeeded",
+        output_path=str(output), duration_s=duration, parameters=given, input_hash=input_hash,
+    )
+
+
+def _default_actor():
+    from ..project import default_actor
+
+    return default_actor()
+
+
+def _execute(
+    workbook: Workbook,
+    output: Path,
+    parameters: dict[str, Any],
+    *,
+    log_output: bool,
+    on_progress: Progress | None,
+    progress_bar: bool,
+    kernel_name: str | None,
+    execution_timeout: int | None,
+) -> RunError | None:
+    """Run papermill; return None on success or the error (the output notebook exists either way)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    total = _total_cells(workbook.content)
+    extra: dict[str, Any] = {}
+    if on_progress is not None:
+        def hook(cell=None, cell_index=None, **_: Any) -> None:
+            on_progress(min(total, (cell_index or 0) + 1), total)
+
+        extra["on_cell_complete"] = hook
+    if execution_timeout is not None:
+        extra["execution_timeout"] = execution_timeout
+    try:
+        papermill.execute_notebook(
+            str(workbook.path), str(output), parameters=parameters, progress_bar=progress_bar,
+            log_output=log_output, kernel_name=kernel_name, cwd=str(workbook.path.parent), **extra,
+        )
+    except PapermillExecutionError as exc:
+        return RunError(cell_index=exc.cell_index, exec_count=exc.exec_count, ename=exc.ename, evalue=str(exc.evalue))
+    except Exception as exc:  # kernel died, timeout, missing kernel: still a journaled failure
+        if not output.exists():
+            import nbformat
+
+            nbformat.write(nbformat.reads(_json(workbook.content), as_version=4), str(output))
+        return RunError(cell_index=None, ename=type(exc).__name__, evalue=str(exc))
+    if on_progress is not None:
+        on_progress(total, total)
+    return None
+
+
+def _json(content: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(content)

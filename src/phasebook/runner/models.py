@@ -1,0 +1,44 @@
+"""What a run returns: :class:`RunResult` (and :class:`RunError` inside it)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+__all__ = ["RunError", "RunResult", "RunStatus"]
+
+RunStatus = Literal["succeeded", "failed", "cached"]
+
+
+class RunError(BaseModel):
+    """Where and how a notebook failed (papermill's cell index in the executed notebook)."""
+
+    cell_index: int | None = None
+    exec_count: int | None = None
+    ename: str
+    evalue: str = ""
+
+
+class RunResult(BaseModel):
+    """The outcome of :func:`phasebook.runner.run_notebook`.
+
+    ``output_path`` is absolute; the journal stores it relative to the
+    project root. A ``cached`` result names the earlier run whose inputs were
+    identical (its run id and output notebook).
+    """
+
+    run_id: str
+    phase: str | None
+    notebook: str
+    status: RunStatus
+    output_path: str
+    duration_s: float
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    input_hash: str = ""
+    error: RunError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True for a succeeded or cached run."""
+        return self.status != "failed"
