@@ -380,3 +380,57 @@ class Project:
             data["details"] = details
         self.record("model_test", data, actor)
         return result
+
+    # --- data engine (issue 3) ---
+    def data_source(self, name: str):
+        """The plan's data source called ``name``.
+
+        Raises:
+            UnknownDataSourceError: the plan has no such source.
+        """
+        from .core.errors import UnknownDataSourceError
+
+        sources = self.section("data_sources").items
+        for s in sources:
+            if s.name == name:
+                return s
+        raise UnknownDataSourceError(name=name, known=[s.name for s in sources])
+
+    def check_source(self, name: str, *, actor: Actor | None = None):
+        """Step 1.3: check a data source is reachable; journal a ``data_check`` and return the :class:`SourceCheck`."""
+        from .data.sources import check
+
+        result = check(self.data_source(name), self.root)
+        self.record("data_check", {"source": name, **result.model_dump(mode="json", exclude={"name"})}, actor)
+        return result
+
+    def profile(self, name_or_path: Any, target: str | None = None):
+        """Profile a data source (or a path, or a DataFrame); the source's label column is the default target."""
+        from .data.profile import profile
+
+        if target is None and isinstance(name_or_path, str):
+            src = next((s for s in self.section("data_sources").items if s.name == name_or_path), None)
+            if src is not None and src.label_column:
+                target = src.label_column
+        return profile(name_or_path, target=target, project=self)
+
+    def check_drift(
+        self, reference: Any = None, current: Any = None, *, columns: list[str] | None = None,
+        actor: Actor | None = None,
+    ):
+        """Compare current with reference data (defaults and thresholds from ``monitoring``); journal ``drift_check``."""
+        from .core.errors import BadInputError
+        from .data.drift import drift
+
+        mon = self.section("monitoring")
+        reference = mon.reference_data.strip() if reference is None else reference
+        current = mon.current_data.strip() if current is None else current
+        if not (isinstance(reference, str) and reference) and not hasattr(reference, "columns"):
+            raise BadInputError(message="Name the reference data: an argument, or monitoring.reference_data in the plan.")
+        if not (isinstance(current, str) and current) and not hasattr(current, "columns"):
+            raise BadInputError(message="Name the current data: an argument, or monitoring.current_data in the plan.")
+        report = drift(reference, current, thresholds=mon.drift_thresholds, columns=columns or mon.columns or None,
+                       project=self)
+        self.record("drift_check", report.event_data(), actor)
+        return report
+    # --- end data engine ---

@@ -112,3 +112,4 @@ def main(argv: list[str] | None = None) -> None:
 
 from . import commands  # noqa: E402,F401  (registers the commands)
 from . import run  # noqa: E402,F401
+from . import data  # noqa: E402,F401

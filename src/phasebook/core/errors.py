@@ -352,3 +352,76 @@ class UnknownMetricError(BadInputError):
             "Rename the metric in the scope, mark it soft, or register an implementation "
             "(phasebook.modeling.metrics.register)."
         )
+
+
+# --- data engine (issue 3) ---
+class UnknownDataSourceError(NotFoundError):
+    code = "unknown_data_source"
+
+    def describe(self) -> str:
+        known = self.fields.get("known") or []
+        listed = f"Data sources of the plan: {_choices(known)}." if known else "The plan lists no data sources yet."
+        return (
+            f"{self.fields['name']!r} is neither a data source of the plan nor an existing file. {listed} "
+            "Add it in the data_sources section or give a file path."
+        )
+
+
+class DataNotFoundError(NotFoundError):
+    code = "data_not_found"
+
+    def describe(self) -> str:
+        f = self.fields
+        return (
+            f"No data at {f['path']}: {f.get('reason', 'no file matches')}. "
+            "Check the path (relative paths start at the project folder) or the data source's URI."
+        )
+
+
+class UnreadableDataError(BadInputError):
+    code = "unreadable_data"
+
+    def describe(self) -> str:
+        f = self.fields
+        return (
+            f"{f['path']} cannot be read as {f.get('format', 'data')}: {f['problem']}. "
+            "Use Parquet (.parquet), CSV (.csv, .tsv) or JSON lines (.jsonl, .ndjson), "
+            "and check the file is complete."
+        )
+
+
+class EmptyTableError(BadInputError):
+    code = "empty_table"
+
+    def describe(self) -> str:
+        return (
+            f"{self.fields['label']} has no rows, so there is nothing to compare or profile. "
+            "Check the path or glob, and that the export finished."
+        )
+
+
+class UnknownColumnError(BadInputError):
+    code = "unknown_column"
+
+    def describe(self) -> str:
+        f = self.fields
+        return (
+            f"Column {f['column']!r} is not in {f['label']}. Its columns: {', '.join(f.get('known', []))}."
+        )
+
+
+class ColumnTypeError(BadInputError):
+    code = "column_type"
+
+    def describe(self) -> str:
+        f = self.fields
+        return (
+            f"Column {f['column']!r} of {f['label']} is {f['type']}; {f['expected']}."
+        )
+
+
+__all__ += [
+    "UnknownDataSourceError", "DataNotFoundError", "UnreadableDataError",
+    "EmptyTableError", "UnknownColumnError", "ColumnTypeError",
+]
+# --- end data engine ---

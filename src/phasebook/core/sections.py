@@ -454,7 +454,9 @@ class DriftThresholds(Section):
         0.1, gt=0, le=1, title="Jensen–Shannon distance", description="Categorical columns drift above this distance."
     )
     unseen_share: float = Field(
-        0.05, ge=0, le=1, title="Unseen categories share", description="Categorical columns drift when this share of current rows has categories never seen in the reference."
+        0.01, ge=0, le=1, title="Unseen categories share",
+        description="Categorical columns drift when the share of current rows with categories never seen in the reference "
+        "exceeds what the reference's own rare categories explain by more than this.",
     )
     dataset_share: float = Field(
         0.25, gt=0, le=1, title="Dataset verdict", description="The dataset drifts when at least this share of columns drift."

@@ -1,0 +1,193 @@
+"""Open data: plan data sources, files and globs, SQL databases, DataFrames.
+
+Everything becomes a :class:`Table`: a DuckDB view named ``t`` on a private
+in-memory connection with a memory limit and a spill folder, so a file far
+larger than memory is scanned out of core, column by column. Parquet is read
+in place; CSV and JSON lines are loaded once into a DuckDB table (so several
+column scans parse the text once); SQL databases are copied in chunks through
+SQLAlchemy (the optional ``phasebook[sql]`` extra). A URI ``URL#table`` (or
+``URL#SELECT ...``) names the table of a database.
+
+:func:`check` answers step 1.3 — is the source reachable, and what is in it —
+without ever raising for an unreachable source.
+"""
+
+from __future__ import annotations
+
+import glob as globmod
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from ..core.errors import (
+    DataNotFoundError,
+    PhasebookError,
+    UnknownDataSourceError,
+    UnreadableDataError,
+)
+from ..core.sections import DataSource
+from .table import Table, quote
+
+__all__ = ["SourceCheck", "Table", "open_table", "check", "resolve_spec"]
+
+FORMATS = {
+    ".parquet": "parquet", ".pq": "parquet", ".parq": "parquet",
+    ".csv": "csv", ".tsv": "csv", ".txt": "csv",
+    ".json": "json", ".jsonl": "json", ".ndjson": "json",
+}
+REMOTE = ("s3://", "gs://", "gcs://", "http://", "https://", "az://", "abfss://", "hf://")
+
+
+class SourceCheck(BaseModel):
+    """What ``phasebook data check`` finds at a data source (journaled as ``data_check``)."""
+
+    name: str
+    uri: str = ""
+    reachable: bool
+    reason: str = ""
+    rows: int | None = None
+    columns: list[dict[str, str]] = Field(default_factory=list)
+    size_bytes: int | None = None
+    last_modified: str | None = None
+
+
+def _is_sql_url(uri: str) -> bool:
+    scheme = uri.split("://", 1)[0] if "://" in uri else ""
+    return bool(scheme) and not uri.startswith(REMOTE) and scheme != "file"
+
+
+def resolve_spec(spec: str, project: Any = None) -> tuple[str, str, Path]:
+    """Turn a data-source name or a path into ``(label, uri, base_dir)``.
+
+    Raises:
+        UnknownDataSourceError: not a source of the plan, and no such file either.
+    """
+    base = Path(project.root) if project is not None else Path.cwd()
+    if project is not None:
+        sources = project.section("data_sources").items
+        for s in sources:
+            if s.name == spec:
+                if not s.uri.strip():
+                    raise DataNotFoundError(path=spec, reason=f"data source {spec!r} has no URI yet; set it in data_sources")
+                return spec, s.uri.strip(), base
+        looks_like_path = any(ch in spec for ch in "/\\*?") or Path(spec).suffix.lower() in FORMATS or "://" in spec
+        if not looks_like_path and not (base / spec).exists():
+            raise UnknownDataSourceError(name=spec, known=[s.name for s in sources])
+    return spec, spec, base
+
+
+def open_table(spec: Any, project: Any = None, *, base_dir: str | os.PathLike | None = None) -> Table:
+    """Open ``spec`` as a :class:`Table`.
+
+    Args:
+        spec: a data-source name of the project's plan, a path or glob of
+            Parquet / CSV / JSON-lines files, a SQLAlchemy ``URL#table``, a
+            pandas DataFrame, a pyarrow Table, or a :class:`Table`.
+        project: the :class:`~phasebook.Project` whose plan names sources
+            (relative paths are then relative to its root).
+        base_dir: the folder relative paths start from (default: the
+            project root, else the current folder).
+
+    Raises:
+        DataNotFoundError, UnreadableDataError, UnknownDataSourceError.
+    """
+    if isinstance(spec, Table):
+        return spec
+    if not isinstance(spec, (str, os.PathLike)):
+        return Table.from_frame(spec, label="the in-memory table")
+    label, uri, base = resolve_spec(str(spec), project)
+    if base_dir is not None:
+        base = Path(base_dir)
+    return _open_uri(uri, base, label)
+
+
+def _open_uri(uri: str, base: Path, label: str) -> Table:
+    if _is_sql_url(uri):
+        from .sql import open_sql
+
+        return open_sql(uri, base, label)
+    paths, fmt = _files(uri, base)
+    table = Table(label=label, paths=paths)
+    listing = "[" + ", ".join(quote(p, "'") for p in paths) + "]"
+    reader = {
+        "parquet": f"read_parquet({listing}, union_by_name = true)",
+        "csv": f"read_csv({listing}, union_by_name = true)",
+        "json": f"read_json({listing}, format = 'newline_delimited', union_by_name = true)",
+    }[fmt]
+    what = "CREATE VIEW t AS" if fmt == "parquet" else "CREATE TABLE t AS"
+    try:
+        table.con.execute(f"{what} SELECT * FROM {reader}")
+        table.load_schema()
+    except Exception as exc:  # duckdb raises its own error classes
+        table.close()
+        problem = str(exc).split("\n", 1)[0]
+        if "No files found" in problem:
+            raise DataNotFoundError(path=uri, reason="no file matches") from None
+        raise UnreadableDataError(path=uri, format=fmt, problem=problem) from None
+    return table
+
+
+def _files(uri: str, base: Path) -> tuple[list[str], str]:
+    if uri.startswith(REMOTE):
+        return [uri], _format(uri)
+    path = Path(uri).expanduser()
+    if not path.is_absolute():
+        path = base / path
+    if path.is_dir():
+        found = sorted(str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
+        if not found:
+            raise DataNotFoundError(path=str(path), reason="the folder holds no .parquet, .csv or .jsonl files")
+        fmts = {_format(f) for f in found}
+        if len(fmts) > 1:
+            raise UnreadableDataError(path=str(path), format="one format", problem=f"the folder mixes {', '.join(sorted(fmts))} files")
+        return found, fmts.pop()
+    fmt = _format(str(path))
+    found = sorted(globmod.glob(str(path), recursive=True)) if globmod.has_magic(str(path)) else (
+        [str(path)] if path.exists() else []
+    )
+    if not found:
+        raise DataNotFoundError(path=str(path), reason="no file matches" if globmod.has_magic(str(path)) else "the file does not exist")
+    return found, fmt
+
+
+def _format(path: str) -> str:
+    name = path.lower()
+    for comp in (".gz", ".zst", ".bz2"):
+        if name.endswith(comp):
+            name = name[: -len(comp)]
+    suffix = Path(name).suffix
+    if suffix not in FORMATS:
+        raise UnreadableDataError(
+            path=path, format="a known format", problem=f"unknown file extension {suffix or '(none)'!r}"
+        )
+    return FORMATS[suffix]
+
+
+def check(source: DataSource, base_dir: str | os.PathLike) -> SourceCheck:
+    """Step 1.3: can the source be read, and what is in it? Never raises for an unreachable source."""
+    result = SourceCheck(name=source.name, uri=source.uri, reachable=False)
+    if not source.uri.strip():
+        result.reason = "no URI given: set the location in the data_sources section once access is granted"
+        return result
+    try:
+        table = _open_uri(source.uri.strip(), Path(base_dir), source.name)
+    except PhasebookError as exc:
+        result.reason = exc.message
+        return result
+    try:
+        result.rows = table.rows
+        result.columns = [{"name": n, "type": t} for n, t in table.columns.items()]
+        if table.paths and not table.paths[0].startswith(REMOTE):
+            stats = [os.stat(p) for p in table.paths]
+            result.size_bytes = sum(s.st_size for s in stats)
+            mtime = max(s.st_mtime for s in stats)
+            result.last_modified = datetime.fromtimestamp(mtime, tz=timezone.utc).isoformat(timespec="seconds")
+        result.reachable = True
+    except Exception as exc:  # reading rows can still fail (a truncated file)
+        result.reason = f"opened, but reading failed: {str(exc).splitlines()[0]}"
+    finally:
+        table.close()
+    return result
