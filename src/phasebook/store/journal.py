@@ -21,20 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
 from pydantic import ValidationError
 
 from ..core.errors import JournalCorruptError, JournalTornError
 from ..core.events import GENESIS, Actor, Event, entry_hash, utc_now
 from ..core.hashing import jsonable
+from .locking import exclusive
 
 __all__ = ["JOURNAL_FILE", "Journal", "VerifyReport"]
 
 JOURNAL_FILE = "journal.jsonl"
 _TAIL_BLOCK = 64 * 1024
-#: Appends hold the lock for a few milliseconds: poll often so that many
-#: concurrent writers (a grid of runs, a room of approvers) are not slowed down.
-_POLL_INTERVAL = 0.002
 
 
 @dataclass(frozen=True)
@@ -62,9 +59,9 @@ class Journal:
         self._cached_bytes = b""
         self._cached_events: list[Event] = []
 
-    def _lock(self) -> FileLock:
-        self._lock_path.parent.mkdir(parents=True, exist_ok=True)
-        return FileLock(str(self._lock_path), poll_interval=_POLL_INTERVAL)
+    def _lock(self):
+        """The exclusive append lock (a blocking ``flock`` on ``.phasebook/journal.lock``)."""
+        return exclusive(self._lock_path)
 
     # reading -----------------------------------------------------------------
     def _read_bytes(self) -> bytes:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from filelock import FileLock
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -33,6 +32,7 @@ from ..core.errors import (
     UnknownSectionError,
 )
 from ..core.sections import SECTION_MODELS, SECTION_TITLES, Section
+from .locking import exclusive
 
 __all__ = [
     "PLAN_FILE",
@@ -170,9 +170,9 @@ class PlanStore:
         self._cache: PlanDocument | None = None  # the last document parsed, keyed by its digest
 
     @property
-    def _lock(self) -> FileLock:
-        self._lock_path.parent.mkdir(parents=True, exist_ok=True)
-        return FileLock(str(self._lock_path))
+    def _lock(self):
+        """The exclusive write lock (a blocking ``flock`` on ``.phasebook/plan.lock``)."""
+        return exclusive(self._lock_path)
 
     # reading -----------------------------------------------------------------
     def read_bytes(self) -> bytes:
