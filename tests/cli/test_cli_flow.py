@@ -36,11 +36,13 @@ def test_backtrack_and_cancel_show_in_status_and_history(phasebook):
         assert phasebook("advance", "--override", "demo of the CLI").exit_code == 0
     back = phasebook("backtrack", "research", "--reason", "approach_failure", "-m", "no signal in usage logs")
     assert back.exit_code == 0 and "development → research (approach_failure)" in back.stdout
-    text = phasebook("status").stdout
+    text = " ".join(phasebook("status").stdout.split())
     assert "phase: research" in text
+    assert "Last move: development → research (approach failure): no signal in usage logs" in text
     assert phasebook("cancel", "-m", "the churn signal is too weak").exit_code == 0
     assert phasebook.json("status")["phase"] == "cancelled"
-    assert "phase: cancelled" in phasebook("status").stdout
+    text = " ".join(phasebook("status").stdout.split())
+    assert "phase: cancelled" in text and "Last move: cancelled in research: the churn signal is too weak" in text
     history = phasebook("history")
     assert history.exit_code == 0
     assert "approach_failure" in history.stdout and "cancelled in research" in history.stdout

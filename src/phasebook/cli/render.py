@@ -33,6 +33,12 @@ def _styled(value: str) -> Text:
 def render_status(console: Console, st: ProjectStatus) -> None:
     """Print phase, steps by track and phase, gates and the latest model test."""
     console.print(Text.assemble(("Project ", "bold"), (st.name, "bold cyan"), "  ·  phase: ", (st.phase, "bold")))
+    moves = [d for d in st.decisions if d.get("kind") != "decision"]
+    if moves:
+        last = moves[-1]
+        who = (last.get("actor") or {}).get("name", "?")
+        console.print(f"Last move: {_describe_move(last)} — {who}, {str(last.get('at', ''))[:16].replace('T', ' ')} UTC",
+                      markup=False, highlight=False)
     grid = Table(title="Steps by track", show_lines=False, expand=False)
     grid.add_column("track")
     for phase in WORK_PHASES:
@@ -84,6 +90,18 @@ def render_status(console: Console, st: ProjectStatus) -> None:
             d.add_row(name, "yes" if chk.get("reachable") else f"no: {chk.get('reason', '')}",
                       str(chk.get("rows", "-")), str(chk.get("at", ""))[:16])
         console.print(d)
+
+
+def _describe_move(d: dict[str, Any]) -> str:
+    """A transition (advance, backtrack, cancel, deliver, reopen) in words."""
+    if d.get("kind") == "cancel":
+        return f"cancelled in {d.get('from')}: {d.get('reason')}"
+    text = f"{d.get('from')} → {d.get('to')}"
+    if d.get("kind") == "backtrack":
+        text += f" ({str(d.get('reason', '')).replace('_', ' ')})" + (f": {d['text']}" if d.get("text") else "")
+    if d.get("override"):
+        text += f" (override: {d['override']})"
+    return text
 
 
 def summarize_event(e: Event) -> str:
