@@ -83,7 +83,7 @@ def fake_runner(monkeypatch):
     """Replace the real runner: succeeds (reporting progress, journaling a run) unless the phase is 'development'."""
     calls = []
 
-    def run_notebook(project, phase, parameters=None, *, force=False, log_output=False, on_progress=None):
+    def run_notebook(project, phase, parameters=None, *, force=False, log_output=False, on_progress=None, **kwargs):
         calls.append({"phase": phase, "parameters": parameters, "force": force})
         out = project.root / "runs" / phase / "r1" / f"{phase}.ipynb"
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -94,7 +94,8 @@ def fake_runner(monkeypatch):
             project.record("run", {"phase": phase, "status": "failed", "output_path": str(out)})
             raise WorkbookExecutionError(run_id="r1", notebook=f"{phase}.ipynb", output_path=str(out),
                                          cell_index=2, ename="ValueError", evalue="no data")
-        project.record("run", {"phase": phase, "status": "succeeded", "output_path": str(out)})
+        project.record("run", {"phase": phase, "status": "succeeded",
+                                "output_path": out.relative_to(project.root).as_posix()})
         return FakeRun(run_id="r1", phase=phase, notebook=f"{phase}.ipynb", status="succeeded",
                        output_path=str(out), duration_s=0.1, parameters=parameters or {}, error=None)
 

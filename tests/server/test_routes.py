@@ -115,6 +115,8 @@ async def test_run_starts_in_the_background_and_reports_progress_and_result(api,
     assert fake_runner == [{"phase": "research", "parameters": {"seed": 1}, "force": False}]
     # the run is in the same journal the CLI reads
     assert root_project.status().recent_runs[-1]["phase"] == "research"
+    code, status = await api("GET", "projects", "churn-risk", "status")
+    assert status["recent_runs"][-1]["output_path"] == "churn-risk/runs/research/r1/research.ipynb"
     code, listed = await api("GET", "projects", "churn-risk", "runs")
     assert [r["id"] for r in listed["runs"]] == [job["id"]]
 

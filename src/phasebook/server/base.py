@@ -68,6 +68,13 @@ class PhasebookHandler(APIHandler):
         rel = Path(path).resolve().relative_to(self.root_dir).as_posix()
         return "" if rel == "." else rel
 
+    def relative_or_none(self, path: Path) -> str | None:
+        """Like :meth:`relative`, but None for a path outside the root (never leak it)."""
+        try:
+            return self.relative(path)
+        except ValueError:
+            return None
+
     # bodies ------------------------------------------------------------------
     def json_body(self) -> dict[str, Any]:
         """The request body as a JSON object (400 with a message otherwise)."""

@@ -117,6 +117,9 @@ class StatusHandler(_ProjectHandler):
             return
         status = project.status().model_dump(mode="json")
         flow = project.flow
+        for run in status.get("recent_runs", []):  # the journal keeps project-relative output paths
+            if run.get("output_path"):
+                run["output_path"] = self.relative_or_none(project.root / run["output_path"])
         status.update(
             path=self.relative(project.root),
             phases=[p.model_dump(mode="json") for p in flow.phases],

@@ -117,7 +117,8 @@ class RunManager:
         try:
             runner = self._runner or default_runner()
             project = Project.open(project_root)
-            result = runner(project, job.phase, job.parameters or None, force=job.force, on_progress=job.progress)
+            result = runner(project, job.phase, job.parameters or None, force=job.force, on_progress=job.progress,
+                            progress_bar=False)
             data = result.model_dump(mode="json") if hasattr(result, "model_dump") else dict(result)
             if data.get("output_path"):
                 data["output_path"] = self._relative(data["output_path"])
