@@ -288,3 +288,15 @@ def test_new_project_layout(project):
     assert kinds(project) == ["project_created"]
     assert project.status().phase == "scoping" and project.name == "churn-risk"
     assert DATA_SCIENTIST.role == "data_science"
+
+
+@pytest.mark.parametrize("kind", ["sign_off", "advance", "backtrack", "cancel", "section_saved"])
+def test_record_refuses_decisions_that_have_their_own_rules(project, kind):
+    with pytest.raises(InvalidDecisionError, match="use Project"):
+        project.record(kind, {"to": "delivered"})
+    assert project.status().phase == "scoping"
+
+
+def test_record_journals_tool_events(project):
+    event = project.record("drift_check", {"drifted": False})
+    assert (event.kind, event.actor.name) == ("drift_check", "phasebook")

@@ -34,6 +34,11 @@ from .store.plan import PLAN_FILE, PlanDocument, PlanStore, validate_section
 
 __all__ = ["Project", "default_actor", "workbook_templates"]
 
+#: Event kinds only Project's own methods may journal (kind → method).
+DECISION_KINDS = {
+    "project_created": "new", "section_saved": "save_section", "sign_off": "sign_off", "advance": "advance",
+    "backtrack": "backtrack", "cancel": "cancel", "deliver": "deliver", "reopen": "reopen", "decision": "decide",
+}
 GITIGNORE = "# phasebook: executed notebooks and local state\nruns/\n.phasebook/\n.ipynb_checkpoints/\n"
 
 
@@ -182,7 +187,17 @@ class Project:
         return self.journal.read()
 
     def record(self, kind: str, data: dict[str, Any], actor: Actor | None = None) -> Event:
-        """Journal an event produced by a tool (run, data check, drift check…)."""
+        """Journal an event produced by a tool (run, data check, drift check…).
+
+        Raises:
+            InvalidDecisionError: ``kind`` is a decision that has its own method
+                (``sign_off``, ``advance``…), whose rules must not be bypassed.
+        """
+        if kind in DECISION_KINDS:
+            raise InvalidDecisionError(
+                reason=f"{kind!r} events are decisions with rules of their own: use Project.{DECISION_KINDS[kind]}() "
+                "instead of record()."
+            )
         return self.journal.append(kind, data, actor or Actor.system())
 
     def verify(self) -> VerifyReport:
