@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..store.plan import PlanDocument
     from .resolve import Workbook
 
-__all__ = ["notebook_digest", "data_fingerprints", "run_inputs", "find_cached"]
+__all__ = ["notebook_digest", "data_fingerprints", "run_inputs", "find_cached", "cached_run"]
 
 
 def notebook_digest(content: dict[str, Any]) -> str:
@@ -115,3 +115,12 @@ def find_cached(project: "Project", workbook: "Workbook", input_hash: str, event
         output = project.root / str(event.data.get("output_path", ""))
         return event if output.is_file() else None
     return None
+
+
+def cached_run(project: "Project", phase_or_notebook: str, parameters: dict[str, Any] | None = None) -> "Event | None":
+    """The earlier run a run of ``phase_or_notebook`` with ``parameters`` would reuse (None: it would execute)."""
+    from .resolve import resolve
+
+    workbook = resolve(project, phase_or_notebook)
+    input_hash, _ = run_inputs(project, workbook, dict(parameters or {}))
+    return find_cached(project, workbook, input_hash)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "scope_table", "scoping_checklist", "literature_table", "technical_summary", "rollout_summary",
-    "profile_summary", "target_rates", "informative_figures",
+    "profile_summary", "target_rates", "informative_figures", "drift_figures",
 ]
 
 VERDICT_ORDER = {"chosen": 0, "alternative": 1, "undecided": 2, "rejected": 3}
@@ -138,8 +138,8 @@ def target_rates(profile: Any) -> pd.DataFrame:
 
 
 def informative_figures(profile: Any, limit: int = 6) -> list[Any]:
-    """The profile's figures, the columns most related to the target first (limit of them)."""
-    figures = profile.figures()
+    """Figures of the ``limit`` columns most related to the target (built only for those)."""
+    from ..data.figures import profile_figure
 
     def strength(c: Any) -> float:
         if c.target_correlation is not None:
@@ -147,5 +147,20 @@ def informative_figures(profile: Any, limit: int = 6) -> list[Any]:
         rates = [v["target_mean"] for v in c.top_values if v.get("target_mean") is not None]
         return (max(rates) - min(rates)) if len(rates) > 1 else 0.0
 
-    ranked = sorted((c for c in profile.columns if c.name in figures and c.name != profile.target), key=strength, reverse=True)
-    return [figures[c.name] for c in ranked[:limit]]
+    ranked = sorted((c for c in profile.columns if c.name != profile.target), key=strength, reverse=True)
+    figures = []
+    for column in ranked:
+        if len(figures) >= limit:
+            break
+        figure = profile_figure(column)
+        if figure is not None:
+            figures.append(figure)
+    return figures
+
+
+def drift_figures(report: Any, columns: list[str] | None = None) -> list[Any]:
+    """Overlay figures (reference vs current) of the drifted columns (or of ``columns``)."""
+    from ..data.figures import drift_figure
+
+    names = report.drifted_columns if columns is None else columns
+    return [drift_figure(c) for c in report.columns if c.name in names and c.plot]

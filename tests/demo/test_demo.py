@@ -1,0 +1,76 @@
+"""`phasebook demo PATH` on an empty folder: every phase run, tests and drift journaled, gates pending."""
+
+from __future__ import annotations
+
+from phasebook.core.flow import WORK_PHASES
+from tests.demo_fixture import run_cli
+
+
+def test_the_demo_runs_all_four_phases_and_keeps_their_notebooks(demo_build, demo_project):
+    runs = [e for e in demo_project.events() if e.kind == "run"]
+    assert [e.data["phase"] for e in runs] == list(WORK_PHASES)
+    for e in runs:
+        assert e.data["status"] == "succeeded"
+        assert (demo_project.root / e.data["output_path"]).is_file()
+        assert e.data["output_path"].startswith(f"runs/{e.data['phase']}/{e.data['run_id']}/")
+    steps = {s.id: s.status for s in demo_project.status().steps}
+    assert steps["2.1"] == steps["3.2"] == steps["3.3"] == "done"
+
+
+def test_model_tests_measure_every_hard_metric_of_the_plan(demo_project):
+    hard = {m.name for _, m in demo_project.section("scope").hard_metrics()}
+    assert hard == {"roc_auc", "recall_at_top_k"}
+    tests = {e.data["model"]: e.data for e in demo_project.events() if e.kind == "model_test"}
+    assert set(tests) == {"linear", "gradient_boosting"}
+    for data in tests.values():
+        measured = {r["metric"]: r for r in data["results"] if r["hardness"] == "hard"}
+        assert set(measured) == hard
+        assert all(0.4 < r["value"] < 1 and r["outcome"] in ("passed", "failed") for r in measured.values())
+        assert data["details"]["data_source"] == "customers" and data["details"]["label"] == "churned"
+    assert tests["gradient_boosting"]["passed"] is True  # the boosted baseline catches the interaction
+
+
+def test_the_drift_check_flags_the_new_device_type(demo_project):
+    drift = [e.data for e in demo_project.events() if e.kind == "drift_check"]
+    assert len(drift) == 1
+    assert drift[0]["drifted_columns"] == ["device"]
+    device = next(c for c in drift[0]["columns"] if c["name"] == "device")
+    assert device["drifted"] and device["unseen_share"] > 0.1
+    assert drift[0]["reference"].endswith(".parquet") and "snapshots" in drift[0]["reference"]
+
+
+def test_sources_are_checked_and_groups_compared(demo_project):
+    events = demo_project.events()
+    checks = {e.data["source"]: e.data for e in events if e.kind == "data_check"}
+    assert set(checks) == {"customers", "current_month", "rollout_outcomes", "in_app_events"}
+    assert checks["customers"]["reachable"] and not checks["in_app_events"]["reachable"]
+    [kpi] = [e.data for e in events if e.kind == "kpi_measurement"]
+    groups = {g["group"]: g for g in kpi["groups"]}
+    assert set(groups) == {"control", "model"} and groups["model"]["difference"] < 0
+
+
+def test_every_gate_is_left_pending_for_people(demo_build, demo_project):
+    assert not [e for e in demo_project.events() if e.kind in ("sign_off", "advance", "backtrack")]
+    status = demo_project.status()
+    assert status.phase == "scoping"
+    assert {g.name: g.state for g in status.gates.values()} == {
+        "scope_approval": "pending", "solution_validation": "pending",
+        "kpi_check": "pending", "post_deployment_kpi_check": "pending",
+    }
+    proc = run_cli("--project", demo_build.root, "status", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert '"state": "pending"' in proc.stdout and '"state": "approved"' not in proc.stdout
+
+
+def test_the_command_says_what_it_did_and_what_to_run_next(demo_build):
+    out = " ".join(demo_build.stdout.split())
+    for phase in WORK_PHASES:
+        assert f"ran {phase}: succeeded" in out
+    assert "drifted columns device" in out
+    assert "phasebook signoff scope_approval" in out and "phasebook advance" in out
+
+
+def test_demo_into_an_existing_project_is_refused(demo_build):
+    proc = run_cli("demo", demo_build.root)
+    assert proc.returncode == 1
+    assert "already holds a phasebook project" in proc.stderr
