@@ -18,6 +18,7 @@ from phasebook.core.errors import (
     UnknownRoleError,
 )
 from phasebook.core.events import Actor
+from phasebook.core.hashing import content_hash
 from phasebook.project import Project
 
 
@@ -228,6 +229,9 @@ def test_test_model_judges_and_journals(scoped):
     event = scoped.events()[-1]
     assert event.kind == "model_test" and event.data["model"] == "gbm-v3"
     assert event.data["scope_hash"].startswith("sha256:") and event.data["details"] == {"rows": 1200}
+    assert event.data["plan_hash"] == content_hash(scoped.plan().dump())
+    assert event.data["values"] == {"roc_auc": 0.83, "mape": 0.25, "reason_usefulness": 0.1}
+    assert [r["outcome"] for r in event.data["results"]] == ["passed", "failed", "not_judged"]
     assert scoped.status().latest_model_test["passed"] is False
 
 

@@ -384,13 +384,16 @@ class Project:
             segment: customer / region key for per-segment tests.
             details: extra facts to journal (dataset sizes, parameters).
         """
-        scope = self.section("scope")
+        plan = self.plan()
+        scope = plan.sections["scope"]
         try:
             result = judge(scope, dict(values), model=model, segment=segment)
         except ValueError as exc:
             raise InvalidDecisionError(reason=str(exc)) from None
         data = result.model_dump(mode="json")
+        data["values"] = {str(k): v for k, v in values.items()}
         data["scope_hash"] = content_hash(scope.model_dump(mode="json"))
+        data["plan_hash"] = content_hash(plan.dump())
         if details:
             data["details"] = details
         self.record("model_test", data, actor)

@@ -211,7 +211,7 @@ class PlanStore:
             if key not in SECTION_MODELS and key not in HEADER_KEYS:
                 errors.append({
                     "path": str(key),
-                    "message": f"unknown section; known sections are {', '.join(SECTION_MODELS)}",
+                    "message": f"unknown section; remove it or rename it to one of: {', '.join(SECTION_MODELS)}",
                 })
         for name in SECTION_MODELS:
             try:
