@@ -6,20 +6,26 @@ import pytest
 
 from phasebook.data.synthetic import make_pair
 
-N = 5000
+N = 50_000
 
 
 @pytest.fixture(scope="session")
 def shifted_pair():
-    """(reference, current) DataFrames of 5,000 rows; the current one shifts SHIFTED_COLUMNS."""
+    """(reference, current) DataFrames of 50,000 rows; the current one shifts SHIFTED_COLUMNS."""
     return make_pair(N, seed=0, shifted=True)
 
 
 @pytest.fixture(scope="session")
-def pair_files(shifted_pair, tmp_path_factory):
-    """The shifted pair written as Parquet and CSV: {"parquet": (ref, cur), "csv": (ref, cur)}."""
+def small_pair():
+    """A shifted (reference, current) pair of 8,000 rows, for tests that read it several times."""
+    return make_pair(8000, seed=3, shifted=True)
+
+
+@pytest.fixture(scope="session")
+def pair_files(small_pair, tmp_path_factory):
+    """``small_pair`` written as Parquet and CSV: {"parquet": (ref, cur), "csv": (ref, cur)}."""
     root = tmp_path_factory.mktemp("pair")
-    ref, cur = shifted_pair
+    ref, cur = small_pair
     out = {}
     for fmt in ("parquet", "csv"):
         paths = []

@@ -24,7 +24,7 @@ _html_option = click.option(
 )
 
 
-@cli.group("data")
+@cli.group("data", cls=type(cli))
 def data() -> None:
     """Data sources (step 1.3), exploration profiles (2.1) and drift checks (4.1)."""
 

@@ -9,6 +9,9 @@ target's mean per value: the target rate when the target is 0/1).
 Above :data:`EXACT_LIMIT` rows, distinct counts (HyperLogLog) and quantiles
 (t-digest) are approximate, and the profile says so per column. NaN counts
 as missing; infinite values are counted and left out of the statistics.
+Means, standard deviations and correlations are rounded to 12 significant
+digits, so the same data gives the same profile from any format (DuckDB's
+parallel sums differ in the last bits when rows arrive in another order).
 """
 
 from __future__ import annotations
@@ -179,7 +182,8 @@ def _first_pass(t: Table, rows: int, target: str | None) -> dict[str, ColumnProf
 
 
 def _num(x: Any) -> float | None:
-    return None if x is None or x != x else float(x)
+    """A float rounded to 12 significant digits: parallel sums differ in the last bits with row order."""
+    return None if x is None or x != x else float(f"{float(x):.12g}")
 
 
 def _histograms(t: Table, cols: dict[str, ColumnProfile]) -> None:
@@ -189,7 +193,7 @@ def _histograms(t: Table, cols: dict[str, ColumnProfile]) -> None:
         lo, hi = float(c.min), float(c.max)
         width = (hi - lo) / HIST_BINS if hi > lo else 1.0
         exprs.append(
-            f"histogram(CAST(least(floor(({_value_expr(t, c.name)} - {lo!r}) / {width!r}), {HIST_BINS - 1}) AS INTEGER))"
+            f"histogram(CAST(floor(({_value_expr(t, c.name)} - {lo!r}) / {width!r}) AS INTEGER))"
         )
     if not exprs:
         return
@@ -200,7 +204,7 @@ def _histograms(t: Table, cols: dict[str, ColumnProfile]) -> None:
         counts = [0.0] * HIST_BINS
         for b, n in (m or {}).items():
             if b is not None:
-                counts[int(b)] += n
+                counts[min(int(b), HIST_BINS - 1)] += n  # the maximum closes the last bin
         c.histogram = {"edges": [lo + width * i for i in range(HIST_BINS + 1)], "counts": counts}
 
 

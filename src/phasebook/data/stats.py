@@ -6,7 +6,7 @@ their counts (a plain sorted array is the special case where every count is
 
 * the two-sample Kolmogorov–Smirnov statistic, exactly (the same number
   ``scipy.stats.ks_2samp`` returns) with one ``searchsorted`` instead of two,
-  and its p-value as SciPy does (exact up to 10,000 values a side,
+  and its p-value as SciPy computes it (exact while ``n1·n2 <= 10^7``,
   asymptotic ``kstwo`` above);
 * the population stability index over reference quantile bins.
 
@@ -26,6 +26,7 @@ import numpy as np
 __all__ = ["EPS", "Dist", "psi", "psi_pvalue", "ks", "ks_pvalue", "quantiles", "js_distance"]
 
 EPS = 1e-4
+EXACT_PAIRS = 10_000_000
 DECILES = np.linspace(0.1, 0.9, 9)
 
 
@@ -145,10 +146,14 @@ def ks(ref: Dist, cur: Dist) -> float:
 
 
 def ks_pvalue(stat: float, n1: int, n2: int, ref: Dist | None = None, cur: Dist | None = None) -> float:
-    """P-value of the KS statistic as ``scipy.stats.ks_2samp`` (method ``auto``) computes it."""
+    """P-value of the KS statistic as ``scipy.stats.ks_2samp`` computes it.
+
+    SciPy's exact method when ``n1 * n2 <= EXACT_PAIRS`` (its cost grows with
+    that product), the asymptotic ``kstwo`` distribution above.
+    """
     from scipy import stats
 
-    if max(n1, n2) <= 10_000 and ref is not None and cur is not None:
+    if n1 * n2 <= EXACT_PAIRS and ref is not None and cur is not None:
         a = ref.values if ref.counts is None else np.repeat(ref.values, ref.counts)
         b = cur.values if cur.counts is None else np.repeat(cur.values, cur.counts)
         return float(stats.ks_2samp(a, b, method="exact").pvalue)

@@ -10,7 +10,7 @@ in :data:`SHIFTED_COLUMNS`:
 * ``f01_lognormal``: scale multiplied by 1.5;
 * ``i12_poisson``: rate 3 → 4;
 * ``c16_plan``: the two most frequent levels swap shares;
-* ``c19_city``: 2.5% of rows take one of thousands of never-seen levels,
+* ``c19_city``: 1.8% of rows take one of thousands of never-seen levels,
   each rare (the case a Jensen–Shannon test alone misses).
 """
 
@@ -62,7 +62,7 @@ def _draw(n: int, rng: np.random.Generator, shifted: bool) -> dict[str, np.ndarr
     cols["c18_product"] = _levels("product", 100)[rng.choice(100, n, p=_zipf_probs(100))]
     city = _levels("city", 500)[rng.choice(500, n, p=_zipf_probs(500))]
     if shifted:  # many rare, never-seen cities
-        new = rng.random(n) < 0.025
+        new = rng.random(n) < 0.018
         city[new] = _levels("newcity", 20_000)[rng.integers(0, 20_000, int(new.sum()))]
     cols["c19_city"] = city
     return cols

@@ -1,0 +1,66 @@
+"""`phasebook data check|profile|drift`: JSON for scripts, HTML reports, clear errors with exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from click.testing import CliRunner
+
+from phasebook.cli import cli
+from phasebook.data.synthetic import SHIFTED_COLUMNS
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_drift_json_and_html_outside_a_project(pair_files, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no project here: paths work, nothing is journaled
+    ref, cur = pair_files["parquet"]
+    result = run("data", "drift", ref, cur, "--json", "--html", str(tmp_path / "out" / "drift.html"))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output[result.output.index("{"):])
+    assert sorted(data["drifted_columns"]) == sorted(SHIFTED_COLUMNS)
+    first = data["columns"][0]
+    assert {"name", "kind", "psi", "drifted"} <= set(first) and first["name"] == "f00_normal"
+    assert (tmp_path / "out" / "drift.html").read_text().count("<html>") == 1
+    assert run("data", "drift", ref, cur, "--fail-on-drift").exit_code == 1
+
+
+def test_drift_in_a_project_journals_and_reads_monitoring(project, pair_files):
+    ref, cur = pair_files["csv"]
+    project.save_section("monitoring", {"reference_data": ref, "current_data": cur, "columns": ["f03_uniform"]})
+    result = run("--project", str(project.root), "data", "drift")
+    assert result.exit_code == 0, result.output
+    assert "no dataset drift" in result.output
+    assert project.status().latest_drift_check["columns"][0]["name"] == "f03_uniform"
+
+
+def test_check_and_profile_in_a_project(project):
+    (project.root / "data").mkdir(exist_ok=True)
+    pd.DataFrame({"spend": [1.0, 2.0, 3.0], "churned": [0, 1, 1]}).to_parquet(project.root / "data" / "c.parquet")
+    project.save_section("data_sources", {"items": [
+        {"name": "customers", "uri": "data/c.parquet", "label_column": "churned"},
+        {"name": "events", "uri": "data/events.parquet"},
+    ]})
+    result = run("--project", str(project.root), "data", "check", "customers", "--json")
+    assert result.exit_code == 0 and json.loads(result.output)["rows"] == 3
+    every = run("--project", str(project.root), "data", "check")
+    assert every.exit_code == 1  # one source is unreachable
+    assert "customers" in every.output and "events" in every.output
+    prof = run("--project", str(project.root), "data", "profile", "customers", "--json")
+    data = json.loads(prof.output)
+    assert data["target"] == "churned" and data["columns"][0]["target_correlation"] > 0.8
+    assert "spend" in run("--project", str(project.root), "data", "profile", "customers").output
+
+
+def test_bad_input_gives_a_message_and_exit_code_2(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("data", "profile", "missing.parquet")
+    assert result.exit_code == 2
+    assert "No data at" in result.output and "missing.parquet: the file does not exist" in result.output
+    assert "Traceback" not in result.output
+    (tmp_path / "x.parquet").write_text("garbage")
+    result = run("data", "drift", "x.parquet", "x.parquet", "--json")
+    assert result.exit_code == 2 and json.loads(result.output)["error"]["code"] == "unreadable_data"
