@@ -1,0 +1,80 @@
+"""``phasebook serve``: the stakeholders' dashboards server; ``phasebook serve-user``: personal links."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import click
+
+from . import cli, console
+
+
+@cli.command()
+@click.argument("project", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--ip", default="127.0.0.1", show_default=True, help="Address to listen on (keep 127.0.0.1 behind a proxy).")
+@click.option("--token", default=None, help="The shared viewer token (default: a random one). It identifies nobody: "
+              "sign-offs made with it are recorded as unverified.")
+@click.option("--no-shared-token", is_flag=True, help="Refuse anonymous viewers: only personal tokens or the proxy header.")
+@click.option("--users", "users_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Users file of personal tokens (see `phasebook serve-user`); their sign-offs are verified.")
+@click.option("--trusted-header", default="", help="Header naming the person, set by a trusted reverse proxy "
+              "(e.g. X-Forwarded-User); sign-offs are verified.")
+@click.option("--cull-idle-timeout", default=600, show_default=True, type=int,
+              help="Seconds after which a dashboard kernel nobody is connected to is shut down.")
+@click.option("--cull-interval", default=60, show_default=True, type=int, help="Seconds between culling passes.")
+@click.option("--allow-root", is_flag=True, help="Allow running as root (containers).")
+def serve(project: Path | None, port: int, ip: str, token: str | None, no_shared_token: bool, users_file: Path | None,
+          trusted_header: str, cull_idle_timeout: int, cull_interval: int, allow_root: bool) -> None:
+    """Serve the project's dashboards (overview, sign-off, monitoring) to stakeholders.
+
+    Dashboards only: viewers can read pages and sign gates, nothing more
+    (no file edits, no kernels of their own, no JupyterLab). Prints the
+    overview URL with its token.
+    """
+    from jupyter_server.serverapp import ServerApp
+
+    from ..dashboards.authz import DashboardAuthorizer
+    from ..dashboards.identity import PhasebookIdentityProvider
+    from ..dashboards.serving import ServeOptions, ensure_dashboards, overview_path, serve_config
+    from ..project import Project
+
+    proj = Project.open(project or ".")
+    copied = ensure_dashboards(proj)
+    if copied:
+        console.print(f"Added missing dashboards to workbooks/dashboards: {', '.join(copied)}")
+    shared = "" if no_shared_token else (token or secrets.token_hex(24))
+    opts = ServeOptions(root=proj.root, port=port, ip=ip, token=shared,
+                        users_file=str(users_file.resolve()) if users_file else "", trusted_header=trusted_header,
+                        cull_idle_timeout=cull_idle_timeout, cull_interval=cull_interval, allow_root=allow_root)
+    app = ServerApp.instance(config=serve_config(opts))
+    app.initialize(argv=[])
+    if not isinstance(app.authorizer, DashboardAuthorizer) or not isinstance(app.identity_provider, PhasebookIdentityProvider):
+        raise click.ClickException("A Jupyter config file overrides the authorizer or identity provider; "
+                                   "phasebook serve will not start without its own. Remove that setting.")
+    url = f"http://{ip}:{port}{app.base_url}{overview_path()}"
+    console.print(f"Serving the dashboards of [bold]{proj.name}[/] ({proj.root})")
+    if shared:
+        console.print(f"Overview (shared link, unverified sign-offs): {url}?token={shared}", soft_wrap=True)
+    if users_file:
+        console.print(f"People open {url}?token=<their personal token> (verified sign-offs).", soft_wrap=True)
+    if trusted_header:
+        console.print(f"Behind the proxy, {url} identifies people by the {trusted_header} header.", soft_wrap=True)
+    app.start()
+
+
+@cli.command(name="serve-user")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["product", "data_science", "data_engineering", "customer_success"]),
+              default=None, help="The role this person signs in (fixed on their sign-offs).")
+@click.option("--admin", is_flag=True, help="May use the whole server API (operators, not stakeholders).")
+@click.option("--users", "users_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The users file to create or update.")
+def serve_user(name: str, role: str | None, admin: bool, users_file: Path) -> None:
+    """Give NAME a personal token for `phasebook serve --users FILE` (printed once, stored hashed)."""
+    from ..dashboards.identity import add_user
+
+    token = add_user(users_file, name, role, admin=admin)
+    console.print(f"Personal token for {name}: {token}", soft_wrap=True)
+    console.print("Send it privately; it is stored only as a hash. Their link: <overview URL>?token=<token>")

@@ -1,0 +1,82 @@
+"""Plotly figures for the dashboards: the KPI scoreboard and drift overlays.
+
+Figures are built from journaled events (model tests, drift checks), never
+recomputed. User text that reaches a figure (metric, model and column
+names) is escaped: plotly renders titles, labels and hover text as HTML.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+
+from ..core.events import Event
+from ..core.sections import Scope
+from .html import esc
+
+__all__ = ["scoreboard", "drift_overlays", "FIGURE_LAYOUT"]
+
+FIGURE_LAYOUT = dict(template="plotly_white", height=320, margin=dict(l=50, r=20, t=40, b=40))
+
+
+def scoreboard(scope: Scope, events: list[Event]) -> go.Figure | None:
+    """Each hard metric's measured value per model test against its target line (None without tests)."""
+    tests = [e for e in events if e.kind == "model_test"]
+    if not tests:
+        return None
+    fig = go.Figure()
+    labels = [f"#{i + 1} {esc(e.data.get('model', ''))}" for i, e in enumerate(tests)]
+    palette = qualitative.Plotly
+    for i, (kpi, metric) in enumerate(scope.hard_metrics()):
+        color = palette[i % len(palette)]
+        values = []
+        for e in tests:
+            found = next((r for r in e.data.get("results", []) if r.get("metric") == metric.name
+                          and r.get("kpi") == kpi.name), None)
+            values.append(found.get("value") if found else None)
+        name = esc(metric.name)
+        fig.add_trace(go.Scatter(x=labels, y=values, mode="lines+markers", name=name, line=dict(color=color),
+                                 hovertemplate=f"{name}: %{{y}}<extra>%{{x}}</extra>"))
+        if metric.target is not None:
+            fig.add_trace(go.Scatter(x=labels, y=[metric.target] * len(labels), mode="lines",
+                                     name=f"{name} target ({esc(metric.comparator)} {metric.target:g})",
+                                     line=dict(dash="dash", color=color)))
+    fig.update_layout(title="KPI scoreboard: hard metrics per model test vs target", xaxis_title="model test",
+                      **FIGURE_LAYOUT)
+    return fig
+
+
+def _overlay(column: dict[str, Any]) -> go.Figure | None:
+    hist = column.get("histogram") or {}
+    ref, cur = hist.get("reference"), hist.get("current")
+    if not ref or not cur:
+        return None
+    if hist.get("categories"):
+        x = [esc(c) for c in hist["categories"]]
+    else:
+        edges = hist.get("edges") or list(range(len(ref) + 1))
+        x = [f"{edges[i]:g}–{edges[i + 1]:g}" for i in range(len(ref))]
+    name = esc(column.get("name", ""))
+    fig = go.Figure([go.Bar(x=x, y=ref, name="reference", opacity=0.6), go.Bar(x=x, y=cur, name="current", opacity=0.6)])
+    flag = "drifted" if column.get("drifted") else "stable"
+    fig.update_layout(barmode="overlay", title=f"{name} ({flag})", yaxis_title="share of rows", **FIGURE_LAYOUT)
+    return fig
+
+
+def drift_overlays(report: dict[str, Any]) -> list[go.Figure]:
+    """Overlay histograms (reference vs current) per column of a journaled drift report.
+
+    Uses the data engine's ``DriftReport.figures()`` when its model reads the
+    event; otherwise draws the per-column histograms stored in the event.
+    """
+    try:
+        from ..data.drift import DriftReport  # the data engine, when present
+
+        figures = DriftReport.model_validate({k: v for k, v in report.items() if k not in ("seq", "at")}).figures()
+        if figures:
+            return list(figures.values()) if isinstance(figures, dict) else list(figures)
+    except Exception:  # absent engine or an older report shape: fall back to the stored histograms
+        pass
+    return [f for f in (_overlay(c) for c in report.get("columns", [])) if f is not None]

@@ -1,0 +1,122 @@
+"""The overview page: the flow as a picture, gates, KPI scoreboard, decisions, runs and checks.
+
+Viewer-independent and read-only: everything is a static output (HTML and
+plotly figures), so the page needs no widgets to show.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from ..core.errors import PhasebookError
+from ..core.flow import WORK_PHASES
+from ..core.status import ProjectStatus
+from ..project import Project
+from .context import open_dashboard_project, query_params
+from .figures import scoreboard
+from .html import Html, badge, card, esc, page, raw, table
+
+__all__ = ["overview_parts", "overview_page", "flow_grid", "gates_table", "decision_log", "display_parts"]
+
+TRACKS = (("product", "Product"), ("data_science", "Data science"), ("data_engineering", "Data engineering"))
+
+
+def flow_grid(project: Project, st: ProjectStatus) -> Html:
+    """Three tracks × four phases; every step coloured by status; the current phase marked."""
+    current = ' style="background:#ddf4ff" aria-current="step"'
+    head = "".join(
+        f"<th{current if p == st.phase else ''}>{esc(project.flow.phase(p).title)}"
+        f"{' (current)' if p == st.phase else ''}</th>" for p in WORK_PHASES)
+    rows = []
+    for track, title in TRACKS:
+        cells = []
+        for phase in WORK_PHASES:
+            steps = [s for s in st.steps if s.phase == phase and track in s.tracks]
+            items = []
+            for s in steps:
+                state = st.gates[s.gate].state if s.gate else s.status
+                items.append(f'<div data-step="{esc(s.id)}">{badge(state, s.id)} {esc(s.title)}</div>')
+            cells.append(f"<td>{''.join(items)}</td>")
+        rows.append(f"<tr><th>{esc(title)}</th>{''.join(cells)}</tr>")
+    return raw(f'<table aria-label="Flow"><thead><tr><th>Track</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def gates_table(st: ProjectStatus, project_param: str = "") -> Html:
+    """Each gate's state, who is missing, and a link to its sign-off page."""
+    rows = []
+    for g in st.gates.values():
+        query = urlencode({**({"project": project_param} if project_param else {}), "gate": g.name})
+        link = raw(f'<a href="signoff.ipynb?{esc(query)}">open sign-off</a>')
+        rows.append((f"{g.step} {g.title}", badge(g.state), ", ".join(r.replace("_", " ") for r in g.missing_roles),
+                     ", ".join(g.changed_sections), link))
+    return table(["Gate", "State", "Still to approve", "Changed since approval", ""], rows, label="Gates")
+
+
+def _describe(d: dict[str, Any]) -> str:
+    if d["kind"] == "decision":
+        return f"{d.get('decision', '')}: {d.get('text', '')}"
+    text = f"{d.get('from', '')} → {d.get('to', '')}"
+    for key in ("reason", "override", "text"):
+        if d.get(key):
+            text += f" · {key}: {d[key]}"
+    return text
+
+
+def decision_log(st: ProjectStatus) -> Html:
+    """Advances, backtracks with reasons, overrides, cancellation and team decisions, newest first."""
+    rows = [(d["at"][:16].replace("T", " "), d["kind"], _describe(d), (d.get("actor") or {}).get("name", ""))
+            for d in reversed(st.decisions)]
+    return table(["When (UTC)", "What", "Details", "Who"], rows, label="Decisions") if rows else \
+        raw('<p class="muted">No decisions yet.</p>')
+
+
+def _runs(st: ProjectStatus) -> Html:
+    rows = [(r.get("at", "")[:16].replace("T", " "), r.get("phase", ""), r.get("notebook", ""),
+             badge("passed" if r.get("status") == "succeeded" else "failed" if r.get("status") == "failed" else "todo",
+                   r.get("status", "")), r.get("duration_s", "")) for r in reversed(st.recent_runs)]
+    return table(["When (UTC)", "Phase", "Notebook", "Status", "Seconds"], rows, label="Runs") if rows else \
+        raw('<p class="muted">No runs yet.</p>')
+
+
+def _checks(st: ProjectStatus) -> Html:
+    rows = [(name, badge("passed" if c.get("reachable") else "failed", "reachable" if c.get("reachable") else "unreachable"),
+             c.get("rows", ""), c.get("reason", ""), c.get("at", "")[:16].replace("T", " "))
+            for name, c in st.data_checks.items()]
+    return table(["Source", "State", "Rows", "Reason", "Checked (UTC)"], rows, label="Data checks") if rows else \
+        raw('<p class="muted">No data checks yet.</p>')
+
+
+def overview_parts(project: Project, project_param: str = "") -> list:
+    """The page as a list of HTML fragments and plotly figures, in display order."""
+    st = project.status()
+    need = project.section("product_need").statement
+    head = raw(f"<h2>{esc(st.name)} · phase: {esc(st.phase)}</h2>" + (f"<p>Need: {esc(need)}</p>" if need else ""))
+    parts: list = [page(head, card("The flow", flow_grid(project, st)), card("Gates", gates_table(st, project_param)))]
+    fig = scoreboard(project.section("scope"), project.events())
+    parts.append(fig if fig is not None else page(card("KPI scoreboard", raw('<p class="muted">No model tests yet.</p>'))))
+    parts.append(page(card("Decision log", decision_log(st)), card("Recent runs", _runs(st)),
+                      card("Data checks", _checks(st))))
+    return parts
+
+
+def display_parts(parts: list) -> None:
+    """Display HTML fragments and plotly figures as static outputs."""
+    from IPython.display import HTML, display
+
+    for part in parts:
+        if isinstance(part, str):
+            display(HTML(part))
+        else:
+            part.show(renderer="plotly_mimetype")
+
+
+def overview_page(project_dir: str = "") -> None:
+    """Display the overview of ``?project=`` (or the project around the notebook)."""
+    params = query_params()
+    try:
+        project = open_dashboard_project(project_dir)
+        parts = overview_parts(project, params.get("project", ""))
+    except PhasebookError as exc:
+        parts = [page(f'<div role="alert">{esc(exc.message)}</div>')]
+    display_parts(parts)

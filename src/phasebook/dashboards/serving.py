@@ -1,0 +1,113 @@
+"""The configuration behind ``phasebook serve``: a dashboards-only jupyter_server with Voilà.
+
+Why a jupyter_server with Voilà as an extension rather than standalone
+``voila``: the server's ``IdentityProvider`` and ``Authorizer`` then guard
+every route (``/api/contents``, ``/api/kernels``, ``/files``…), per-person
+credentials and proxy headers reach ``req.current_user`` in Voilà's
+``prelaunch_hook``, and ``MappingKernelManager`` culls idle kernels. The
+price: Voilà's preheated kernels exist only in standalone mode (and never
+with a ``prelaunch_hook``), so every page starts a fresh kernel.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from traitlets.config import Config
+
+from ..core.errors import BadInputError
+from ..project import Project, workbook_templates
+from .authz import WIDGET_MESSAGES, DashboardAuthorizer, DashboardKernelManager
+from .hooks import prelaunch_hook
+from .identity import PhasebookIdentityProvider, load_users
+
+__all__ = ["ServeOptions", "serve_config", "ensure_dashboards", "DASHBOARDS", "overview_path", "dashboard_templates"]
+
+DASHBOARDS = ("overview.ipynb", "signoff.ipynb", "monitoring.ipynb")
+#: Extensions a dashboards-only server must not load (editing UIs, terminals, the lab API).
+DISABLED_EXTENSIONS = ("jupyterlab", "notebook", "notebook_shim", "jupyter_server_terminals", "jupyter_lsp",
+                       "jupyterlab_git", "phasebook")
+
+
+@dataclass
+class ServeOptions:
+    """What ``phasebook serve`` was asked for."""
+
+    root: Path
+    port: int = 8866
+    ip: str = "127.0.0.1"
+    token: str = ""
+    users_file: str = ""
+    trusted_header: str = ""
+    cull_idle_timeout: int = 600
+    cull_interval: int = 60
+    allow_root: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def overview_path() -> str:
+    """The overview dashboard's URL path below the base URL."""
+    return "voila/render/workbooks/dashboards/overview.ipynb"
+
+
+def dashboard_templates() -> Path | None:
+    """The folder of the dashboard notebooks shipped with phasebook (None if absent)."""
+    found = workbook_templates()
+    here = Path(__file__).resolve().parents[1]
+    for candidate in ([found / "dashboards"] if found else []) + [here / "workbooks" / "dashboards",
+                                                                   here.parents[1] / "workbooks" / "dashboards"]:
+        if (candidate / "overview.ipynb").exists():
+            return candidate
+    return None
+
+
+def ensure_dashboards(project: Project) -> list[str]:
+    """Copy missing dashboard notebooks into the project (never overwrite the team's copies)."""
+    templates = dashboard_templates()
+    copied: list[str] = []
+    if templates is None:
+        return copied
+    target = project.root / "workbooks" / "dashboards"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in DASHBOARDS:
+        if not (target / name).exists() and (templates / name).exists():
+            shutil.copy2(templates / name, target / name)
+            copied.append(name)
+    return copied
+
+
+def serve_config(opts: ServeOptions) -> Config:
+    """The traitlets configuration of the dashboards-only server."""
+    if opts.cull_idle_timeout < 1 or opts.cull_interval < 1:
+        raise BadInputError(message="Kernel culling times must be at least 1 second.")
+    load_users(opts.users_file or None)  # a bad users file fails here, with what to do
+    c = Config()
+    c.ServerApp.root_dir = str(opts.root)
+    c.ServerApp.ip = opts.ip
+    c.ServerApp.port = opts.port
+    c.ServerApp.port_retries = 0
+    c.ServerApp.open_browser = False
+    c.ServerApp.allow_root = opts.allow_root
+    c.ServerApp.terminals_enabled = False
+    c.ServerApp.default_url = "/" + overview_path()
+    c.ServerApp.jpserver_extensions = {"voila.server_extension": True, "phasebook.dashboards.serverext": True,
+                                       **{name: False for name in DISABLED_EXTENSIONS}}
+    c.ServerApp.authorizer_class = DashboardAuthorizer
+    c.ServerApp.identity_provider_class = PhasebookIdentityProvider
+    c.ServerApp.kernel_manager_class = DashboardKernelManager
+    c.IdentityProvider.token = opts.token
+    c.PhasebookIdentityProvider.users_file = opts.users_file
+    c.PhasebookIdentityProvider.trusted_header = opts.trusted_header
+    c.MappingKernelManager.cull_idle_timeout = opts.cull_idle_timeout
+    c.MappingKernelManager.cull_interval = opts.cull_interval
+    c.MappingKernelManager.cull_connected = False
+    c.MappingKernelManager.allowed_message_types = list(WIDGET_MESSAGES)
+    c.VoilaConfiguration.prelaunch_hook = prelaunch_hook
+    c.VoilaConfiguration.strip_sources = True
+    c.VoilaConfiguration.show_tracebacks = False
+    for section, values in opts.extra.items():
+        for key, value in values.items():
+            c[section][key] = value
+    return c

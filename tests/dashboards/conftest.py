@@ -1,0 +1,72 @@
+"""Fixtures for the dashboard tests: a filled project and, per module, a real ``phasebook serve``.
+
+The issue asks for "the demo project"; until ``phasebook.demo.build_demo``
+lands these tests use their own filled project made through the Project
+API (:mod:`tests.dashboards.fixtures`).
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from phasebook.dashboards.identity import add_user
+from phasebook.dashboards.serving import ensure_dashboards
+from phasebook.project import Project
+
+from servers import Server, free_port, running
+from .fixtures import build_filled_project
+
+CULL_IDLE_TIMEOUT = 10  # seconds: short, for tests only
+CULL_INTERVAL = 1
+
+
+@pytest.fixture
+def filled_project(tmp_path) -> Project:
+    """A filled project with its dashboards."""
+    p = build_filled_project(tmp_path / "churn-risk")
+    ensure_dashboards(p)
+    return p
+
+
+@dataclass
+class Served:
+    server: Server
+    project: Project
+    shared_token: str
+    product_token: str
+    admin_token: str
+
+    def url(self, notebook: str, token: str, **params: str) -> str:
+        query = "&".join(f"{k}={v}" for k, v in {**params, "token": token}.items())
+        return f"{self.server.url}voila/render/workbooks/dashboards/{notebook}?{query}"
+
+    def kernels(self) -> list:
+        """Running kernels, counted through the server API with admin credentials."""
+        import json
+
+        status, body = self.server.get("api/kernels")
+        assert status == 200, body
+        return json.loads(body)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Served:
+    """One ``phasebook serve`` per test module, with a product owner and an operator (admin)."""
+    base = tmp_path_factory.mktemp("serve")
+    project = build_filled_project(base / "churn-risk")
+    ensure_dashboards(project)
+    users = base / "users.yaml"
+    product_token = add_user(users, "product owner", "product")
+    admin_token = add_user(users, "operator", None, admin=True)
+    shared, port = secrets.token_hex(16), free_port()
+    exe = shutil.which("phasebook") or sys.executable
+    argv = [exe, "serve", str(project.root), "--port", str(port), "--token", shared, "--users", str(users),
+            "--allow-root", "--cull-idle-timeout", str(CULL_IDLE_TIMEOUT), "--cull-interval", str(CULL_INTERVAL)]
+    with running(argv, port=port, token=admin_token, cwd=base) as server:
+        yield Served(server, project, shared, product_token, admin_token)

@@ -1,0 +1,132 @@
+"""The dashboards in a real Chromium against a real ``phasebook serve`` (one server for the module).
+
+Given a filled project served with per-person tokens (a product owner, an
+operator with admin rights) and a shared viewer token.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from click.testing import CliRunner
+from playwright.sync_api import expect
+
+from phasebook.cli import cli
+from phasebook.core.events import Actor
+
+from .conftest import CULL_IDLE_TIMEOUT, CULL_INTERVAL
+from .fixtures import SCOPE, XSS
+
+pytestmark = pytest.mark.browser
+PAGE_TIMEOUT = 90_000  # ms: kernels start slowly on a loaded 2-core machine
+PRODUCT_OWNER = Actor(name="product owner", role="product", verified=True)
+
+
+def _open_signoff(page, served, token, gate="scope_approval"):
+    page.goto(served.url("signoff.ipynb", token, gate=gate))
+    expect(page.get_by_role("table", name="KPIs")).to_be_visible(timeout=PAGE_TIMEOUT)
+
+
+def test_product_owner_approves_scope_and_status_shows_it(served, page):
+    # Given the scope sign-off page opened with the product owner's personal token
+    _open_signoff(page, served, served.product_token)
+    expect(page.get_by_text("Signing as product owner (verified by the server).")).to_be_visible()
+    # When they approve with a comment
+    page.get_by_placeholder("Comment (required to request changes or reject)").fill("KPIs match what we need")
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_text("Recorded: approve by product owner (verified).")).to_be_visible(timeout=30_000)
+    # Then the journal has the approval with the authenticated user, verified, and the content hash
+    last = [e for e in served.project.events() if e.kind == "sign_off"][-1]
+    assert last.actor == PRODUCT_OWNER
+    assert last.data["comment"] == "KPIs match what we need"
+    assert last.data["content_hash"] == served.project.gate_content("scope_approval")["content_hash"]
+    # And `phasebook status` shows the gate approved
+    out = CliRunner().invoke(cli, ["--project", str(served.project.root), "status", "--json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["gates"]["scope_approval"]["state"] == "approved"
+
+
+def test_edited_scope_makes_the_page_stale_with_the_diff(served, page):
+    # Given an approved scope, open on the page
+    if served.project.status().gates["scope_approval"].state != "approved":
+        served.project.sign_off("scope_approval", PRODUCT_OWNER, "approve")
+    _open_signoff(page, served, served.product_token)
+    expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+    # When the plan's scope is edited
+    changed = json.loads(json.dumps(SCOPE))
+    changed["kpis"][0]["metrics"][0]["target"] = 0.85
+    served.project.save_section("scope", changed)
+    # Then reloading shows "stale", the diff of what changed, and the sign-off widget again
+    page.reload()
+    expect(page.get_by_role("alert").filter(has_text="Approval is stale")).to_be_visible(timeout=PAGE_TIMEOUT)
+    expect(page.locator('[data-state="stale"]').first).to_be_visible()
+    expect(page.locator(".diff-add").filter(has_text="target: 0.85")).to_be_visible()
+    expect(page.locator(".diff-del").filter(has_text="target: 0.8")).to_be_visible()
+    expect(page.get_by_role("button", name="Approve")).to_be_visible()
+
+
+def test_xss_in_the_product_need_renders_as_text(served, page):
+    # Given a script and an <img onerror> in the product-need statement
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    need = served.project.section("product_need").model_dump(mode="json")
+    served.project.save_section("product_need", {**need, "statement": XSS})
+    # When the sign-off page and the overview are opened with the shared token
+    _open_signoff(page, served, served.shared_token)
+    # Then the payload is shown as text and no dialog fires
+    expect(page.get_by_text(XSS, exact=True)).to_be_visible()
+    assert page.locator('img[src="x"]').count() == 0
+    page.goto(served.url("overview.ipynb", served.shared_token))
+    expect(page.get_by_role("table", name="Gates")).to_be_visible(timeout=PAGE_TIMEOUT)
+    expect(page.get_by_text("Need: " + XSS, exact=True)).to_be_visible()
+    assert page.locator('img[src="x"]').count() == 0
+    assert dialogs == []
+    # And a shared-token viewer identifies nobody: the widget asks for a name
+    page.goto(served.url("signoff.ipynb", served.shared_token, gate="scope_approval"))
+    expect(page.get_by_text("your sign-off is recorded as unverified")).to_be_visible(timeout=PAGE_TIMEOUT)
+    assert dialogs == []
+
+
+def test_viewer_credentials_cannot_write_start_kernels_or_open_lab(served):
+    before = served.project.plan_path.read_bytes()
+    body = json.dumps({"type": "file", "format": "text", "content": "hacked: true\n"}).encode()
+    for token in (served.product_token, served.shared_token):
+        auth = {"Authorization": f"token {token}"}
+        assert served.server.request("PUT", "api/contents/phasebook.yaml", body=body, token=False, headers=auth)[0] == 403
+        assert served.server.request("DELETE", "api/contents/journal.jsonl", token=False, headers=auth)[0] == 403
+        assert served.server.request("POST", "api/kernels", body=b"{}", token=False, headers=auth)[0] == 403
+        assert served.server.request("GET", "api/kernels", token=False, headers=auth)[0] == 403
+        assert served.server.request("GET", "lab", token=False, headers=auth)[0] == 403
+        assert served.server.request("GET", "files/phasebook.yaml", token=False, headers=auth)[0] == 403
+    assert served.project.plan_path.read_bytes() == before
+    # the operator (admin) may use the API: the refusals above are about who asks
+    assert served.server.get("api/kernels")[0] == 200
+
+
+def test_closed_page_views_are_culled_back_to_baseline(served):
+    # Given the kernel count before any view (through the server API, admin credentials)
+    baseline = len(served.kernels())
+    auth = {"Authorization": f"token {served.shared_token}"}
+    peak = baseline
+
+    def view(_):
+        status, html = served.server.request("GET", "voila/render/workbooks/dashboards/signoff.ipynb?gate=scope_approval",
+                                             token=False, headers=auth, timeout=180)
+        return status, b"application/vnd.jupyter.widget-view+json" in html, len(served.kernels())
+
+    # When 30 page views are opened and closed, five at a time (each view starts its own kernel)
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        for status, rendered, count in pool.map(view, range(30)):
+            assert status == 200 and rendered
+            peak = max(peak, count)
+    assert peak > baseline
+    # Then the kernels are culled back to the baseline within the configured timeout
+    deadline = time.monotonic() + CULL_IDLE_TIMEOUT + 10 * CULL_INTERVAL + 30
+    while len(served.kernels()) > baseline:
+        assert time.monotonic() < deadline, f"{len(served.kernels())} kernels left, baseline {baseline}"
+        time.sleep(CULL_INTERVAL)
+    assert re.search(r"[Cc]ulling kernel", served.server.log())

@@ -1,0 +1,164 @@
+"""Dashboard views without a browser: escaping, rendering, the sign-off widget, the hook, identity, authorization."""
+
+from __future__ import annotations
+
+import json
+import types
+
+import pytest
+
+from phasebook.core.events import Actor
+from phasebook.dashboards import context
+from phasebook.dashboards.authz import DashboardAuthorizer, DashboardKernelManager, PENDING_OWNER
+from phasebook.dashboards.hooks import prelaunch_hook, viewer_payload
+from phasebook.dashboards.html import esc, table
+from phasebook.dashboards.identity import PhasebookIdentityProvider, add_user, hash_token, load_users
+from phasebook.dashboards.monitoring import monitoring_parts
+from phasebook.dashboards.overview import overview_parts
+from phasebook.dashboards.render import content_diff
+from phasebook.dashboards.signoff import SignoffWidget, gate_header, signoff_page
+from phasebook.core.errors import BadInputError
+
+from .fixtures import SCOPE, XSS
+
+
+@pytest.fixture(autouse=True)
+def clean_context(monkeypatch):
+    context._CONTEXT.clear()
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    yield
+    context._CONTEXT.clear()
+
+
+def test_user_text_is_escaped_everywhere(filled_project):
+    # Given an XSS payload in the product need
+    filled_project.save_section("product_need", {"statement": XSS})
+    # When the sign-off page and the overview render
+    page = signoff_page(str(filled_project.root), "scope_approval")
+    html = "".join(getattr(c, "value", "") for c in page.children)
+    # Then the payload is text, never markup
+    assert "<script>" not in html and "<img" not in html
+    assert esc(XSS) in html
+    assert "<td>&lt;b&gt;</td>" in table(["x"], [["<b>"]])
+
+
+def test_scope_renders_as_kpi_table(filled_project):
+    page = signoff_page(str(filled_project.root), "scope_approval")
+    html = page.children[1].value
+    assert 'aria-label="KPIs"' in html and "Churners caught before renewal" in html and "at least 0.8" in html
+
+
+def test_query_string_selects_gate_and_never_echoes_token(filled_project, monkeypatch):
+    monkeypatch.setenv("QUERY_STRING", "gate=solution_validation&token=SECRET123")
+    monkeypatch.chdir(filled_project.root / "workbooks" / "dashboards")
+    page = signoff_page()
+    html = "".join(getattr(c, "value", "") for c in page.children)
+    assert "Scope &amp; KPIs validation" in html and "Cost estimate" in html
+    assert "SECRET123" not in html
+
+
+def test_project_param_cannot_leave_the_served_root(filled_project, monkeypatch):
+    context.set_context(json.dumps({"viewer": {}, "root_dir": str(filled_project.root / "workbooks")}))
+    monkeypatch.setenv("QUERY_STRING", "project=../../")
+    page = signoff_page()
+    assert "outside the served folder" in page.value
+
+
+def test_unverified_signoff_needs_a_name_and_a_comment_to_send_back(filled_project):
+    widget = SignoffWidget(filled_project, "scope_approval", context.viewer())
+    widget.submit("approve")
+    assert "Type your name" in widget.status.value
+    widget.name.value = "product owner"
+    widget.buttons["request_changes"].click()
+    assert "comment is required" in widget.status.value
+    assert not [e for e in filled_project.events() if e.kind == "sign_off"]
+    widget.comment.value = "KPIs look right"
+    widget.buttons["approve"].click()
+    last = filled_project.events()[-1]
+    assert last.kind == "sign_off" and last.actor == Actor(name="product owner", role="product", verified=False)
+    assert last.data["content_hash"] == filled_project.gate_content("scope_approval")["content_hash"]
+
+
+def test_verified_viewer_cannot_sign_as_someone_else(filled_project):
+    context.set_context(json.dumps({"viewer": {"name": "product owner", "role": "product", "verified": True}}))
+    context.set_context(json.dumps({"viewer": {"name": "someone else", "verified": True}}))  # first call wins
+    widget = SignoffWidget(filled_project, "scope_approval", context.viewer())
+    assert widget.name is None and widget.role is None
+    widget.buttons["approve"].click()
+    assert filled_project.events()[-1].actor == Actor(name="product owner", role="product", verified=True)
+
+
+def test_stale_header_shows_the_diff(filled_project):
+    filled_project.sign_off("scope_approval", Actor(name="product owner", role="product", verified=True), "approve")
+    changed = json.loads(json.dumps(SCOPE))
+    changed["kpis"][0]["metrics"][0]["target"] = 0.85
+    filled_project.save_section("scope", changed)
+    html = gate_header(filled_project, "scope_approval")
+    assert 'data-state="stale"' in html and "What changed" in html
+    assert "target: 0.85" in html and "target: 0.8" in html
+    assert "diff-add" in content_diff({"scope": {"a": 1}}, {"scope": {"a": 2}})
+
+
+def test_overview_and_monitoring_parts(filled_project):
+    parts = overview_parts(filled_project)
+    assert 'aria-label="Flow"' in parts[0] and "(current)" in parts[0] and "open sign-off" in parts[0]
+    assert parts[1].layout.title.text.startswith("KPI scoreboard")
+    assert "iterate" in parts[2] and "customers_2024" in parts[2]
+    mon = monitoring_parts(filled_project)
+    assert 'aria-label="Drift by column"' in mon[1] and "tenure_months" in mon[1] and "dataset drifted" in mon[1]
+    assert len(mon) >= 4  # overlays for both columns and the model-test trend
+
+
+class FakeReq:
+    def __init__(self, user, provider, root="/srv"):
+        self.current_user, self.identity_provider, self.settings = user, provider, {"server_root_dir": root}
+
+
+def test_hook_injects_the_server_identity(tmp_path):
+    users = tmp_path / "users.yaml"
+    token = add_user(users, "product owner", "product")
+    assert "token_sha256: " + hash_token(token) in users.read_text() and token not in users.read_text()
+    provider = PhasebookIdentityProvider(users_file=str(users), token="shared")
+    person = provider._person("product owner")
+    nb = types.SimpleNamespace(cells=[{"metadata": {}}])
+    prelaunch_hook(FakeReq(person, provider), nb, "/srv")
+    assert "set_context" in nb.cells[0].source and PENDING_OWNER.get() == "pb:product owner"
+    assert viewer_payload(FakeReq(person, provider))["viewer"] == {"name": "product owner", "role": "product",
+                                                                   "verified": True}
+    anon = types.SimpleNamespace(username="0f3c", name="Anonymous Io", display_name="Anonymous Io")
+    assert viewer_payload(FakeReq(anon, provider))["viewer"]["verified"] is False
+
+
+def test_hook_payload_cannot_break_out_of_the_cell(tmp_path):
+    provider = PhasebookIdentityProvider(token="shared", trusted_header="X-Forwarded-User")
+    evil = provider._person("x')\nimport os; os.system('id')#")
+    nb = types.SimpleNamespace(cells=[])
+    prelaunch_hook(FakeReq(evil, provider), nb, "/srv")
+    namespace: dict = {}
+    exec(compile(nb.cells[0].source, "cell", "exec"), namespace)  # noqa: S102 - proves the literal is inert
+    assert context.viewer().name == "x')\nimport os; os.system('id')#"
+
+
+def test_bad_users_file_is_refused_with_what_to_do(tmp_path):
+    with pytest.raises(BadInputError, match="serve-user"):
+        load_users(tmp_path / "missing.yaml")
+
+
+def test_authorizer_lets_viewers_use_only_their_own_kernels():
+    provider = PhasebookIdentityProvider(token="shared")
+    auth = DashboardAuthorizer(identity_provider=provider)
+    km = types.SimpleNamespace(kernel_owners={"k1": "pb:product owner"})
+    req = types.SimpleNamespace(method="GET", path="/api/kernels")
+    me = provider._person("product owner")
+
+    def handler(kernel_id=None):
+        return types.SimpleNamespace(kernel_id=kernel_id, kernel_manager=km, request=req, path_kwargs={})
+
+    assert auth.is_authorized(handler("k1"), me, "execute", "kernels")
+    assert auth.is_authorized(handler("k1"), me, "read", "kernels")
+    assert not auth.is_authorized(handler("k2"), me, "execute", "kernels")
+    assert not auth.is_authorized(handler(), me, "write", "kernels")
+    assert not auth.is_authorized(handler(), me, "write", "contents")
+    assert not auth.is_authorized(handler(), me, "read", "contents")
+    assert not auth.is_authorized(handler(), me, "read", "lab")
+    assert DashboardKernelManager.start_kernel is not None
