@@ -112,4 +112,5 @@ def main(argv: list[str] | None = None) -> None:
 
 from . import commands  # noqa: E402,F401  (registers the commands)
 from . import run  # noqa: E402,F401
+from . import serve  # noqa: E402,F401
 from . import data  # noqa: E402,F401
