@@ -54,8 +54,11 @@ class CardList:
             heading += f' <small style="opacity:.7">{html.escape(spec.help)}</small>'
         parts: list[w.Widget] = [w.HTML(heading), self.error]
         if getattr(item_form, "row", False):
-            parts.append(w.HBox([w.HTML(f"<b>{html.escape(t)}</b>", layout=w.Layout(width=width))
-                                 for t, width in item_form.columns()]))
+            parts.append(w.HBox([
+                w.HTML(f'<b style="white-space:nowrap">{html.escape(t)}</b>',
+                       layout=w.Layout(width=width, margin="0 2px", overflow="hidden"))
+                for t, width in item_form.columns()
+            ]))
         self.widget = w.VBox([*parts, self.box, self.add_button], layout=w.Layout(margin="6px 0"))
 
     # editing -----------------------------------------------------------------
@@ -63,11 +66,11 @@ class CardList:
         """Append an item (``value`` a model instance, or None for a blank one); returns its form."""
         card = self.item_form(self.item_model, self._changed)
         card.load(value)
-        up = w.Button(description="Up", icon="arrow-up", tooltip=f"Move this {self.noun} up", layout=w.Layout(width="5em"))
+        up = w.Button(description="Up", icon="arrow-up", tooltip=f"Move this {self.noun} up", layout=w.Layout(width="auto"))
         down = w.Button(description="Down", icon="arrow-down", tooltip=f"Move this {self.noun} down",
-                        layout=w.Layout(width="6em"))
+                        layout=w.Layout(width="auto"))
         remove = w.Button(description="Remove", icon="trash", tooltip=f"Remove this {self.noun}",
-                          layout=w.Layout(width="7em"))
+                          layout=w.Layout(width="auto"))
         up.on_click(lambda _b: self.move(card, -1))
         down.on_click(lambda _b: self.move(card, +1))
         remove.on_click(lambda _b: self.remove(card))

@@ -21,9 +21,9 @@ _COLUMNS = (
     ("name", "11em"),
     ("definition", "16em"),
     ("target", "6em"),
-    ("comparator", "5.5em"),
+    ("comparator", "7em"),
     ("dataset", "12em"),
-    ("hardness", "6em"),
+    ("hardness", "7em"),
 )
 
 
