@@ -89,6 +89,12 @@ export class ProjectFlowPanel extends Widget {
 
   render(): void {
     const root = this.node;
+    const scroll = root.scrollTop; // a re-render must not jump the reader back to the top
+    this._render(root);
+    root.scrollTop = scroll;
+  }
+
+  private _render(root: HTMLElement): void {
     root.textContent = '';
     const header = el('div', 'jp-phasebook-header');
     header.appendChild(el('h2', 'jp-phasebook-title', 'Project flow'));
