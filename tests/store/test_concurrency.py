@@ -62,11 +62,10 @@ def _save_forever(root: str, conn) -> None:
             "kpis": [{"name": f"kpi {i}", "description": "x" * (i % 400), "metrics": [{"name": "roc_auc", "target": 0.8}]}],
             "out_of_scope": [f"item {j}" for j in range(i % 30)],
         })
-        project.save_section("ideas", {"items": [{"title": f"idea {j}"} for j in range(i % 20)]})
         conn.send(i)
 
 
-@pytest.mark.parametrize("saves_before_kill", [1, 3, 6, 10])
+@pytest.mark.parametrize("saves_before_kill", [1, 4, 9])
 def test_writer_killed_mid_save_never_leaves_an_unreadable_plan(project, saves_before_kill):
     # Given a process saving plan sections in a loop
     parent, child = FORK.Pipe(duplex=False)
