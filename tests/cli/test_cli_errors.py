@@ -16,6 +16,8 @@ BAD_FILES = {
     "out of range": (SCOPE_YAML.replace("target: 0.8", "target: 1.8"),
                      ["scope.kpis.0.metrics.0.target", "between 0 and 1"]),
     "not a mapping": ("- a\n- b\n", ["scope", "must be a mapping"]),
+    "empty file": ("", ["the file is empty; nothing was changed", "write {}"]),
+    "comments only": ("# nothing yet\n", ["the file is empty"]),
 }
 
 
@@ -52,9 +54,10 @@ def test_bad_section_file_is_refused_with_path_and_fix(phasebook, project, yaml_
         (["backtrack", "testing", "--reason", "goal_change"], ["Unknown phase 'testing'", "scoping"]),
         (["set", "scope", "--file", "missing.yaml"], ["missing.yaml"]),
         (["signoff", "scope_approval", "--as", "product owner", "--role", "product"], ["--approve"]),
+        (["signoff", "scope_approval", "--as", " ", "--role", "product", "--approve"], ["--as", "say who signs"]),
     ],
     ids=["set unknown section", "show unknown section", "unknown gate", "unknown role", "reject without comment",
-         "unknown phase", "missing file", "no decision"],
+         "unknown phase", "missing file", "no decision", "blank signer"],
 )
 def test_unknown_names_exit_2_listing_the_choices(phasebook, project, args, expected):
     plan_before, entries = project.plan_path.read_bytes(), len(project.events())
@@ -100,3 +103,21 @@ def test_refusal_exits_1_not_2(phasebook):
     result = phasebook("advance")
     assert result.exit_code == 1 and "scope_approval" in result.stderr
     assert phasebook("reopen").exit_code == 1
+
+
+def test_non_utf8_file_is_refused(phasebook, project, tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("minimum_useful: '60 % du résultat'\n".encode("latin-1"))
+    before = project.plan_path.read_bytes()
+    result = phasebook("set", "scope", "--file", str(path))
+    assert result.exit_code == 2 and "not UTF-8" in result.stderr
+    assert project.plan_path.read_bytes() == before
+
+
+def test_empty_pipe_after_a_failed_show_does_not_wipe_the_section(phasebook, project):
+    phasebook("set", "scope", "--file", "-", input="timebox_weeks: 3\n")
+    before = project.plan_path.read_bytes()
+    result = phasebook("set", "scope", "--file", "-", input="")
+    assert result.exit_code == 2 and project.plan_path.read_bytes() == before
+    assert phasebook("set", "scope", "--file", "-", input="{}\n").exit_code == 0
+    assert project.section("scope").timebox_weeks is None

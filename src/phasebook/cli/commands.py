@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..core.errors import PlanSyntaxError, PlanValidationError
 from ..core.events import BACKTRACK_REASONS, Actor
 from ..core.sections import SECTION_MODELS
 from ..store.plan import dump_yaml, parse_yaml, validate_section
@@ -59,13 +60,22 @@ def set_(ctx: click.Context, section: str, file: str) -> None:
     if section not in SECTION_MODELS:
         validate_section(section, {})  # raises UnknownSectionError with the list
     if file == "-":
-        text, label = sys.stdin.read(), "<stdin>"
+        raw, label = sys.stdin.buffer.read(), "<stdin>"
     else:
         path = Path(file)
         if not path.is_file():
             raise click.BadParameter(f"{file} does not exist or is not a file.", param_hint="--file")
-        text, label = path.read_text(encoding="utf-8"), str(path)
+        raw, label = path.read_bytes(), str(path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PlanSyntaxError(file=label, line=None, column=None, problem=f"not UTF-8 text ({exc.reason})") from None
     data = parse_yaml(text, file=label)
+    if data is None:  # an empty file, or `show` failed upstream in a pipe: never wipe a section by accident
+        raise PlanValidationError(file=label, errors=[{
+            "path": section,
+            "message": "the file is empty; nothing was changed. To reset the section to its defaults, write {} in the file",
+        }])
     model = validate_section(section, data, file=label)
     project.save_section(section, model)
     console.print(f"Saved {section}.")
@@ -84,6 +94,9 @@ def signoff(ctx: click.Context, gate: str, name: str, role: str, decision: str |
     """Record a sign-off decision on GATE."""
     if decision is None:
         raise click.UsageError("Choose one of --approve, --request-changes or --reject.")
+    name = name.strip()
+    if not name:
+        raise click.BadParameter("say who signs, e.g. --as \"product owner\".", param_hint="--as")
     project = open_project(ctx)
     event = project.sign_off(gate, Actor(name=name, role=role, verified=False), decision, comment)
     state = project.status().gates[gate].state
