@@ -117,3 +117,19 @@ def test_loaded_sections_are_copies(make_store):
     store = make_store()
     store.load().sections["scope"].timebox_weeks = 9
     assert store.load().sections["scope"].timebox_weeks is None
+
+
+def test_failure_before_the_rename_leaves_the_old_plan_whole(make_store, monkeypatch):
+    # Given a save that dies after writing the temporary file but before renaming it
+    store = make_store()
+    before = store.path.read_bytes()
+
+    def die(src, dst):
+        raise OSError("disk unplugged")
+
+    monkeypatch.setattr("phasebook.store.plan.os.replace", die)
+    with pytest.raises(OSError):
+        store.save_section("scope", Scope.model_validate(SCOPE))
+    # Then the plan is the old one, byte for byte, and no temporary file is left
+    assert store.path.read_bytes() == before
+    assert list(store.root.glob(".phasebook.yaml.*.tmp")) == []
