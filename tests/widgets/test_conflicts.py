@@ -124,3 +124,56 @@ def test_unknown_names_are_refused_with_the_known_ones(project):
         phase_forms(project, "scopng")
     with pytest.raises(UnknownSectionError, match="scope"):
         form(project, "scopes")
+
+
+def test_forms_of_one_phase_save_one_after_the_other(project):
+    # Given the scoping forms, all loaded at the same digest
+    tabs = phase_forms(project, "scoping")
+    need, ideas, scope = tabs.forms["product_need"], tabs.forms["ideas"], tabs.forms["scope"]
+    # When each is filled and saved in turn
+    need.body.fields["statement"].input.value = "Customers need to see churn risk."
+    assert need.save()
+    ideas.body.fields["exploration_notes"].input.value = "usage drops first"
+    assert ideas.save(), ideas.status.value
+    scope.body.fields["minimum_useful"].input.value = "60%"
+    assert scope.save(), scope.status.value
+    need.body.fields["customers_affected"].input.value = "mid-market"
+    assert need.save(), need.status.value
+    # Then every save reached the plan
+    assert project.section("product_need").customers_affected == "mid-market"
+    assert project.section("ideas").exploration_notes == "usage drops first"
+    assert project.section("scope").minimum_useful == "60%"
+
+
+def test_parts_of_one_section_save_one_after_the_other(project):
+    dev, post = form(project, "kpi_review.development"), form(project, "kpi_review.post_deployment")
+    dev.body.fields["summary"].input.value = "before"
+    assert dev.save()
+    post.body.fields["summary"].input.value = "after"
+    assert post.save(), post.status.value
+    review = project.section("kpi_review")
+    assert (review.development.summary, review.post_deployment.summary) == ("before", "after")
+
+
+def test_two_forms_of_the_same_section_do_not_overwrite_each_other(project, plan_bytes):
+    first, second = form(project, "scope"), form(project, "scope")
+    first.body.fields["minimum_useful"].input.value = "first"
+    assert first.save()
+    on_disk = plan_bytes(project)
+    second.body.fields["minimum_useful"].input.value = "second"
+    assert not second.save()
+    assert "changed on disk" in second.status.value
+    assert plan_bytes(project) == on_disk
+
+
+def test_a_damaged_plan_is_reported_and_save_disabled(project):
+    good = project.plan_path.read_bytes()
+    project.plan_path.write_text("scope: [unclosed\n", encoding="utf-8")
+    f = form(project, "scope")
+    assert "Cannot load the plan" in text(f.status) and "line" in text(f.status)
+    assert f.save_button.disabled and not f.save()
+    project.plan_path.write_bytes(good)
+    f.reload_button.click()
+    assert not f.save_button.disabled and f.status.value == ""
+    f.body.fields["minimum_useful"].input.value = "after repair"
+    assert f.save()

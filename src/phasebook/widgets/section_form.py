@@ -9,12 +9,20 @@ Save collects the widgets into section data and calls
   is, the form keeps the person's edits, and Reload shows the disk version;
 * before saving, the form warns when the change will reopen an approved
   gate that covers the section ("this will reopen the scope approval").
+
+The plan's digest covers the whole file, so a save by one form would make
+every other open form of the same project refuse. After a save that changed
+only its own section, a form hands the new digest to the other open forms
+(in this kernel) whose part of the plan did not change; a form showing the
+changed part keeps the old digest and is refused, as it must be.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import weakref
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -29,6 +37,9 @@ from .fields import error_html
 from .model_form import build_form
 
 __all__ = ["SectionForm"]
+
+#: Open forms per project root, so that one form's save can keep the others current.
+_OPEN_FORMS: dict[Path, "weakref.WeakSet[SectionForm]"] = {}
 
 
 def _sub(value: Any, parts: tuple[str, ...]) -> Any:
@@ -57,11 +68,15 @@ class SectionForm(w.VBox):
         self.sub = tuple(p for p in sub.split(".") if p)
         for part in self.sub:
             model = model.model_fields[part].annotation
-        self.title = SECTION_TITLES[self.name] if not self.sub else f"{SECTION_TITLES[self.name]} — {model.__name__}"
+        self.title = SECTION_TITLES[self.name]
         if self.sub:
             info = SECTION_MODELS[self.name].model_fields[self.sub[0]]
             self.title = f"{SECTION_TITLES[self.name].split(' (')[0]}: {info.title or self.sub[0]}"
         self._loading = True
+        self.digest: str | None = None
+        self.baseline: dict[str, Any] = {}
+        self._approved: list = []
+        self._dump: dict[str, Any] = {}
         self.body = build_form(model, self._changed)
         short = self.title.split(" (")[0]
         self.save_button = w.Button(description=f"Save {short}", button_style="primary", icon="save",
@@ -78,27 +93,48 @@ class SectionForm(w.VBox):
         heading = w.HTML(f"<h3>{html.escape(self.title)}</h3>")
         actions = w.HBox([self.save_button, self.reload_button, self.dirty])
         super().__init__([heading, self.gate_warning, self.body.widget, self.status, actions])
+        _OPEN_FORMS.setdefault(project.root, weakref.WeakSet()).add(self)
         self.reload()
 
     # loading -----------------------------------------------------------------
     def reload(self) -> None:
         """Show the section as it is on disk now; forget unsaved edits."""
-        self._loading = True
         try:
             doc = self.project.plan()
-            self.digest = doc.digest
-            self._loaded = doc.sections[self.name]
+            approved = self._approved_gates()
+        except PhasebookError as exc:  # a damaged plan or journal: say so, keep the form, refuse to save
+            self.save_button.disabled = True
+            self.status.value = error_html(f"Cannot load the plan: {exc.message} Then press “Reload from disk”.")
+            return
+        self._loading = True
+        try:
+            self._adopt(doc)
             value: Any = self._loaded
             for part in self.sub:
                 value = getattr(value, part)
             self.body.clear_errors()
             self.body.load(value)
             self.baseline = self.body.collect([])
-            self._approved = self._approved_gates()
+            self._approved = approved
         finally:
             self._loading = False
+        self.save_button.disabled = False
         self.reload_button.button_style = ""
         self.status.value = ""
+        self._changed()
+
+    def _adopt(self, doc: Any) -> None:
+        """Take ``doc`` (a loaded plan) as the version this form's save will expect on disk."""
+        self.digest = doc.digest
+        self._loaded = doc.sections[self.name]
+        self._dump = doc.dump()
+
+    def _follow(self, before: dict[str, Any], doc: Any) -> None:
+        """Another form saved its section: move to the new digest if this form's part is unchanged."""
+        if section_value(before, self.path) != section_value(doc.dump(), self.path):
+            return
+        self._adopt(doc)
+        self._approved = self._approved_gates()
         self._changed()
 
     def _approved_gates(self) -> list[tuple[Any, tuple[str, ...]]]:
@@ -166,6 +202,9 @@ class SectionForm(w.VBox):
 
     def save(self) -> bool:
         """Validate and save; returns True when the plan now holds the form's content."""
+        if self.digest is None:
+            self.status.value = error_html("Not saved: the plan could not be loaded. Fix it, then press “Reload from disk”.")
+            return False
         self.body.clear_errors()
         data, problems = self.collect()
         if problems:
@@ -195,10 +234,15 @@ class SectionForm(w.VBox):
             self.status.value = error_html(f"Not saved: {exc.message}")
             return False
         reopened = self.reopens()
-        self.digest = self.project.plan().digest
-        self._loaded = self.project.plan().sections[self.name]
+        before, old_digest = self._dump, self.digest
+        doc = self.project.plan()
+        self._adopt(doc)
         self.baseline = data
         self._approved = self._approved_gates()
+        if {k for k, v in self._dump.items() if before.get(k) != v} <= {self.name}:
+            for other in list(_OPEN_FORMS.get(self.project.root, ())):
+                if other is not self and other.digest == old_digest:
+                    other._follow(before, doc)
         when = dt.datetime.now().strftime("%H:%M:%S")
         note = f" {' and '.join(reopened)} is now stale: ask for a new sign-off." if reopened else ""
         self.status.value = (f'<span style="color:var(--jp-success-color1,#2e7d32)">✔ Saved at {when}.'
