@@ -8,7 +8,7 @@ from phasebook.core.errors import UnknownPhaseError, UnknownSectionError
 from phasebook.widgets import PhaseForms, form, phase_forms
 
 from phasebook.core.events import Actor
-from .widget_helpers import text
+from .widget_helpers import fill, text
 from .widget_samples import SAMPLES
 
 PRODUCT_OWNER = Actor(name="product owner", role="product")
@@ -114,6 +114,7 @@ def test_phase_forms_follow_the_steps(project):
     assert list(scoping.forms) == ["product_need", "ideas", "data_sources", "scope"]
     assert list(scoping.titles) == ["1.1 Product need", "1.2 Initial solution ideation",
                                     "1.3 Data preparation and accessibility", "1.4 Scope & KPIs"]
+    assert scoping.selected_index == 0
     assert list(phase_forms(project, "research").forms) == ["literature", "technical_check"]
     assert list(phase_forms(project, "development").forms) == ["experiment_setup", "kpi_review.development"]
     assert list(phase_forms(project, "deployment").forms) == ["monitoring", "deployment", "kpi_review.post_deployment"]
@@ -177,3 +178,13 @@ def test_a_damaged_plan_is_reported_and_save_disabled(project):
     assert not f.save_button.disabled and f.status.value == ""
     f.body.fields["minimum_useful"].input.value = "after repair"
     assert f.save()
+
+
+def test_phase_tabs_mark_done_steps_and_open_on_the_first_to_do(project):
+    project.save_section("product_need", SAMPLES["product_need"])
+    tabs = phase_forms(project, "scoping")
+    assert tabs.titles[0] == "1.1 Product need ✓" and tabs.selected_index == 1
+    fill(tabs.forms["ideas"].body, SAMPLES["ideas"])
+    tabs.forms["ideas"].save_button.click()
+    assert tabs.titles[1] == "1.2 Initial solution ideation ✓"
+    assert tabs.titles[3] == "1.4 Scope & KPIs"

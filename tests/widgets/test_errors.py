@@ -26,6 +26,8 @@ def test_text_in_a_number_field_is_an_error_by_the_field(project, plan_bytes):
     # …and Save refuses without writing
     f.save_button.click()
     assert "abc" in row.fields["target"].error_text and "not a number" in row.fields["target"].error_text
+    assert row.fields["target"].error.layout.display is None  # shown under the metric's row
+    assert row.fields["target"].error in row.widget.children[1].children
     assert "Not saved" in f.status.value and "Nothing was written" in f.status.value
     assert plan_bytes(project) == before
     assert len(project.events()) == events

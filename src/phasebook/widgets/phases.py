@@ -31,12 +31,26 @@ def form(project: Project, section: str, *, actor: Actor | None = None) -> Secti
 
 
 class PhaseForms(w.Tab):
-    """Tabs holding one phase's forms; ``forms`` maps section path → :class:`SectionForm`."""
+    """Tabs holding one phase's forms; ``forms`` maps section path → :class:`SectionForm`.
 
-    def __init__(self, forms: dict[str, SectionForm], titles: list[str]) -> None:
+    A tab's title carries ✓ once its step is done; the first step still to do
+    is selected when the tabs open.
+    """
+
+    def __init__(self, project: Project, forms: dict[str, SectionForm], steps: list) -> None:
         super().__init__(children=list(forms.values()))
-        self.forms = forms
-        self.titles = titles
+        self.project, self.forms, self.steps = project, forms, steps
+        for f in forms.values():
+            f.on_saved.append(lambda _form: self.refresh_titles())
+        done = self.refresh_titles()
+        self.selected_index = next((i for i, d in enumerate(done) if not d), 0)
+
+    def refresh_titles(self) -> list[bool]:
+        """Mark the done steps with ✓; returns which tabs are done."""
+        status = {s.id: s.status for s in self.project.status().steps}
+        done = [status.get(step.id) == "done" for step in self.steps]
+        self.titles = [f"{step.id} {step.title}" + (" ✓" if d else "") for step, d in zip(self.steps, done)]
+        return done
 
 
 def phase_forms(project: Project, phase: str, *, actor: Actor | None = None) -> w.Widget:
@@ -47,13 +61,13 @@ def phase_forms(project: Project, phase: str, *, actor: Actor | None = None) -> 
     """
     project.flow.phase(phase)
     forms: dict[str, SectionForm] = {}
-    titles: list[str] = []
+    steps = []
     for step in project.flow.steps_of(phase):
         if step.kind not in ("form", "gate"):
             continue
         for section in step.sections:
             forms[section] = form(project, section, actor=actor)
-            titles.append(f"{step.id} {step.title}")
+            steps.append(step)
     if not forms:
         return w.HTML(f"<p>The {phase} phase has no forms to fill.</p>")
-    return PhaseForms(forms, titles)
+    return PhaseForms(project, forms, steps)

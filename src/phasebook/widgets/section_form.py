@@ -77,6 +77,7 @@ class SectionForm(w.VBox):
         self.baseline: dict[str, Any] = {}
         self._approved: list = []
         self._dump: dict[str, Any] = {}
+        self.on_saved: list = []  #: callables run after each successful save
         self.body = build_form(model, self._changed)
         short = self.title.split(" (")[0]
         self.save_button = w.Button(description=f"Save {short}", button_style="primary", icon="save",
@@ -248,6 +249,8 @@ class SectionForm(w.VBox):
         self.status.value = (f'<span style="color:var(--jp-success-color1,#2e7d32)">✔ Saved at {when}.'
                              f"{html.escape(note)}</span>")
         self._changed()
+        for callback in self.on_saved:
+            callback(self)
         return True
 
     def _show_errors(self, errors: list[dict[str, str]]) -> None:
