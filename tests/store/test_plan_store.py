@@ -133,3 +133,16 @@ def test_failure_before_the_rename_leaves_the_old_plan_whole(make_store, monkeyp
     # Then the plan is the old one, byte for byte, and no temporary file is left
     assert store.path.read_bytes() == before
     assert list(store.root.glob(".phasebook.yaml.*.tmp")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [("a: 1\na: 2\n", "duplicate key"), ("a:\n\t- 1\n", "'\\t'"), ("a: 'x\n", "end of stream")],
+    ids=["duplicate key", "tab indent", "unclosed quote"],
+)
+def test_yaml_mistakes_are_syntax_errors_with_a_position(text, problem):
+    from phasebook.store.plan import parse_yaml
+
+    with pytest.raises(PlanSyntaxError) as info:
+        parse_yaml(text, file="scope.yaml")
+    assert info.value.message.startswith("scope.yaml, line 2, column 1: ") and problem in info.value.message
