@@ -1,8 +1,9 @@
 """Fixtures for the dashboard tests: a filled project and, per module, a real ``phasebook serve``.
 
-The issue asks for "the demo project"; until ``phasebook.demo.build_demo``
-lands these tests use their own filled project made through the Project
-API (:mod:`tests.dashboards.fixtures`).
+Browser tests serve a private copy of the demo project (``phasebook demo``,
+built once per session by ``tests/demo_fixture.py``); the fast view tests
+use a small filled project made through the Project API
+(:mod:`tests.dashboards.fixtures`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ from phasebook.project import Project
 
 from servers import Server, free_port, running
 from .fixtures import build_filled_project
+
+try:
+    from tests.demo_fixture import demo_build  # noqa: F401  (session fixture)
+except ModuleNotFoundError:  # plain `pytest` does not put the repository root on sys.path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from tests.demo_fixture import demo_build  # noqa: F401
 
 CULL_IDLE_TIMEOUT = 10  # seconds: short, for tests only
 CULL_INTERVAL = 1
@@ -56,10 +63,11 @@ class Served:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory) -> Served:
-    """One ``phasebook serve`` per test module, with a product owner and an operator (admin)."""
+def served(tmp_path_factory, demo_build) -> Served:
+    """One ``phasebook serve`` of a demo copy per test module, with a product owner and an operator (admin)."""
     base = tmp_path_factory.mktemp("serve")
-    project = build_filled_project(base / "churn-risk")
+    shutil.copytree(demo_build.root, base / "demo", symlinks=True)
+    project = Project.open(base / "demo")
     ensure_dashboards(project)
     users = base / "users.yaml"
     product_token = add_user(users, "product owner", "product")

@@ -1,7 +1,7 @@
 """The dashboards in a real Chromium against a real ``phasebook serve`` (one server for the module).
 
-Given a filled project served with per-person tokens (a product owner, an
-operator with admin rights) and a shared viewer token.
+Given a copy of the demo project served with per-person tokens (a product
+owner, an operator with admin rights) and a shared viewer token.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from phasebook.cli import cli
 from phasebook.core.events import Actor
 
 from .conftest import CULL_IDLE_TIMEOUT, CULL_INTERVAL
-from .fixtures import SCOPE, XSS
+from .fixtures import XSS
 
 pytestmark = pytest.mark.browser
 PAGE_TIMEOUT = 90_000  # ms: kernels start slowly on a loaded 2-core machine
@@ -57,15 +57,17 @@ def test_edited_scope_makes_the_page_stale_with_the_diff(served, page):
     _open_signoff(page, served, served.product_token)
     expect(page.get_by_role("button", name="Approve")).to_have_count(0)
     # When the plan's scope is edited
-    changed = json.loads(json.dumps(SCOPE))
-    changed["kpis"][0]["metrics"][0]["target"] = 0.85
+    changed = served.project.section("scope").model_dump(mode="json")
+    metric = changed["kpis"][0]["metrics"][0]
+    old = metric["target"]
+    metric["target"] = new = round(old - 0.01, 4)
     served.project.save_section("scope", changed)
     # Then reloading shows "stale", the diff of what changed, and the sign-off widget again
     page.reload()
     expect(page.get_by_role("alert").filter(has_text="Approval is stale")).to_be_visible(timeout=PAGE_TIMEOUT)
     expect(page.locator('[data-state="stale"]').first).to_be_visible()
-    expect(page.locator(".diff-add").filter(has_text="target: 0.85")).to_be_visible()
-    expect(page.locator(".diff-del").filter(has_text="target: 0.8")).to_be_visible()
+    expect(page.locator(".diff-add").filter(has_text=f"target: {new:g}")).to_be_visible()
+    expect(page.locator(".diff-del").filter(has_text=f"target: {old:g}")).to_be_visible()
     expect(page.get_by_role("button", name="Approve")).to_be_visible()
 
 
@@ -89,6 +91,20 @@ def test_xss_in_the_product_need_renders_as_text(served, page):
     page.goto(served.url("signoff.ipynb", served.shared_token, gate="scope_approval"))
     expect(page.get_by_text("your sign-off is recorded as unverified")).to_be_visible(timeout=PAGE_TIMEOUT)
     assert dialogs == []
+
+
+def test_overview_and_monitoring_render_for_a_viewer(served, page):
+    # When a viewer opens the overview
+    page.goto(served.url("overview.ipynb", served.product_token))
+    # Then the flow, the gates, the scoreboard and the decision log show
+    expect(page.get_by_role("table", name="Flow")).to_be_visible(timeout=PAGE_TIMEOUT)
+    expect(page.get_by_role("table", name="Gates")).to_be_visible()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("KPI scoreboard: hard metrics per model test vs target")).to_be_visible()
+    # And the monitoring page shows the demo's drift check with overlay histograms
+    page.goto(served.url("monitoring.ipynb", served.product_token))
+    expect(page.get_by_role("table", name="Drift by column")).to_be_visible(timeout=PAGE_TIMEOUT)
+    expect(page.locator(".js-plotly-plot").nth(1)).to_be_visible(timeout=30_000)
 
 
 def test_viewer_credentials_cannot_write_start_kernels_or_open_lab(served):

@@ -7,6 +7,7 @@ names) is escaped: plotly renders titles, labels and hover text as HTML.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import plotly.graph_objects as go
@@ -65,18 +66,46 @@ def _overlay(column: dict[str, Any]) -> go.Figure | None:
     return fig
 
 
-def drift_overlays(report: dict[str, Any]) -> list[go.Figure]:
+def _engine_figures(report: dict[str, Any]) -> list[go.Figure]:
+    from ..data.drift import DriftReport  # the data engine
+
+    fields = set(DriftReport.model_fields)
+    figures = DriftReport.model_validate({k: v for k, v in report.items() if k in fields}).figures()
+    return list(figures.values()) if isinstance(figures, dict) else list(figures)
+
+
+def drift_overlays(report: dict[str, Any], project: Any = None, event_hash: str | None = None) -> list[go.Figure]:
     """Overlay histograms (reference vs current) per column of a journaled drift report.
 
-    Uses the data engine's ``DriftReport.figures()`` when its model reads the
-    event; otherwise draws the per-column histograms stored in the event.
+    The journaled event holds the flags; its histogram bins are drawn when
+    the event carries them (``plot`` per column). When it does not, the bins
+    are computed once from the event's own reference and current data (never
+    journaled again) and cached under ``.phasebook/drift/<event hash>.json``,
+    so later page views read them instead of recomputing.
     """
+    if any(c.get("plot") for c in report.get("columns", [])):
+        return _engine_figures(report)
+    if any(c.get("histogram") for c in report.get("columns", [])):
+        return [f for f in (_overlay(c) for c in report.get("columns", [])) if f is not None]
+    if project is None or not event_hash:
+        return []
+    cache = project.root / ".phasebook" / "drift" / (event_hash.replace("sha256:", "") + ".json")
     try:
-        from ..data.drift import DriftReport  # the data engine, when present
+        if cache.is_file():
+            plots = json.loads(cache.read_text(encoding="utf-8"))
+        else:
+            from ..core.sections import DriftThresholds
+            from ..data.drift import drift
 
-        figures = DriftReport.model_validate({k: v for k, v in report.items() if k not in ("seq", "at")}).figures()
-        if figures:
-            return list(figures.values()) if isinstance(figures, dict) else list(figures)
-    except Exception:  # absent engine or an older report shape: fall back to the stored histograms
-        pass
-    return [f for f in (_overlay(c) for c in report.get("columns", [])) if f is not None]
+            thresholds = DriftThresholds.model_validate(report.get("thresholds") or {})
+            fresh = drift(report["reference"], report["current"], thresholds=thresholds,
+                          columns=[c["name"] for c in report.get("columns", [])], project=project)
+            plots = {c.name: c.plot for c in fresh.columns if c.plot}
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(".tmp")
+            tmp.write_text(json.dumps(plots), encoding="utf-8")
+            tmp.replace(cache)
+    except Exception:  # data gone or unreadable: the page still shows the journaled flags
+        return []
+    columns = [{**c, "plot": plots.get(c["name"])} for c in report.get("columns", [])]
+    return _engine_figures({**report, "columns": columns})

@@ -48,7 +48,8 @@ def monitoring_parts(project: Project) -> list:
         summary = raw(f"<p>{verdict} checked {esc(drift.get('at', '')[:16].replace('T', ' '))} UTC · "
                       f"drifted columns: {cols}</p>")
         parts.append(page(card("Latest drift check", summary + drift_table(drift))))
-        parts.extend(drift_overlays(drift))
+        event = next((e for e in reversed(project.events()) if e.kind == "drift_check"), None)
+        parts.extend(drift_overlays(drift, project, event.hash if event else None))
     fig = scoreboard(project.section("scope"), project.events())
     parts.append(fig if fig is not None else page(card("Model-test trend", raw('<p class="muted">No model tests yet.</p>'))))
     return parts
