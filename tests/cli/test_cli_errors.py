@@ -121,3 +121,13 @@ def test_empty_pipe_after_a_failed_show_does_not_wipe_the_section(phasebook, pro
     assert result.exit_code == 2 and project.plan_path.read_bytes() == before
     assert phasebook("set", "scope", "--file", "-", input="{}\n").exit_code == 0
     assert project.section("scope").timebox_weeks is None
+
+
+@pytest.mark.parametrize("command", [["status"], ["verify"]])
+def test_missing_project_folder_is_not_found_even_inside_a_project(project, command):
+    from click.testing import CliRunner
+
+    from phasebook.cli import cli
+
+    result = CliRunner().invoke(cli, ["--project", str(project.root / "typo"), *command])
+    assert result.exit_code == 2 and "No phasebook project" in result.stderr

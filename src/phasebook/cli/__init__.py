@@ -84,8 +84,12 @@ def open_project(ctx: click.Context):
     """The project named by ``--project`` (or found upward from the cwd)."""
     from ..project import Project
 
-    root = ctx.find_root().obj.get("project") or "."
-    return Project.open(root)
+    root = ctx.find_root().obj.get("project")
+    if root is not None and not Path(root).is_dir():  # a typo must not open the project above it
+        from ..core.errors import ProjectNotFoundError
+
+        raise ProjectNotFoundError(path=str(root))
+    return Project.open(root or ".")
 
 
 @click.group(cls=PhasebookGroup, context_settings={"help_option_names": ["-h", "--help"]})

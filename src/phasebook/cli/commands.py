@@ -173,7 +173,8 @@ def verify(ctx: click.Context, repair: bool) -> None:
     """Check the journal's hash chain; exit 1 naming the first broken entry."""
     from ..project import Project
 
-    root = Project.find(ctx.find_root().obj.get("project") or ".")
+    given = ctx.find_root().obj.get("project")
+    root = Project.find(given or ".") if given is None or Path(given).is_dir() else None
     if root is None:
         open_project(ctx)  # raises the not-found message
     project = Project(root)
