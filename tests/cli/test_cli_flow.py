@@ -111,3 +111,18 @@ def test_new_creates_a_project_and_refuses_an_existing_one(tmp_path):
     assert created.exit_code == 0 and (tmp_path / "churn" / "phasebook.yaml").exists()
     again = runner.invoke(cli, ["new", str(tmp_path / "churn")])
     assert again.exit_code == 1 and "already holds a phasebook project" in again.stderr
+
+
+def test_deliver_and_reopen(phasebook):
+    refused = phasebook("deliver")
+    assert refused.exit_code == 1 and "Only a project in deployment can be delivered" in " ".join(refused.stderr.split())
+    for _ in range(3):
+        phasebook("advance", "--override", "walkthrough")
+    blocked = phasebook("deliver")
+    assert blocked.exit_code == 1 and "post_deployment_kpi_check" in blocked.stderr
+    assert phasebook("deliver", "--override", "customers already use it").exit_code == 0
+    assert phasebook.json("status")["phase"] == "delivered"
+    assert phasebook("reopen", "-m", "drift alert on the usage features").exit_code == 0
+    assert phasebook.json("status")["phase"] == "maintenance"
+    kinds = [e["kind"] for e in phasebook.json("history")]
+    assert kinds[-2:] == ["deliver", "reopen"]
