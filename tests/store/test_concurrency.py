@@ -53,6 +53,48 @@ def test_concurrent_signoffs_from_many_processes_make_one_chain(project):
     assert set(per_signer.values()) == {SIGNOFFS} and len(per_signer) == PROCESSES
 
 
+SECTION_EDITS = {
+    "product_need": lambda i: {"statement": f"need, version {i}"},
+    "ideas": lambda i: {"exploration_notes": f"notes, version {i}"},
+    "scope": lambda i: {"minimum_useful": f"floor, version {i}"},
+    "literature": lambda i: {"landscape": f"landscape, version {i}"},
+    "experiment_setup": lambda i: {"notes": f"setup, version {i}"},
+    "monitoring": lambda i: {"schedule": f"schedule, version {i}"},
+}
+SAVES_PER_WRITER = 2
+
+
+def _edit_one_section(root: str, section: str, barrier, errors) -> None:
+    try:
+        project = Project.open(root)
+        barrier.wait(timeout=60)
+        for i in range(1, SAVES_PER_WRITER + 1):
+            project.save_section(section, SECTION_EDITS[section](i))
+    except BaseException as exc:
+        errors.put(f"{section}: {type(exc).__name__}: {exc}")
+        raise
+
+
+def test_concurrent_saves_of_different_sections_lose_nothing(project):
+    # Given one writer per section, all starting together
+    barrier, errors = FORK.Barrier(len(SECTION_EDITS)), FORK.Queue()
+    procs = [FORK.Process(target=_edit_one_section, args=(str(project.root), name, barrier, errors))
+             for name in SECTION_EDITS]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+    assert errors.empty(), errors.get()
+    # Then every section holds its writer's last version, and every save is journaled
+    plan = Project.open(project.root).plan()
+    for name, edit in SECTION_EDITS.items():
+        expected = edit(SAVES_PER_WRITER)
+        assert {k: plan.sections[name].model_dump()[k] for k in expected} == expected, name
+    saves = [e for e in project.events() if e.kind == "section_saved"]
+    assert len(saves) == len(SECTION_EDITS) * SAVES_PER_WRITER
+    assert project.verify().ok
+
+
 def _save_forever(root: str, conn) -> None:
     project = Project.open(root)
     i = 0
