@@ -90,3 +90,21 @@ def test_launcher_sidebar_run_and_cli_signoff(tmp_path, page, artifacts_dir):
         approved.scroll_into_view_if_needed()
         assert flow.get_by_text(re.compile(r"product owner \(product\): approve")).count() == 1
         page.screenshot(path=str(artifacts_dir / "sidebar-5-approved.png"))
+
+        # And in the dark theme the sidebar follows JupyterLab's colours
+        page.get_by_role("menuitem", name="Settings", exact=True).click()
+        page.locator(".lm-Menu-itemLabel").filter(has_text=re.compile(r"^Theme$")).click()
+        page.locator(".lm-Menu-itemLabel").filter(has_text=re.compile(r"^JupyterLab Dark$")).click()
+        page.wait_for_function(
+            "document.body.dataset.jpThemeLight === 'false'", timeout=UI_TIMEOUT
+        )
+        assert _luminance(flow.evaluate("n => getComputedStyle(n).backgroundColor")) < 0.3
+        assert _luminance(flow.locator(".jp-phasebook-summary").evaluate("n => getComputedStyle(n).color")) > 0.5
+        page.screenshot(path=str(artifacts_dir / "sidebar-6-dark.png"))
+
+
+def _luminance(css_color: str) -> float:
+    """Relative brightness (0 black … 1 white) of an ``rgb()``/``rgba()`` colour."""
+    r, g, b = (int(v) for v in re.findall(r"\d+", css_color)[:3])
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+
