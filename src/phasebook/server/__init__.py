@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["NAMESPACE", "load_jupyter_server_extension", "_load_jupyter_server_extension"]
+__all__ = ["NAMESPACE", "load_jupyter_server_extension", "_load_jupyter_server_extension", "_unload_jupyter_server_extension"]
 
 NAMESPACE = "phasebook"
 
@@ -23,6 +23,13 @@ def _load_jupyter_server_extension(server_app: Any) -> None:
     setup_handlers(server_app.web_app, root_dir=server_app.root_dir,
                    extensions=dict(getattr(server_app, "jpserver_extensions", None) or {}))
     server_app.log.info("phasebook: routes registered under /%s/", NAMESPACE)
+
+
+def _unload_jupyter_server_extension(server_app: Any) -> None:
+    """Stop queued runs when the server stops (a run already executing finishes; the journal records it)."""
+    runs = server_app.web_app.settings.get("phasebook_runs")
+    if runs is not None:
+        runs.shutdown()
 
 
 #: the name older jupyter_server/notebook releases look up
