@@ -25,20 +25,12 @@ WIDGET_TIMEOUT = 120_000  # ms: kernel start + imports on a loaded 2-core machin
 
 
 def _scoping_notebook(project: Project) -> str:
-    """The project's scoping notebook (opened with its `interactive` default, True)."""
-    if (project.root / SCOPING).exists():
-        return SCOPING.as_posix()
-    # the template is not in this checkout yet: a two-cell stand-in making the same call
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    params = nbformat.v4.new_code_cell('project_dir = "."\ninteractive = True')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell(
-        "import phasebook.widgets\nfrom phasebook.project import Project\n\nproject = Project.open(project_dir)\n"
-        'if interactive:\n    display(phasebook.widgets.phase_forms(project, "scoping"))'
-    )]
-    nbformat.write(nb, project.root / "scoping_forms.ipynb")
-    return "scoping_forms.ipynb"
+    """The project's own copy of the scoping workbook (``Project.new`` copies the templates)."""
+    path = project.root / SCOPING
+    assert path.exists(), f"{path} is missing: Project.new should copy workbooks/01_scoping.ipynb into the project"
+    params = next(c for c in nbformat.read(path, as_version=4).cells if "parameters" in c.metadata.get("tags", []))
+    assert "interactive = True" in params.source, "the scoping notebook must show its forms when run interactively"
+    return SCOPING.as_posix()
 
 
 def test_scope_form_saves_a_kpi_and_metric_from_jupyterlab(project, page, artifacts_dir):

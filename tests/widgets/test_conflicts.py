@@ -111,10 +111,13 @@ def test_kpi_review_part_form_keeps_the_other_round(project):
 def test_phase_forms_follow_the_steps(project):
     scoping = phase_forms(project, "scoping")
     assert isinstance(scoping, PhaseForms)
+    assert scoping.selected_index == 0
+    assert len(scoping._built) == 1  # the other tabs are built when opened
+    scoping.selected_index = 3
+    assert scoping.children[3] is scoping._built[3] and len(scoping._built) == 2
     assert list(scoping.forms) == ["product_need", "ideas", "data_sources", "scope"]
     assert list(scoping.titles) == ["1.1 Product need", "1.2 Initial solution ideation",
                                     "1.3 Data preparation and accessibility", "1.4 Scope & KPIs"]
-    assert scoping.selected_index == 0
     assert list(phase_forms(project, "research").forms) == ["literature", "technical_check"]
     assert list(phase_forms(project, "development").forms) == ["experiment_setup", "kpi_review.development"]
     assert list(phase_forms(project, "deployment").forms) == ["monitoring", "deployment", "kpi_review.post_deployment"]

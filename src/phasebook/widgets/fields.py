@@ -62,27 +62,22 @@ class Field:
 
     def __init__(self, spec: FieldSpec, notify: Notify, *, compact: bool = False) -> None:
         self.spec, self.notify, self.compact = spec, notify, compact
-        self.input = self._make_input()
         if compact:
-            if hasattr(self.input, "placeholder"):
-                self.input.placeholder = spec.title
-            self.input.tooltip = spec.help or spec.title
-        else:
-            self.input.description = spec.title
-            self.input.style = {"description_width": LABEL_WIDTH}
-            if spec.help:
-                self.input.tooltip = spec.help
-        self.error = w.HTML(layout=w.Layout(display="none"))
-        parts: list[w.Widget] = [self.input]
-        if spec.help and not compact:
-            parts.append(w.HTML(f'<small style="opacity:.7">{html.escape(spec.help)}</small>',
-                                layout=w.Layout(margin=f"0 0 0 calc({LABEL_WIDTH} + 8px)")))
-        parts.append(self.error)
-        self.widget = self.input if compact else w.VBox(parts)
+            common = {"tooltip": spec.help or spec.title}
+        else:  # label and style at construction: each widget created costs a comm
+            common = {"description": spec.title, "style": {"description_width": LABEL_WIDTH}, "tooltip": spec.help or None}
+        self.input = self._make_input(common)
+        # one line under the input: the error (if any) above the help text
+        margin = "0" if compact else f"0 0 0 calc({LABEL_WIDTH} + 8px)"
+        self.error = w.HTML(layout=w.Layout(margin=margin))
+        self._render_note()
+        self.widget = self.input if compact else w.VBox([self.input, self.error])
         self.input.observe(self._changed, names="value")
 
-    def _make_input(self) -> w.Widget:
-        return w.Text(layout=w.Layout(width="100%"), continuous_update=True)
+    def _make_input(self, common: dict) -> w.Widget:
+        if self.compact:
+            common["placeholder"] = self.spec.title
+        return w.Text(layout=w.Layout(width="100%"), continuous_update=True, **common)
 
     error_text = ""  #: the message shown by the field ('' when none)
 
@@ -109,16 +104,22 @@ class Field:
     # errors ------------------------------------------------------------------
     def show_error(self, message: str) -> None:
         """Put ``message`` by the field."""
-        prefix = f"{self.spec.title}: " if self.compact else ""
         self.error_text = message
-        self.error.value = error_html(prefix + message)
-        self.error.layout.display = None
+        self._render_note()
 
     def clear_errors(self) -> None:
         """Remove the message by the field."""
         self.error_text = ""
-        self.error.value = ""
-        self.error.layout.display = "none"
+        self._render_note()
+
+    def _render_note(self) -> None:
+        parts = []
+        if self.error_text:
+            parts.append(error_html((f"{self.spec.title}: " if self.compact else "") + self.error_text))
+        if self.spec.help and not self.compact:
+            parts.append(f'<small style="opacity:.7">{html.escape(self.spec.help)}</small>')
+        self.error.value = "<br>".join(parts)
+        self.error.layout.display = None if parts else "none"
 
     def child(self, part: str) -> None:
         return None
@@ -141,10 +142,10 @@ class LongTextField(Field):
                                     layout=w.Layout(margin=f"0 0 0 calc({LABEL_WIDTH} + 8px)"))
         self.mode.observe(self._switch, names="value")
         if not compact:
-            self.widget.children = (self.mode, self.input, self.preview, *self.widget.children[1:])
+            self.widget.children = (self.mode, self.input, self.preview, self.error)
 
-    def _make_input(self) -> w.Widget:
-        return w.Textarea(layout=w.Layout(width="100%", height="5em"), continuous_update=True)
+    def _make_input(self, common: dict) -> w.Widget:
+        return w.Textarea(layout=w.Layout(width="100%", height="5em"), continuous_update=True, **common)
 
     def render_preview(self) -> None:
         """Render the current text as markdown in the preview area (the frontend sanitizes it)."""
@@ -172,8 +173,10 @@ def format_number(value: float | int | None) -> str:
 class NumberField(Field):
     """A number typed as text and parsed here (int or float per the model)."""
 
-    def _make_input(self) -> w.Widget:
-        return w.Text(layout=w.Layout(width="100%" if self.compact else "24em"), continuous_update=True)
+    def _make_input(self, common: dict) -> w.Widget:
+        if self.compact:
+            common["placeholder"] = self.spec.title
+        return w.Text(layout=w.Layout(width="100%" if self.compact else "24em"), continuous_update=True, **common)
 
     def _changed(self, change: Any) -> None:
         probe: list = []
@@ -213,10 +216,10 @@ class NumberField(Field):
 class ChoiceField(Field):
     """A dropdown of a ``Literal``'s values (plus "—" when the field may be empty)."""
 
-    def _make_input(self) -> w.Widget:
+    def _make_input(self, common: dict) -> w.Widget:
         options = [("—", None)] if self.spec.nullable else []
         options += [(str(c).replace("_", " "), c) for c in self.spec.choices]
-        return w.Dropdown(options=options, layout=w.Layout(width="100%" if self.compact else "24em"))
+        return w.Dropdown(options=options, layout=w.Layout(width="100%" if self.compact else "24em"), **common)
 
     def load(self, value: Any) -> None:
         self.input.value = value
@@ -228,8 +231,8 @@ class ChoiceField(Field):
 class DateField(Field):
     """A date picker."""
 
-    def _make_input(self) -> w.Widget:
-        return w.DatePicker(layout=w.Layout(width="24em"))
+    def _make_input(self, common: dict) -> w.Widget:
+        return w.DatePicker(layout=w.Layout(width="24em"), **common)
 
     def load(self, value: Any) -> None:
         self.input.value = dt.date.fromisoformat(value) if isinstance(value, str) else value
@@ -244,8 +247,8 @@ class DateField(Field):
 class BoolField(Field):
     """A checkbox."""
 
-    def _make_input(self) -> w.Widget:
-        return w.Checkbox(indent=False)
+    def _make_input(self, common: dict) -> w.Widget:
+        return w.Checkbox(indent=False, **common)
 
     def load(self, value: Any) -> None:
         self.input.value = bool(value)
@@ -257,9 +260,9 @@ class BoolField(Field):
 class StringListField(Field):
     """A list of short texts, one per line."""
 
-    def _make_input(self) -> w.Widget:
+    def _make_input(self, common: dict) -> w.Widget:
         return w.Textarea(layout=w.Layout(width="100%", height="4.5em"), placeholder="one per line",
-                          continuous_update=True)
+                          continuous_update=True, **common)
 
     def load(self, value: Any) -> None:
         self.input.value = "\n".join(value or [])

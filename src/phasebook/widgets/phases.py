@@ -31,19 +31,38 @@ def form(project: Project, section: str, *, actor: Actor | None = None) -> Secti
 
 
 class PhaseForms(w.Tab):
-    """Tabs holding one phase's forms; ``forms`` maps section path → :class:`SectionForm`.
+    """Tabs holding one phase's forms, built when their tab is first opened.
 
     A tab's title carries ✓ once its step is done; the first step still to do
-    is selected when the tabs open.
+    is selected when the tabs open. ``forms`` maps section path →
+    :class:`SectionForm` (building any form not opened yet).
     """
 
-    def __init__(self, project: Project, forms: dict[str, SectionForm], steps: list) -> None:
-        super().__init__(children=list(forms.values()))
-        self.project, self.forms, self.steps = project, forms, steps
-        for f in forms.values():
-            f.on_saved.append(lambda _form: self.refresh_titles())
+    def __init__(self, project: Project, sections: list[str], steps: list, *, actor: Actor | None = None) -> None:
+        super().__init__(children=[w.HTML("<i>Loading the form…</i>") for _ in sections])
+        self.project, self.sections, self.steps, self.actor = project, sections, steps, actor
+        self._built: dict[int, SectionForm] = {}
         done = self.refresh_titles()
+        self.observe(lambda change: self._build(change["new"]), names="selected_index")
         self.selected_index = next((i for i, d in enumerate(done) if not d), 0)
+        self._build(self.selected_index)
+
+    def _build(self, index: int | None) -> SectionForm | None:
+        if index is None:
+            return None
+        if index not in self._built:
+            f = form(self.project, self.sections[index], actor=self.actor)
+            f.on_saved.append(lambda _form: self.refresh_titles())
+            self._built[index] = f
+            children = list(self.children)
+            children[index] = f
+            self.children = children
+        return self._built[index]
+
+    @property
+    def forms(self) -> dict[str, SectionForm]:
+        """Every form of the phase by section path, in step order."""
+        return {section: self._build(i) for i, section in enumerate(self.sections)}
 
     def refresh_titles(self) -> list[bool]:
         """Mark the done steps with ✓; returns which tabs are done."""
@@ -54,20 +73,19 @@ class PhaseForms(w.Tab):
 
 
 def phase_forms(project: Project, phase: str, *, actor: Actor | None = None) -> w.Widget:
-    """That phase's forms in step order (per the project's flow).
+    """That phase's forms in step order (per the project's flow), as tabs.
 
     Raises:
         UnknownPhaseError: ``phase`` is not a phase of the flow.
     """
     project.flow.phase(phase)
-    forms: dict[str, SectionForm] = {}
-    steps = []
+    sections, steps = [], []
     for step in project.flow.steps_of(phase):
         if step.kind not in ("form", "gate"):
             continue
         for section in step.sections:
-            forms[section] = form(project, section, actor=actor)
+            sections.append(section)
             steps.append(step)
-    if not forms:
+    if not sections:
         return w.HTML(f"<p>The {phase} phase has no forms to fill.</p>")
-    return PhaseForms(project, forms, steps)
+    return PhaseForms(project, sections, steps, actor=actor)
