@@ -45,6 +45,13 @@ def test_ks_statistic_and_pvalue_match_scipy(kind, n1, n2):
     assert ks_pvalue(d, n1, n2, mine_a, mine_b) == pytest.approx(expected.pvalue, abs=1e-9)
 
 
+@pytest.mark.parametrize("d", [0.0005, 0.004, 0.01, 0.05])
+def test_large_sample_pvalues_match_scipy_also_in_the_far_tail(d):
+    n1, n2 = 300_000, 200_000
+    en = np.round(n1 * n2 / (n1 + n2))
+    assert ks_pvalue(d, n1, n2) == pytest.approx(stats.kstwo.sf(d, en), abs=1e-9)
+
+
 def test_integer_columns_take_the_counting_path_and_stay_exact():
     a, b = samples("integers", 5000, 4000, seed=3)
     da = Dist.from_values(a.copy())

@@ -98,7 +98,7 @@ def profile(ctx: click.Context, name_or_path: str, target: str | None, html_out:
     if as_json:
         print_json(prof.model_dump(mode="json"))
         return
-    t = RichTable(title=f"{prof.source}: {prof.rows:,} rows" + (" (distinct and quantiles approximate)" if prof.approximate else ""))
+    t = RichTable(title=f"{prof.source}: {prof.rows:,} rows" + (" (approximate: distinct counts marked ~)" if prof.approximate else ""))
     for col in ("column", "type", "missing", "distinct", "min", "median", "max", "mean", "top / corr"):
         t.add_column(col)
     for c in prof.columns:

@@ -23,7 +23,6 @@ NaN that silently passes.
 from __future__ import annotations
 
 import time
-from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 
@@ -40,6 +39,7 @@ __all__ = ["ColumnDrift", "DriftReport", "drift", "TOP_CATEGORIES"]
 
 TOP_CATEGORIES = 20
 PLOT_BINS = 40
+BATCH_BYTES = 128 << 20
 
 
 class ColumnDrift(BaseModel):
@@ -130,16 +130,17 @@ def drift(
         out: dict[str, ColumnDrift] = {}
         skipped: list[dict[str, str]] = []
         numeric: list[str] = []
+        categorical: list[str] = []
         for name in names:
             entry = _schema_entry(name, ref, cur, skipped)
             if entry is not None:
                 out[name] = entry
             elif name not in {s["name"] for s in skipped}:
-                kind = _kind(ref.kind(name))
-                if kind == "numeric":
-                    numeric.append(name)
-                else:
-                    out[name] = _categorical(name, *ref.counts(name), *cur.counts(name), th)
+                (numeric if _kind(ref.kind(name)) == "numeric" else categorical).append(name)
+        if categorical:
+            rc, cc = ref.counts_many(categorical), cur.counts_many(categorical)
+            for name in categorical:
+                out[name] = _categorical(name, *rc[name], *cc[name], th)
         out.update(_numeric_all(numeric, ref, cur, th))
         cols = [out[n] for n in names if n in out]
         flagged = [c.name for c in cols if c.drifted]
@@ -198,17 +199,20 @@ def _schema_entry(name: str, ref: Table, cur: Table, skipped: list) -> ColumnDri
 
 
 def _numeric_all(names: list[str], ref: Table, cur: Table, th: DriftThresholds) -> dict[str, ColumnDrift]:
-    """Read columns one pair at a time; compute on two threads (NumPy sorts release the GIL)."""
+    """Read columns in batches of about :data:`BATCH_BYTES` a table; compute on two threads.
+
+    NumPy's sorts and searches release the GIL, so two columns are worked on
+    at once; one batch at a time bounds memory on tables larger than RAM.
+    """
     out: dict[str, ColumnDrift] = {}
-    pending: deque = deque()
+    per_batch = max(1, BATCH_BYTES // (8 * max(ref.rows, cur.rows, 1)))
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for name in names:
-            pending.append((name, pool.submit(_numeric, name, *ref.numeric(name), *cur.numeric(name), th)))
-            while len(pending) >= 2:
-                n, fut = pending.popleft()
+        for start in range(0, len(names), per_batch):
+            batch = names[start:start + per_batch]
+            rv, cv = ref.numeric_many(batch), cur.numeric_many(batch)
+            futures = {n: pool.submit(_numeric, n, *rv.pop(n), *cv.pop(n), th) for n in batch}
+            for n, fut in futures.items():
                 out[n] = fut.result()
-        for n, fut in pending:
-            out[n] = fut.result()
     return out
 
 

@@ -6,8 +6,9 @@ correlation with a target column. Pass two computes every numeric
 histogram at once; categorical columns then get their top values (with the
 target's mean per value: the target rate when the target is 0/1).
 
-Above :data:`EXACT_LIMIT` rows, distinct counts (HyperLogLog) and quantiles
-(t-digest) are approximate, and the profile says so per column. NaN counts
+Above :data:`EXACT_LIMIT` rows distinct counts are approximate
+(HyperLogLog, about 2% error), above :data:`QUANTILE_EXACT_LIMIT` quantiles
+too (t-digest); the profile says so per column. NaN counts
 as missing; infinite values are counted and left out of the statistics.
 Means, standard deviations and correlations are rounded to 12 significant
 digits, so the same data gives the same profile from any format (DuckDB's
@@ -27,7 +28,8 @@ from .table import Table, quote
 
 __all__ = ["ColumnProfile", "Profile", "profile", "EXACT_LIMIT"]
 
-EXACT_LIMIT = 1_000_000
+EXACT_LIMIT = 100_000  # distinct counts above this many rows: HyperLogLog
+QUANTILE_EXACT_LIMIT = 2_000_000  # quantiles above this: t-digest (exact ones hold every value in memory)
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 HIST_BINS = 30
 TOP = 10
@@ -120,7 +122,8 @@ def profile(spec: Any, target: str | None = None, project: Any = None) -> Profil
         _top_values(t, cols, target)
         return Profile(
             source=t.label, rows=rows, target=target, columns=list(cols.values()),
-            approximate=rows > EXACT_LIMIT, seconds=time.perf_counter() - t0,
+            approximate=any(c.distinct_approximate or c.quantiles_approximate for c in cols.values()),
+            seconds=time.perf_counter() - t0,
         )
     finally:
         if not isinstance(spec, Table):
@@ -128,7 +131,7 @@ def profile(spec: Any, target: str | None = None, project: Any = None) -> Profil
 
 
 def _first_pass(t: Table, rows: int, target: str | None) -> dict[str, ColumnProfile]:
-    exact = rows <= EXACT_LIMIT
+    exact, exact_q = rows <= EXACT_LIMIT, rows <= QUANTILE_EXACT_LIMIT
     tgt = f"CAST({quote(target)} AS DOUBLE)" if target else None
     exprs: list[str] = []
     plan: list[tuple[str, str, int]] = []  # (name, kind, number of expressions)
@@ -138,7 +141,7 @@ def _first_pass(t: Table, rows: int, target: str | None) -> dict[str, ColumnProf
         distinct = f"count(DISTINCT {q})" if exact else f"approx_count_distinct({q})"
         if kind in ("numeric", "datetime"):
             x = _value_expr(t, name)
-            quant = f"quantile_cont({x}, {qs})" if exact else f"approx_quantile({x}, {qs})"
+            quant = f"quantile_cont({x}, {qs})" if exact_q else f"approx_quantile({x}, {qs})"
             inf = f"count(*) FILTER (WHERE isinf({q}))" if typ.upper() in ("FLOAT", "DOUBLE", "REAL") else "0"
             corr = f"corr({x}, {tgt})" if tgt and name != target else "NULL"
             items = [f"count({x})", inf, distinct, f"min({x})", f"max({x})", f"avg({x})",
@@ -167,7 +170,7 @@ def _first_pass(t: Table, rows: int, target: str | None) -> dict[str, ColumnProf
             col.mean, col.std = _num(v[5]), _num(v[6])
             if v[7] is not None:
                 col.quantiles = {f"p{int(q * 100):02d}": float(x) for q, x in zip(QUANTILES, v[7])}
-            col.quantiles_approximate = not exact
+            col.quantiles_approximate = not exact_q
             col.target_correlation = _num(v[8])
         notes = []
         if count == 0:

@@ -121,6 +121,8 @@ def _open_uri(uri: str, base: Path, label: str) -> Table:
     try:
         table.con.execute(f"{what} SELECT * FROM {reader}")
         table.load_schema()
+        if fmt == "parquet" and len(paths) == 1 and not paths[0].startswith(REMOTE):
+            table.arrow = paths[0]
     except Exception as exc:  # duckdb raises its own error classes
         table.close()
         problem = str(exc).split("\n", 1)[0]

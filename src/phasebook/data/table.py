@@ -48,7 +48,7 @@ def connect():
 
     spill = os.environ.get("PHASEBOOK_SPILL_DIR") or os.path.join(tempfile.gettempdir(), "phasebook-spill")
     os.makedirs(spill, exist_ok=True)
-    return duckdb.connect(
+    con = duckdb.connect(
         ":memory:",
         config={
             "memory_limit": os.environ.get("PHASEBOOK_MEMORY_LIMIT", "1GB"),
@@ -56,6 +56,19 @@ def connect():
             "preserve_insertion_order": False,
         },
     )
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+_ARROW_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "FLOAT", "DOUBLE"}
+
+
+def _drop_nan(values: np.ndarray, missing: int) -> tuple[np.ndarray, int]:
+    if values.dtype.kind == "f":
+        nan = np.isnan(values)
+        if nan.any():
+            return values[~nan], missing + int(nan.sum())
+    return values, missing
 
 
 class Table:
@@ -72,6 +85,7 @@ class Table:
         self.paths = list(paths or [])
         self.con = connect()
         self.columns: dict[str, str] = {}
+        self.arrow: Any = None  # a pyarrow Table or one Parquet path: fast numeric reads
         self._rows: int | None = None
 
     @classmethod
@@ -96,6 +110,10 @@ class Table:
         table.con.execute("CREATE VIEW t AS SELECT * FROM frame")
         table.load_schema()
         table._frame = frame  # keep it alive while the view exists
+        import pyarrow as pa
+
+        if isinstance(frame, pa.Table):
+            table.arrow = frame
         return table
 
     def load_schema(self) -> None:
@@ -110,34 +128,84 @@ class Table:
     def kind(self, name: str) -> str:
         return column_kind(self.columns[name])
 
+    def _numeric_expr(self, name: str) -> str:
+        t, expr = self.columns[name].upper(), quote(name)
+        if column_kind(t) == "datetime":
+            return f"CAST(epoch({expr}) AS DOUBLE)"
+        if t.startswith(("DECIMAL", "HUGEINT", "UHUGEINT", "UBIGINT")):
+            return f"CAST({expr} AS DOUBLE)"
+        return expr
+
     def numeric(self, name: str) -> tuple[np.ndarray, int]:
         """The non-missing values of a numeric or datetime column, and how many are missing (NULL or NaN)."""
-        t = self.columns[name].upper()
-        expr = quote(name)
-        if column_kind(t) == "datetime":
-            expr = f"CAST(epoch({expr}) AS DOUBLE)"
-        elif t.startswith(("DECIMAL", "HUGEINT", "UHUGEINT", "UBIGINT")):
-            expr = f"CAST({expr} AS DOUBLE)"
-        arr = self.con.execute(f"SELECT {expr} AS v FROM t").fetchnumpy()["v"]
-        mask = np.ma.getmask(arr)
-        data = np.ma.getdata(arr)
-        if mask is not np.ma.nomask and mask.any():
-            values, missing = data[~mask], int(mask.sum())
-        else:
-            values, missing = np.asarray(data), 0
-        if values.dtype.kind == "f":
-            nan = np.isnan(values)
-            if nan.any():
-                values, missing = values[~nan], missing + int(nan.sum())
-        return values, missing
+        return self.numeric_many([name])[name]
+
+    def numeric_many(self, names: list[str]) -> dict[str, tuple[np.ndarray, int]]:
+        """:meth:`numeric` for several columns in one scan.
+
+        Plain integer and float columns of a single Parquet file or an
+        in-memory table are read with pyarrow (no conversion through
+        DuckDB's result set); everything else through DuckDB.
+        """
+        fast = [n for n in names if self.arrow is not None and self.columns[n].upper() in _ARROW_TYPES]
+        out = self._arrow_numeric(fast) if fast else {}
+        slow = [n for n in names if n not in out]
+        if slow:
+            out.update(self._duck_numeric(slow))
+        return {n: out[n] for n in names}
+
+    def _arrow_numeric(self, names: list[str]) -> dict[str, tuple[np.ndarray, int]]:
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        tbl = pq.read_table(self.arrow, columns=names) if isinstance(self.arrow, str) else self.arrow.select(names)
+        out = {}
+        for name in names:
+            col = tbl.column(name)
+            missing = col.null_count
+            values = (pc.drop_null(col) if missing else col).to_numpy()
+            out[name] = _drop_nan(values, missing)
+        return out
+
+    def _duck_numeric(self, names: list[str]) -> dict[str, tuple[np.ndarray, int]]:
+        select = ", ".join(f"{self._numeric_expr(n)} AS c{i}" for i, n in enumerate(names))
+        got = self.con.execute(f"SELECT {select} FROM t").fetchnumpy()
+        out = {}
+        for i, name in enumerate(names):
+            arr = got.pop(f"c{i}")
+            mask, data = np.ma.getmask(arr), np.ma.getdata(arr)
+            if mask is not np.ma.nomask and mask.any():
+                values, missing = data[~mask], int(mask.sum())
+            else:
+                values, missing = np.asarray(data), 0
+            del arr, data
+            out[name] = _drop_nan(values, missing)
+        return out
 
     def counts(self, name: str) -> tuple[dict[str, int], int]:
         """Value → count for a categorical column (as text), and the missing count."""
+        return self.counts_many([name])[name]
+
+    def counts_many(self, names: list[str]) -> dict[str, tuple[dict[str, int], int]]:
+        """:meth:`counts` for several columns in one scan (grouping sets)."""
+        cols = [f"CAST({quote(n)} AS VARCHAR) AS c{i}" for i, n in enumerate(names)]
+        sets = ", ".join(f"(c{i})" for i in range(len(names)))
+        which = f"grouping_id({', '.join(f'c{i}' for i in range(len(names)))})" if len(names) > 1 else "0"
         rows = self.con.execute(
-            f"SELECT CAST({quote(name)} AS VARCHAR) AS k, count(*) AS n FROM t GROUP BY 1"
+            f"SELECT {which} AS g, {', '.join(f'c{i}' for i in range(len(names)))}, count(*) AS n "
+            f"FROM (SELECT {', '.join(cols)} FROM t) GROUP BY GROUPING SETS ({sets})"
         ).fetchall()
-        missing = sum(n for k, n in rows if k is None)
-        return {k: int(n) for k, n in rows if k is not None}, int(missing)
+        full = (1 << len(names)) - 1
+        out: dict[str, tuple[dict[str, int], int]] = {n: ({}, 0) for n in names}
+        for g, *vals, n in rows:
+            # grouping_id sets a bit for each column NOT grouped; the first column is the highest bit
+            i = next(k for k in range(len(names)) if not (g >> (len(names) - 1 - k)) & 1) if g != full else 0
+            key, (found, missing) = vals[i], out[names[i]]
+            if key is None:
+                out[names[i]] = (found, missing + int(n))
+            else:
+                found[key] = int(n)
+        return out
 
     def close(self) -> None:
         try:
