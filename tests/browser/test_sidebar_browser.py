@@ -16,6 +16,7 @@ import subprocess
 import sys
 
 import pytest
+from playwright.sync_api import expect
 
 from phasebook.project import Project
 
@@ -70,7 +71,7 @@ def test_launcher_sidebar_run_and_cli_signoff(tmp_path, page, artifacts_dir):
         link = flow.get_by_role("link", name="Open research run output")
         link.wait_for(timeout=RUN_TIMEOUT)
         assert re.fullmatch(r"churn-risk/runs/research/[^/]+/02_research\.ipynb", link.get_attribute("title"))
-        assert flow.get_by_role("status").count() == 0
+        expect(flow.get_by_role("status")).to_have_count(0, timeout=UI_TIMEOUT)  # the progress row goes away
         page.screenshot(path=str(artifacts_dir / "sidebar-4-run-done.png"))
         runs = [e for e in project.events() if e.kind == "run"]
         assert [(r.data["phase"], r.data["status"]) for r in runs] == [("research", "succeeded")]

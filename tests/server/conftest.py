@@ -4,6 +4,9 @@ pytest-jupyter serves under the base URL ``/a%40b/``, so a route that
 forgets the base URL fails here. ``fake_runner`` stands in for
 :func:`phasebook.runner.run_notebook` (same signature) where a test is about
 the route, not about executing a notebook.
+
+pytest-jupyter is imported here rather than listed in ``pytest_plugins``, so
+its autouse fixtures stay in this folder (see the comment at the import).
 """
 
 from __future__ import annotations
@@ -18,7 +21,11 @@ from tornado.httpclient import HTTPClientError
 from phasebook.core.errors import WorkbookExecutionError
 from phasebook.project import Project
 
-pytest_plugins = ("pytest_jupyter.jupyter_server",)
+# pytest-jupyter's fixtures and async-test hooks, scoped to this folder. Not as
+# ``pytest_plugins``: that registers them for the whole session, and their autouse
+# event-loop fixtures then close the loop Playwright's sync API runs in every
+# browser test ("Cannot close a running event loop").
+from pytest_jupyter.jupyter_server import *  # noqa: E402,F401,F403
 
 
 @pytest.fixture
