@@ -66,11 +66,15 @@ class CardList:
         """Append an item (``value`` a model instance, or None for a blank one); returns its form."""
         card = self.item_form(self.item_model, self._changed)
         card.load(value)
-        up = w.Button(description="Up", icon="arrow-up", tooltip=f"Move this {self.noun} up", layout=w.Layout(width="auto"))
-        down = w.Button(description="Down", icon="arrow-down", tooltip=f"Move this {self.noun} down",
-                        layout=w.Layout(width="auto"))
-        remove = w.Button(description="Remove", icon="trash", tooltip=f"Remove this {self.noun}",
-                          layout=w.Layout(width="auto"))
+        compact = bool(card.row)  # table rows get icon buttons (named by their tooltips)
+
+        def button(text: str, icon: str, tip: str) -> w.Button:
+            return w.Button(description="" if compact else text, icon=icon, tooltip=tip,
+                            layout=w.Layout(width="2.6em" if compact else "auto", flex="0 0 auto"))
+
+        up = button("Up", "arrow-up", f"Move this {self.noun} up")
+        down = button("Down", "arrow-down", f"Move this {self.noun} down")
+        remove = button("Remove", "trash", f"Remove this {self.noun}")
         up.on_click(lambda _b: self.move(card, -1))
         down.on_click(lambda _b: self.move(card, +1))
         remove.on_click(lambda _b: self.remove(card))
