@@ -33,7 +33,14 @@ def bad_request(message: str) -> web.HTTPError:
 
 
 class PhasebookHandler(APIHandler):
-    """Base of the phasebook handlers (see the module docstring for the error contract)."""
+    """Base of the phasebook handlers (see the module docstring for the error contract).
+
+    Every verb is ``@web.authenticated`` and ``@authorized`` on the resource
+    ``phasebook`` (GET reads, POST writes), so a server's Authorizer (a
+    JupyterHub's, ``phasebook serve``'s) can refuse it.
+    """
+
+    auth_resource = "phasebook"
 
     @property
     def root_dir(self) -> Path:

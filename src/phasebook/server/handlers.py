@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from .. import __version__
@@ -41,6 +42,7 @@ class InfoHandler(PhasebookHandler):
     """``GET info``: versions, for the frontend's handshake."""
 
     @web.authenticated
+    @authorized
     def get(self) -> None:
         extensions = self.settings.get("phasebook_extensions", {})
         self.send({"name": "phasebook", "version": __version__, "api_version": API_VERSION,
@@ -51,6 +53,7 @@ class ProjectsHandler(PhasebookHandler):
     """``GET projects`` lists the projects under the root; ``POST projects`` creates one."""
 
     @web.authenticated
+    @authorized
     def get(self) -> None:
         found = []
         for plan in _find_plans(self.root_dir):
@@ -64,6 +67,7 @@ class ProjectsHandler(PhasebookHandler):
         self.send({"projects": found})
 
     @web.authenticated
+    @authorized
     def post(self) -> None:
         body = self.json_body()
         path, name = body.get("path"), body.get("name")
@@ -101,6 +105,7 @@ class StatusHandler(_ProjectHandler):
         return getattr(self, "_pb_etag", None)
 
     @web.authenticated
+    @authorized
     def get(self, path: str) -> None:
         project = self.project(path)
         stamp = []
@@ -133,6 +138,7 @@ class SignoffsHandler(_ProjectHandler):
     """``GET projects/{path}/signoffs``: each gate's state and who signed."""
 
     @web.authenticated
+    @authorized
     def get(self, path: str) -> None:
         status = self.project(path).status()
         self.send({"gates": {name: g.model_dump(mode="json") for name, g in status.gates.items()}})
@@ -142,11 +148,13 @@ class RunsHandler(_ProjectHandler):
     """``POST projects/{path}/runs`` starts a phase run; ``GET`` lists this server's jobs."""
 
     @web.authenticated
+    @authorized
     def get(self, path: str) -> None:
         project = self.project(path)
         self.send({"runs": [j.to_dict() for j in self.runs.jobs_for(self.relative(project.root))]})
 
     @web.authenticated
+    @authorized
     def post(self, path: str) -> None:
         project = self.project(path)
         body = self.json_body()
@@ -169,6 +177,7 @@ class RunHandler(_ProjectHandler):
     """``GET projects/{path}/runs/{id}``: a job's progress, then its result or error."""
 
     @web.authenticated
+    @authorized
     def get(self, path: str, job_id: str) -> None:
         project = self.project(path)
         job = self.runs.get(job_id)
