@@ -26,19 +26,26 @@ PAGE_TIMEOUT = 90_000  # ms: kernels start slowly on a loaded 2-core machine
 PRODUCT_OWNER = Actor(name="product owner", role="product", verified=True)
 
 
+@pytest.fixture
+def dpage(page):
+    """The browser page, with navigation timeouts fit for kernels that start slowly."""
+    page.set_default_navigation_timeout(PAGE_TIMEOUT)
+    return page
+
+
 def _open_signoff(page, served, token, gate="scope_approval"):
     page.goto(served.url("signoff.ipynb", token, gate=gate))
     expect(page.get_by_role("table", name="KPIs")).to_be_visible(timeout=PAGE_TIMEOUT)
 
 
-def test_product_owner_approves_scope_and_status_shows_it(served, page):
+def test_product_owner_approves_scope_and_status_shows_it(served, dpage):
     # Given the scope sign-off page opened with the product owner's personal token
-    _open_signoff(page, served, served.product_token)
-    expect(page.get_by_text("Signing as product owner (verified by the server).")).to_be_visible()
+    _open_signoff(dpage, served, served.product_token)
+    expect(dpage.get_by_text("Signing as product owner (verified by the server).")).to_be_visible()
     # When they approve with a comment
-    page.get_by_placeholder("Comment (required to request changes or reject)").fill("KPIs match what we need")
-    page.get_by_role("button", name="Approve").click()
-    expect(page.get_by_text("Recorded: approve by product owner (verified).")).to_be_visible(timeout=30_000)
+    dpage.get_by_placeholder("Comment (required to request changes or reject)").fill("KPIs match what we need")
+    dpage.get_by_role("button", name="Approve").click()
+    expect(dpage.get_by_text("Recorded: approve by product owner (verified).")).to_be_visible(timeout=30_000)
     # Then the journal has the approval with the authenticated user, verified, and the content hash
     last = [e for e in served.project.events() if e.kind == "sign_off"][-1]
     assert last.actor == PRODUCT_OWNER
@@ -50,12 +57,12 @@ def test_product_owner_approves_scope_and_status_shows_it(served, page):
     assert json.loads(out.output)["gates"]["scope_approval"]["state"] == "approved"
 
 
-def test_edited_scope_makes_the_page_stale_with_the_diff(served, page):
+def test_edited_scope_makes_the_page_stale_with_the_diff(served, dpage):
     # Given an approved scope, open on the page
     if served.project.status().gates["scope_approval"].state != "approved":
         served.project.sign_off("scope_approval", PRODUCT_OWNER, "approve")
-    _open_signoff(page, served, served.product_token)
-    expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+    _open_signoff(dpage, served, served.product_token)
+    expect(dpage.get_by_role("button", name="Approve")).to_have_count(0)
     # When the plan's scope is edited
     changed = served.project.section("scope").model_dump(mode="json")
     metric = changed["kpis"][0]["metrics"][0]
@@ -63,48 +70,48 @@ def test_edited_scope_makes_the_page_stale_with_the_diff(served, page):
     metric["target"] = new = round(old - 0.01, 4)
     served.project.save_section("scope", changed)
     # Then reloading shows "stale", the diff of what changed, and the sign-off widget again
-    page.reload()
-    expect(page.get_by_role("alert").filter(has_text="Approval is stale")).to_be_visible(timeout=PAGE_TIMEOUT)
-    expect(page.locator('[data-state="stale"]').first).to_be_visible()
-    expect(page.locator(".diff-add").filter(has_text=f"target: {new:g}")).to_be_visible()
-    expect(page.locator(".diff-del").filter(has_text=f"target: {old:g}")).to_be_visible()
-    expect(page.get_by_role("button", name="Approve")).to_be_visible()
+    dpage.reload()
+    expect(dpage.get_by_role("alert").filter(has_text="Approval is stale")).to_be_visible(timeout=PAGE_TIMEOUT)
+    expect(dpage.locator('[data-state="stale"]').first).to_be_visible()
+    expect(dpage.locator(".diff-add").filter(has_text=f"target: {new:g}")).to_be_visible()
+    expect(dpage.locator(".diff-del").filter(has_text=f"target: {old:g}")).to_be_visible()
+    expect(dpage.get_by_role("button", name="Approve")).to_be_visible()
 
 
-def test_xss_in_the_product_need_renders_as_text(served, page):
+def test_xss_in_the_product_need_renders_as_text(served, dpage):
     # Given a script and an <img onerror> in the product-need statement
     dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    dpage.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     need = served.project.section("product_need").model_dump(mode="json")
     served.project.save_section("product_need", {**need, "statement": XSS})
     # When the sign-off page and the overview are opened with the shared token
-    _open_signoff(page, served, served.shared_token)
+    _open_signoff(dpage, served, served.shared_token)
     # Then the payload is shown as text and no dialog fires
-    expect(page.get_by_text(XSS, exact=True)).to_be_visible()
-    assert page.locator('img[src="x"]').count() == 0
-    page.goto(served.url("overview.ipynb", served.shared_token))
-    expect(page.get_by_role("table", name="Gates")).to_be_visible(timeout=PAGE_TIMEOUT)
-    expect(page.get_by_text("Need: " + XSS, exact=True)).to_be_visible()
-    assert page.locator('img[src="x"]').count() == 0
+    expect(dpage.get_by_text(XSS, exact=True)).to_be_visible()
+    assert dpage.locator('img[src="x"]').count() == 0
+    dpage.goto(served.url("overview.ipynb", served.shared_token))
+    expect(dpage.get_by_role("table", name="Gates")).to_be_visible(timeout=PAGE_TIMEOUT)
+    expect(dpage.get_by_text("Need: " + XSS, exact=True)).to_be_visible()
+    assert dpage.locator('img[src="x"]').count() == 0
     assert dialogs == []
     # And a shared-token viewer identifies nobody: the widget asks for a name
-    page.goto(served.url("signoff.ipynb", served.shared_token, gate="scope_approval"))
-    expect(page.get_by_text("your sign-off is recorded as unverified")).to_be_visible(timeout=PAGE_TIMEOUT)
+    dpage.goto(served.url("signoff.ipynb", served.shared_token, gate="scope_approval"))
+    expect(dpage.get_by_text("your sign-off is recorded as unverified")).to_be_visible(timeout=PAGE_TIMEOUT)
     assert dialogs == []
 
 
-def test_overview_and_monitoring_render_for_a_viewer(served, page):
+def test_overview_and_monitoring_render_for_a_viewer(served, dpage):
     # When a viewer opens the overview
-    page.goto(served.url("overview.ipynb", served.product_token))
+    dpage.goto(served.url("overview.ipynb", served.product_token))
     # Then the flow, the gates, the scoreboard and the decision log show
-    expect(page.get_by_role("table", name="Flow")).to_be_visible(timeout=PAGE_TIMEOUT)
-    expect(page.get_by_role("table", name="Gates")).to_be_visible()
-    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
-    expect(page.get_by_text("KPI scoreboard: hard metrics per model test vs target")).to_be_visible()
+    expect(dpage.get_by_role("table", name="Flow")).to_be_visible(timeout=PAGE_TIMEOUT)
+    expect(dpage.get_by_role("table", name="Gates")).to_be_visible()
+    expect(dpage.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+    expect(dpage.get_by_text("KPI scoreboard: hard metrics per model test vs target")).to_be_visible()
     # And the monitoring page shows the demo's drift check with overlay histograms
-    page.goto(served.url("monitoring.ipynb", served.product_token))
-    expect(page.get_by_role("table", name="Drift by column")).to_be_visible(timeout=PAGE_TIMEOUT)
-    expect(page.locator(".js-plotly-plot").nth(1)).to_be_visible(timeout=30_000)
+    dpage.goto(served.url("monitoring.ipynb", served.product_token))
+    expect(dpage.get_by_role("table", name="Drift by column")).to_be_visible(timeout=PAGE_TIMEOUT)
+    expect(dpage.locator(".js-plotly-plot").nth(1)).to_be_visible(timeout=30_000)
 
 
 def test_viewer_credentials_cannot_write_start_kernels_or_open_lab(served):
@@ -120,7 +127,17 @@ def test_viewer_credentials_cannot_write_start_kernels_or_open_lab(served):
         assert served.server.request("GET", "files/phasebook.yaml", token=False, headers=auth)[0] == 403
     assert served.project.plan_path.read_bytes() == before
     # the operator (admin) may use the API: the refusals above are about who asks
-    assert served.server.get("api/kernels")[0] == 200
+    status, body = served.server.request("POST", "api/kernels", body=b"{}")
+    assert status == 201
+    other = json.loads(body)["id"]
+    try:
+        # a viewer cannot read, or close, a kernel that is not their page's
+        auth = {"Authorization": f"token {served.product_token}"}
+        assert served.server.request("GET", f"api/kernels/{other}", token=False, headers=auth)[0] == 403
+        assert served.server.request("POST", f"voila/api/shutdown/{other}", body=b"", token=False, headers=auth)[0] == 403
+        assert any(k["id"] == other for k in served.kernels())
+    finally:
+        served.server.request("DELETE", f"api/kernels/{other}")
 
 
 def test_closed_page_views_are_culled_back_to_baseline(served):

@@ -162,3 +162,20 @@ def test_authorizer_lets_viewers_use_only_their_own_kernels():
     assert not auth.is_authorized(handler(), me, "read", "contents")
     assert not auth.is_authorized(handler(), me, "read", "lab")
     assert DashboardKernelManager.start_kernel is not None
+
+
+def test_trusted_proxy_header_and_jupyterhub_users_are_persons():
+    import asyncio
+
+    from phasebook.dashboards.identity import is_personal, person_of
+
+    provider = PhasebookIdentityProvider(token="shared", trusted_header="X-Forwarded-User")
+    handler = types.SimpleNamespace(request=types.SimpleNamespace(headers={"X-Forwarded-User": "product owner"}))
+    user = asyncio.run(provider.get_user(handler))
+    assert person_of(user) == "product owner" and is_personal(user, provider)
+    hub = type("HubIdentityProvider", (), {"__module__": "jupyterhub.services.auth"})()
+    hub_user = types.SimpleNamespace(username="product-owner", name="product-owner", display_name="Product Owner")
+    assert is_personal(hub_user, hub)
+    assert viewer_payload(FakeReq(hub_user, hub))["viewer"] == {"name": "product-owner", "role": None, "verified": True}
+    shared = types.SimpleNamespace(username="5148cc10", name="Anonymous Io", display_name="Anonymous Io")
+    assert not is_personal(shared, provider)

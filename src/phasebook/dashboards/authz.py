@@ -21,6 +21,7 @@ from typing import Any
 
 from jupyter_server.auth.authorizer import Authorizer
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from traitlets import TraitError
 
 __all__ = ["DashboardAuthorizer", "DashboardKernelManager", "PENDING_OWNER", "VIEWER_ALLOWED", "WIDGET_MESSAGES"]
 
@@ -47,6 +48,16 @@ class DashboardKernelManager(AsyncMappingKernelManager):
         kernel_id = await super().start_kernel(*args, **kwargs)
         self.kernel_owners[kernel_id] = owner
         return kernel_id
+
+    def list_kernels(self) -> list[dict[str, Any]]:
+        """Kernel models, skipping kernels still starting or just removed (avoids a listing race)."""
+        models = []
+        for kernel_id in list(self._kernels):
+            try:
+                models.append(self.kernel_model(kernel_id))
+            except (KeyError, TraitError):
+                continue
+        return models
 
     def remove_kernel(self, kernel_id: str):  # type: ignore[override]
         self.kernel_owners.pop(kernel_id, None)

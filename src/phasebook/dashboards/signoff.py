@@ -16,6 +16,7 @@ import ipywidgets as w
 from ..core.errors import PhasebookError
 from ..core.events import Actor
 from ..core.flow import WORK_PHASES
+from ..core.status import ProjectStatus
 from ..project import Project
 from .context import Viewer, open_dashboard_project, query_params, viewer
 from .html import Html, badge, card, esc, page, raw, table
@@ -32,24 +33,24 @@ def default_gate(project: Project) -> str:
     return project.flow.phase(phase).gate if phase in WORK_PHASES else "scope_approval"
 
 
-def gate_header(project: Project, gate: str) -> Html:
+def gate_header(project: Project, gate: str, status: ProjectStatus | None = None) -> Html:
     """Project, gate title and state; a stale banner with the diff when the approval no longer matches."""
-    st = project.status().gates[gate]
-    parts = [f"<h2>{esc(project.name)} · {esc(st.step)} {esc(st.title)} {badge(st.state)}</h2>"]
-    approved = project.approved_content(gate)
-    current = project.gate_content(gate)["sections"]
-    if st.state == "stale" or (approved is not None and st.changed_sections):
-        changed = ", ".join(esc(c) for c in st.changed_sections) or "the covered content"
-        parts.append(f'<div class="banner" role="alert" style="background:#8250df">Approval is stale: '
-                     f"{changed} changed since it was approved. Review the changes below and sign again.</div>")
+    st = (status or project.status()).gates[gate]
+    parts = [f"<h2>{esc((status.name if status else project.name))} · {esc(st.step)} {esc(st.title)} {badge(st.state)}</h2>"]
+    if st.state == "stale" or st.changed_sections:
+        approved = project.approved_content(gate)
+        current = project.gate_content(gate)["sections"]
         if approved is not None:
+            changed = ", ".join(esc(c) for c in st.changed_sections) or "the covered content"
+            parts.append(f'<div class="banner" role="alert" style="background:#8250df">Approval is stale: '
+                         f"{changed} changed since it was approved. Review the changes below and sign again.</div>")
             parts.append(card("What changed since the approval", content_diff(approved, current)))
     return raw("".join(parts))
 
 
-def signers_html(project: Project, gate: str) -> Html:
+def signers_html(project: Project, gate: str, status: ProjectStatus | None = None) -> Html:
     """Who has signed (decision, comment, verified or not, on current content or not) and who still must."""
-    st = project.status().gates[gate]
+    st = (status or project.status()).gates[gate]
     rows = [
         (s.name, (s.role or "").replace("_", " "), "verified" if s.verified else "unverified",
          badge({"approve": "approved"}.get(s.decision, s.decision), DECISION_LABELS.get(s.decision, s.decision)),
@@ -133,9 +134,10 @@ def signoff_page(project_dir: str = "", gate: str = "") -> w.Widget:
     box = w.VBox()
 
     def refresh() -> None:
-        header.value = page(gate_header(project, gate))
-        signers.value = page(signers_html(project, gate))
-        approved = project.status().gates[gate].state == "approved"
+        status = project.status()
+        header.value = page(gate_header(project, gate, status))
+        signers.value = page(signers_html(project, gate, status))
+        approved = status.gates[gate].state == "approved"
         box.children = [header, sections, signers] + ([widget.status] if approved else [widget])
 
     widget = SignoffWidget(project, gate, viewer(), on_recorded=refresh)
