@@ -1,18 +1,19 @@
-"""Exploration profiles (step 2.1): per-column summaries in two DuckDB passes.
+"""Exploration profiles (step 2.1): per-column summaries in two passes.
 
-Pass one computes, for every column at once, the count, missing values,
-distinct values, min / max / mean / standard deviation, quantiles and the
-correlation with a target column. Pass two computes every numeric
-histogram at once; categorical columns then get their top values (with the
-target's mean per value: the target rate when the target is 0/1).
+One DuckDB scan counts every column's values and distinct values (and a
+categorical's min / max). Numeric columns are then read in batches of about
+:data:`BATCH_BYTES` (pyarrow for Parquet files and frames) and summarized
+with NumPy: min / max / mean / standard deviation, exact quantiles, a
+histogram and the correlation with a target column. Categorical columns get
+their top values, with the target's mean per value (the target rate when it
+is 0/1).
 
-Above :data:`EXACT_LIMIT` rows distinct counts are approximate
-(HyperLogLog, about 2% error), above :data:`QUANTILE_EXACT_LIMIT` quantiles
-too (t-digest); the profile says so per column. NaN counts
-as missing; infinite values are counted and left out of the statistics.
-Means, standard deviations and correlations are rounded to 12 significant
-digits, so the same data gives the same profile from any format (DuckDB's
-parallel sums differ in the last bits when rows arrive in another order).
+Above :data:`EXACT_LIMIT` rows distinct counts are approximate (DuckDB's
+HyperLogLog: expect errors up to about 10%) and the profile says so per column. NaN counts as missing;
+infinite values are counted and left out of the statistics. Means, standard
+deviations and correlations are rounded to 12 significant digits, so the
+same data gives the same profile from any format (sums differ in the last
+bits when rows arrive in another order).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 from ..core.errors import ColumnTypeError, EmptyTableError, UnknownColumnError
@@ -29,7 +31,7 @@ from .table import Table, quote
 __all__ = ["ColumnProfile", "Profile", "profile", "EXACT_LIMIT"]
 
 EXACT_LIMIT = 100_000  # distinct counts above this many rows: HyperLogLog
-QUANTILE_EXACT_LIMIT = 2_000_000  # quantiles above this: t-digest (exact ones hold every value in memory)
+BATCH_BYTES = 128 << 20
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 HIST_BINS = 30
 TOP = 10
@@ -118,11 +120,11 @@ def profile(spec: Any, target: str | None = None, project: Any = None) -> Profil
                     expected="a target must be numeric or boolean (0/1) to correlate with",
                 )
         cols = _first_pass(t, rows, target)
-        _histograms(t, cols)
+        _numeric_pass(t, cols, target)
         _top_values(t, cols, target)
         return Profile(
             source=t.label, rows=rows, target=target, columns=list(cols.values()),
-            approximate=any(c.distinct_approximate or c.quantiles_approximate for c in cols.values()),
+            approximate=any(c.distinct_approximate for c in cols.values()),
             seconds=time.perf_counter() - t0,
         )
     finally:
@@ -131,21 +133,17 @@ def profile(spec: Any, target: str | None = None, project: Any = None) -> Profil
 
 
 def _first_pass(t: Table, rows: int, target: str | None) -> dict[str, ColumnProfile]:
-    exact, exact_q = rows <= EXACT_LIMIT, rows <= QUANTILE_EXACT_LIMIT
-    tgt = f"CAST({quote(target)} AS DOUBLE)" if target else None
+    """Counts and distinct counts of every column in one scan; min / max of categoricals."""
+    exact = rows <= EXACT_LIMIT
     exprs: list[str] = []
     plan: list[tuple[str, str, int]] = []  # (name, kind, number of expressions)
-    qs = "[" + ", ".join(str(q) for q in QUANTILES) + "]"
     for name, typ in t.columns.items():
         kind, q = t.kind(name), quote(name)
         distinct = f"count(DISTINCT {q})" if exact else f"approx_count_distinct({q})"
         if kind in ("numeric", "datetime"):
             x = _value_expr(t, name)
-            quant = f"quantile_cont({x}, {qs})" if exact_q else f"approx_quantile({x}, {qs})"
             inf = f"count(*) FILTER (WHERE isinf({q}))" if typ.upper() in ("FLOAT", "DOUBLE", "REAL") else "0"
-            corr = f"corr({x}, {tgt})" if tgt and name != target else "NULL"
-            items = [f"count({x})", inf, distinct, f"min({x})", f"max({x})", f"avg({x})",
-                     f"stddev_samp({x})", quant, corr]
+            items = [f"count({x})", inf, distinct.replace(q, x)]
         elif kind == "categorical":
             items = [f"count({q})", "0", distinct, f"min(CAST({q} AS VARCHAR))", f"max(CAST({q} AS VARCHAR))"]
         else:
@@ -165,13 +163,8 @@ def _first_pass(t: Table, rows: int, target: str | None) -> dict[str, ColumnProf
         )
         if k > 2:
             col.distinct, col.distinct_approximate = int(v[2]), not exact
+        if k > 3:
             col.min, col.max = v[3], v[4]
-        if k > 5:
-            col.mean, col.std = _num(v[5]), _num(v[6])
-            if v[7] is not None:
-                col.quantiles = {f"p{int(q * 100):02d}": float(x) for q, x in zip(QUANTILES, v[7])}
-            col.quantiles_approximate = not exact_q
-            col.target_correlation = _num(v[8])
         notes = []
         if count == 0:
             notes.append("every value is missing")
@@ -184,31 +177,44 @@ def _first_pass(t: Table, rows: int, target: str | None) -> dict[str, ColumnProf
     return out
 
 
-def _num(x: Any) -> float | None:
-    """A float rounded to 12 significant digits: parallel sums differ in the last bits with row order."""
-    return None if x is None or x != x else float(f"{float(x):.12g}")
-
-
-def _histograms(t: Table, cols: dict[str, ColumnProfile]) -> None:
+def _numeric_pass(t: Table, cols: dict[str, ColumnProfile], target: str | None) -> None:
+    """Min, max, mean, std, exact quantiles, histogram and target correlation of numeric columns (NumPy)."""
     todo = [c for c in cols.values() if c.kind in ("numeric", "datetime") and c.count]
-    exprs = []
-    for c in todo:
-        lo, hi = float(c.min), float(c.max)
-        width = (hi - lo) / HIST_BINS if hi > lo else 1.0
-        exprs.append(
-            f"histogram(CAST(floor(({_value_expr(t, c.name)} - {lo!r}) / {width!r}) AS INTEGER))"
-        )
-    if not exprs:
-        return
-    maps = t.con.execute("SELECT " + ", ".join(exprs) + " FROM t").fetchone()
-    for c, m in zip(todo, maps):
-        lo, hi = float(c.min), float(c.max)
-        width = (hi - lo) / HIST_BINS if hi > lo else 1.0
-        counts = [0.0] * HIST_BINS
-        for b, n in (m or {}).items():
-            if b is not None:
-                counts[min(int(b), HIST_BINS - 1)] += n  # the maximum closes the last bin
-        c.histogram = {"edges": [lo + width * i for i in range(HIST_BINS + 1)], "counts": counts}
+    per_batch = max(1, BATCH_BYTES // (8 * max(t.rows, 1)))
+    tgt = t.full_numeric([target])[target] if target else None
+    for start in range(0, len(todo), per_batch):
+        batch = todo[start:start + per_batch]
+        arrays = t.full_numeric([c.name for c in batch])
+        for c in batch:
+            _summarize(c, arrays.pop(c.name), tgt)
+
+
+def _summarize(c: ColumnProfile, x: np.ndarray, target: np.ndarray | None) -> None:
+    ok = np.isfinite(x)
+    v = x[ok]
+    lo, hi = float(v.min()), float(v.max())
+    c.min, c.max = lo, hi
+    c.mean = _num(v.mean())
+    c.std = _num(v.std(ddof=1)) if len(v) > 1 else None
+    if target is not None and len(v) > 1:
+        both = ok & np.isfinite(target)
+        xs, ts = x[both], target[both]
+        if len(xs) > 1 and xs.std() > 0 and ts.std() > 0:
+            c.target_correlation = _num(np.corrcoef(xs, ts)[0, 1])
+    width = (hi - lo) / HIST_BINS if hi > lo else 1.0
+    idx = np.minimum(((v - lo) / width).astype(np.intp), HIST_BINS - 1)  # the maximum closes the last bin
+    c.histogram = {
+        "edges": [lo + width * i for i in range(HIST_BINS + 1)],
+        "counts": np.bincount(idx, minlength=HIST_BINS).astype(float).tolist(),
+    }
+    del idx
+    q = np.quantile(v, QUANTILES, overwrite_input=True)
+    c.quantiles = {f"p{int(p * 100):02d}": float(val) for p, val in zip(QUANTILES, q)}
+
+
+def _num(x: Any) -> float | None:
+    """A float rounded to 12 significant digits: sums differ in the last bits with row order."""
+    return None if x is None or x != x else float(f"{float(x):.12g}")
 
 
 def _top_values(t: Table, cols: dict[str, ColumnProfile], target: str | None) -> None:

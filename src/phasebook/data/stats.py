@@ -28,6 +28,7 @@ __all__ = ["EPS", "Dist", "psi", "psi_pvalue", "ks", "ks_pvalue", "quantiles", "
 EPS = 1e-4
 EXACT_PAIRS = 10_000_000
 TINY_P = 1e-10
+PRUNE_ABOVE = 20_000
 DECILES = np.linspace(0.1, 0.9, 9)
 
 
@@ -120,8 +121,60 @@ def psi_pvalue(value: float, ref_counts: np.ndarray, cur_counts: np.ndarray) -> 
     return float(chi2.sf(value * n1 * n2 / (n1 + n2), dof))
 
 
-def ks(ref: Dist, cur: Dist, chunk: int = 1 << 20) -> float:
-    """Exact two-sample KS statistic ``max |F_ref - F_cur|`` (one search of the current into the reference).
+def ks(ref: Dist, cur: Dist) -> float:
+    """Exact two-sample KS statistic ``max |F_ref - F_cur|`` — the number ``scipy.stats.ks_2samp`` returns.
+
+    Large plain samples go through :func:`ks_pruned` (a grid of reference
+    quantiles bounds every interval; only intervals that could hold the
+    maximum are searched value by value); others through :func:`ks_full`.
+    """
+    if ref.counts is None and cur.counts is None and min(len(ref.values), len(cur.values)) > PRUNE_ABOVE:
+        return ks_pruned(ref.values, cur.values)
+    return ks_full(ref, cur)
+
+
+def _ks_points(a: np.ndarray, x: np.ndarray, lo: int, hi: int, j0: int, n1: int, n2: int) -> float:
+    """Max of ``F_cur - F_ref`` at, and ``F_ref - F_cur`` just before, the sorted current values ``x``.
+
+    ``x`` are the current values with global indices ``j0, j0+1, …``; every
+    reference value below ``x[0]`` is before ``a[lo]`` and every one above
+    ``x[-1]`` from ``a[hi]`` on. Evaluating at every value (not only at ends
+    of runs of ties) is still exact: inside a run the values only fall short.
+    """
+    seg = a[lo:hi]
+    right = np.searchsorted(seg, x, side="right") + lo
+    left = np.searchsorted(seg, x, side="left") + lo
+    j = np.arange(j0, j0 + len(x))
+    return float(max(np.max((j + 1) / n2 - right / n1), np.max(left / n1 - j / n2)))
+
+
+def ks_pruned(a: np.ndarray, b: np.ndarray, grid: int = 8192) -> float:
+    """Exact KS of two sorted arrays, searching only the intervals of a reference grid that can hold the maximum.
+
+    Between grid points ``g_{k-1} <= x < g_k`` both ECDFs move by at most the
+    share of values in the interval, so ``F_cur - F_ref`` there is at most
+    ``Be/n2 - As/n1`` and ``F_ref - F_cur`` at most ``Ae/n1 - Bs/n2`` (s, e:
+    the interval's first and past-last positions). Intervals whose bound
+    cannot beat the best value found so far are skipped.
+    """
+    n1, n2 = len(a), len(b)
+    g = np.unique(a[np.linspace(0, n1 - 1, grid).astype(np.intp)])
+    a_lt, b_lt = np.searchsorted(a, g, "left"), np.searchsorted(b, g, "left")
+    a_le, b_le = np.searchsorted(a, g, "right"), np.searchsorted(b, g, "right")
+    best = float(max(np.max(np.abs(a_lt / n1 - b_lt / n2)), np.max(np.abs(a_le / n1 - b_le / n2))))
+    a_s, a_e = np.concatenate(([0], a_lt)), np.concatenate((a_lt, [n1]))
+    b_s, b_e = np.concatenate(([0], b_lt)), np.concatenate((b_lt, [n2]))
+    bound = np.maximum(b_e / n2 - a_s / n1, a_e / n1 - b_s / n2)
+    for k in np.argsort(-bound):
+        if bound[k] <= best:
+            break
+        if b_e[k] > b_s[k]:
+            best = max(best, _ks_points(a, b[b_s[k]:b_e[k]], a_s[k], a_e[k], int(b_s[k]), n1, n2))
+    return best
+
+
+def ks_full(ref: Dist, cur: Dist, chunk: int = 1 << 20) -> float:
+    """Exact KS statistic by one search of every current value into the reference.
 
     On each interval ``[b_j, b_{j+1})`` between distinct current values
     ``F_cur`` is constant, so ``F_cur - F_ref`` peaks at ``b_j`` and

@@ -154,6 +154,30 @@ class Table:
             out.update(self._duck_numeric(slow))
         return {n: out[n] for n in names}
 
+    def full_numeric(self, names: list[str]) -> dict[str, np.ndarray]:
+        """Numeric columns as full-length float64 arrays, NaN where missing (rows stay aligned)."""
+        fast = [n for n in names if self.arrow is not None and self.columns[n].upper() in _ARROW_TYPES]
+        out: dict[str, np.ndarray] = {}
+        if fast:
+            import pyarrow.parquet as pq
+
+            tbl = pq.read_table(self.arrow, columns=fast) if isinstance(self.arrow, str) else self.arrow.select(fast)
+            for name in fast:
+                col = tbl.column(name)
+                out[name] = np.asarray(col.to_numpy(), dtype=np.float64) if col.null_count == 0 else (
+                    col.cast("double").to_numpy(zero_copy_only=False)  # nulls become NaN
+                )
+        slow = [n for n in names if n not in out]
+        if slow:
+            select = ", ".join(f"CAST({self._numeric_expr(n)} AS DOUBLE) AS c{i}" for i, n in enumerate(slow))
+            got = self.con.execute(f"SELECT {select} FROM t").fetchnumpy()
+            for i, name in enumerate(slow):
+                arr = got.pop(f"c{i}")
+                out[name] = np.ma.filled(arr.astype(np.float64), np.nan) if np.ma.isMaskedArray(arr) else (
+                    np.asarray(arr, dtype=np.float64)
+                )
+        return {n: out[n] for n in names}
+
     def _arrow_numeric(self, names: list[str]) -> dict[str, tuple[np.ndarray, int]]:
         import pyarrow.compute as pc
         import pyarrow.parquet as pq
