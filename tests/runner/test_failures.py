@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import nbformat
 import pytest
@@ -56,14 +57,17 @@ def test_a_failure_raises_after_journaling(boom):
 
 
 def test_a_succeeding_notebook_reports_progress_and_its_record(project):
-    _notebook(project.root / "workbooks" / "ok.ipynb", "import json\nprint(json.dumps({'rows': rows, 'interactive': interactive}))")
-    progress = []
+    _notebook(project.root / "workbooks" / "ok.ipynb",
+              "import json, os\nprint(json.dumps({'rows': rows, 'interactive': interactive, 'cwd': os.getcwd()}))")
+    progress, cwd = [], os.getcwd()
     result = run_notebook(project, "workbooks/ok.ipynb", {"rows": 7}, progress_bar=False,
                           on_progress=lambda d, t: progress.append((d, t)))
     assert result.status == "succeeded" and progress[-1] == (3, 3)
     executed = nbformat.read(result.output_path, as_version=4)
     printed = json.loads(executed.cells[-1].outputs[0]["text"])
-    assert printed == {"rows": 7, "interactive": False}  # the runner runs headless
+    # headless, in the notebook's folder (as in JupyterLab), without moving this process
+    assert printed == {"rows": 7, "interactive": False, "cwd": str(project.root / "workbooks")}
+    assert os.getcwd() == cwd
     run = [e for e in project.events() if e.kind == "run"][-1].data
     assert run["status"] == "succeeded" and run["input_hash"] == result.input_hash
     assert set(run["inputs"]) == {"notebook", "parameters", "sections", "data"}

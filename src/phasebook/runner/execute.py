@@ -168,7 +168,10 @@ def _execute(
     try:
         papermill.execute_notebook(
             str(workbook.path), str(output), parameters=parameters, progress_bar=progress_bar,
-            log_output=log_output, kernel_name=kernel_name, cwd=str(workbook.path.parent), **extra,
+            log_output=log_output, kernel_name=kernel_name, **extra,
+            # the kernel starts in the notebook's folder, as in JupyterLab; unlike papermill's
+            # cwd=, this does not chdir the whole process (the server runs notebooks in threads)
+            resources={"metadata": {"path": str(workbook.path.parent)}},
         )
     except PapermillExecutionError as exc:
         return RunError(cell_index=exc.cell_index, exec_count=exc.exec_count, ename=exc.ename, evalue=str(exc.evalue))
