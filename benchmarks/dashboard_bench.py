@@ -7,7 +7,7 @@ navigation in a fresh browser context (cold cache, same treatment for all):
 
 * trivial page: the button is visible;
 * sign-off page (``?gate=scope_approval``): the Approve button is visible;
-* overview: the KPI scoreboard plot and the gates table are visible.
+* overview: the gates table and the KPI scoreboard are visible.
 
 Prints the median seconds of each and the ratios to the trivial page
 (goal: ≤ 1.3×). Not a test; timings are noisy on a shared machine.
@@ -96,7 +96,7 @@ def main() -> None:
                     lambda pg: pg.get_by_role("button", name="Approve").wait_for(timeout=180_000)),
         "overview": (f"{base}overview.ipynb?token={token}",
                      lambda pg: (pg.get_by_role("table", name="Gates").wait_for(timeout=180_000),
-                                 pg.locator(".js-plotly-plot").first.wait_for(timeout=180_000))),
+                                 pg.get_by_role("group", name="KPI scoreboard").wait_for(timeout=180_000))),
     }
     times: dict[str, list[float]] = {name: [] for name in pages}
     with running(argv, port=port, token=token, cwd=work) as server, sync_playwright() as pw:

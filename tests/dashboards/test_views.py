@@ -102,8 +102,8 @@ def test_stale_header_shows_the_diff(filled_project):
 def test_overview_and_monitoring_parts(filled_project):
     parts = overview_parts(filled_project)
     assert 'aria-label="Flow"' in parts[0] and "(current)" in parts[0] and "open sign-off" in parts[0]
-    assert parts[1].layout.title.text.startswith("KPI scoreboard")
-    assert "iterate" in parts[2] and "customers_2024" in parts[2]
+    assert 'aria-label="KPI scoreboard"' in parts[1] and parts[1].count("<svg") == 2 and "target &gt;= 0.8" in parts[1]
+    assert "iterate" in parts[1] and "customers_2024" in parts[1]
     mon = monitoring_parts(filled_project)
     assert 'aria-label="Drift by column"' in mon[1] and "tenure_months" in mon[1] and "dataset drifted" in mon[1]
     assert len(mon) >= 4  # overlays for both columns and the model-test trend

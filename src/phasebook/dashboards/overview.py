@@ -1,7 +1,8 @@
 """The overview page: the flow as a picture, gates, KPI scoreboard, decisions, runs and checks.
 
-Viewer-independent and read-only: everything is a static output (HTML and
-plotly figures), so the page needs no widgets to show.
+Viewer-independent and read-only: everything is static HTML, with the KPI
+scoreboard as inline SVG (:mod:`.svgchart`), so the page needs neither
+widgets nor the plotly bundle to show; it is the page people open most.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from ..core.flow import WORK_PHASES
 from ..core.status import ProjectStatus
 from ..project import Project
 from .context import open_dashboard_project, query_params
-from .figures import scoreboard
+from .svgchart import scoreboard_svg
 from .html import Html, badge, card, esc, page, raw, table
 
 __all__ = ["overview_parts", "overview_page", "flow_grid", "gates_table", "decision_log", "display_parts"]
@@ -88,20 +89,21 @@ def _checks(st: ProjectStatus) -> Html:
 
 
 def overview_parts(project: Project, project_param: str = "") -> list:
-    """The page as a list of HTML fragments and plotly figures, in display order."""
+    """The page as a list of HTML fragments, in display order."""
     st = project.status()
     need = project.section("product_need").statement
     head = raw(f"<h2>{esc(st.name)} · phase: {esc(st.phase)}</h2>" + (f"<p>Need: {esc(need)}</p>" if need else ""))
     parts: list = [page(head, card("The flow", flow_grid(project, st)), card("Gates", gates_table(st, project_param)))]
-    fig = scoreboard(project.section("scope"), project.events())
-    parts.append(fig if fig is not None else page(card("KPI scoreboard", raw('<p class="muted">No model tests yet.</p>'))))
-    parts.append(page(card("Decision log", decision_log(st)), card("Recent runs", _runs(st)),
+    board = scoreboard_svg(project.section("scope"), project.events())
+    board_card = card("KPI scoreboard: hard metrics per model test vs target",
+                      board if board is not None else raw('<p class="muted">No model tests yet.</p>'))
+    parts.append(page(board_card, card("Decision log", decision_log(st)), card("Recent runs", _runs(st)),
                       card("Data checks", _checks(st))))
     return parts
 
 
 def display_parts(parts: list) -> None:
-    """Display HTML fragments and plotly figures as static outputs."""
+    """Display HTML fragments and plotly figures (monitoring) as static outputs."""
     from IPython.display import HTML, display
 
     for part in parts:

@@ -1,0 +1,32 @@
+"""`phasebook serve` and `phasebook serve-user`: bad input is refused before any server starts."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from phasebook.cli import cli
+from phasebook.dashboards.identity import hash_token, load_users
+
+
+def test_serve_outside_a_project_says_what_to_do(tmp_path):
+    result = CliRunner().invoke(cli, ["serve", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "No phasebook project" in result.output and "phasebook new" in result.output
+
+
+def test_serve_with_a_missing_users_file_or_bad_culling_is_refused(filled_project, tmp_path):
+    runner = CliRunner()
+    missing = runner.invoke(cli, ["serve", str(filled_project.root), "--users", str(tmp_path / "nope.yaml")])
+    assert missing.exit_code == 2 and "serve-user" in missing.output
+    bad = runner.invoke(cli, ["serve", str(filled_project.root), "--cull-idle-timeout", "0"])
+    assert bad.exit_code == 2 and "at least 1 second" in bad.output
+
+
+def test_serve_user_prints_a_token_once_and_stores_its_hash(tmp_path):
+    users = tmp_path / "users.yaml"
+    result = CliRunner().invoke(cli, ["serve-user", "product owner", "--role", "product", "--users", str(users)])
+    assert result.exit_code == 0, result.output
+    token = result.output.split("Personal token for product owner: ")[1].split()[0]
+    entry = load_users(users)["product owner"]
+    assert entry == {"role": "product", "token_sha256": hash_token(token)}
+    assert token not in users.read_text()
