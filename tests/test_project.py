@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import CUSTOMER_SUCCESS, DATA_SCIENTIST, PRODUCT_OWNER
+from tests.conftest import CUSTOMER_SUCCESS, DATA_SCIENTIST, PRODUCT_OWNER
 from phasebook.core.errors import (
     GateNotSatisfiedError,
     InvalidDecisionError,

@@ -16,7 +16,7 @@ import pytest
 
 from phasebook.project import Project
 
-from servers import running_lab
+from tests.servers import running_lab
 
 pytestmark = pytest.mark.browser
 

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from phasebook.project import Project
 
-from servers import running_lab
+from tests.servers import running_lab
 
 pytestmark = pytest.mark.browser
 

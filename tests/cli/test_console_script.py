@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PRODUCT_OWNER
+from tests.conftest import PRODUCT_OWNER
 
 BIN = Path(sys.executable).parent
 
