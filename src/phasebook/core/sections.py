@@ -445,13 +445,24 @@ class Deployment(Section):
 
 
 class DriftThresholds(Section):
-    psi: float = Field(0.2, gt=0, title="PSI threshold", description="A column drifts when its PSI exceeds this (0.1 slight, 0.2 significant).")
-    ks_pvalue: float = Field(
-        0.001, gt=0, lt=1, title="KS p-value", description="Numeric columns also drift when the Kolmogorov–Smirnov p-value is below this and the KS statistic exceeds ks_statistic."
+    """When a column counts as drifted: every test needs its effect size past its threshold
+    *and* its p-value below ``ks_pvalue`` (at large n p-values alone flag trivial differences,
+    at small n effect sizes alone are noise)."""
+
+    psi: float = Field(
+        0.2, gt=0, title="PSI threshold",
+        description="A column drifts when its population stability index exceeds this (0.1 slight, 0.2 significant).",
     )
-    ks_statistic: float = Field(0.1, gt=0, le=1, title="KS statistic")
+    ks_pvalue: float = Field(
+        0.001, gt=0, lt=1, title="Significance level",
+        description="Every test (Kolmogorov–Smirnov, PSI, chi-square, unseen categories) must also have a p-value below this.",
+    )
+    ks_statistic: float = Field(
+        0.1, gt=0, le=1, title="KS statistic",
+        description="Numeric columns drift when the largest gap between the two cumulative distributions exceeds this.",
+    )
     js_distance: float = Field(
-        0.1, gt=0, le=1, title="Jensen–Shannon distance", description="Categorical columns drift above this distance."
+        0.1, gt=0, le=1, title="Jensen–Shannon distance", description="Categorical columns drift above this distance (base 2)."
     )
     unseen_share: float = Field(
         0.01, ge=0, le=1, title="Unseen categories share",

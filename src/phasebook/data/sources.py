@@ -115,7 +115,7 @@ def _open_uri(uri: str, base: Path, label: str) -> Table:
     reader = {
         "parquet": f"read_parquet({listing}, union_by_name = true)",
         "csv": f"read_csv({listing}, union_by_name = true)",
-        "json": f"read_json({listing}, format = 'newline_delimited', union_by_name = true)",
+        "json": f"read_json({listing}, format = 'auto', union_by_name = true)",
     }[fmt]
     what = "CREATE VIEW t AS" if fmt == "parquet" else "CREATE TABLE t AS"
     try:
