@@ -20,7 +20,6 @@ from phasebook.dashboards.identity import add_user
 from phasebook.dashboards.serving import ensure_dashboards
 from phasebook.project import Project
 
-from servers import Server, free_port, running
 from .fixtures import build_filled_project
 
 try:
@@ -28,6 +27,7 @@ try:
 except ModuleNotFoundError:  # plain `pytest` does not put the repository root on sys.path
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from tests.demo_fixture import demo_build  # noqa: F401
+from tests.servers import Server, free_port, running  # noqa: E402
 
 CULL_IDLE_TIMEOUT = 10  # seconds: short, for tests only
 CULL_INTERVAL = 1

@@ -166,12 +166,14 @@ def test_authorizer_lets_viewers_use_only_their_own_kernels():
 
 def test_trusted_proxy_header_and_jupyterhub_users_are_persons():
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from phasebook.dashboards.identity import is_personal, person_of
 
     provider = PhasebookIdentityProvider(token="shared", trusted_header="X-Forwarded-User")
     handler = types.SimpleNamespace(request=types.SimpleNamespace(headers={"X-Forwarded-User": "product owner"}))
-    user = asyncio.run(provider.get_user(handler))
+    with ThreadPoolExecutor(1) as pool:  # a fresh thread: the browser tests may leave a loop running here
+        user = pool.submit(asyncio.run, provider.get_user(handler)).result()
     assert person_of(user) == "product owner" and is_personal(user, provider)
     hub = type("HubIdentityProvider", (), {"__module__": "jupyterhub.services.auth"})()
     hub_user = types.SimpleNamespace(username="product-owner", name="product-owner", display_name="Product Owner")
