@@ -77,3 +77,13 @@ def test_figures_and_html(table):
     assert sum(figs["f00_normal"].data[0].y) == prof.column("f00_normal").count
     assert list(figs["c17_channel"].data[0].x)[0] == prof.column("c17_channel").top_values[0]["value"]
     assert "<html>" in prof.to_html() and "c17_channel" in prof.to_html()
+
+
+def test_dates_and_booleans():
+    df = pd.DataFrame({"when": pd.date_range("2024-01-01", periods=48, freq="h"), "flag": [True, False, False] * 16,
+                       "churned": [1, 0, 0] * 16})
+    prof = profile(df, target="churned")
+    when = prof.column("when")
+    assert (when.kind, when.min, when.max) == ("datetime", "2024-01-01T00:00:00+00:00", "2024-01-02T23:00:00+00:00")
+    assert "seconds since 1970" in when.note and when.histogram is not None
+    assert prof.column("flag").top_values[0] == {"value": "false", "count": 32, "share": 32 / 48, "target_mean": 0.0}

@@ -19,6 +19,7 @@ bits when rows arrive in another order).
 from __future__ import annotations
 
 import time
+from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
@@ -187,6 +188,9 @@ def _numeric_pass(t: Table, cols: dict[str, ColumnProfile], target: str | None) 
         arrays = t.full_numeric([c.name for c in batch])
         for c in batch:
             _summarize(c, arrays.pop(c.name), tgt)
+            if c.kind == "datetime":  # statistics in epoch seconds; the range as readable timestamps
+                c.min, c.max = (datetime.fromtimestamp(v, tz=timezone.utc).isoformat() for v in (c.min, c.max))
+                c.note = "; ".join(filter(None, [c.note, "mean, std, quantiles and histogram in seconds since 1970 (UTC)"]))
 
 
 def _summarize(c: ColumnProfile, x: np.ndarray, target: np.ndarray | None) -> None:
