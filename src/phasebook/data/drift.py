@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
+from scipy import stats as st
 
 from ..core.errors import EmptyTableError, UnknownColumnError
 from ..core.sections import DriftThresholds
@@ -265,8 +266,6 @@ def _numeric_plot(ref: stats.Dist, cur: stats.Dist) -> dict[str, Any]:
 def _categorical(
     name: str, rcounts: dict[str, int], rmiss: int, ccounts: dict[str, int], cmiss: int, th: DriftThresholds
 ) -> ColumnDrift:
-    from scipy import stats as st
-
     n_ref, n_cur = sum(rcounts.values()), sum(ccounts.values())
     col = ColumnDrift(
         name=name, kind="categorical",

@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special, stats
+from scipy.stats import chi2
 
 __all__ = ["EPS", "Dist", "psi", "psi_pvalue", "ks", "ks_pvalue", "quantiles", "js_distance"]
 
@@ -112,8 +114,6 @@ def psi_pvalue(value: float, ref_counts: np.ndarray, cur_counts: np.ndarray) -> 
 
     Lets small samples (where PSI is noisy) not be flagged on PSI alone.
     """
-    from scipy.stats import chi2
-
     n1, n2 = float(ref_counts.sum()), float(cur_counts.sum())
     dof = int(np.count_nonzero((ref_counts + cur_counts) > 0)) - 1
     if dof < 1:
@@ -218,8 +218,6 @@ def ks_pvalue(stat: float, n1: int, n2: int, ref: Dist | None = None, cur: Dist 
     below :data:`TINY_P`, where the Kolmogorov limit is returned (it agrees
     to better than 1e-11 there, and SciPy's finite-n tail is slow).
     """
-    from scipy import special, stats
-
     if n1 * n2 <= EXACT_PAIRS and ref is not None and cur is not None:
         a = ref.values if ref.counts is None else np.repeat(ref.values, ref.counts)
         b = cur.values if cur.counts is None else np.repeat(cur.values, cur.counts)

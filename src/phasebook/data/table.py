@@ -14,7 +14,11 @@ import re
 import tempfile
 from typing import Any
 
+import duckdb
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from ..core.errors import BadInputError
 
@@ -44,8 +48,6 @@ def column_kind(duck_type: str) -> str:
 
 def connect():
     """A fresh in-memory DuckDB connection with a memory limit and a spill folder."""
-    import duckdb
-
     spill = os.environ.get("PHASEBOOK_SPILL_DIR") or os.path.join(tempfile.gettempdir(), "phasebook-spill")
     os.makedirs(spill, exist_ok=True)
     con = duckdb.connect(
@@ -97,8 +99,6 @@ class Table:
                 "a pandas DataFrame or a pyarrow Table."
             )
         if hasattr(frame, "columns") and hasattr(frame, "dtypes"):  # pandas: scan Arrow, faster per query
-            import pyarrow as pa
-
             try:
                 frame = pa.Table.from_pandas(frame, preserve_index=False)
             except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
@@ -110,8 +110,6 @@ class Table:
         table.con.execute("CREATE VIEW t AS SELECT * FROM frame")
         table.load_schema()
         table._frame = frame  # keep it alive while the view exists
-        import pyarrow as pa
-
         if isinstance(frame, pa.Table):
             table.arrow = frame
         return table
@@ -159,8 +157,6 @@ class Table:
         fast = [n for n in names if self.arrow is not None and self.columns[n].upper() in _ARROW_TYPES]
         out: dict[str, np.ndarray] = {}
         if fast:
-            import pyarrow.parquet as pq
-
             tbl = pq.read_table(self.arrow, columns=fast) if isinstance(self.arrow, str) else self.arrow.select(fast)
             for name in fast:
                 col = tbl.column(name)
@@ -179,9 +175,6 @@ class Table:
         return {n: out[n] for n in names}
 
     def _arrow_numeric(self, names: list[str]) -> dict[str, tuple[np.ndarray, int]]:
-        import pyarrow.compute as pc
-        import pyarrow.parquet as pq
-
         tbl = pq.read_table(self.arrow, columns=names) if isinstance(self.arrow, str) else self.arrow.select(names)
         out = {}
         for name in names:
