@@ -30,6 +30,7 @@ from .core.sections import SECTION_MODELS, Section
 from .core.status import ProjectStatus, covered_content, fold, phase_of
 from .core.hashing import content_hash
 from .store.journal import JOURNAL_FILE, Journal, VerifyReport
+from .store.outbox import OutboxJournal, outbox_for
 from .store.plan import PLAN_FILE, PlanDocument, PlanStore, validate_section
 
 __all__ = ["Project", "default_actor", "workbook_templates"]
@@ -74,6 +75,9 @@ class Project:
         self.flow = flow or default_flow()
         self.plan_store = PlanStore(self.root)
         self.journal = Journal(self.root)
+        outbox = outbox_for(self.root)  # a grid row's kernel: events go to the row's outbox (store/outbox.py)
+        if outbox is not None:
+            self.journal = OutboxJournal(self.root, outbox)
 
     # creating and opening ----------------------------------------------------
     @classmethod

@@ -82,6 +82,8 @@ def render_status(console: Console, st: ProjectStatus) -> None:
         console.print(t)
     else:
         console.print("No model test yet.")
+    if st.segments_total:
+        _render_segments(console, st)
     if st.data_checks:
         d = Table(title="Data checks (1.3)")
         for col in ("source", "reachable", "rows", "when"):
@@ -90,6 +92,19 @@ def render_status(console: Console, st: ProjectStatus) -> None:
             d.add_row(name, "yes" if chk.get("reachable") else f"no: {chk.get('reason', '')}",
                       str(chk.get("rows", "-")), str(chk.get("at", ""))[:16])
         console.print(d)
+
+
+def _render_segments(console: Console, st: ProjectStatus) -> None:
+    """Per-segment model tests: how many segments meet each hard metric (their latest test, today's targets)."""
+    t = Table(title=f"Per-segment model tests: {st.segments_passed} of {st.segments_total} segments meet every hard metric")
+    for col in ("metric", "target", "meet", "fail", "unmeasured", "failing segments"):
+        t.add_column(col, overflow="fold")
+    for c in st.segments.values():
+        more = c.failed + c.not_measured - len(c.failing)
+        failing = ", ".join(c.failing) + (f" (+{more} more)" if more > 0 else "")
+        meet = Text(f"{c.passed}/{c.total}", style="green" if c.passed == c.total else "red")
+        t.add_row(c.metric, f"{c.comparator} {c.target:g}", meet, str(c.failed), str(c.not_measured), failing or "-")
+    console.print(t)
 
 
 def _describe_move(d: dict[str, Any]) -> str:
@@ -121,9 +136,15 @@ def summarize_event(e: Event) -> str:
         return f"saved {d.get('section')}"
     if e.kind == "model_test":
         s = d.get("summary", {})
-        return f"{d.get('model')}: {'passed' if d.get('passed') else 'not passed'} ({s.get('passed', 0)} passed, {s.get('failed', 0)} failed, {s.get('not_measured', 0)} not measured)"
+        model = f"{d.get('model')}" + (f" for {d['segment']}" if d.get("segment") else "")
+        return (f"{model}: {'passed' if d.get('passed') else 'not passed'} ({s.get('passed', 0)} passed, "
+                f"{s.get('failed', 0)} failed, {s.get('not_measured', 0)} not measured)")
     if e.kind == "run":
-        return f"{d.get('notebook', d.get('phase'))}: {d.get('status')}"
+        row = f" row {d['row']}" if d.get("row") else ""
+        return f"{d.get('notebook', d.get('phase'))}{row}: {d.get('status')}"
+    if e.kind == "grid_run":
+        counts = d.get("counts", {})
+        return f"grid of {d.get('notebook')}: " + ", ".join(f"{v} {k}" for k, v in counts.items() if v)
     if e.kind == "decision":
         return f"{d.get('decision')}" + (f": {d['text']}" if d.get("text") else "")
     if e.kind == "project_created":

@@ -19,9 +19,17 @@ from . import cli, console, open_project, print_json
 @click.option("--log-output", is_flag=True, help="Stream the cells' outputs to the terminal while running.")
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's result as JSON.")
+@click.option("--grid", "grid", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="GRID.csv|GRID.yaml",
+              help="Run once per row of this grid (columns are parameters); outputs in runs/<phase>/<grid_run_id>/<row>/.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="With --grid: size of the local process pool (default: one per core).")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="With --grid: run the rows on this Dask cluster (default: Dask's configured scheduler-address, else a local pool).")
+@click.option("--fail-fast", is_flag=True, help="With --grid: stop at the first failed row (rows not finished are cancelled).")
 @click.pass_context
 def run(ctx: click.Context, target: str, params: tuple[tuple[str, str], ...], force: bool, log_output: bool,
-        no_progress: bool, as_json: bool) -> None:
+        no_progress: bool, as_json: bool, grid: Path | None, workers: int | None, scheduler: str | None,
+        fail_fast: bool) -> None:
     """Execute a phase notebook (scoping, research, development, deployment) or a notebook path.
 
     The executed notebook goes to runs/<phase>/<run_id>/; the run is journaled.
@@ -33,6 +41,16 @@ def run(ctx: click.Context, target: str, params: tuple[tuple[str, str], ...], fo
     from ..runner.resolve import resolve
 
     project = open_project(ctx)
+    if grid is not None:
+        from .grid import run_grid_command
+
+        run_grid_command(project, target, grid, params=params, force=force, workers=workers, scheduler=scheduler,
+                         fail_fast=fail_fast, progress=not (no_progress or as_json), as_json=as_json)
+        return
+    if workers or scheduler or fail_fast:
+        from ..core.errors import BadInputError
+
+        raise BadInputError("--workers, --scheduler and --fail-fast apply to grid runs only: add --grid GRID.csv.")
     parameters: dict = {}
     if params:
         from ..runner.inputs import notebook_digest
@@ -81,7 +99,11 @@ def demo(path: Path) -> None:
     for e in tests:
         verdict = "passes" if e.data.get("passed") else "fails"
         values = ", ".join(f"{r['metric']}={r['value']:.3f}" for r in e.data["results"] if r.get("value") is not None)
-        console.print(f"  model test {e.data['model']}: {values} → {verdict} the scope's hard metrics")
+        model = e.data["model"] + (f" for {e.data['segment']}" if e.data.get("segment") else "")
+        console.print(f"  model test {model}: {values} → {verdict} the scope's hard metrics")
+    if status.segments_total:
+        console.print(f"  per segment: {status.segments_passed} of {status.segments_total} segments meet every hard metric"
+                      " (phasebook status shows the counts per metric)")
     drift = status.latest_drift_check or {}
     if drift:
         console.print(f"  drift check: drifted columns {', '.join(drift.get('drifted_columns', [])) or 'none'}")

@@ -425,3 +425,23 @@ __all__ += [
     "EmptyTableError", "UnknownColumnError", "ColumnTypeError",
 ]
 # --- end data engine ---
+
+
+# --- grid runs (issue 9) ---
+class GridRowsFailedError(PhasebookError):
+    """Some rows of a grid run failed (each is journaled with its cell and error)."""
+
+    code = "grid_rows_failed"
+    exit_code = 1
+    http_status = 500
+
+    def describe(self) -> str:
+        f = self.fields
+        failed, cancelled = f.get("failed", []), f.get("cancelled", [])
+        text = f"{len(failed)} row{'s' if len(failed) != 1 else ''} of grid {f.get('grid_run_id')} failed ({', '.join(failed[:10])})"
+        if cancelled:
+            text += f"; {len(cancelled)} cancelled by --fail-fast"
+        return text + ". Fix them and run the same grid again: finished rows are cached."
+
+
+__all__ += ["GridRowsFailedError"]

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 if TYPE_CHECKING:  # pragma: no cover
     from .sections import Scope
 
-__all__ = ["METRIC_RANGES", "Outcome", "MetricResult", "ModelTestResult", "judge"]
+__all__ = ["METRIC_RANGES", "Outcome", "MetricResult", "ModelTestResult", "SegmentCounts", "judge", "segment_counts"]
 
 #: Known metric names and their value ranges (None = unbounded). Targets
 #: outside the range are rejected when the scope is saved.
@@ -123,3 +123,54 @@ def judge(scope: "Scope", values: dict[str, Any], *, model: str, segment: str | 
     passed = bool(judged) and all(r.outcome == "passed" for r in judged)
     extra = {k: v for k, v in measured.items() if k not in used and v is not None}
     return ModelTestResult(model=model, segment=segment, results=results, extra_values=extra, passed=passed, summary=summary)
+
+
+class SegmentCounts(BaseModel):
+    """How many segments (customers, regions) meet one hard metric, by their latest model test."""
+
+    kpi: str
+    metric: str
+    comparator: Literal[">=", "<="]
+    target: float | None
+    passed: int = 0
+    failed: int = 0
+    not_measured: int = 0
+    total: int = 0
+    failing: list[str] = Field(default_factory=list)
+
+
+def segment_counts(scope: "Scope", latest: dict[str, dict[str, Any]], *, listed: int = 20) -> tuple[dict[str, SegmentCounts], int]:
+    """Judge each segment's latest measured values against today's scope, per hard metric.
+
+    Args:
+        scope: the plan's scope section (today's targets: the question is who meets the KPI now).
+        latest: segment key → the measured values of its latest model test.
+        listed: how many failing segment keys to name per metric.
+
+    Returns:
+        ``({metric: SegmentCounts}, number of segments meeting every hard metric)``; metrics
+        without a target are left out (nothing to meet), a value a test lacks is not measured.
+    """
+    counts: dict[str, SegmentCounts] = {}
+    for kpi in scope.kpis:
+        for m in kpi.metrics:
+            if m.hardness == "hard" and m.target is not None and m.name not in counts:
+                counts[m.name] = SegmentCounts(kpi=kpi.name, metric=m.name, comparator=m.comparator, target=m.target)
+    passing = 0
+    for segment in sorted(latest):
+        try:
+            result = judge(scope, latest[segment], model="", segment=segment)
+        except ValueError:
+            result = judge(scope, {}, model="", segment=segment)
+        passing += bool(counts) and result.passed
+        seen: set[str] = set()
+        for r in result.results:
+            c = counts.get(r.metric)
+            if c is None or r.metric in seen or r.outcome not in ("passed", "failed", "not_measured"):
+                continue
+            seen.add(r.metric)
+            setattr(c, r.outcome, getattr(c, r.outcome) + 1)
+            c.total += 1
+            if r.outcome != "passed" and len(c.failing) < listed:
+                c.failing.append(segment)
+    return counts, int(passing)

@@ -28,6 +28,7 @@ from pydantic import BaseModel, Field
 from .events import Event
 from .flow import Flow, Gate
 from .hashing import content_hash
+from .kpis import SegmentCounts, segment_counts
 from .sections import SECTION_MODELS
 
 __all__ = [
@@ -96,6 +97,11 @@ class ProjectStatus(BaseModel):
     data_checks: dict[str, dict[str, Any]] = Field(default_factory=dict)
     latest_drift_check: dict[str, Any] | None = None
     journal_entries: int = 0
+    #: per-segment model tests (a model per customer / region): hard metric → how many segments'
+    #: latest test meets today's target; ``segments_passed`` of ``segments_total`` meet every one
+    segments: dict[str, SegmentCounts] = Field(default_factory=dict)
+    segments_total: int = 0
+    segments_passed: int = 0
 
 
 def section_value(plan: dict[str, Any], path: str) -> Any:
@@ -255,6 +261,7 @@ def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event]) -> Pr
         for s in flow.steps
     ]
     drift = _latest(events, "drift_check")
+    segments, segments_passed, segments_total = _segments(plan, model_tests)
     latest_test = model_tests[-1] if model_tests else None
     return ProjectStatus(
         name=name,
@@ -270,4 +277,22 @@ def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event]) -> Pr
         data_checks=data_checks,
         latest_drift_check=({"seq": drift.seq, "at": drift.at, **drift.data} if drift else None),
         journal_entries=len(events),
+        segments=segments,
+        segments_total=segments_total,
+        segments_passed=segments_passed,
     )
+
+
+def _segments(plan: dict[str, Any], model_tests: list[Event]) -> tuple[dict[str, SegmentCounts], int, int]:
+    """Per hard metric, how many segments' latest model test meets it (see :func:`~.kpis.segment_counts`)."""
+    latest = {str(e.data["segment"]): dict(e.data.get("values") or {}) for e in model_tests if e.data.get("segment")}
+    if not latest:
+        return {}, 0, 0
+    from .sections import Scope
+
+    try:
+        scope = Scope.model_validate(plan.get("scope") or {})
+    except ValueError:
+        return {}, 0, len(latest)
+    counts, passing = segment_counts(scope, latest)
+    return counts, passing, len(latest)

@@ -151,8 +151,14 @@ def _execute(
     progress_bar: bool,
     kernel_name: str | None,
     execution_timeout: int | None,
+    kernel_env: dict[str, str] | None = None,
+    kernel_ipc: str | None = None,
 ) -> RunError | None:
-    """Run papermill; return None on success or the error (the output notebook exists either way)."""
+    """Run papermill; return None on success or the error (the output notebook exists either way).
+
+    ``kernel_env`` adds variables to the kernel's environment only (grid rows: their outbox);
+    ``kernel_ipc`` makes the kernel use Unix sockets at that path (parallel rows: no TCP port races).
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -165,6 +171,10 @@ def _execute(
         extra["on_cell_complete"] = hook
     if execution_timeout is not None:
         extra["execution_timeout"] = execution_timeout
+    if kernel_env or kernel_ipc:
+        from .executors import env_kernel_manager
+
+        extra["kernel_manager_class"] = env_kernel_manager(kernel_env or {}, kernel_ipc)
     try:
         papermill.execute_notebook(
             str(workbook.path), str(output), parameters=parameters, progress_bar=progress_bar,
