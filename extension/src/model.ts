@@ -79,6 +79,28 @@ export function modelTestLines(status: IProjectStatus): string[] {
   });
 }
 
+/** Per-segment model tests: a headline and one line per hard metric ("roc_auc >= 0.8: 4 of 5 segments meet"). */
+export function segmentLines(status: IProjectStatus): { headline: string; lines: string[] } | null {
+  const total = status.segments_total ?? 0;
+  if (!total) {
+    return null;
+  }
+  const plural = total === 1 ? 'segment meets' : 'segments meet';
+  const headline = `Per segment: ${status.segments_passed ?? 0} of ${total} ${plural} every hard metric`;
+  const lines = Object.values(status.segments ?? {}).map(c => {
+    let line = `${c.metric} ${c.comparator} ${c.target}: ${c.passed} of ${c.total} meet`;
+    if (c.not_measured) {
+      line += `, ${c.not_measured} not measured`;
+    }
+    if (c.failing.length) {
+      const more = c.failed + c.not_measured - c.failing.length;
+      line += ` (failing: ${c.failing.join(', ')}${more > 0 ? ` +${more} more` : ''})`;
+    }
+    return line;
+  });
+  return { headline, lines };
+}
+
 /** Progress text of a job: "research: 3/12 cells" or its outcome. */
 export function jobText(job: IRunJob): string {
   switch (job.state) {

@@ -11,6 +11,7 @@ import {
   gateBadge,
   jobText,
   modelTestLines,
+  segmentLines,
   notebookPath,
   phaseList,
   ProjectFlowModel,
@@ -275,6 +276,18 @@ export class ProjectFlowPanel extends Widget {
       list.appendChild(el('li', '', line));
     }
     box.appendChild(list);
+    const segments = segmentLines(this.model.status!);
+    if (segments) {
+      const part = el('div', 'jp-phasebook-segments');
+      part.setAttribute('aria-label', 'Per-segment model tests');
+      part.appendChild(el('p', 'jp-phasebook-segments-headline', segments.headline));
+      const perMetric = el('ul', '');
+      for (const line of segments.lines) {
+        perMetric.appendChild(el('li', '', line));
+      }
+      part.appendChild(perMetric);
+      box.appendChild(part);
+    }
     return box;
   }
 

@@ -125,6 +125,19 @@ export interface IRunJob {
   } | null;
 }
 
+/** How many segments' latest model test meets one hard metric (today's target). */
+export interface ISegmentCounts {
+  kpi: string;
+  metric: string;
+  comparator: string;
+  target: number | null;
+  passed: number;
+  failed: number;
+  not_measured: number;
+  total: number;
+  failing: string[];
+}
+
 /** `GET /phasebook/projects/{path}/status`. */
 export interface IProjectStatus {
   name: string;
@@ -138,6 +151,10 @@ export interface IProjectStatus {
   tracks: string[];
   latest_model_test: IModelTest | null;
   model_tests: number;
+  /** Per-segment model tests (a model per customer / region): hard metric → counts. */
+  segments?: Record<string, ISegmentCounts>;
+  segments_total?: number;
+  segments_passed?: number;
   recent_runs: IRunRecord[];
   jobs: IRunJob[];
   journal_entries: number;

@@ -7,6 +7,7 @@ import {
   gateBadge,
   jobText,
   modelTestLines,
+  segmentLines,
   phaseList,
   ProjectFlowModel,
   projectForPath,
@@ -69,6 +70,25 @@ describe('view functions', () => {
       'recall: not measured (target no target) — not_measured'
     ]);
     expect(modelTestLines(status())).toEqual([]);
+  });
+
+  it('counts the segments meeting each hard metric', () => {
+    const s = status({
+      segments_total: 5,
+      segments_passed: 3,
+      segments: {
+        roc_auc: { kpi: 'k', metric: 'roc_auc', comparator: '>=', target: 0.8, passed: 4, failed: 1, not_measured: 0, total: 5, failing: ['central'] },
+        recall: { kpi: 'k', metric: 'recall', comparator: '>=', target: 0.5, passed: 3, failed: 1, not_measured: 1, total: 5, failing: ['central'] }
+      }
+    });
+    expect(segmentLines(s)).toEqual({
+      headline: 'Per segment: 3 of 5 segments meet every hard metric',
+      lines: [
+        'roc_auc >= 0.8: 4 of 5 meet (failing: central)',
+        'recall >= 0.5: 3 of 5 meet, 1 not measured (failing: central +1 more)'
+      ]
+    });
+    expect(segmentLines(status())).toBeNull();
   });
 
   it('describes a job\'s progress and its failing cell', () => {
