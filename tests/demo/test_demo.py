@@ -7,7 +7,7 @@ from tests.demo_fixture import run_cli
 
 
 def test_the_demo_runs_all_four_phases_and_keeps_their_notebooks(demo_build, demo_project):
-    runs = [e for e in demo_project.events() if e.kind == "run"]
+    runs = [e for e in demo_project.events() if e.kind == "run" and not e.data.get("grid_run_id")]
     assert [e.data["phase"] for e in runs] == list(WORK_PHASES)
     for e in runs:
         assert e.data["status"] == "succeeded"
@@ -20,7 +20,7 @@ def test_the_demo_runs_all_four_phases_and_keeps_their_notebooks(demo_build, dem
 def test_model_tests_measure_every_hard_metric_of_the_plan(demo_project):
     hard = {m.name for _, m in demo_project.section("scope").hard_metrics()}
     assert hard == {"roc_auc", "recall_at_top_k"}
-    tests = {e.data["model"]: e.data for e in demo_project.events() if e.kind == "model_test"}
+    tests = {e.data["model"]: e.data for e in demo_project.events() if e.kind == "model_test" and not e.data.get("segment")}
     assert set(tests) == {"linear", "gradient_boosting"}
     for data in tests.values():
         measured = {r["metric"]: r for r in data["results"] if r["hardness"] == "hard"}
@@ -74,3 +74,17 @@ def test_demo_into_an_existing_project_is_refused(demo_build):
     proc = run_cli("demo", demo_build.root)
     assert proc.returncode == 1
     assert "already holds a phasebook project" in proc.stderr
+
+
+def test_the_demo_fits_a_model_per_region_on_a_grid(demo_project):
+    from phasebook.demo.data import REGIONS
+
+    grids = [e.data for e in demo_project.events() if e.kind == "grid_run"]
+    assert len(grids) == 1 and grids[0]["counts"]["succeeded"] == len(REGIONS)
+    tests = [e.data for e in demo_project.events() if e.kind == "model_test" and e.data.get("segment")]
+    assert sorted(t["segment"] for t in tests) == sorted(name for name, _ in REGIONS)
+    status = demo_project.status()
+    assert status.segments_total == len(REGIONS)
+    assert set(status.segments) == {"roc_auc", "recall_at_top_k"}
+    assert all(c.total == len(REGIONS) and c.passed + c.failed == c.total for c in status.segments.values())
+    assert status.latest_model_test["model"] == "gradient_boosting"  # the pooled baselines ran last
