@@ -58,9 +58,14 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """A headless system Chromium driven by Playwright (session-wide)."""
+    """A headless system Chromium driven by Playwright, one per test module.
+
+    Not session-wide: Playwright's sync API keeps an event loop running on the
+    main thread while it is open, which would break pytest-jupyter's async
+    fixtures in the modules that follow.
+    """
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"{CHROMIUM} is missing: browser tests need Debian's chromium (apt-get install -y chromium); "
