@@ -17,6 +17,10 @@ per-run overhead of the grid (1-process pool) against bare papermill, and
 CPU times: the bare loop's own plus its kernels', and for grids the sum of
 the rows' CPU (worker + kernel, journaled as ``cpu_s``) plus the
 coordinator's. The machine is shared: read the ratios, and repeat.
+
+Dask workers sample their threads for the dashboard's profiler by default,
+which costs CPU; ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` turns
+it off (the LocalCluster's workers inherit the setting).
 """
 
 from __future__ import annotations
