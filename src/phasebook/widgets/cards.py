@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import ipywidgets as w
 
-from .fields import FieldSpec, error_html
+from .fields import ErrorSlot, FieldSpec, error_html
 
 __all__ = ["CardList", "NOUNS"]
 
@@ -30,7 +30,7 @@ NOUNS = {
 }
 
 
-class CardList:
+class CardList(ErrorSlot):
     """An editable list of item forms.
 
     Args:
@@ -143,14 +143,5 @@ class CardList:
         except (ValueError, IndexError):
             return None
 
-    def show_error(self, message: str) -> None:
-        self.error_text = message
-        self.error.value = error_html(message)
-        self.error.layout.display = None
-
-    def clear_errors(self) -> None:
-        self.error_text = ""
-        self.error.value = ""
-        self.error.layout.display = "none"
-        for card in self.cards:
-            card.clear_errors()
+    def children_with_errors(self):
+        return self.cards

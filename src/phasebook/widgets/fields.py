@@ -41,6 +41,30 @@ def error_html(message: str) -> str:
     return f'<span style="color:var(--jp-error-color1,#c62828)">⚠ {html.escape(message)}</span>'
 
 
+class ErrorSlot:
+    """A container's own error line (a rule about the whole list or form), beside its children's."""
+
+    error: w.HTML
+    error_text: str
+
+    def show_error(self, message: str) -> None:
+        """Show a message that concerns the whole container."""
+        self.error_text = message
+        self.error.value = error_html(message)
+        self.error.layout.display = None
+
+    def clear_errors(self) -> None:
+        """Hide this container's message and every child's."""
+        self.error_text = ""
+        self.error.value = ""
+        self.error.layout.display = "none"
+        for child in self.children_with_errors():
+            child.clear_errors()
+
+    def children_with_errors(self):  # pragma: no cover - overridden
+        return ()
+
+
 class FieldSpec:
     """What a widget needs to know about one model field."""
 

@@ -34,7 +34,7 @@ from .fields import (
     NumberField,
     StringListField,
     TextField,
-    error_html,
+    ErrorSlot,
 )
 
 __all__ = ["ModelForm", "build_field", "build_form", "layout_for", "form_class"]
@@ -107,7 +107,7 @@ def _default(info: FieldInfo) -> Any:
     return None if info.is_required() else info.get_default(call_default_factory=True)
 
 
-class ModelForm:
+class ModelForm(ErrorSlot):
     """The generic form of one pydantic model: its fields top to bottom.
 
     Subclasses (layout hints) override :meth:`layout` to arrange
@@ -181,15 +181,5 @@ class ModelForm:
     def child(self, part: str):
         return self.fields.get(part)
 
-    def show_error(self, message: str) -> None:
-        """Show a message that concerns the whole form (a model-level rule)."""
-        self.error_text = message
-        self.error.value = error_html(message)
-        self.error.layout.display = None
-
-    def clear_errors(self) -> None:
-        self.error_text = ""
-        self.error.value = ""
-        self.error.layout.display = "none"
-        for field in self.fields.values():
-            field.clear_errors()
+    def children_with_errors(self):
+        return self.fields.values()
