@@ -109,6 +109,20 @@ def test_overview_and_monitoring_parts(filled_project):
     assert len(mon) >= 4  # overlays for both columns and the model-test trend
 
 
+def test_overview_counts_segments_meeting_each_hard_metric(filled_project):
+    # Given no per-segment test, the overview has no per-segment block
+    assert 'aria-label="Per segment"' not in overview_parts(filled_project)[1]
+    # When three regions are tested, one meeting the roc_auc target and two not
+    for region, auc in (("north", 0.9), ("south", 0.6), ("east", 0.7)):
+        filled_project.test_model({"roc_auc": auc}, model="regional", segment=region)
+    board = overview_parts(filled_project)[1]
+    # Then the block counts them per metric and names the failing regions
+    assert 'aria-label="Per segment"' in board
+    assert "1/3 meet" in board and "south" in board and "east" in board
+    # (recall_at_top_k was not measured, so no region meets every hard metric)
+    assert "0 of 3 segments meet every hard metric" in board and "0/3 meet" in board
+
+
 class FakeReq:
     def __init__(self, user, provider, root="/srv"):
         self.current_user, self.identity_provider, self.settings = user, provider, {"server_root_dir": root}

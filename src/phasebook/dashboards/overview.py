@@ -18,7 +18,7 @@ from .context import open_dashboard_project, query_params
 from .svgchart import scoreboard_svg
 from .html import Html, badge, card, esc, page, raw, table
 
-__all__ = ["overview_parts", "overview_page", "flow_grid", "gates_table", "decision_log", "display_parts"]
+__all__ = ["overview_parts", "overview_page", "flow_grid", "gates_table", "decision_log", "display_parts", "segments_table"]
 
 TRACKS = (("product", "Product"), ("data_science", "Data science"), ("data_engineering", "Data engineering"))
 
@@ -88,6 +88,23 @@ def _checks(st: ProjectStatus) -> Html:
         raw('<p class="muted">No data checks yet.</p>')
 
 
+def segments_table(st: ProjectStatus) -> Html | None:
+    """How many segments (customers, regions) meet each hard metric, by their latest model test."""
+    if not st.segments_total:
+        return None
+    rows = []
+    for c in st.segments.values():
+        target = "" if c.target is None else f"{c.comparator} {c.target:g}"
+        failing = ", ".join(c.failing)
+        more = c.failed + c.not_measured - len(c.failing)
+        if more > 0:
+            failing += f" (+{more} more)"
+        rows.append((c.kpi, c.metric, target, f"{c.passed}/{c.total} meet", c.failed, c.not_measured, failing))
+    head = raw(f"<p>{st.segments_passed} of {st.segments_total} segments meet every hard metric.</p>")
+    return head + table(["KPI", "Metric", "Target", "Segments", "Failed", "Not measured", "Failing segments"], rows,
+                        label="Per segment")
+
+
 def overview_parts(project: Project, project_param: str = "") -> list:
     """The page as a list of HTML fragments, in display order."""
     st = project.status()
@@ -97,6 +114,9 @@ def overview_parts(project: Project, project_param: str = "") -> list:
     board = scoreboard_svg(project.section("scope"), project.events())
     board_card = card("KPI scoreboard: hard metrics per model test vs target",
                       board if board is not None else raw('<p class="muted">No model tests yet.</p>'))
+    segments = segments_table(st)
+    if segments is not None:
+        board_card += card("Per segment: how many segments meet each hard metric", segments)
     parts.append(page(board_card, card("Decision log", decision_log(st)), card("Recent runs", _runs(st)),
                       card("Data checks", _checks(st))))
     return parts
