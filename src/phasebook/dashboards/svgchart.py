@@ -18,8 +18,12 @@ PALETTE = ("#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3")
 
 
 def metric_history(scope: Scope, events: list[Event]) -> list[tuple[str, str, float | None, list[tuple[str, float | None]]]]:
-    """(metric, comparator, target, [(model label, value)…]) for each hard metric, oldest test first."""
-    tests = [e for e in events if e.kind == "model_test"]
+    """(metric, comparator, target, [(model label, value)…]) for each hard metric, oldest test first.
+
+    Per-segment tests (a model per customer or region) are left out: the
+    overview counts them in its per-segment block instead.
+    """
+    tests = [e for e in events if e.kind == "model_test" and not e.data.get("segment")]
     out = []
     for kpi, metric in scope.hard_metrics():
         points = []
