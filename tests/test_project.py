@@ -304,3 +304,19 @@ def test_record_refuses_decisions_that_have_their_own_rules(project, kind):
 def test_record_journals_tool_events(project):
     event = project.record("drift_check", {"drifted": False})
     assert (event.kind, event.actor.name) == ("drift_check", "phasebook")
+
+
+def test_save_section_plan_returns_the_plan_as_written(project):
+    # Given a project, when a section is saved through the editor's entry point
+    import hashlib
+
+    doc = project.save_section_plan("product_need", {"statement": "customers cannot see their budget"})
+    # Then the returned plan is the file just written: its digest is the next concurrency token
+    assert doc.digest == hashlib.sha256(project.plan_path.read_bytes()).hexdigest()
+    assert doc.sections["product_need"].statement == "customers cannot see their budget"
+    # and a save with that token succeeds, while the old token is refused
+    project.save_section("product_need", {"statement": "second"}, expected_digest=doc.digest)
+    from phasebook.core.errors import PlanChangedOnDiskError
+
+    with pytest.raises(PlanChangedOnDiskError):
+        project.save_section("product_need", {"statement": "third"}, expected_digest=doc.digest)

@@ -172,18 +172,33 @@ class Project:
             PlanValidationError: naming each invalid field; nothing is written.
             PlanChangedOnDiskError: ``expected_digest`` no longer matches.
         """
+        return self.save_section_plan(name, data, actor=actor, expected_digest=expected_digest).sections[name]
+
+    def save_section_plan(
+        self,
+        name: str,
+        data: Section | Mapping[str, Any],
+        *,
+        actor: Actor | None = None,
+        expected_digest: str | None = None,
+    ) -> PlanDocument:
+        """Like :meth:`save_section`, but return the plan exactly as this save left it.
+
+        Editors keep the returned ``digest`` as their next ``expected_digest``:
+        it is taken under the write lock, so no other save can slip in between.
+        """
         section = validate_section(name, dict(data) if isinstance(data, Mapping) else data, file=str(self.plan_path))
         before = self.plan()
         old_hash = content_hash(before.sections[name].model_dump(mode="json"))
         new_hash = content_hash(section.model_dump(mode="json"))
         if old_hash == new_hash and name in before.raw and expected_digest in (None, before.digest):
-            return section
+            return before
         self.journal.check_appendable()  # a torn journal must be repaired before anything is written
-        self.plan_store.save_section(name, section, expected_digest=expected_digest)
+        written = self.plan_store.save_section(name, section, expected_digest=expected_digest)
         self.journal.append(
             "section_saved", {"section": name, "hash": new_hash, "previous_hash": old_hash}, actor or default_actor()
         )
-        return section
+        return written
 
     # journal -------------------------------------------------------------------
     def events(self) -> list[Event]:

@@ -270,6 +270,10 @@ class PlanStore:
             section: the validated model.
             expected_digest: when given, refuse with :class:`PlanChangedOnDiskError`
                 if the file's content digest differs (someone else saved since).
+
+        Returns:
+            The plan as this save wrote it (not re-read later, so another
+            writer cannot slip in between).
         """
         with self._lock:
             current = self.read_bytes()
@@ -289,7 +293,7 @@ class PlanStore:
             written = self.parse(text.encode("utf-8"))  # never write what we could not read back
             self._write_atomic(text)
             self._cache = written
-        return self.load()
+        return written  # the plan exactly as written, read under the lock: its digest is the new token
 
     def _write_atomic(self, text: str) -> None:
         """Write via a temporary file, fsync and rename (callers hold the lock)."""

@@ -220,7 +220,8 @@ class SectionForm(w.VBox):
             self._show_errors(errors)
             return False
         try:
-            self.project.save_section(self.name, self._full_data(data), actor=self.actor, expected_digest=self.digest)
+            doc = self.project.save_section_plan(self.name, self._full_data(data), actor=self.actor,
+                                                 expected_digest=self.digest)
         except PlanValidationError as exc:
             self._show_errors(exc.fields["errors"])
             return False
@@ -236,8 +237,7 @@ class SectionForm(w.VBox):
             return False
         reopened = self.reopens()
         before, old_digest = self._dump, self.digest
-        doc = self.project.plan()
-        self._adopt(doc)
+        self._adopt(doc)  # the plan as this save wrote it: no other save can slip in before its digest
         self.baseline = data
         self._approved = self._approved_gates()
         if {k for k, v in self._dump.items() if before.get(k) != v} <= {self.name}:
