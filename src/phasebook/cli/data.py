@@ -36,6 +36,29 @@ def _project_or_none(ctx: click.Context):
         return None
 
 
+def typed_path(project, value: str | None) -> str | None:
+    """A data argument as the data layer takes it: paths typed on the command line start at the current folder.
+
+    The plan's paths (and the data layer's) are relative to the project
+    folder, so a relative path the user typed is rewritten relative to the
+    project root (absolute when it lies outside the project). Data-source
+    names, URLs and absolute paths pass unchanged.
+    """
+    if project is None or not value or "://" in value or Path(value).expanduser().is_absolute():
+        return value
+    if value in {s.name for s in project.section("data_sources").items}:
+        return value
+    here = Path(os.path.realpath(os.getcwd()))
+    looks_like_path = "/" in value or os.sep in value or Path(value).suffix or any(c in value for c in "*?[")
+    if not looks_like_path and not (here / value).exists():
+        return value  # a (mistyped) source name: the data layer lists the plan's sources
+    full = Path(os.path.normpath(here / value))
+    try:
+        return full.relative_to(project.root).as_posix()
+    except ValueError:
+        return str(full)
+
+
 def _write_html(path: Path, text: str) -> None:
     """Write atomically: a temporary file in the same folder, then a rename."""
     path = path.resolve()
@@ -88,7 +111,7 @@ def profile(ctx: click.Context, name_or_path: str, target: str | None, html_out:
     """Profile NAME_OR_PATH: a data source of the plan, or a Parquet / CSV / JSON-lines path or glob."""
     project = _project_or_none(ctx)
     if project is not None:
-        prof = project.profile(name_or_path, target=target)
+        prof = project.profile(typed_path(project, name_or_path), target=target)
     else:
         from ..data.profile import profile as run_profile
 
@@ -133,7 +156,8 @@ def drift(
     """Compare CURRENT with REFERENCE (data-source names or paths; default: the plan's monitoring section)."""
     project = _project_or_none(ctx)
     if project is not None:
-        report = project.check_drift(reference, current, columns=list(columns) or None)
+        report = project.check_drift(typed_path(project, reference), typed_path(project, current),
+                                     columns=list(columns) or None)
     else:
         if not reference or not current:
             raise BadInputError(message="Give REFERENCE and CURRENT (paths), or run inside a project whose monitoring section names them.")
