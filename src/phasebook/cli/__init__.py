@@ -132,7 +132,12 @@ def project_folder(ctx: click.Context, positional: Path | None) -> Path:
     given = ctx.find_root().obj.get("project") if ctx.find_root().obj else None
     if positional is not None and given is not None and Path(positional).resolve() != Path(given).resolve():
         raise click.UsageError(f"Two project folders given ({positional} and --project {given}); give one.")
-    return Path(positional or given or ".")
+    chosen = positional or given
+    if chosen is not None and not Path(chosen).is_dir():  # a typo must not open the project above it
+        from ..core.errors import ProjectNotFoundError
+
+        raise ProjectNotFoundError(path=str(chosen))
+    return Path(chosen or ".")
 
 
 def _wants_json(ctx: click.Context) -> bool:

@@ -37,13 +37,13 @@ def running_as_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-@cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-@click.argument("project", required=False, type=click.Path(file_okay=False, path_type=Path))
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[PROJECT] [--Jupyter.option=VALUE]...")
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default: JupyterLab's, 8888 or the next free one).")
 @click.option("--ip", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser; just print the link.")
 @click.pass_context
-def lab(ctx: click.Context, project: Path | None, port: int | None, ip: str, no_browser: bool) -> None:
+def lab(ctx: click.Context, args: tuple[str, ...], port: int | None, ip: str, no_browser: bool) -> None:
     """Open JupyterLab on PROJECT (default: the project of the current folder) at its scoping notebook.
 
     The server's root is the project folder, so the Project flow sidebar (the
@@ -52,14 +52,19 @@ def lab(ctx: click.Context, project: Path | None, port: int | None, ip: str, no_
     """
     from ..project import Project
 
-    proj = Project.open(project_folder(ctx, project))
+    jupyter = tuple(a for a in args if a.startswith("-"))
+    folders = [a for a in args if not a.startswith("-")]
+    if len(folders) > 1 or any("=" not in a for a in jupyter):
+        raise click.UsageError("Give at most one PROJECT folder, and JupyterLab's own options as --Name=value "
+                               "(e.g. --ServerApp.token=SECRET).")
+    proj = Project.open(project_folder(ctx, Path(folders[0]) if folders else None))
     notebook = FIRST_NOTEBOOK if (proj.root / FIRST_NOTEBOOK).is_file() else ""
     try:
         from jupyterlab.labapp import LabApp
     except ImportError:
         raise click.ClickException("JupyterLab is not installed in this Python environment: "
                                    "pip install phasebook (it depends on jupyterlab), then try again.") from None
-    argv = lab_argv(proj.root, notebook=notebook, port=port, ip=ip, no_browser=no_browser, extra=tuple(ctx.args))
+    argv = lab_argv(proj.root, notebook=notebook, port=port, ip=ip, no_browser=no_browser, extra=jupyter)
     console.print(f"JupyterLab on project {proj.name} ({proj.root})"
                   + (f", opening {notebook}" if notebook else "")
                   + ("; running as root, so --allow-root is passed" if running_as_root() else "")
