@@ -96,6 +96,25 @@ def page(chromium, request, artifacts_dir):
     context.close()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Under ``pytest -n 2`` (pytest-xdist, ``--dist loadgroup``), keep each test file on one worker.
+
+    Module-scoped servers and browsers then start once, as they do without
+    xdist; a folder whose conftest builds a session fixture for several files
+    (tests/binder: the fresh venv) is one group, so that fixture is built once.
+    """
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            path = Path(str(item.fspath)).relative_to(ROOT)
+            group = path.parent.as_posix() if path.parent.as_posix() in SHARED_SESSION_FOLDERS else path.as_posix()
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+#: Test folders whose files share one expensive session fixture (kept on one xdist worker).
+SHARED_SESSION_FOLDERS = {"tests/binder"}
+
+
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
