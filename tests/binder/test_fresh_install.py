@@ -15,12 +15,14 @@ import re
 import secrets
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.servers import free_port, running
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(1800)]
 
 OVERVIEW = "voila/render/workbooks/dashboards/overview.ipynb"
+UI_TIMEOUT = 90_000  # ms: JupyterLab's first load on a loaded 2-core machine
 
 
 def _listing(image, *args: str) -> str:
@@ -44,7 +46,7 @@ def test_the_environment_is_fresh_and_phasebook_is_the_wheel_with_both_extension
     assert re.search(r"^\s*phasebook enabled", _listing(image, "server", "extension", "list"), re.M)
 
 
-def test_phasebook_lab_as_root_roots_jupyterlab_at_the_project(image):
+def test_phasebook_lab_as_root_roots_jupyterlab_at_the_project(image, page, artifacts_dir):
     # Given the demo project (built by postBuild with the venv's phasebook) and a user inside one of its subfolders
     demo = image.home / "demo"
     port, token = free_port(), secrets.token_hex(16)
@@ -63,6 +65,20 @@ def test_phasebook_lab_as_root_roots_jupyterlab_at_the_project(image):
         # and the link JupyterLab prints opens the scoping notebook
         assert re.search(rf":{port}/lab/tree/workbooks/01_scoping\.ipynb\?token=", lab.log()), lab.log()[-3000:]
         assert "JupyterLab on project subscription-churn" in lab.log()
+
+        # When the user opens that link in a browser
+        page.goto(f"{lab.url}?token={token}")
+        # Then the scoping notebook is open and the Project flow sidebar too, on the project (no click needed),
+        # its status read through the root project's route (a browser drops a `%2E` path segment)
+        page.get_by_role("tab", name=re.compile(r"01_scoping\.ipynb")).wait_for(timeout=UI_TIMEOUT)
+        flow = page.get_by_role("region", name="Project flow")
+        expect(flow.locator(".jp-phasebook-summary")).to_contain_text("subscription-churn", timeout=UI_TIMEOUT)
+        expect(flow.locator('[aria-current="step"]')).to_have_attribute("data-phase", "scoping")
+        expect(flow.get_by_label("scope_approval: pending")).to_be_visible()
+        assert flow.get_by_role("alert").count() == 0
+        page.screenshot(path=str(artifacts_dir / "fresh-phasebook-lab.png"))
+    # and the layout JupyterLab keeps is the project's own (git-ignored .phasebook/), not the user's global one
+    assert list((demo / ".phasebook" / "workspaces").glob("*.jupyterlab-workspace"))
 
 
 def test_phasebook_serve_as_root_serves_the_overview(image):

@@ -206,3 +206,22 @@ def test_lab_roots_jupyterlab_at_the_project_and_opens_the_scoping_notebook(proj
     assert "--allow-root" in argv and "--ServerApp.port=9999" in argv
     monkeypatch.setattr("phasebook.cli.lab.running_as_root", lambda: False)
     assert "--allow-root" not in lab_argv(project.root, notebook="", port=None, ip="127.0.0.1", no_browser=False)
+
+
+def test_lab_seeds_a_project_workspace_with_the_sidebar_open_once(project):
+    from phasebook.cli.lab import SIDEBAR_ID, lab_argv, seed_workspace
+
+    # When phasebook lab prepares the project's workspace for the first time
+    folder = seed_workspace(project.root)
+    files = list(folder.glob("*.jupyterlab-workspace"))
+    # Then it is inside the project's git-ignored .phasebook/ and names the sidebar open
+    assert folder == project.root / ".phasebook" / "workspaces" and len(files) == 1
+    layout = json.loads(files[0].read_text())["data"]["layout-restorer:data"]
+    assert layout["left"] == {"collapsed": False, "visible": True, "current": SIDEBAR_ID}
+    assert ".phasebook/" in (project.root / ".gitignore").read_text().splitlines()
+    assert f"--LabApp.workspaces_dir={folder}" in lab_argv(project.root, notebook="", port=None, ip="127.0.0.1",
+                                                           no_browser=True, workspaces=folder)
+    # and the layout JupyterLab saves there later (what the user left open) is never replaced
+    files[0].write_text('{"data": {}, "metadata": {"id": "default"}}')
+    seed_workspace(project.root)
+    assert files[0].read_text() == '{"data": {}, "metadata": {"id": "default"}}'
