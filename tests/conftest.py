@@ -96,23 +96,28 @@ def page(chromium, request, artifacts_dir):
     context.close()
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Under ``pytest -n 2`` (pytest-xdist, ``--dist loadgroup``), keep each test file on one worker.
+#: Test folders whose files share one expensive session fixture (kept on one xdist worker).
+SHARED_SESSION_FOLDERS = ("tests/binder",)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Under ``pytest -n 2`` (pytest-xdist), keep each test file on one worker.
 
     Module-scoped servers and browsers then start once, as they do without
     xdist; a folder whose conftest builds a session fixture for several files
-    (tests/binder: the fresh venv) is one group, so that fixture is built once.
+    (tests/binder: the fresh venv) is one unit, so that fixture is built once.
+    Units are handed out in collection order (``--no-loadscope-reorder``), so
+    the longest one, tests/binder, starts first. (xdist's own ``loadgroup``
+    does not group under pytest 9.)
     """
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            path = Path(str(item.fspath)).relative_to(ROOT)
-            group = path.parent.as_posix() if path.parent.as_posix() in SHARED_SESSION_FOLDERS else path.as_posix()
-            item.add_marker(pytest.mark.xdist_group(group))
+    from xdist.scheduler import LoadScopeScheduling
 
+    class FileScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return next((f for f in SHARED_SESSION_FOLDERS if path.startswith(f + "/")), path)
 
-#: Test folders whose files share one expensive session fixture (kept on one xdist worker).
-SHARED_SESSION_FOLDERS = {"tests/binder"}
+    return FileScheduling(config, log)
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
