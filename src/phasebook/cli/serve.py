@@ -47,19 +47,20 @@ def serve(ctx: click.Context, project: Path | None, port: int, ip: str, token: s
 
     from .lab import running_as_root
 
-    if running_as_root() and not allow_root:  # before anything is printed or written: Jupyter would refuse later
-        raise BadInputError(message=(
-            "phasebook serve is running as root, and the dashboards' kernels would run as root too. "
-            "In a container (or wherever root is meant), add --allow-root; otherwise run it as an ordinary user."))
     proj = Project.open(project_folder(ctx, project))
-    copied = ensure_dashboards(proj)
-    if copied:
-        console.print(f"Added missing dashboards to workbooks/dashboards: {', '.join(copied)}")
     shared = "" if no_shared_token else (token or secrets.token_hex(24))
     opts = ServeOptions(root=proj.root, port=port, ip=ip, token=shared,
                         users_file=str(users_file.resolve()) if users_file else "", trusted_header=trusted_header,
                         cull_idle_timeout=cull_idle_timeout, cull_interval=cull_interval, allow_root=allow_root)
-    app = ServerApp.instance(config=serve_config(opts))
+    config = serve_config(opts)  # a bad users file or culling setting fails here, before anything is printed
+    if running_as_root() and not allow_root:  # before anything is printed or written: Jupyter would refuse later
+        raise BadInputError(message=(
+            "phasebook serve is running as root, and the dashboards' kernels would run as root too. "
+            "In a container (or wherever root is meant), add --allow-root; otherwise run it as an ordinary user."))
+    copied = ensure_dashboards(proj)
+    if copied:
+        console.print(f"Added missing dashboards to workbooks/dashboards: {', '.join(copied)}")
+    app = ServerApp.instance(config=config)
     app.initialize(argv=[])
     if not isinstance(app.authorizer, DashboardAuthorizer) or not isinstance(app.identity_provider, PhasebookIdentityProvider):
         raise click.ClickException("A Jupyter config file overrides the authorizer or identity provider; "
