@@ -225,3 +225,21 @@ def test_lab_seeds_a_project_workspace_with_the_sidebar_open_once(project):
     files[0].write_text('{"data": {}, "metadata": {"id": "default"}}')
     seed_workspace(project.root)
     assert files[0].read_text() == '{"data": {}, "metadata": {"id": "default"}}'
+
+
+def test_data_tables_fit_80_columns_without_cutting_column_names(project):
+    # Given data whose column names are long (people type them back: --target, --column)
+    folder = project.root / "data"
+    names = ["payment_failures_last_quarter", "support_tickets_90d", "device"]
+    ref = pd.DataFrame({names[0]: range(300), names[1]: [1, 2, 3] * 100, names[2]: ["ios", "android", "web"] * 100})
+    cur = pd.DataFrame({names[0]: range(50, 350), names[1]: [2, 3, 4] * 100, names[2]: ["ios", "tv", "web"] * 100})
+    ref.to_parquet(folder / "ref.parquet")
+    cur.to_parquet(folder / "cur.parquet")
+    env = {**os.environ, "COLUMNS": "80"}
+    for args in (["data", "profile", "ref.parquet", "--target", names[1]], ["data", "drift", "ref.parquet", "cur.parquet"]):
+        # When the tables are printed on an 80-column terminal
+        out = subprocess.run([*CLI, *args], cwd=folder, capture_output=True, text=True, timeout=120, env=env)
+        assert out.returncode == 0, out.stderr
+        # Then no line is wider, and every column name appears whole
+        assert max(len(line) for line in out.stdout.splitlines()) <= 80, out.stdout
+        assert all(name in out.stdout for name in names), out.stdout
