@@ -124,7 +124,9 @@ def profile(ctx: click.Context, name_or_path: str, target: str | None, html_out:
     if as_json:
         print_json(prof.model_dump(mode="json"))
         return
-    t = Table(title=f"{prof.source}: {prof.rows:,} rows" + (" (approximate: distinct counts marked ~)" if prof.approximate else ""))
+    console.print(f"{prof.source}: {prof.rows:,} rows" + (" (approximate: distinct counts marked ~)" if prof.approximate else ""),
+                  markup=False, soft_wrap=True)
+    t = Table()
     t.add_column("column", no_wrap=True)  # names people pass back (--target, --column)
     t.add_column("type", overflow="ellipsis")
     for col in ("missing", "distinct"):
@@ -188,7 +190,8 @@ def drift(
     if as_json:
         print_json(report.event_data())
     else:
-        t = Table(title=f"{report.current} vs {report.reference}: {report.summary}")
+        console.print(f"{report.current} vs {report.reference}: {report.summary}", markup=False, soft_wrap=True)
+        t = Table()
         t.add_column("column", no_wrap=True)  # names people pass back (--column)
         t.add_column("kind", no_wrap=True)
         for col in ("PSI", "KS", "KS p", "JS", "unseen"):
