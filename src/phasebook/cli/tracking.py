@@ -80,7 +80,7 @@ def sync_cmd(ctx: click.Context, as_json: bool) -> None:
             console.print(f"{a['action'].replace('_', ' ')} @{a['alias']} · {a['name']} v{a['version']}"
                           + (f" ({a['reason']})" if a.get("reason") else ""), markup=False)
         for w in report.warnings:
-            console.print(f"warning: {w}", markup=False, style="bold yellow")
+            console.print(f"warning: {w}", markup=False, style="bold yellow", soft_wrap=True)
         if not report.actions and not report.warnings:
             console.print("The registry agrees with the journal.")
     if report.warnings:
@@ -93,5 +93,5 @@ def print_registry_warnings(out: Console, project) -> list[str]:
 
     warnings = registry_warnings(project)
     for w in warnings:
-        out.print(f"registry: {w}", markup=False, style="bold yellow")
+        out.print(f"registry: {w}", markup=False, style="bold yellow", soft_wrap=True)
     return warnings
