@@ -92,3 +92,11 @@ def test_decide_sets_moves_removes_and_warns():
     # never approved, yet an alias exists: warn
     d = decide("kpi_check", "approved", "KPIs check", None, None, {"m": {"approved": "3"}})
     assert d.actions == [] and "no fresh approval" in d.warning
+
+
+def test_approving_another_model_takes_the_alias_off_the_old_one():
+    owned = {"name": "old-model", "version": "4", "alias": "approved", "signoff": "sha256:old"}
+    d = decide("kpi_check", "approved", "KPIs check", APPROVED, owned,
+               {"m": {}, "old-model": {"approved": "4"}})
+    assert [(a.kind, a.name, a.version, a.previous) for a in d.actions] == [
+        ("set_alias", "m", "7", None), ("remove_alias", "old-model", "4", "4")]

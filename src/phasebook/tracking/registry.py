@@ -164,7 +164,8 @@ def decide(gate: str, alias: str, title: str, expected: Mapping[str, Any] | None
         if owned is not None and owned.get("name") != name and \
                 observed.get(owned["name"], {}).get(alias) == str(owned.get("version")):
             out.actions.append(Action("remove_alias", owned["name"], str(owned["version"]), alias,
-                                      {f"phasebook.{gate}.state": "superseded"}, reason=f"{title} approved {name}"))
+                                      {f"phasebook.{gate}.state": "superseded"}, previous=str(owned["version"]),
+                                      reason=f"{title} approved {name}"))
         return out
     if owned is not None:
         name, version = owned["name"], str(owned["version"])

@@ -140,7 +140,6 @@ def values_from_run(scope: Any, metrics: Mapping[str, float]) -> tuple[dict[str,
     Raises:
         BadInputError: a scope metric is logged under several parameters.
     """
-    values: dict[str, float] = {}
     keys: dict[str, str] = {}
     for kpi in scope.kpis:
         for m in kpi.metrics:
