@@ -94,3 +94,13 @@ def test_moving_the_alias_by_hand_makes_status_warn(tracked_project):
     assert expected in " ".join(proc.stdout.split())
     proc = run_cli("--project", tracked_project.root, "status", "--json")
     assert any(expected in w for w in json.loads(proc.stdout)["registry_warnings"])
+
+
+def test_the_post_deployment_approval_binds_the_version_the_kpi_check_approved(tracked_project):
+    client, name, version, _, _ = _approved_version(tracked_project)
+    tracked_project.advance()  # development → deployment, through the fresh kpi_check approval
+    event = tracked_project.sign_off("post_deployment_kpi_check", PRODUCT_OWNER, "approve")
+    assert event.data["model"]["name"] == name and event.data["model"]["version"] == version
+    aliases = client.get_registered_model(name).aliases
+    assert str(aliases["approved_post_deployment"]) == version and str(aliases["approved"]) == version
+    assert client.get_model_version(name, version).tags["phasebook.post_deployment_kpi_check.signoff"] == event.hash
