@@ -132,9 +132,11 @@ def registry_warnings(project: Any) -> list[str]:
 def after_event(project: Any, event: Any) -> None:
     """The hook :class:`~phasebook.Project` calls after journaling a sign-off, save, model test or run.
 
-    Costs nothing unless the plan names a tracking store and the journal binds
-    a model version (or the event is a run whose model tests were logged). A
-    failure never undoes the journaled event: it is stored for the status pages.
+    Costs no network call unless the plan names a tracking store and the
+    registry may have to change: a sign-off, an alias phasebook set, or an
+    approved gate that binds a version (or a run whose model tests were
+    logged, for its notebook). A failure never undoes the journaled event: it
+    is stored for the status pages.
     """
     if event.kind not in ("sign_off", "section_saved", "model_test", "run") or outbox_for(project.root) is not None:
         return
@@ -147,6 +149,11 @@ def after_event(project: Any, event: Any) -> None:
         events = project.events()
         if not any((e.kind == "sign_off" and e.data.get("model")) or e.kind == "registry_sync" for e in events):
             return
+        gates = _gates(project)
+        if event.kind != "sign_off" and not any(owned_alias(g, events) for g in gates):
+            status = project.status()  # local: only an approved, bound gate needs an alias phasebook does not own yet
+            if not any(expected_binding(status, g, events) for g in gates):
+                return
         sync(project)
     except Exception as exc:  # the event is journaled; the registry catches up at the next sync
         message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
