@@ -122,7 +122,8 @@ def registry_warnings(project: Any) -> list[str]:
         decision = decide(gate, alias, _title(project, gate), expected, owned_alias(gate, events), models,
                           reason=reason, project=status.name)
         if decision.warning:
-            out.append(f"{decision.warning} (registry checked {seen.get('checked_at', '?')} UTC)")
+            when = str(seen.get("checked_at", "?"))[:16].replace("T", " ")
+            out.append(f"{decision.warning} (registry checked {when} UTC)")
         for a in decision.actions:
             what = "set on" if a.kind != "remove_alias" else "removed from"
             out.append(f"The registry is behind the journal: alias @{a.alias} should be {what} {a.name} v{a.version}.")
