@@ -104,3 +104,24 @@ def test_the_post_deployment_approval_binds_the_version_the_kpi_check_approved(t
     aliases = client.get_registered_model(name).aliases
     assert str(aliases["approved_post_deployment"]) == version and str(aliases["approved"]) == version
     assert client.get_model_version(name, version).tags["phasebook.post_deployment_kpi_check.signoff"] == event.hash
+
+
+def test_no_alias_is_set_on_a_version_made_from_another_run_than_the_approved_one(tracked_project):
+    # Given a model test whose link claims a version that was registered from a different run
+    client = client_for(tracked_project)
+    tracked_project.test_model({"roc_auc": 0.8, "recall_at_top_k": 0.4}, model="a")
+    real = tracked_project.events()[-1].data["mlflow"]
+    tracked_project.test_model({"roc_auc": 0.8, "recall_at_top_k": 0.4}, model="b")
+    other_run = tracked_project.events()[-1].data["mlflow"]["run_id"]
+    name = f"churn-model-{secrets.token_hex(3)}"
+    version = register_version(client, name, other_run)
+    tracked_project.test_model({"roc_auc": 0.8, "recall_at_top_k": 0.4}, model="a",
+                               mlflow={**real, "model_version": {"name": name, "version": version}})
+    # When both roles approve it
+    tracked_project.sign_off("kpi_check", PRODUCT_OWNER, "approve")
+    tracked_project.sign_off("kpi_check", CUSTOMER_SUCCESS, "approve")
+    # Then the registry is left alone and a sync says why
+    assert "approved" not in client.get_registered_model(name).aliases
+    proc = run_cli("--project", tracked_project.root, "tracking", "sync")
+    assert proc.returncode == 1
+    assert f"but the registry says run {other_run}; no alias set" in " ".join(proc.stdout.split())

@@ -74,6 +74,12 @@ def sync(project: Any) -> SyncReport:
         decision = decide(gate, alias, _title(project, gate), expected, owned_alias(gate, events), observed,
                           reason=reason, project=plan.name)
         for a in decision.actions:
+            if a.kind in ("set_alias", "move_alias") and expected.get("run_id"):
+                made_from = client.model_version(a.name, a.version)["run_id"]
+                if made_from and made_from != expected["run_id"]:  # the registry must hold what was approved
+                    report.warnings.append(f"{_title(project, gate)} approved {a.name} v{a.version} as made from run "
+                                           f"{expected['run_id']}, but the registry says run {made_from}; no alias set.")
+                    continue
             if a.kind in ("set_alias", "move_alias"):
                 client.set_alias(a.name, a.alias, a.version)
                 observed.setdefault(a.name, {})[a.alias] = a.version
