@@ -32,6 +32,7 @@ from .core.hashing import content_hash
 from .store.journal import JOURNAL_FILE, Journal, VerifyReport
 from .store.outbox import OutboxJournal, outbox_for
 from .store.plan import PLAN_FILE, PlanDocument, PlanStore, validate_section
+from . import tracking
 
 __all__ = ["Project", "default_actor", "workbook_templates"]
 
@@ -195,9 +196,10 @@ class Project:
             return before
         self.journal.check_appendable()  # a torn journal must be repaired before anything is written
         written = self.plan_store.save_section(name, section, expected_digest=expected_digest)
-        self.journal.append(
+        event = self.journal.append(
             "section_saved", {"section": name, "hash": new_hash, "previous_hash": old_hash}, actor or default_actor()
         )
+        tracking.after_event(self, event)  # the registry follows approvals that went stale (tracking/sync.py)
         return written
 
     # journal -------------------------------------------------------------------
@@ -217,7 +219,9 @@ class Project:
                 reason=f"{kind!r} events are decisions with rules of their own: use Project.{DECISION_KINDS[kind]}() "
                 "instead of record()."
             )
-        return self.journal.append(kind, data, actor or Actor.system())
+        event = self.journal.append(kind, data, actor or Actor.system())
+        tracking.after_event(self, event)  # MLflow: a run's notebook attached, approvals re-checked (tracking/sync.py)
+        return event
 
     def verify(self) -> VerifyReport:
         """Check the journal's hash chain."""
@@ -295,8 +299,11 @@ class Project:
             "section_hashes": content["section_hashes"],
             "measurements": content["measurements"],
             "snapshot": content["sections"],
+            **tracking.approval_binding(self.flow, gate, events, decision),  # the model version approved, if any
         }
-        return self.journal.append("sign_off", data, actor)
+        event = self.journal.append("sign_off", data, actor)
+        tracking.after_event(self, event)  # alias set on / removed from the bound version (tracking/sync.py)
+        return event
 
     # transitions ---------------------------------------------------------------
     def _transition(self, kind: str, data: dict[str, Any], actor: Actor | None) -> Event:
@@ -394,6 +401,7 @@ class Project:
         segment: str | None = None,
         actor: Actor | None = None,
         details: dict[str, Any] | None = None,
+        mlflow: Mapping[str, Any] | None = None,
     ) -> ModelTestResult:
         """Judge measured metric values against the scope's hard metrics and journal a ``model_test``.
 
@@ -402,6 +410,8 @@ class Project:
             model: a label for the model version.
             segment: customer / region key for per-segment tests.
             details: extra facts to journal (dataset sizes, parameters).
+            mlflow: the MLflow run the values were read from (:meth:`test_model_from_mlflow`);
+                otherwise, when the plan names a tracking store, the test is logged as a new run.
         """
         plan = self.plan()
         scope = plan.sections["scope"]
@@ -415,8 +425,24 @@ class Project:
         data["plan_hash"] = content_hash(plan.dump())
         if details:
             data["details"] = details
+        link = dict(mlflow) if mlflow is not None else tracking.log_model_test(self, data, plan)
+        if link:
+            data["mlflow"] = link
         self.record("model_test", data, actor)
         return result
+
+    def test_model_from_mlflow(
+        self, run_id: str, *, model_version: str | None = None, model: str | None = None, actor: Actor | None = None,
+    ) -> ModelTestResult:
+        """Judge an MLflow run's logged metrics against the scope's hard metrics; journal the ``model_test``.
+
+        Args:
+            run_id: the MLflow run (trained anywhere, logged to the plan's tracking store).
+            model_version: ``NAME/VERSION`` of the registered model made from the run; a
+                KPI check approval of this test binds that version.
+            model: a label for the test (default: the model version or the run's name).
+        """
+        return tracking.model_test_from_run(self, run_id, model_version=model_version, model=model, actor=actor)
 
     # --- data engine (issue 3) ---
     def data_source(self, name: str):

@@ -34,11 +34,16 @@ def new(path: Path, name: str | None) -> None:
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """Show the phase, steps by track, gates and the latest model test."""
-    st = open_project(ctx).status()
+    from .tracking import print_registry_warnings
+    from ..tracking import registry_warnings
+
+    project = open_project(ctx)
+    st = project.status()
     if as_json:
-        print_json(st.model_dump(mode="json"))
+        print_json({**st.model_dump(mode="json"), "registry_warnings": registry_warnings(project)})
     else:
         render_status(console, st)
+        print_registry_warnings(console, project)
 
 
 @cli.command()

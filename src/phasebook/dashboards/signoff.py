@@ -21,6 +21,7 @@ from ..project import Project
 from .context import Viewer, open_dashboard_project, query_params, viewer
 from .html import Html, badge, card, esc, page, raw, table
 from .render import content_diff, covered_models, render_section
+from .tracking import tracking_parts
 
 __all__ = ["signoff_page", "SignoffWidget", "gate_header", "signers_html", "default_gate"]
 
@@ -135,7 +136,7 @@ def signoff_page(project_dir: str = "", gate: str = "") -> w.Widget:
 
     def refresh() -> None:
         status = project.status()
-        header.value = page(gate_header(project, gate, status))
+        header.value = page(gate_header(project, gate, status), *tracking_parts(project, gate))  # MLflow runs, registry
         signers.value = page(signers_html(project, gate, status))
         approved = status.gates[gate].state == "approved"
         box.children = [header, sections, signers] + ([widget.status] if approved else [widget])
