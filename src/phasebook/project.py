@@ -320,10 +320,10 @@ class Project:
                 reason=f"Gate {gate} closes the {g.phase} phase; the project is in {phase}. "
                 f"Sign it once the project reaches {g.phase}."
             )
+        self.require_intact()  # never decide on a journal that fails its check
         content = covered_content(g, plan.dump(), events)
         if expected_hash is not None and expected_hash != content["content_hash"]:
             raise ContentChangedError(gate=gate, expected=expected_hash, current=content["content_hash"])
-        self.require_intact()
         data = {
             "gate": gate,
             "decision": decision,
@@ -350,6 +350,7 @@ class Project:
             GateNotSatisfiedError: the gate is pending, rejected or has changes requested.
             StaleApprovalError: the approval no longer matches the covered sections.
         """
+        self.require_intact()  # a broken journal is reported before anything it claims is judged
         status = self.status()
         phase = status.phase
         if phase not in WORK_PHASES:
