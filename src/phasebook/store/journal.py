@@ -271,6 +271,9 @@ class Journal:
             stamp = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
         doc = {"v": 1, "size": len(data), "crc": zlib.crc32(data) if crc is None else crc, "stamp": stamp,
                "keys": self._keys_stamp(), "state": state.to_json()}
+        self._write_state(doc)
+
+    def _write_state(self, doc: dict[str, Any]) -> None:
         try:
             self._verified_path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self._verified_path.with_name(f"verified.{os.getpid()}.tmp")
@@ -302,6 +305,7 @@ class Journal:
                 event = event.model_copy(update={"sig": self.signer.sign(event.signed_body())})
             event = event.sealed()
             line = encode_line(event)
+            cached = self._cache_if_current()
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             try:
                 view = memoryview(line)
@@ -311,7 +315,35 @@ class Journal:
                 os.fsync(fd)
             finally:
                 os.close(fd)
+            if cached is not None:
+                self._extend_cache(cached, line)
         return event
+
+    def _cache_if_current(self) -> dict[str, Any] | None:
+        """The cached verified state, if it describes the file exactly as it is (so an append can extend it)."""
+        cached = self._load_state()
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        if cached is None or cached["stamp"] != [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]:
+            return None
+        return cached
+
+    def _extend_cache(self, cached: dict[str, Any], line: bytes) -> None:
+        """After our own append (under the lock): check the new line from the cached state and cache the result."""
+        checker = ChainChecker(public_keys(self.root), ChainState.from_json(cached["state"]))
+        try:
+            if checker.feed(line[:-1]) is not None or checker.finish() is not None:
+                return
+        except NeedFullCheck:
+            return
+        st = os.stat(self.path)
+        doc = {"v": 1, "size": cached["size"] + len(line), "crc": zlib.crc32(line, cached["crc"]),
+               "stamp": [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns], "keys": cached["keys"],
+               "state": checker.state.to_json()}
+        if st.st_size == doc["size"]:
+            self._write_state(doc)
 
     def _tail(self) -> tuple[int, str, str]:
         """Sequence number, hash and time of the last entry (0, GENESIS and "" when empty)."""
