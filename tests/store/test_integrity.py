@@ -199,3 +199,40 @@ def test_unmerged_branch_beside_the_chain_fails(make_project):
     assert not report.ok and report.check == "chain" and "never merged" in report.message()
     with pytest.raises(JournalIntegrityError):
         Project(project.root).require_intact()
+
+
+def test_journals_written_before_canonical_lines_still_verify(tmp_path):
+    # Given entries written the old way (fields in model order, not sorted)
+    from phasebook.core.events import GENESIS, Event
+
+    prev, out = GENESIS, []
+    for seq in (1, 2):
+        ev = Event(seq=seq, at=f"2026-11-0{seq}T00:00:00.000000Z", actor=DS, kind="decision",
+                   data={"decision": "iterate"}, prev=prev).sealed()
+        out.append(json.dumps(ev.record(), separators=(",", ":")))
+        prev = ev.hash
+    (tmp_path / "journal.jsonl").write_text("\n".join(out) + "\n")
+    journal = Journal(tmp_path)
+    assert journal.verify().ok and journal.read()[-1].seq == 2
+    # and a new entry appended to them verifies too
+    journal.append("decision", {"decision": "ship"}, DS)
+    assert Journal(tmp_path).verify().ok
+
+
+def test_merge_of_journals_keeps_both_sides_and_fast_forwards(make_project):
+    from phasebook.store.merge import merge_journals
+
+    project = make_project()
+    base = project.journal_path.read_bytes()
+    project.decide("iterate", "ours", actor=DS)
+    ours = project.journal_path.read_bytes()
+    project.journal_path.write_bytes(base)
+    (project.root / ".phasebook" / "verified.json").unlink()
+    project.decide("iterate", "theirs", actor=DS)
+    theirs = project.journal_path.read_bytes()
+    assert merge_journals(base, base, ours) == ours  # fast-forward, no merge entry
+    merged = merge_journals(base, ours, theirs)
+    assert merged.startswith(ours) and theirs.splitlines()[1] in merged.splitlines()
+    project.journal_path.write_bytes(merged)
+    assert Project(project.root).verify().ok
+    assert json.loads(merged.splitlines()[-1])["kind"] == "merge"

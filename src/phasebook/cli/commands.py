@@ -176,7 +176,9 @@ def reopen(ctx: click.Context, reason: str) -> None:
 @click.pass_context
 def history(ctx: click.Context, as_json: bool, kinds: tuple[str, ...]) -> None:
     """Show the journal: who decided what, when."""
-    events = open_project(ctx).events()
+    project = open_project(ctx)
+    events = project.events()
+    integrity_banner(project)
     if kinds:
         events = [e for e in events if e.kind in kinds]
     if as_json:
