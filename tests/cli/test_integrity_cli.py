@@ -181,3 +181,23 @@ def test_without_the_driver_status_names_the_conflict_and_the_fix(repo):
     assert resolved.exit_code == 0, resolved.stderr
     assert cli("verify").exit_code == 0
     assert json.loads(cli("status", "--json").stdout)["integrity"]["ok"]
+
+
+def test_anchor_then_truncate_fails_verify_anchor(repo):
+    top, project = repo
+    cli = Invoker(project.root)
+    for i in range(4):
+        Project.open(project.root).decide("iterate", f"round {i}")
+    anchored = cli("anchor")
+    assert anchored.exit_code == 0 and "Anchored entry" in anchored.stdout
+    assert cli("verify", "--anchor").exit_code == 0
+    lines = project.journal_path.read_text().splitlines(keepends=True)
+    project.journal_path.write_text("".join(lines[:-3]))
+    assert cli("verify").exit_code == 0  # a clean truncation keeps the chain itself intact …
+    failed = cli("verify", "--anchor")  # … the anchor shows it
+    assert failed.exit_code == 1 and "the anchor check failed" in failed.stderr
+
+
+def test_anchor_outside_git_says_what_to_do(phasebook):
+    refused = phasebook("anchor")
+    assert refused.exit_code == 2 and "not inside a git repository" in refused.stderr

@@ -96,6 +96,8 @@ class ChainChecker:
         self.state = state or ChainState()
         # every entry seen, for merged branches that fork from an older entry (full checks only)
         self.known: dict[str, list[Any]] = dict(self.state.tips)
+        #: valid signatures checked, by key id
+        self.signers: dict[str, int] = {}
 
     def feed(self, line: bytes) -> ChainProblem | None:
         st = self.state
@@ -154,6 +156,7 @@ class ChainChecker:
             why = verify_sig(raw.get("sig"), body, self.keys)
             if why:
                 return ChainProblem(number, seq, "signature", why)
+            self.signers[raw["sig"]["key"]] = self.signers.get(raw["sig"]["key"], 0) + 1
         if raw["kind"] == "section_saved" and isinstance(raw["data"].get("section"), str):
             st.sections[raw["data"]["section"]] = str(raw["data"].get("hash"))
         for head in heads:

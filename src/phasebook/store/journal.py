@@ -42,7 +42,8 @@ from ..core.events import GENESIS, Actor, Event, utc_now
 from ..core.hashing import canonical_json, jsonable
 from .chain import ChainChecker, ChainProblem, ChainState, NeedFullCheck, is_conflict_marker
 from .locking import exclusive
-from .signing import KEYS_FILE, Signer, public_keys
+from .signing import Signer, public_keys
+from .verified import VerifiedCache, file_stamp
 
 __all__ = ["JOURNAL_FILE", "Journal", "VerifyReport", "encode_line"]
 
@@ -65,11 +66,17 @@ class VerifyReport:
     problem: PhasebookError | None = None
     check: str = ""
     sections: dict[str, str] = field(default_factory=dict)
-    signed: int = 0
+    #: valid signatures checked, by key id (a key nobody expected shows here)
+    signers: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def signed(self) -> int:
+        return sum(self.signers.values())
 
     def message(self) -> str:
         if self.ok:
-            signed = f", {self.signed} signed entries checked" if self.signed else ""
+            by = ", ".join(f"{k}: {n}" for k, n in sorted(self.signers.items()))
+            signed = f", {self.signed} signatures valid (by key {by})" if self.signers else ""
             return f"journal OK: {self.entries} entries, hash chain intact{signed}"
         return self.problem.message if self.problem else "journal broken"
 
@@ -81,7 +88,8 @@ class Journal:
         self.root = Path(root)
         self.path = self.root / JOURNAL_FILE
         self._lock_path = self.root / ".phasebook" / "journal.lock"
-        self._verified_path = self.root / ".phasebook" / "verified.json"
+        self.cache = VerifiedCache(self.root, self.path)
+        self._crc, self._signers = 0, {}  # of the lines the last check went through
         #: the serving side's key: verified entries appended through this journal are signed with it
         self.signer: Signer | None = None
         # read cache: the bytes parsed so far and their events (the journal only grows)
@@ -163,43 +171,33 @@ class Journal:
         data = self._read_bytes()
         report, state = self._check_lines(data, None, 0)
         if report is None:
-            report = self._finish(data, state, require_entries)
+            report = self._finish(state, require_entries)
         if report.ok:
-            self._save_state(data, state, crc=self._crc)
+            self.cache.save(len(data), self._crc, state)
         return report
 
     def check(self, *, require_entries: bool = False) -> VerifyReport:
         """:meth:`verify`, but only over what was appended since the last successful check.
 
-        The state after the last check is cached in ``.phasebook/verified.json``
-        with the journal's size, a CRC of its bytes and its file identity: when
-        the file is untouched this costs one ``stat``; when it grew, a CRC of
-        the old part and a check of the new lines; anything else (an edit, a
-        merged branch, a changed key file) falls back to the full check.
+        See :mod:`.verified`: one ``stat`` when nothing changed, the new lines
+        when the journal only grew, the full check otherwise.
         """
-        cached = self._load_state()
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            st = None
-        if cached is not None and st is not None:
-            stamp = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-            if cached["stamp"] == stamp and cached["keys"] == self._keys_stamp():
-                state = ChainState.from_json(cached["state"])
-                return VerifyReport(True, state.lines, sections=state.sections)
+        cached = self.cache.load()
+        if cached is not None:
+            state: ChainState = cached["parsed"]
+            if cached["stamp"] == file_stamp(self.path):
+                return VerifyReport(True, state.lines, sections=dict(state.sections))
             data = self._read_bytes()
             size = cached["size"]
-            if (cached["keys"] == self._keys_stamp() and len(data) >= size
-                    and zlib.crc32(memoryview(data)[:size]) == cached["crc"]):
+            if len(data) >= size and zlib.crc32(memoryview(data)[:size]) == cached["crc"]:
                 try:
-                    report, state = self._check_lines(data, ChainState.from_json(cached["state"]), size,
-                                                      crc=cached["crc"])
+                    report, state = self._check_lines(data, state, size, crc=cached["crc"])
                 except NeedFullCheck:
                     return self.verify(require_entries=require_entries)
                 if report is None:
-                    report = self._finish(data, state, require_entries)
+                    report = self._finish(state, require_entries)
                 if report.ok:
-                    self._save_state(data, state, crc=self._crc)
+                    self.cache.save(len(data), self._crc, state)
                 return report
         return self.verify(require_entries=require_entries)
 
@@ -208,13 +206,10 @@ class Journal:
         checker = ChainChecker(public_keys(self.root), state)
         body = memoryview(data)[start:]
         lines = bytes(body).split(b"\n")
-        signed = 0
         for line in lines[:-1]:
             problem = checker.feed(line)
             if problem is not None:
                 return self._problem_report(problem, checker.state.lines), checker.state
-            if b'"sig":' in line:
-                signed += 1
         if lines and lines[-1] != b"":
             return VerifyReport(False, checker.state.lines, JournalTornError(file=str(self.path),
                                 line=checker.state.lines + 1), check="torn"), checker.state
@@ -223,17 +218,17 @@ class Journal:
             return VerifyReport(False, checker.state.lines, JournalIntegrityError(
                 file=str(self.path), check=problem.check, problem=problem.problem), check=problem.check), checker.state
         self._crc = zlib.crc32(body, crc)
-        self._signed = signed
+        self._signers = checker.signers
         return None, checker.state
 
-    def _finish(self, data: bytes, state: ChainState, require_entries: bool) -> VerifyReport:
+    def _finish(self, state: ChainState, require_entries: bool) -> VerifyReport:
         if require_entries and state.lines == 0:
             return VerifyReport(False, 0, JournalIntegrityError(
                 file=str(self.path), check="empty",
                 problem="the journal is empty or missing, but a project always records at least its creation. "
                 "It was truncated or deleted: restore it from version control (git checkout -- journal.jsonl)"),
                 check="empty")
-        return VerifyReport(True, state.lines, sections=dict(state.sections), signed=getattr(self, "_signed", 0))
+        return VerifyReport(True, state.lines, sections=dict(state.sections), signers=dict(self._signers))
 
     def _problem_report(self, problem: ChainProblem, count: int) -> VerifyReport:
         if problem.check == "conflict":
@@ -242,45 +237,6 @@ class Journal:
             err = JournalCorruptError(file=str(self.path), seq=problem.seq if problem.seq is not None else problem.line,
                                       line=problem.line, check=problem.check, problem=problem.problem)
         return VerifyReport(False, min(count, problem.line - 1), err, check=problem.check)
-
-    # the verified-state cache ------------------------------------------------------
-    def _keys_stamp(self) -> str:
-        try:
-            return format(zlib.crc32((self.root / KEYS_FILE).read_bytes()), "08x")
-        except FileNotFoundError:
-            return "-"
-
-    def _load_state(self) -> dict[str, Any] | None:
-        try:
-            doc = json.loads(self._verified_path.read_text(encoding="utf-8"))
-            ChainState.from_json(doc["state"])
-            if not (isinstance(doc["size"], int) and isinstance(doc["crc"], int) and isinstance(doc["stamp"], list)):
-                return None
-            return doc
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None
-
-    def _save_state(self, data: bytes, state: ChainState, crc: int | None = None) -> None:
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return
-        if st.st_size != len(data):  # appended to meanwhile: cache what was checked, identity unknown
-            stamp: list[int] = []
-        else:
-            stamp = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-        doc = {"v": 1, "size": len(data), "crc": zlib.crc32(data) if crc is None else crc, "stamp": stamp,
-               "keys": self._keys_stamp(), "state": state.to_json()}
-        self._write_state(doc)
-
-    def _write_state(self, doc: dict[str, Any]) -> None:
-        try:
-            self._verified_path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self._verified_path.with_name(f"verified.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(doc), encoding="utf-8")
-            os.replace(tmp, self._verified_path)
-        except OSError:  # a read-only checkout: the next read checks again
-            pass
 
     def _parse_problem(self, exc: Exception, number: int) -> JournalCorruptError:
         problem = "not valid JSON" if isinstance(exc, json.JSONDecodeError) else f"not a valid entry ({_first_error(exc)})"
@@ -305,7 +261,7 @@ class Journal:
                 event = event.model_copy(update={"sig": self.signer.sign(event.signed_body())})
             event = event.sealed()
             line = encode_line(event)
-            cached = self._cache_if_current()
+            cached = self.cache.exact()  # checked up to now: extend it with this line, so readers pay one stat
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             try:
                 view = memoryview(line)
@@ -316,34 +272,8 @@ class Journal:
             finally:
                 os.close(fd)
             if cached is not None:
-                self._extend_cache(cached, line)
+                self.cache.extend(cached, line)
         return event
-
-    def _cache_if_current(self) -> dict[str, Any] | None:
-        """The cached verified state, if it describes the file exactly as it is (so an append can extend it)."""
-        cached = self._load_state()
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return None
-        if cached is None or cached["stamp"] != [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]:
-            return None
-        return cached
-
-    def _extend_cache(self, cached: dict[str, Any], line: bytes) -> None:
-        """After our own append (under the lock): check the new line from the cached state and cache the result."""
-        checker = ChainChecker(public_keys(self.root), ChainState.from_json(cached["state"]))
-        try:
-            if checker.feed(line[:-1]) is not None or checker.finish() is not None:
-                return
-        except NeedFullCheck:
-            return
-        st = os.stat(self.path)
-        doc = {"v": 1, "size": cached["size"] + len(line), "crc": zlib.crc32(line, cached["crc"]),
-               "stamp": [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns], "keys": cached["keys"],
-               "state": checker.state.to_json()}
-        if st.st_size == doc["size"]:
-            self._write_state(doc)
 
     def _tail(self) -> tuple[int, str, str]:
         """Sequence number, hash and time of the last entry (0, GENESIS and "" when empty)."""
