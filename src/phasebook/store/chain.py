@@ -28,8 +28,9 @@ from .signing import verify_sig
 __all__ = ["ChainProblem", "ChainState", "ChainChecker", "NeedFullCheck", "CONFLICT_MARKERS", "is_conflict_marker"]
 
 CONFLICT_MARKERS = (b"<<<<<<<", b"=======", b">>>>>>>", b"|||||||")
-_REQUIRED = {"v", "seq", "at", "actor", "kind", "data", "prev", "hash"}
+_REQUIRED = frozenset({"v", "seq", "at", "actor", "kind", "data", "prev", "hash"})
 _ALLOWED = _REQUIRED | {"sig"}
+_decode = json.JSONDecoder().decode
 
 
 def is_conflict_marker(line: bytes) -> bool:
@@ -105,8 +106,8 @@ class ChainChecker:
         if is_conflict_marker(line):
             return ChainProblem(number, None, "conflict", "a git conflict marker")
         try:
-            raw = json.loads(line)
-        except ValueError:
+            raw = _decode(line.decode("utf-8"))
+        except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
             return ChainProblem(number, None, "format", "not valid JSON")
         problem = self._format(raw)
         if problem:
@@ -143,11 +144,11 @@ class ChainChecker:
             if raw["kind"] == "merge" and head not in st.tips:
                 return ChainProblem(number, seq, "chain", "it merges a head that another entry already continues")
             parents.append(parent)
-        expected_seq = max(p[0] for p in parents) + 1
+        expected_seq = (parents[0][0] if len(parents) == 1 else max(p[0] for p in parents)) + 1
         if seq != expected_seq:
             return ChainProblem(number, seq, "sequence", f"sequence number {seq} where {expected_seq} was expected "
                                 "(an entry was removed or inserted)")
-        latest = max(p[1] for p in parents)
+        latest = parents[0][1] if len(parents) == 1 else max(p[1] for p in parents)
         if at < latest:
             return ChainProblem(number, seq, "time", f"its time {at} is before the entry it follows ({latest}): "
                                 "it was back-dated, or a clock went backwards")
@@ -180,8 +181,8 @@ class ChainChecker:
     def _format(raw: Any) -> str | None:
         if not isinstance(raw, dict):
             return "not a valid entry (not a JSON object)"
-        keys = set(raw)
-        if not _REQUIRED <= keys or not keys <= _ALLOWED:
+        keys = raw.keys()
+        if not (_REQUIRED <= keys and keys <= _ALLOWED):
             missing, extra = sorted(_REQUIRED - keys), sorted(keys - _ALLOWED)
             return "not a valid entry (" + "; ".join(
                 ([f"missing {', '.join(missing)}"] if missing else []) + ([f"unknown {', '.join(extra)}"] if extra else [])
