@@ -201,3 +201,12 @@ def test_anchor_then_truncate_fails_verify_anchor(repo):
 def test_anchor_outside_git_says_what_to_do(phasebook):
     refused = phasebook("anchor")
     assert refused.exit_code == 2 and "not inside a git repository" in refused.stderr
+
+
+def test_emptied_journal_fails_verify_and_status(phasebook, project):
+    project.journal_path.write_bytes(b"")  # : > journal.jsonl
+    verified = phasebook("verify")
+    assert verified.exit_code == 1 and "the empty check failed" in verified.stderr
+    assert "OK" not in verified.stdout
+    assert "journal integrity check failed" in phasebook("status").stderr
+    assert phasebook("advance", "--override", "anyway").exit_code == 1
