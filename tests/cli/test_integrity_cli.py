@@ -186,10 +186,17 @@ def test_without_the_driver_status_names_the_conflict_and_the_fix(repo):
 def test_anchor_then_truncate_fails_verify_anchor(repo):
     top, project = repo
     cli = Invoker(project.root)
+    Project.open(project.root).save_section("product_need", {"statement": "saved, not yet committed"})
     for i in range(4):
         Project.open(project.root).decide("iterate", f"round {i}")
+    (top / "unrelated.txt").write_text("staged, not anchored")
+    git(top, "add", "unrelated.txt")
     anchored = cli("anchor")
     assert anchored.exit_code == 0 and "Anchored entry" in anchored.stdout
+    # the anchor commit holds the journal and the plan it agrees with; what else was staged stays staged
+    committed = git(top, "show", "--name-only", "--format=", "HEAD").stdout.split()
+    assert committed == ["churn/journal.jsonl", "churn/phasebook.yaml"]
+    assert git(top, "status", "--porcelain").stdout.splitlines() == ["A  unrelated.txt"]
     assert cli("verify", "--anchor").exit_code == 0
     lines = project.journal_path.read_text().splitlines(keepends=True)
     project.journal_path.write_text("".join(lines[:-3]))

@@ -70,7 +70,10 @@ def anchor(ctx: click.Context) -> None:
     if not events:
         project.require_intact()
     head = events[-1]
-    made = anchor_journal(project.journal_path, len(events), head.seq, head.hash)
+    from ..store.signing import KEYS_FILE
+
+    made = anchor_journal(project.journal_path, len(events), head.seq, head.hash,
+                          with_files=(project.plan_path, project.root / KEYS_FILE))
     console.print(f"Anchored entry {head.seq} ({len(events)} lines, {head.hash[:19]}…) in commit {made.commit[:10]}. "
                   "Push it so everyone has the anchor.")
 

@@ -103,27 +103,31 @@ def driver_registered(project_root: Path) -> bool:
     return done.returncode == 0 and b"merge-journal" in done.stdout
 
 
-def anchor_journal(journal_path: Path, lines: int, seq: int, head: str) -> Anchor:
-    """Commit the journal as it is now (and nothing else) with an anchor trailer; return the anchor.
+def anchor_journal(journal_path: Path, lines: int, seq: int, head: str, *, with_files: tuple[Path, ...] = ()) -> Anchor:
+    """Commit the journal as it is now (with ``with_files``, and nothing else) with an anchor trailer.
 
     Whatever else is staged stays staged: the commit is built in a private
-    index from ``HEAD`` plus the journal file.
+    index from ``HEAD`` plus those files. ``with_files`` are the plan and the
+    key file, so the anchored commit's plan agrees with its journal.
     """
     top = _require_repo(journal_path.parent)
     rel = journal_path.resolve().relative_to(top).as_posix()
-    blob = _git(top, "hash-object", "-w", "--", rel).strip()
+    files = [p.resolve().relative_to(top).as_posix() for p in (journal_path, *with_files) if p.exists()]
+    blobs = {f: _git(top, "hash-object", "-w", "--", f).strip() for f in files}
     has_head = subprocess.run(["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=top, capture_output=True).returncode == 0
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "GIT_INDEX_FILE": str(Path(tmp) / "index")}
         _git(top, "read-tree", *(["HEAD"] if has_head else ["--empty"]), env=env)
-        _git(top, "update-index", "--add", "--cacheinfo", f"100644,{blob},{rel}", env=env)
+        for f, blob in blobs.items():
+            _git(top, "update-index", "--add", "--cacheinfo", f"100644,{blob},{f}", env=env)
         tree = _git(top, "write-tree", env=env).strip()
     message = (f"phasebook: anchor the journal head (entry {seq}, {lines} lines)\n\n"
                f"{TRAILER}: {rel} lines={lines} seq={seq} {head}\n")
     parents = ["-p", "HEAD"] if has_head else []
     commit = _git(top, "commit-tree", tree, *parents, input=message.encode("utf-8")).strip()
     _git(top, "update-ref", "-m", "phasebook anchor", "HEAD", commit)
-    _git(top, "update-index", "--add", "--cacheinfo", f"100644,{blob},{rel}")  # the real index agrees with HEAD
+    for f, blob in blobs.items():  # the real index agrees with HEAD for those files
+        _git(top, "update-index", "--add", "--cacheinfo", f"100644,{blob},{f}")
     return Anchor(commit=commit, path=rel, lines=lines, seq=seq, hash=head)
 
 

@@ -168,12 +168,13 @@ class Journal:
             require_entries: an empty or missing journal is a failure (a project
                 always has at least its ``project_created`` entry).
         """
+        before = file_stamp(self.path)
         data = self._read_bytes()
         report, state = self._check_lines(data, None, 0)
         if report is None:
             report = self._finish(state, require_entries)
         if report.ok:
-            self.cache.save(len(data), self._crc, state)
+            self.cache.save(len(data), self._crc, state, before)
         return report
 
     def check(self, *, require_entries: bool = False) -> VerifyReport:
@@ -187,6 +188,7 @@ class Journal:
             state: ChainState = cached["parsed"]
             if cached["stamp"] == file_stamp(self.path):
                 return VerifyReport(True, state.lines, sections=dict(state.sections))
+            before = file_stamp(self.path)
             data = self._read_bytes()
             size = cached["size"]
             if len(data) >= size and zlib.crc32(memoryview(data)[:size]) == cached["crc"]:
@@ -197,7 +199,7 @@ class Journal:
                 if report is None:
                     report = self._finish(state, require_entries)
                 if report.ok:
-                    self.cache.save(len(data), self._crc, state)
+                    self.cache.save(len(data), self._crc, state, before)
                 return report
         return self.verify(require_entries=require_entries)
 

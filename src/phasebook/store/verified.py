@@ -66,12 +66,18 @@ class VerifiedCache:
         doc = self.load()
         return doc if doc is not None and doc["stamp"] == file_stamp(self.journal_path) else None
 
-    def save(self, size: int, crc: int, state: ChainState) -> None:
-        """Cache the state reached over the first ``size`` bytes (with the file's identity if it is still that size)."""
+    def save(self, size: int, crc: int, state: ChainState, before: list[int] | None = None) -> None:
+        """Cache the state reached over the first ``size`` bytes.
+
+        The file's identity is cached too only if it is provably the file that
+        was checked: still ``size`` bytes and, when ``before`` (its identity
+        taken before it was read) is given, unchanged since.
+        """
         stamp = file_stamp(self.journal_path)
         if stamp is None:
             return
-        self._write({"v": 1, "size": size, "crc": crc, "stamp": stamp if stamp[1] == size else [],
+        same = stamp[1] == size and (before is None or before == stamp)
+        self._write({"v": 1, "size": size, "crc": crc, "stamp": stamp if same else [],
                      "keys": self.keys_stamp(), "state": state.to_json()})
 
     def extend(self, cached: dict[str, Any], line: bytes) -> None:
