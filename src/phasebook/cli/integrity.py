@@ -65,10 +65,8 @@ def anchor(ctx: click.Context) -> None:
     from ..store.gitrepo import anchor_journal
 
     project = open_project(ctx)
-    project.require_intact(plan=False)
+    project.require_intact()  # anchor only a journal that verifies (an empty one does not), with the plan agreeing
     events = project.events()
-    if not events:
-        project.require_intact()
     head = events[-1]
     from ..store.signing import KEYS_FILE
 
