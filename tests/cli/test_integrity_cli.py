@@ -157,6 +157,10 @@ def test_two_branches_merge_with_the_driver(repo):
     assert {(s.name, s.decision) for s in gate.signoffs} == {("product owner", "approve"), ("data scientist", "approve")}
     cli = Invoker(project.root)
     assert cli("verify").exit_code == 0
+    from phasebook.cli.render import summarize_event
+
+    assert cli("history").exit_code == 0
+    assert summarize_event(p.events()[-1]).startswith("git merge of two branches' journals: ")
     # and the merged journal keeps growing on a chain that still verifies
     p.decide("iterate", "after the merge")
     assert Project(project.root).verify().ok
