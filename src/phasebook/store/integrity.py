@@ -12,6 +12,7 @@ change.
 from __future__ import annotations
 
 import functools
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +32,28 @@ def _default_hash(name: str) -> str:
     return content_hash(SECTION_MODELS[name]().model_dump(mode="json"))
 
 
+_HASHES: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def section_hashes(project: Any) -> dict[str, str]:
+    """Each plan section's content hash, computed once per version of the plan file (cheap on every read)."""
+    store = project.plan_store
+    digest = hashlib.sha256(store.read_bytes()).hexdigest()
+    key = (str(store.path), digest)
+    hit = _HASHES.get(key)
+    if hit is None:
+        parsed = getattr(store, "_cache", None)  # the store's last parse, when it is this version: no copy needed
+        doc = parsed if parsed is not None and parsed.digest == digest else project.plan()
+        hit = {name: content_hash(m.model_dump(mode="json")) for name, m in doc.sections.items()}
+        if len(_HASHES) > 32:
+            _HASHES.clear()
+        _HASHES[key] = hit
+    return hit
+
+
 def plan_mismatch(project: Any, recorded: dict[str, str]) -> list[str]:
     """The sections whose content differs from their last recorded save."""
-    plan = project.plan()
-    out = []
-    for name, model in plan.sections.items():
-        want = recorded.get(name) or _default_hash(name)
-        if content_hash(model.model_dump(mode="json")) != want:
-            out.append(name)
-    return out
+    return [name for name, h in section_hashes(project).items() if h != (recorded.get(name) or _default_hash(name))]
 
 
 def check(project: Any, *, full: bool, plan: bool = True, anchors: bool = False) -> VerifyReport:
@@ -83,9 +97,9 @@ def record_plan(project: Any, actor: Actor) -> list[str]:
     if not report.ok and report.problem is not None:
         raise report.problem
     changed = plan_mismatch(project, report.sections)
-    plan = project.plan()
+    hashes = section_hashes(project)
     for name in changed:
-        new_hash = content_hash(plan.sections[name].model_dump(mode="json"))
+        new_hash = hashes[name]
         previous = report.sections.get(name) or _default_hash(name)
         project._append("section_saved", {"section": name, "hash": new_hash, "previous_hash": previous,
                                           "recovered": True}, actor)
