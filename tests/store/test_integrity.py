@@ -236,3 +236,12 @@ def test_merge_of_journals_keeps_both_sides_and_fast_forwards(make_project):
     project.journal_path.write_bytes(merged)
     assert Project(project.root).verify().ok
     assert json.loads(merged.splitlines()[-1])["kind"] == "merge"
+
+
+def test_a_duplicated_line_is_named(make_project):
+    project = make_project()
+    project.decide("iterate", "once", actor=DS)
+    lines = project.journal_path.read_text().splitlines(keepends=True)
+    project.journal_path.write_text("".join(lines + lines[1:]))
+    report = Project(project.root).verify()
+    assert not report.ok and report.check == "chain" and "repeats entry 2" in report.message()

@@ -116,10 +116,13 @@ class ChainChecker:
         if not _hash_ok(line, raw, own):
             return ChainProblem(number, seq, "content hash",
                                 "its content does not match its hash (the line was edited after it was written)")
+        if own in self.known:
+            return ChainProblem(number, seq, "chain", f"it repeats entry {self.known[own][0]} (a duplicated line)")
         heads = [prev]
         if raw["kind"] == "merge":
             heads = raw["data"].get("heads")
-            if not (isinstance(heads, list) and len(heads) >= 2 and prev in heads):
+            if not (isinstance(heads, list) and len(heads) >= 2 and len(set(map(str, heads))) == len(heads)
+                    and prev in heads):
                 return ChainProblem(number, seq, "chain", "a merge entry must name the heads it joins, its prev among them")
         parents = []
         for head in heads:
