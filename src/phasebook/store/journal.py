@@ -90,6 +90,7 @@ class Journal:
         self._lock_path = self.root / ".phasebook" / "journal.lock"
         self.cache = VerifiedCache(self.root, self.path)
         self._crc, self._signers = 0, {}  # of the lines the last check went through
+        self._read_stamp: list[int] | None = None  # the file's identity when read() took _cached_bytes
         #: the serving side's key: verified entries appended through this journal are signed with it
         self.signer: Signer | None = None
         # read cache: the bytes parsed so far and their events (the journal only grows)
@@ -120,6 +121,7 @@ class Journal:
             JournalCorruptError: a line is not a valid entry (use :meth:`verify`
                 for the hash chain).
         """
+        stamp = file_stamp(self.path)
         data = self._read_bytes()
         if data and not data.endswith(b"\n"):
             raise JournalTornError(file=str(self.path), line=data.count(b"\n") + 1)
@@ -132,6 +134,7 @@ class Journal:
         for line in new.split(b"\n")[:-1]:
             events.append(self._parse(line, len(events) + 1))
         self._cached_bytes, self._cached_events = data, events
+        self._read_stamp = stamp if stamp is not None and stamp[1] == len(data) else None
         return list(events)
 
     def check_appendable(self) -> None:
@@ -189,7 +192,8 @@ class Journal:
             if cached["stamp"] == file_stamp(self.path):
                 return VerifyReport(True, state.lines, sections=dict(state.sections))
             before = file_stamp(self.path)
-            data = self._read_bytes()
+            # the bytes read() just parsed, when the file is provably still those (saves reading it again)
+            data = self._cached_bytes if before is not None and before == self._read_stamp else self._read_bytes()
             size = cached["size"]
             if len(data) >= size and zlib.crc32(memoryview(data)[:size]) == cached["crc"]:
                 try:
