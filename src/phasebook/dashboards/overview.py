@@ -15,6 +15,7 @@ from ..core.flow import WORK_PHASES
 from ..core.status import ProjectStatus
 from ..project import Project
 from .context import open_dashboard_project, query_params
+from .integrity import integrity_banner
 from .svgchart import scoreboard_svg
 from .tracking import registry_alerts
 from .html import Html, badge, card, esc, page, raw, table
@@ -111,7 +112,7 @@ def overview_parts(project: Project, project_param: str = "") -> list:
     st = project.status()
     need = project.section("product_need").statement
     head = raw(f"<h2>{esc(st.name)} · phase: {esc(st.phase)}</h2>" + (f"<p>Need: {esc(need)}</p>" if need else ""))
-    parts: list = [page(head, *registry_alerts(project), card("The flow", flow_grid(project, st)),
+    parts: list = [page(integrity_banner(project), head, *registry_alerts(project), card("The flow", flow_grid(project, st)),
                         card("Gates", gates_table(st, project_param)))]
     board = scoreboard_svg(project.section("scope"), project.events())
     board_card = card("KPI scoreboard: hard metrics per model test vs target",
