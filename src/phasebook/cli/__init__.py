@@ -192,4 +192,6 @@ from . import commands  # noqa: E402,F401  (registers the commands)
 from . import run  # noqa: E402,F401
 from . import serve  # noqa: E402,F401
 from . import data  # noqa: E402,F401
+from . import tracking  # noqa: E402,F401
+from . import integrity  # noqa: E402,F401
 from . import lab  # noqa: E402,F401

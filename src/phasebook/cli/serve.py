@@ -57,6 +57,7 @@ def serve(ctx: click.Context, project: Path | None, port: int, ip: str, token: s
         raise BadInputError(message=(
             "phasebook serve is running as root, and the dashboards' kernels would run as root too. "
             "In a container (or wherever root is meant), add --allow-root; otherwise run it as an ordinary user."))
+    proj.ensure_signing_key()  # the serving side's Ed25519 key (outside the project), public half recorded in it
     copied = ensure_dashboards(proj)
     if copied:
         console.print(f"Added missing dashboards to workbooks/dashboards: {', '.join(copied)}")
