@@ -130,7 +130,7 @@ def _open_uri(uri: str, base: Path, label: str, duck: Duck | None = None) -> Tab
             fd, tmp = tempfile.mkstemp(prefix="phasebook-", suffix=".parquet", dir=spill_dir())
             os.close(fd)
             table.temp_files.append(tmp)
-            table.sql(f"COPY (SELECT * FROM {reader}) TO {quote(tmp, chr(39))} (FORMAT parquet)")
+            table.sql(f"COPY (SELECT * FROM {reader}) TO {quote(tmp, chr(39))} (FORMAT parquet, COMPRESSION uncompressed)")
             reader, paths = f"read_parquet({quote(tmp, chr(39))})", [tmp]
         table.sql(f"CREATE VIEW {table.view} AS SELECT * FROM {reader}")
         table.load_schema()
