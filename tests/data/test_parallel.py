@@ -34,9 +34,9 @@ def pool_threads(monkeypatch):
     names: set[str] = set()
     original = Table.float_column
 
-    def spy(self, name):
+    def spy(self, name, **kwargs):
         names.add(threading.current_thread().name)
-        return original(self, name)
+        return original(self, name, **kwargs)
 
     monkeypatch.setattr(Table, "float_column", spy)
     return names

@@ -48,7 +48,10 @@ class Dist:
         if values.dtype.kind in "iub" and len(values):
             lo, hi = int(values.min()), int(values.max())
             if hi - lo < small_range:
-                c = np.bincount((values - lo).astype(np.intp, copy=False), minlength=hi - lo + 1)
+                if 0 <= lo < small_range and (values.dtype.kind == "i" or values.dtype.itemsize < 8):
+                    c = np.bincount(values, minlength=hi + 1)[lo:]  # no shifted copy of the values
+                else:
+                    c = np.bincount((values - lo).astype(np.intp, copy=False), minlength=hi - lo + 1)
                 nz = np.flatnonzero(c)
                 return cls((nz + lo).astype(np.float64), c[nz].astype(np.int64), missing)
         v = values.astype(np.float64, copy=False)

@@ -105,13 +105,16 @@ def _valid_mask(chunk: pa.Array) -> np.ndarray | None:
 
 def _raw(chunk: pa.Array) -> np.ndarray:
     """The values buffer of a fixed-width numeric Arrow array as a read-only NumPy view (nulls hold junk)."""
-    dtype = _NP_TYPES[str(chunk.type)]
+    dtype = _NP_TYPES.get(str(chunk.type))
+    if dtype is None:  # half floats, dictionary-encoded numbers…: convert this chunk first
+        chunk = chunk.cast(pa.float64())
+        dtype = np.float64
     return np.frombuffer(chunk.buffers()[1], dtype=dtype, count=chunk.offset + len(chunk))[chunk.offset:]
 
 
-def _float_column(col: pa.ChunkedArray) -> np.ndarray:
-    """A writable float64 copy of a numeric Arrow column, NaN where it is null (one allocation of the result)."""
-    out = np.empty(len(col), dtype=np.float64)
+def _float_column(col: pa.ChunkedArray, out: np.ndarray | None = None) -> np.ndarray:
+    """A writable float64 copy of a numeric Arrow column, NaN where it is null (into ``out`` if given)."""
+    out = np.empty(len(col), dtype=np.float64) if out is None else out
     pos = 0
     for chunk in col.chunks:
         n = len(chunk)
@@ -221,17 +224,23 @@ class Table:
             return f"CAST({expr} AS DOUBLE)"
         return expr
 
-    def float_column(self, name: str) -> np.ndarray:
+    def float_column(self, name: str, out: np.ndarray | None = None) -> np.ndarray:
         """A numeric or datetime column as a writable float64 array of every row, NaN where missing.
 
-        Datetimes are seconds since 1970; the array is the caller's to sort in place.
+        Datetimes are seconds since 1970; the array is the caller's to sort in place. ``out``
+        (a float64 array of :attr:`rows` values) is filled instead of a new array.
         """
+        if out is not None and len(out) != self.rows:
+            out = None
         if self._fast(name):
-            return _float_column(self._arrow_column(name))
+            return _float_column(self._arrow_column(name), out)
         arr = self.sql(f"SELECT CAST({self._numeric_expr(name)} AS DOUBLE) AS c FROM {self.view}").fetchnumpy()["c"]
         if np.ma.isMaskedArray(arr):
-            return np.ma.filled(arr.astype(np.float64, copy=False), np.nan)
-        return np.array(arr, dtype=np.float64)
+            arr = np.ma.filled(arr.astype(np.float64, copy=False), np.nan)
+        if out is None:
+            return np.array(arr, dtype=np.float64)
+        out[...] = arr
+        return out
 
     def int_column(self, name: str) -> tuple[np.ndarray, int]:
         """The non-missing values of an integer column (possibly read-only), and how many are missing."""
