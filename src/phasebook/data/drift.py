@@ -37,7 +37,7 @@ from pydantic import BaseModel, Field
 from ..core.errors import EmptyTableError, UnknownColumnError
 from ..core.sections import DriftThresholds
 from . import stats
-from .parallel import BufferPool, pipeline, workers
+from .parallel import pipeline, workers
 from .sources import open_table
 from .table import Duck, Table
 
@@ -211,27 +211,22 @@ def _numeric_all(names: list[str], ref: Table, cur: Table, th: DriftThresholds) 
     # a column holds both sorted sides until it is compared; each running read holds an Arrow copy besides
     per_column = 8 * (ref.rows + cur.rows)
     transient = 8 * rows * workers()
-    buffers = BufferPool()
 
     def jobs(name: str):
-        return [lambda: _side(ref, name, buffers), lambda: _side(cur, name, buffers)]
+        return [lambda: _side(ref, name), lambda: _side(cur, name)]
 
     def finish(name: str, sides: list[stats.Dist]) -> ColumnDrift:
-        col = _numeric(name, *sides, th)
-        for d in sides:
-            if d.counts is None and d.values.base is not None:
-                buffers.give(d.values)
-        return col
+        return _numeric(name, *sides, th)
 
     results = pipeline(names, jobs, finish, lambda _: per_column, rows=rows, reserve=transient)
     return dict(zip(names, results))
 
 
-def _side(t: Table, name: str, buffers: BufferPool) -> stats.Dist:
+def _side(t: Table, name: str) -> stats.Dist:
     """One table's values of a numeric column, sorted (integers with a small range counted instead)."""
     if t.is_integer(name):
         return stats.Dist.from_values(*t.int_column(name))
-    return stats.Dist.from_floats(t.float_column(name, out=buffers.take(t.rows)))
+    return stats.Dist.from_floats(t.float_column(name))
 
 
 def _numeric(name: str, ref: stats.Dist, cur: stats.Dist, th: DriftThresholds) -> ColumnDrift:

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import os
 import re
-import threading
-from collections import defaultdict, deque
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterable, Sequence
 
 from ..core.errors import BadInputError
 
-__all__ = ["memory_limit", "duckdb_limit", "array_budget", "workers", "parallel_rows", "pipeline", "BufferPool"]
+__all__ = ["memory_limit", "duckdb_limit", "array_budget", "workers", "parallel_rows", "pipeline"]
 
 DEFAULT_LIMIT = "1GB"
 DUCKDB_SHARE = 0.25
@@ -128,30 +127,3 @@ def pipeline(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return out
-
-
-class BufferPool:
-    """Float64 arrays handed back and forth, by length: a fresh 80 MB array costs 20–90 ms of page faults.
-
-    Holds no more arrays than were in use at once, which the pipeline's budget bounds.
-    """
-
-    def __init__(self) -> None:
-        self._free: dict[int, list] = defaultdict(list)
-        self._lock = threading.Lock()
-
-    def take(self, n: int):
-        """An uninitialized float64 array of length ``n``."""
-        import numpy as np
-
-        with self._lock:
-            if self._free[n]:
-                return self._free[n].pop()
-        return np.empty(n, dtype=np.float64)
-
-    def give(self, array) -> None:
-        """Return an array (or the array a view was cut from) for reuse."""
-        while getattr(array, "base", None) is not None and array.base.__class__ is array.__class__:
-            array = array.base
-        with self._lock:
-            self._free[len(array)].append(array)

@@ -30,7 +30,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from ..core.errors import ColumnTypeError, EmptyTableError, UnknownColumnError
-from .parallel import BufferPool, pipeline
+from .parallel import pipeline
 from .sources import open_table
 from .stats import Dist, quantiles
 from .table import Table, quote
@@ -121,12 +121,11 @@ def profile(spec: Any, target: str | None = None, project: Any = None) -> Profil
         numeric = [n for n in t.columns if t.kind(n) in ("numeric", "datetime")]
         tgt = t.float_column(target) if target else None
         per_column = 8 * rows * (4 if target else 2) + 2 * rows  # the column, an Arrow copy, masks
-        buffers = BufferPool()
 
         def jobs(item: str):
             if item == "":  # every categorical and other column: DuckDB, in one job
                 return [lambda: _sql_columns(t, rows, target)]
-            return [lambda: _numeric_column(t, item, rows, tgt, buffers)]
+            return [lambda: _numeric_column(t, item, rows, tgt)]
 
         def finish(item: str, results: list) -> None:
             if item == "":
@@ -184,16 +183,9 @@ def _sql_columns(t: Table, rows: int, target: str | None) -> dict[str, ColumnPro
     return out
 
 
-def _numeric_column(t: Table, name: str, rows: int, target: np.ndarray | None, buffers: BufferPool) -> ColumnProfile:
+def _numeric_column(t: Table, name: str, rows: int, target: np.ndarray | None) -> ColumnProfile:
     """Read, sort in place and summarize one numeric or date column."""
-    x = t.float_column(name, out=buffers.take(rows))
-    try:
-        return _summarize_column(t, name, rows, x, target)
-    finally:
-        buffers.give(x)
-
-
-def _summarize_column(t: Table, name: str, rows: int, x: np.ndarray, target: np.ndarray | None) -> ColumnProfile:
+    x = t.float_column(name)
     corr = _correlation(x, target) if target is not None else None
     x.sort()  # -inf, finite values, +inf, NaN
     end = len(x)

@@ -112,9 +112,9 @@ def _raw(chunk: pa.Array) -> np.ndarray:
     return np.frombuffer(chunk.buffers()[1], dtype=dtype, count=chunk.offset + len(chunk))[chunk.offset:]
 
 
-def _float_column(col: pa.ChunkedArray, out: np.ndarray | None = None) -> np.ndarray:
-    """A writable float64 copy of a numeric Arrow column, NaN where it is null (into ``out`` if given)."""
-    out = np.empty(len(col), dtype=np.float64) if out is None else out
+def _float_column(col: pa.ChunkedArray) -> np.ndarray:
+    """A writable float64 copy of a numeric Arrow column, NaN where it is null (one allocation of the result)."""
+    out = np.empty(len(col), dtype=np.float64)
     pos = 0
     for chunk in col.chunks:
         n = len(chunk)
@@ -224,23 +224,17 @@ class Table:
             return f"CAST({expr} AS DOUBLE)"
         return expr
 
-    def float_column(self, name: str, out: np.ndarray | None = None) -> np.ndarray:
+    def float_column(self, name: str) -> np.ndarray:
         """A numeric or datetime column as a writable float64 array of every row, NaN where missing.
 
-        Datetimes are seconds since 1970; the array is the caller's to sort in place. ``out``
-        (a float64 array of :attr:`rows` values) is filled instead of a new array.
+        Datetimes are seconds since 1970; the array is the caller's to sort in place.
         """
-        if out is not None and len(out) != self.rows:
-            out = None
         if self._fast(name):
-            return _float_column(self._arrow_column(name), out)
+            return _float_column(self._arrow_column(name))
         arr = self.sql(f"SELECT CAST({self._numeric_expr(name)} AS DOUBLE) AS c FROM {self.view}").fetchnumpy()["c"]
         if np.ma.isMaskedArray(arr):
-            arr = np.ma.filled(arr.astype(np.float64, copy=False), np.nan)
-        if out is None:
-            return np.array(arr, dtype=np.float64)
-        out[...] = arr
-        return out
+            return np.ma.filled(arr.astype(np.float64, copy=False), np.nan)
+        return np.array(arr, dtype=np.float64)
 
     def int_column(self, name: str) -> tuple[np.ndarray, int]:
         """The non-missing values of an integer column (possibly read-only), and how many are missing."""
