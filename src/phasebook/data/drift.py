@@ -208,9 +208,9 @@ def _schema_entry(name: str, ref: Table, cur: Table, skipped: list) -> ColumnDri
 def _numeric_all(names: list[str], ref: Table, cur: Table, th: DriftThresholds) -> dict[str, ColumnDrift]:
     """Read and sort each column's two sides on the thread pool; compare them in column order here."""
     rows = max(ref.rows, cur.rows)
-    # a column holds both sorted sides until it is compared; each running read holds an Arrow copy besides
+    # a column holds both sorted sides until it is compared; a running read holds one row group besides
     per_column = 8 * (ref.rows + cur.rows)
-    transient = 8 * rows * workers()
+    transient = rows * workers()
 
     def jobs(name: str):
         return [lambda: _side(ref, name), lambda: _side(cur, name)]

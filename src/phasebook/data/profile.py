@@ -120,7 +120,7 @@ def profile(spec: Any, target: str | None = None, project: Any = None) -> Profil
         cols = {n: None for n in t.columns}  # table order
         numeric = [n for n in t.columns if t.kind(n) in ("numeric", "datetime")]
         tgt = t.float_column(target) if target else None
-        per_column = 8 * rows * (4 if target else 2) + 2 * rows  # the column, an Arrow copy, masks
+        per_column = 8 * rows * (3 if target else 1) + 2 * rows  # the column (and correlation copies), masks
 
         def jobs(item: str):
             if item == "":  # every categorical and other column: DuckDB, in one job

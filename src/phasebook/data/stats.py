@@ -31,6 +31,7 @@ EPS = 1e-4
 EXACT_PAIRS = 10_000_000
 TINY_P = 1e-10
 PRUNE_ABOVE = 20_000
+SMALL_RANGE = 1 << 20  # integers spanning less than this are counted, not sorted
 DECILES = np.linspace(0.1, 0.9, 9)
 
 
@@ -43,8 +44,10 @@ class Dist:
     missing: int = 0
 
     @classmethod
-    def from_values(cls, values: np.ndarray, missing: int = 0, *, small_range: int = 1 << 20) -> "Dist":
-        """Build from unsorted non-missing values (sorts in place; integers with a small range are counted)."""
+    def from_values(cls, values: np.ndarray, missing: int = 0, *, small_range: int = SMALL_RANGE) -> "Dist":
+        """Build from unsorted non-missing values, in place: sorted (wide-range 64-bit integers converted to
+        floats where they lie first), or, for integers with a small range, counted.
+        """
         if values.dtype.kind in "iub" and len(values):
             lo, hi = int(values.min()), int(values.max())
             if hi - lo < small_range:
@@ -54,9 +57,14 @@ class Dist:
                     c = np.bincount((values - lo).astype(np.intp, copy=False), minlength=hi - lo + 1)
                 nz = np.flatnonzero(c)
                 return cls((nz + lo).astype(np.float64), c[nz].astype(np.int64), missing)
-        v = values.astype(np.float64, copy=False)
-        if not v.flags.writeable:  # a zero-copy view of Arrow memory
-            v = v.copy()
+        if values.dtype.itemsize == 8 and values.dtype.kind in "iu" and values.flags.writeable:
+            v = values.view(np.float64)  # convert in place, a block at a time: no second array
+            for i in range(0, len(values), 1 << 16):
+                v[i:i + (1 << 16)] = values[i:i + (1 << 16)]
+        else:
+            v = values.astype(np.float64, copy=False)
+            if not v.flags.writeable:  # a zero-copy view of Arrow memory
+                v = v.copy()
         v.sort()
         return cls(v, None, missing)
 

@@ -112,11 +112,10 @@ def _raw(chunk: pa.Array) -> np.ndarray:
     return np.frombuffer(chunk.buffers()[1], dtype=dtype, count=chunk.offset + len(chunk))[chunk.offset:]
 
 
-def _float_column(col: pa.ChunkedArray) -> np.ndarray:
-    """A writable float64 copy of a numeric Arrow column, NaN where it is null (one allocation of the result)."""
-    out = np.empty(len(col), dtype=np.float64)
+def _fill_floats(chunks, out: np.ndarray) -> np.ndarray:
+    """Copy numeric Arrow chunks into the float64 array ``out``, NaN where null; one chunk in memory at a time."""
     pos = 0
-    for chunk in col.chunks:
+    for chunk in chunks:
         n = len(chunk)
         if n == 0:
             continue
@@ -129,16 +128,25 @@ def _float_column(col: pa.ChunkedArray) -> np.ndarray:
     return out
 
 
-def _int_column(col: pa.ChunkedArray) -> tuple[np.ndarray, int]:
-    """The non-null values of an integer Arrow column, and how many are null."""
-    missing = col.null_count
-    if missing:
-        col = pc.drop_null(col)
-    chunks = [_raw(c) for c in col.chunks if len(c)]
-    values = chunks[0] if len(chunks) == 1 else (
-        np.concatenate(chunks) if chunks else np.array([], dtype=_NP_TYPES[str(col.type)])
-    )
-    return values, missing
+def _fill_ints(chunks, rows: int) -> tuple[np.ndarray, int]:
+    """The non-null values of integer Arrow chunks in one writable array, and the null count."""
+    out: np.ndarray | None = None
+    pos = missing = 0
+    for chunk in chunks:
+        if len(chunk) == 0:
+            continue
+        raw = _raw(chunk)
+        if out is None:
+            out = np.empty(rows, dtype=raw.dtype)
+        valid = _valid_mask(chunk)
+        if valid is None:
+            out[pos:pos + len(raw)] = raw
+            pos += len(raw)
+        else:
+            k = int(np.count_nonzero(valid))
+            np.compress(valid, raw, out=out[pos:pos + k])
+            pos, missing = pos + k, missing + len(raw) - k
+    return (out[:pos] if out is not None else np.array([], dtype=np.int64)), missing
 
 
 class Table:
@@ -211,10 +219,14 @@ class Table:
     def _fast(self, name: str) -> bool:
         return self.arrow is not None and self.columns[name].upper() in _ARROW_TYPES
 
-    def _arrow_column(self, name: str) -> pa.ChunkedArray:
+    def _chunks(self, name: str):
+        """The column's Arrow chunks: a Parquet file's row groups one at a time, or an in-memory table's chunks."""
         if isinstance(self.arrow, str):
-            return pq.ParquetFile(self.arrow).read(columns=[name]).column(0)
-        return self.arrow.column(name)
+            pf = pq.ParquetFile(self.arrow)
+            for i in range(pf.num_row_groups):
+                yield from pf.read_row_group(i, columns=[name]).column(0).chunks
+        else:
+            yield from self.arrow.column(name).chunks
 
     def _numeric_expr(self, name: str) -> str:
         t, expr = self.columns[name].upper(), quote(name)
@@ -230,21 +242,21 @@ class Table:
         Datetimes are seconds since 1970; the array is the caller's to sort in place.
         """
         if self._fast(name):
-            return _float_column(self._arrow_column(name))
+            return _fill_floats(self._chunks(name), np.empty(self.rows, dtype=np.float64))
         arr = self.sql(f"SELECT CAST({self._numeric_expr(name)} AS DOUBLE) AS c FROM {self.view}").fetchnumpy()["c"]
         if np.ma.isMaskedArray(arr):
             return np.ma.filled(arr.astype(np.float64, copy=False), np.nan)
         return np.array(arr, dtype=np.float64)
 
     def int_column(self, name: str) -> tuple[np.ndarray, int]:
-        """The non-missing values of an integer column (possibly read-only), and how many are missing."""
+        """The non-missing values of an integer column as a writable array, and how many are missing."""
         if self._fast(name):
-            return _int_column(self._arrow_column(name))
+            return _fill_ints(self._chunks(name), self.rows)
         arr = self.sql(f"SELECT {quote(name)} AS c FROM {self.view}").fetchnumpy()["c"]
         mask = np.ma.getmask(arr)
         if mask is not np.ma.nomask and mask.any():
             return np.ma.getdata(arr)[~mask], int(mask.sum())
-        return np.asarray(np.ma.getdata(arr)), 0
+        return np.array(np.ma.getdata(arr)), 0
 
     def counts(self, name: str) -> tuple[dict[str, int], int]:
         """Value → count for a categorical column (as text), and the missing count."""
