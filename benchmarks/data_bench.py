@@ -188,7 +188,7 @@ def generate(workdir: Path, small: int, rows: int, big: int) -> dict[str, str]:
 def show(label: str, runs: list[dict]) -> None:
     ok = [r for r in runs if "error" not in r]
     if not ok:
-        print(f"  {label:<30} FAILED: {runs[0].get('error') if runs else 'not run'}")
+        print(f"  {label:<30} {'FAILED: ' + runs[0].get('error', '') if runs else 'not run'}")
         return
     for r in ok:
         compute = f"{r['seconds']:7.2f} s  cpu {r['cpu_s']:6.2f} s" if "seconds" in r else " " * 25
