@@ -514,8 +514,11 @@ class Project:
         return result
 
     def profile(self, name_or_path: Any, target: str | None = None):
-        """Profile a data source (or a path, or a DataFrame); the source's label column is the default target."""
+        """Profile a data source (or a path, or a DataFrame); the source's label column is the default target ('' for none)."""
         from .data.profile import profile
+
+        if target == "":
+            return profile(name_or_path, target=None, project=self)
 
         if target is None and isinstance(name_or_path, str):
             src = next((s for s in self.section("data_sources").items if s.name == name_or_path), None)

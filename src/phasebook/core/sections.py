@@ -151,7 +151,19 @@ class DataSource(Section):
     label_column: str | None = Field(
         None, title="Label column", description="The column holding the outcome to predict (the KPI's label), if this source has it."
     )
+    positive_label: str | None = Field(
+        None, title="Positive class",
+        description="The label value a two-class metric counts as positive, e.g. Churned, Yes, true or 1 "
+                    "(needed unless the label is a yes/no, true/false or 0/1 column).",
+    )
     notes: str = Field("", title="Notes", description="Dumps, refresh schedule, caveats.", json_schema_extra=LONG)
+
+    @field_validator("positive_label", mode="before")
+    @classmethod
+    def _label_text(cls, v: object) -> object:
+        if isinstance(v, bool):  # YAML reads an unquoted Yes/No/true as a boolean
+            return "true" if v else "false"
+        return str(v) if isinstance(v, (int, float)) else v
 
     @field_validator("name")
     @classmethod

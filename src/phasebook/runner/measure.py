@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..core.errors import BadInputError
+from ..core.labels import LabelSpec, resolve_label
 from ..modeling.groups import compare_groups
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.sections import DataSource
     from ..project import Project
 
-__all__ = ["check_sources", "load_frame", "training_source", "snapshot_reference", "find_group_source", "measure_groups"]
+__all__ = ["check_sources", "load_frame", "training_source", "training_label", "profile_target", "scope_task", "snapshot_reference", "find_group_source", "measure_groups"]
 
 
 def check_sources(project: "Project") -> pd.DataFrame:
@@ -74,6 +75,59 @@ def training_source(project: "Project", data_source: str = "", label_column: str
     if not label:
         raise BadInputError(f"Data source {source.name!r} has no label column; set it in data_sources or pass -p label_column COLUMN.")
     return source, label
+
+
+def scope_task(project: "Project") -> str | None:
+    """``classification`` or ``regression`` when the scope's hard metrics say which; None without any."""
+    from ..modeling.metrics import METRICS
+
+    tasks = {METRICS[m.name].task for _, m in project.section("scope").hard_metrics() if m.name in METRICS}  # type: ignore[attr-defined]
+    return "classification" if "classification" in tasks else (tasks.pop() if tasks else None)
+
+
+def training_label(project: "Project", source: "DataSource", label: str = "", *,
+                   two_class: bool | None = None) -> LabelSpec | None:
+    """The source's label checked as a two-class label, with its declared (or yes/no) positive value.
+
+    Args:
+        source: the data source (its ``positive_label`` is read).
+        label: the label column (default: the source's ``label_column``).
+        two_class: True when a two-class metric needs it (then more than two
+            values stop); None to accept a many-valued numeric label as a
+            regression target (then None is returned).
+
+    Raises:
+        BadInputError: naming ``label_column`` or ``positive_label`` when the
+            label is missing, constant, has more than two values, or its
+            positive class is not declared.
+    """
+    from ..data.sources import open_table
+    from ..data.table import quote
+
+    label = label or source.label_column or ""
+    if not label:
+        raise BadInputError(f"Data source {source.name!r} has no label_column; set it in data_sources.")
+    with open_table(source.name, project) as table:
+        if label not in table.columns:
+            raise BadInputError(f"The label_column {label!r} of data source {source.name!r} is not in its data "
+                                f"(columns: {', '.join(map(str, table.columns))}). Fix label_column in data_sources.")
+        numeric = table.kind(label) == "numeric"
+        counts = dict(table.sql(f"SELECT {quote(label)}, count(*) FROM {table.view} WHERE {quote(label)} IS NOT NULL "
+                                "GROUP BY 1 LIMIT 1001").fetchall())
+    if two_class is None and numeric and len(counts) > 2:
+        return None
+    return resolve_label(source.name, label, counts, source.positive_label)
+
+
+def profile_target(spec: LabelSpec | None) -> str:
+    """The column a profile may take as target: the label when it is a boolean or 0/1 column whose true side is positive.
+
+    A text label (``Churned``/``Stayed``) or one whose positive side is 0 would
+    give per-value rates of the wrong class: then none ('').
+    """
+    if spec is None or isinstance(spec.positive, str) or spec.positive not in (True, 1):
+        return ""
+    return spec.column
 
 
 def snapshot_reference(project: "Project", reference: str | None = None) -> Path:
