@@ -58,7 +58,8 @@ def make_project(base: Path, case: str) -> tuple[Project, np.ndarray]:
         source["positive_label"] = positive
     project.save_section("data_sources", {"items": [source]})
     project.save_section("scope", {"kpis": [{"name": "Churners reached", "metrics": [
-        {"name": "recall_at_top_k", "target": 0.2, "comparator": ">=", "dataset": "holdout", "hardness": "hard"}]}]})
+        {"name": "recall_at_top_k", "k": K, "target": 0.2, "comparator": ">=", "dataset": "holdout",
+         "hardness": "hard"}]}]})
     return project, truth
 
 
@@ -77,7 +78,7 @@ def runs(tmp_path_factory):
             procs[(case, book)] = (out, subprocess.Popen(
                 [sys.executable, "-m", "papermill", str(ROOT / "workbooks" / book), str(out),
                  "-p", "project_dir", str(projects[case][0].root), "-p", "interactive", "False",
-                 "-p", "seed", str(SEED), "-p", "test_size", str(TEST_SIZE), "-p", "top_k_share", str(K),
+                 "-p", "seed", str(SEED), "-p", "test_size", str(TEST_SIZE),
                  "--no-progress-bar", "--start-timeout", "240"],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
         for key, (out, proc) in procs.items():
@@ -136,6 +137,7 @@ def test_journaled_recall_at_k_equals_scikit_learn_on_the_same_split(runs, case)
     expected = sklearn_recall_at_k(project, truth)
     for t in tests:
         assert t.data["details"]["label"] == "churn"
+        assert t.data["details"]["metric_parameters"] == {"recall_at_top_k": {"k": K}}
         assert abs(t.data["values"]["recall_at_top_k"] - expected[t.data["model"]]) < 1e-9
     assert abs(truth.mean() - 0.25) < 0.05
 

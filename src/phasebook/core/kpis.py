@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 if TYPE_CHECKING:  # pragma: no cover
     from .sections import Scope
 
-__all__ = ["METRIC_RANGES", "Outcome", "MetricResult", "ModelTestResult", "SegmentCounts", "judge", "segment_counts"]
+__all__ = ["METRIC_RANGES", "TOP_K_METRICS", "top_k_text", "metric_title", "Outcome", "MetricResult", "ModelTestResult", "SegmentCounts", "judge", "segment_counts"]
 
 #: Known metric names and their value ranges (None = unbounded). Targets
 #: outside the range are rejected when the scope is saved.
@@ -38,6 +38,21 @@ METRIC_RANGES: dict[str, tuple[float | None, float | None]] = {
     "log_loss": (0.0, None),
     "brier": (0.0, 1.0),
 }
+
+#: Metrics measured among the k highest-scored rows; their scope entry may set ``k``.
+TOP_K_METRICS = frozenset({"recall_at_top_k", "precision_at_top_k"})
+
+
+def top_k_text(k: float | None) -> str:
+    """How a person reads a top-k parameter: "top 10%" for a share, "top 200" for a count (default: the top 10%)."""
+    k = 0.1 if k is None else k
+    return f"top {round(k * 100, 4):g}%" if k < 1 else f"top {int(k)}"
+
+
+def metric_title(name: str, k: float | None = None) -> str:
+    """A metric with its parameters, as every surface shows it: ``recall_at_top_k (top 10%)``."""
+    return f"{name} ({top_k_text(k)})" if name in TOP_K_METRICS else name
+
 
 Outcome = Literal["passed", "failed", "not_measured", "not_judged", "no_target"]
 

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from .kpis import METRIC_RANGES
+from .kpis import METRIC_RANGES, TOP_K_METRICS
 
 __all__ = [
     "Section",
@@ -216,6 +216,23 @@ class ModelMetric(Section):
         title="Hard or soft",
         description="Hard: computed automatically against the target. Soft: judged by people on a sample of real outputs.",
     )
+    k: float | None = Field(
+        None, gt=0, title="Top k",
+        description="For recall_at_top_k and precision_at_top_k: the share of rows flagged (0.1 = the top 10%) "
+                    "or their number (200 = the top 200 rows). Empty: the top 10%.",
+    )
+
+    @field_validator("k")
+    @classmethod
+    def _k_fits(cls, k: float | None, info: ValidationInfo) -> float | None:
+        if k is None:
+            return k
+        name = info.data.get("name", "")
+        if name not in TOP_K_METRICS:
+            raise ValueError(f"{name} takes no k; only {' and '.join(sorted(TOP_K_METRICS))} do")
+        if k >= 1 and not float(k).is_integer():
+            raise ValueError(f"{k:g} is neither a share (between 0 and 1, e.g. 0.1) nor a number of rows (e.g. 200)")
+        return k
 
     @field_validator("target")
     @classmethod
