@@ -526,6 +526,26 @@ class Project:
                 target = src.label_column
         return profile(name_or_path, target=target, project=self)
 
+    def scope_feasibility(self, scope: Any = None) -> list[Any]:
+        """Notes on hard targets the declared training data cannot reach or measure tightly (see core.feasibility).
+
+        Reads the label of the default training source; a source that cannot
+        be read yet (no access, no label) gives no notes rather than an error.
+        """
+        from .core.errors import PhasebookError
+        from .core.feasibility import check_feasibility
+        from .data.labels import source_label, training_source_of
+
+        scope = scope if scope is not None else self.section("scope")
+        source = training_source_of(self.section("data_sources"))
+        if source is None or not source.uri:
+            return []
+        try:
+            spec = source_label(self, source, two_class=True)
+        except (PhasebookError, OSError):
+            return []
+        return check_feasibility(scope, base_rate=spec.base_rate, rows=spec.rows) if spec else []
+
     def _relative(self, value: Any) -> Any:
         """A path inside the project as the journal keeps it: relative to the root (the project moves between machines)."""
         if isinstance(value, (str, os.PathLike)) and "://" not in str(value) and Path(value).is_absolute():

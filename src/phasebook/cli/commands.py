@@ -94,6 +94,9 @@ def set_(ctx: click.Context, section: str, file: str) -> None:
     model = validate_section(section, data, file=label)
     project.save_section(section, model)
     console.print(f"Saved {section}.")
+    if section in ("scope", "data_sources"):
+        for note in project.scope_feasibility():
+            click.echo(f"Warning — {note.kpi}: {note.message}", err=True)
 
 
 @cli.command()

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..core.kpis import metric_title
 from ..core.sections import SECTION_MODELS, SECTION_TITLES, Literature, Scope, TechnicalCheck
 from ..store.plan import dump_yaml
 from .html import Html, card, esc, raw, table, text
@@ -69,7 +70,7 @@ def render_scope(scope: Scope) -> Html:
             if m is None:
                 rows.append((kpi_cell, raw('<span class="muted">no metric yet</span>'), "", "", "", ""))
             else:
-                rows.append((kpi_cell, m.name, m.definition, _target(m), m.dataset, m.hardness))
+                rows.append((kpi_cell, metric_title(m.name, m.k), m.definition, _target(m), m.dataset, m.hardness))
     parts = [table(["Product KPI", "Model metric", "Definition", "Target", "Measured on", "Hard / soft"], rows,
                    label="KPIs")]
     facts = [

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..core.errors import BadInputError
-from ..core.labels import LabelSpec, resolve_label
+from ..core.labels import LabelSpec
 from ..modeling.groups import compare_groups
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -87,36 +87,10 @@ def scope_task(project: "Project") -> str | None:
 
 def training_label(project: "Project", source: "DataSource", label: str = "", *,
                    two_class: bool | None = None) -> LabelSpec | None:
-    """The source's label checked as a two-class label, with its declared (or yes/no) positive value.
+    """The source's label checked as a two-class label (see :func:`phasebook.data.labels.source_label`)."""
+    from ..data.labels import source_label
 
-    Args:
-        source: the data source (its ``positive_label`` is read).
-        label: the label column (default: the source's ``label_column``).
-        two_class: True when a two-class metric needs it (then more than two
-            values stop); None to accept a many-valued numeric label as a
-            regression target (then None is returned).
-
-    Raises:
-        BadInputError: naming ``label_column`` or ``positive_label`` when the
-            label is missing, constant, has more than two values, or its
-            positive class is not declared.
-    """
-    from ..data.sources import open_table
-    from ..data.table import quote
-
-    label = label or source.label_column or ""
-    if not label:
-        raise BadInputError(f"Data source {source.name!r} has no label_column; set it in data_sources.")
-    with open_table(source.name, project) as table:
-        if label not in table.columns:
-            raise BadInputError(f"The label_column {label!r} of data source {source.name!r} is not in its data "
-                                f"(columns: {', '.join(map(str, table.columns))}). Fix label_column in data_sources.")
-        numeric = table.kind(label) == "numeric"
-        counts = dict(table.sql(f"SELECT {quote(label)}, count(*) FROM {table.view} WHERE {quote(label)} IS NOT NULL "
-                                "GROUP BY 1 LIMIT 1001").fetchall())
-    if two_class is None and numeric and len(counts) > 2:
-        return None
-    return resolve_label(source.name, label, counts, source.positive_label)
+    return source_label(project, source, label, two_class=two_class)
 
 
 def profile_target(spec: LabelSpec | None) -> str:
