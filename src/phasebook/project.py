@@ -16,6 +16,7 @@ from typing import Any, Mapping
 from .core.errors import (
     ContentChangedError,
     InvalidDecisionError,
+    PlanValidationError,
     InvalidTransitionError,
     ProjectExistsError,
     ProjectNotFoundError,
@@ -29,6 +30,7 @@ from .core.kpis import ModelTestResult, judge
 from .core.sections import SECTION_MODELS, Section
 from .core.status import ProjectStatus, covered_content, fold, phase_of
 from .core.hashing import content_hash
+from .core.scopecheck import scope_errors
 from .store.journal import JOURNAL_FILE, Journal, VerifyReport
 from .store import integrity as _integrity
 from .store.outbox import OutboxJournal, outbox_for
@@ -199,6 +201,8 @@ class Project:
         it is taken under the write lock, so no other save can slip in between.
         """
         section = validate_section(name, dict(data) if isinstance(data, Mapping) else data, file=str(self.plan_path))
+        if name == "scope" and (errors := scope_errors(section)):  # type: ignore[arg-type]
+            raise PlanValidationError(file=str(self.plan_path), errors=errors)
         before = self.plan()
         old_hash = content_hash(before.sections[name].model_dump(mode="json"))
         new_hash = content_hash(section.model_dump(mode="json"))
@@ -334,6 +338,9 @@ class Project:
                 f"Sign it once the project reaches {g.phase}."
             )
         self.require_intact()  # never decide on a journal that fails its check
+        if decision == "approve" and "scope" in g.covers and (errors := scope_errors(plan.sections["scope"])):
+            raise InvalidDecisionError(reason="The scope cannot be approved as it is: " + "; ".join(
+                f"{e['path']}: {e['message']}" for e in errors) + ". Correct the scope first.")
         content = covered_content(g, plan.dump(), events)
         if expected_hash is not None and expected_hash != content["content_hash"]:
             raise ContentChangedError(gate=gate, expected=expected_hash, current=content["content_hash"])
