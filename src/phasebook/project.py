@@ -564,9 +564,15 @@ class Project:
 
     def check_drift(
         self, reference: Any = None, current: Any = None, *, columns: list[str] | None = None,
-        actor: Actor | None = None,
+        actor: Actor | None = None, record: bool = True,
     ):
-        """Compare current with reference data (defaults and thresholds from ``monitoring``); journal ``drift_check``."""
+        """Compare current with reference data (defaults and thresholds from ``monitoring``); journal ``drift_check``.
+
+        The label columns of the plan's sources are left out (production data
+        does not know them yet) unless named in ``columns``; ``record=False``
+        compares without journaling (an exploration). The event keeps the pair
+        compared, so the monitoring page shows only checks of the plan's pair.
+        """
         from .core.errors import BadInputError
         from .data.drift import drift
 
@@ -577,8 +583,11 @@ class Project:
             raise BadInputError(message="Name the reference data: an argument, or monitoring.reference_data in the plan.")
         if not (isinstance(current, str) and current) and not hasattr(current, "columns"):
             raise BadInputError(message="Name the current data: an argument, or monitoring.current_data in the plan.")
+        labels = [s.label_column for s in self.section("data_sources").items if s.label_column]
         report = drift(reference, current, thresholds=mon.drift_thresholds, columns=columns or mon.columns or None,
-                       project=self)
-        self.record("drift_check", report.event_data(), actor)
+                       project=self, exclude=labels)
+        if record:
+            pair = {"reference": str(reference), "current": str(current)} if isinstance(reference, str) and isinstance(current, str) else {}
+            self.record("drift_check", {**report.event_data(), **({"pair": pair} if pair else {})}, actor)
         return report
     # --- end data engine ---

@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field
 
 from .events import Event
 from .flow import Flow, Gate
+from .driftpair import latest_plan_drift
 from .hashing import content_hash
 from .kpis import SegmentCounts, segment_counts
 from .sections import SECTION_MODELS
@@ -260,7 +261,7 @@ def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event]) -> Pr
         )
         for s in flow.steps
     ]
-    drift = _latest(events, "drift_check")
+    drift = latest_plan_drift(events, plan.get("monitoring") or {})  # the plan's pair, not explorations
     segments, segments_passed, segments_total = _segments(plan, model_tests)
     latest_test = model_tests[-1] if model_tests else None
     return ProjectStatus(
