@@ -280,8 +280,8 @@ def _numeric(name: str, ref: stats.Dist, cur: stats.Dist, th: DriftThresholds) -
 
 
 def _numeric_plot(ref: stats.Dist, cur: stats.Dist) -> dict[str, Any]:
-    base = ref if ref.n else cur
-    lo, hi = stats.quantiles(base, np.array([0.005, 0.995]))
+    ends = [stats.quantiles(d, np.array([0.0, 1.0])) for d in (ref, cur) if d.n]  # the whole range of both
+    lo, hi = min(float(e[0]) for e in ends), max(float(e[1]) for e in ends)
     if hi <= lo:
         lo, hi = lo - 0.5, hi + 0.5
     edges = np.linspace(lo, hi, PLOT_BINS + 1)
@@ -345,10 +345,28 @@ def _categorical(
         col.note = f"every value is missing in the {'reference' if n_ref == 0 else 'current'} table"
         col.reasons.append("missing")
     col.drifted = bool(col.reasons)
-    labels = top + ["(other)", "(unseen)", "(missing)"]
-    col.plot = {
-        "categories": labels,
-        "reference": (r / max(r.sum(), 1)).tolist(),
-        "current": (c / max(c.sum(), 1)).tolist(),
-    }
+    col.plot = _categorical_plot(top, r, c, rcounts, ccounts)
     return col
+
+
+def _categorical_plot(top: list[str], r: np.ndarray, c: np.ndarray, rcounts: dict[str, int],
+                      ccounts: dict[str, int]) -> dict[str, Any]:
+    """Shares per category for the overlay: new categories by name, empty (other)/(missing) bars left out."""
+    rs, cs = r / max(r.sum(), 1), c / max(c.sum(), 1)
+    n_cur = max(c.sum(), 1)
+    new = sorted((k for k in ccounts if k not in rcounts), key=lambda k: (-ccounts[k], k))
+    shown_new = new[:TOP_CATEGORIES]
+    labels = list(top)
+    ref_s, cur_s = list(rs[:len(top)]), list(cs[:len(top)])
+    for k in shown_new:
+        labels.append(f"{k} (new)")
+        ref_s.append(0.0)
+        cur_s.append(ccounts[k] / n_cur)
+    rest_new = cs[len(top) + 1] - sum(ccounts[k] for k in shown_new) / n_cur
+    for label, rv, cv in (("(other)", rs[len(top)] + rs[len(top) + 1], cs[len(top)] + max(rest_new, 0.0)),
+                          ("(missing)", rs[len(top) + 2], cs[len(top) + 2])):
+        if rv > 0 or cv > 0:
+            labels.append(label)
+            ref_s.append(float(rv))
+            cur_s.append(float(cv))
+    return {"categories": labels, "reference": [float(v) for v in ref_s], "current": [float(v) for v in cur_s]}
