@@ -191,6 +191,27 @@ class DataSources(Section):
         """Return the source called ``name`` (or None)."""
         return next((s for s in self.items if s.name == name), None)
 
+    def training_source(self) -> DataSource | None:
+        """The source a model trains on by default: the first available one with a label column, else the first labelled."""
+        labelled = [s for s in self.items if s.label_column]
+        return next((s for s in labelled if s.access_status == "available"), labelled[0] if labelled else None)
+
+    @property
+    def training(self) -> dict[str, str | None] | None:
+        """What a model test's numbers depend on: the training source's identity and label (gates cover it)."""
+        return training_identity(self.model_dump(mode="json"))
+
+
+#: The fields of the training source a gate covers as ``data_sources.training``.
+TRAINING_FIELDS = ("name", "uri", "label_column", "positive_label")
+
+
+def training_identity(data_sources: dict | None) -> dict[str, str | None] | None:
+    """``data_sources.training`` from a plan dump's ``data_sources``: the default training source's identity and label."""
+    items = [i for i in (data_sources or {}).get("items", []) if isinstance(i, dict) and i.get("label_column")]
+    chosen = next((i for i in items if i.get("access_status") == "available"), items[0] if items else None)
+    return {k: chosen.get(k) for k in TRAINING_FIELDS} if chosen else None
+
 
 # 1.4 ---------------------------------------------------------------------
 Comparator = Literal[">=", "<="]

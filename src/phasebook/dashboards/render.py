@@ -28,7 +28,8 @@ def section_title(path: str) -> str:
     title = SECTION_TITLES.get(top, top.replace("_", " "))
     if sub:
         field = SECTION_MODELS[top].model_fields.get(sub)
-        title = f"{title} — {field.title if field and field.title else sub.replace('_', ' ')}"
+        derived = {"training": "training source and label"}  # data_sources.training, see core.sections
+        title = f"{title} — {field.title if field and field.title else derived.get(sub, sub.replace('_', ' '))}"
     return title
 
 

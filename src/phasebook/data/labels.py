@@ -54,5 +54,4 @@ def source_label(project: Any, source: "DataSource", label: str = "", *, two_cla
 
 def training_source_of(sources: Any) -> "DataSource | None":
     """The source a model trains on by default: the first available one with a label column, else the first labelled."""
-    labelled = [s for s in sources.items if s.label_column]
-    return next((s for s in labelled if s.access_status == "available"), labelled[0] if labelled else None)
+    return sources.training_source()

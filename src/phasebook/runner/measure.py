@@ -63,14 +63,13 @@ def training_source(project: "Project", data_source: str = "", label_column: str
                                 f"{', '.join(s.name for s in sources) or 'none'}.")
         source = match[0]
     else:
-        labelled = [s for s in sources if s.label_column and s.access_status == "available"]
-        labelled = labelled or [s for s in sources if s.label_column]
-        if not labelled:
+        chosen = project.section("data_sources").training_source()  # type: ignore[attr-defined]
+        if chosen is None:
             raise BadInputError(
                 "No data source declares a label column. Set label_column on the training source in data_sources (1.3), "
                 "or run with -p data_source NAME -p label_column COLUMN."
             )
-        source = labelled[0]
+        source = chosen
     label = label_column or source.label_column or ""
     if not label:
         raise BadInputError(f"Data source {source.name!r} has no label column; set it in data_sources or pass -p label_column COLUMN.")
