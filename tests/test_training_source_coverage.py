@@ -73,3 +73,28 @@ def test_the_signoff_page_shows_the_training_source_it_approves(approved):
                                                 "positive_label": "Yes"}
     html = render_section("data_sources.training", covered["data_sources.training"])
     assert "training source and label" in html and "churn" in html
+
+
+def test_old_model_tests_show_what_they_were_measured_under(approved):
+    from phasebook.modeling.scoreboard import latest_results
+
+    test = [e for e in approved.events() if e.kind == "model_test"][-1]
+    assert test.data["training"]["label_column"] == "churn" and test.data["training"]["positive_label"] == "Yes"
+    assert latest_results(approved.events(), approved.plan().dump())["measured_under"].tolist() == ["current"]
+    approved.save_section("data_sources", _items(positive_label="No"))
+    table = latest_results(approved.events(), approved.plan().dump())
+    assert table["measured_under"].tolist() == ["a previous training source or label"]
+    assert _step(approved, "3.3") == "todo"  # the only passing test measured the old label
+    scope = approved.section("scope").model_dump(mode="json")
+    scope["kpis"][0]["metrics"][0]["target"] = 0.75
+    approved.save_section("scope", scope)
+    approved.test_model({"roc_auc": 0.7}, model="linear v2")
+    table = latest_results(approved.events(), approved.plan().dump()).set_index("model")
+    assert table.loc["linear", "measured_under"] == "a previous scope" and table.loc["linear v2", "measured_under"] == "current"
+    assert _step(approved, "3.3") == "todo"  # no model passes under today's scope
+    approved.test_model({"roc_auc": 0.9}, model="boosted")
+    assert _step(approved, "3.3") == "done"
+
+
+def _step(project, step_id):
+    return next(s.status for s in project.status().steps if s.id == step_id)

@@ -475,6 +475,7 @@ class Project:
         data = result.model_dump(mode="json")
         data["values"] = {str(k): v for k, v in values.items()}
         data["scope_hash"] = content_hash(scope.model_dump(mode="json"))
+        data["training"] = plan.sections["data_sources"].training  # what the numbers were measured on
         data["plan_hash"] = content_hash(plan.dump())
         if details:
             data["details"] = details
