@@ -15,20 +15,23 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .core.errors import (
+    ConditionNotMetError,
     InvalidDecisionError,
-    InvalidTransitionError,
     ProjectExistsError,
     ProjectNotFoundError,
-    GateNotSatisfiedError,
-    StaleApprovalError,
+    SignerNotAllowedError,
     UnknownSectionError,
 )
-from .core.events import BACKTRACK_REASONS, DECISIONS, Actor, Event
-from .core.flow import WORK_PHASES, Flow, default_flow
+from .core.events import DECISIONS, Actor, Event
+from .core.flow import DEFAULT_FLOW_VERSION, Flow, default_flow, flow_hash, policy_of
+from .core.gates import check_conditions, covered_content
 from .core.kpis import ModelTestResult, judge
+from .core.pinning import flow_pin, pinned_flow
 from .core.sections import SECTION_MODELS, Section
-from .core.status import ProjectStatus, covered_content, fold, phase_of
+from .core.status import ProjectStatus, fold, phase_of
 from .core.hashing import content_hash
+from .core import transitions
+from .store.flowfile import resolve_flow
 from .store.journal import JOURNAL_FILE, Journal, VerifyReport
 from .store.outbox import OutboxJournal, outbox_for
 from .store.plan import PLAN_FILE, PlanDocument, PlanStore, validate_section
@@ -39,6 +42,7 @@ __all__ = ["Project", "default_actor", "workbook_templates"]
 DECISION_KINDS = {
     "project_created": "new", "section_saved": "save_section", "sign_off": "sign_off", "advance": "advance",
     "backtrack": "backtrack", "cancel": "cancel", "deliver": "deliver", "reopen": "reopen", "decision": "decide",
+    "flow_changed": "pin_flow",
 }
 GITIGNORE = "# phasebook: executed notebooks and local state\nruns/\n.phasebook/\n.ipynb_checkpoints/\n"
 
@@ -72,12 +76,35 @@ class Project:
 
     def __init__(self, root: Path, *, flow: Flow | None = None) -> None:
         self.root = Path(root).resolve()
-        self.flow = flow or default_flow()
+        self._fixed_flow = flow
+        self._flow_cache: tuple[Any, Flow] | None = None
         self.plan_store = PlanStore(self.root)
         self.journal = Journal(self.root)
         outbox = outbox_for(self.root)  # a grid row's kernel: events go to the row's outbox (store/outbox.py)
         if outbox is not None:
             self.journal = OutboxJournal(self.root, outbox)
+
+    @property
+    def flow(self) -> Flow:
+        """The flow this project follows: ``flow:`` in the plan (a shipped version or a flow file).
+
+        Raises:
+            UnknownFlowError: the plan names neither a shipped flow nor a file in the project.
+            FlowInvalidError: the flow file is not a valid flow (each field path named).
+        """
+        if self._fixed_flow is not None:
+            return self._fixed_flow
+        if not self.plan_path.is_file():
+            return default_flow()
+        name = self.plan_store.load().flow_version
+        key: Any = name
+        candidate = self.root / name if name else None
+        if candidate is not None and candidate.is_file():
+            st = candidate.stat()
+            key = (name, st.st_mtime_ns, st.st_size)
+        if self._flow_cache is None or self._flow_cache[0] != key:
+            self._flow_cache = (key, resolve_flow(self.root, name))
+        return self._flow_cache[1]
 
     # creating and opening ----------------------------------------------------
     @classmethod
@@ -93,7 +120,7 @@ class Project:
         root.mkdir(parents=True, exist_ok=True)
         project = cls(root)
         name = name or root.name
-        project.plan_store.create(name, project.flow.version)
+        project.plan_store.create(name, DEFAULT_FLOW_VERSION)
         for sub in ("data", "runs", "workbooks"):
             (root / sub).mkdir(exist_ok=True)
         gitignore = root / ".gitignore"
@@ -103,7 +130,8 @@ class Project:
         if templates is not None:
             shutil.copytree(templates, root / "workbooks", dirs_exist_ok=True,
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-        project.journal.append("project_created", {"name": name, "flow": project.flow.version}, actor or default_actor())
+        project.journal.append("project_created", {"name": name, "flow": project.flow.version, **flow_pin(project.flow)},
+                               actor or default_actor())
         return project
 
     @classmethod
@@ -118,6 +146,7 @@ class Project:
             if (candidate / PLAN_FILE).is_file():
                 project = cls(candidate)
                 project.plan()
+                project.flow  # an unknown or invalid flow file is reported here
                 project.events()
                 return project
         raise ProjectNotFoundError(path=str(start))
@@ -194,6 +223,7 @@ class Project:
         if old_hash == new_hash and name in before.raw and expected_digest in (None, before.digest):
             return before
         self.journal.check_appendable()  # a torn journal must be repaired before anything is written
+        self.pin_flow(actor)
         written = self.plan_store.save_section(name, section, expected_digest=expected_digest)
         self.journal.append(
             "section_saved", {"section": name, "hash": new_hash, "previous_hash": old_hash}, actor or default_actor()
@@ -231,21 +261,56 @@ class Project:
 
     @property
     def phase(self) -> str:
-        return self.status().phase
+        return phase_of(self.events(), self.flow)
 
     def gate_content(self, gate: str) -> dict[str, Any]:
         """What a sign-off of ``gate`` would approve now (sections, hashes, measurements)."""
         plan = self.plan()
         return covered_content(self.flow.gate(gate), plan.dump(), self.events())
 
-    def approved_content(self, gate: str) -> dict[str, Any] | None:
-        """The covered sections as they were at the latest approval of ``gate`` (None if never approved)."""
+    def approved_content(self, gate: str, signer: str | None = None, role: str | None = None) -> dict[str, Any] | None:
+        """The covered sections as one signer's latest approval of ``gate`` saw them (None if none).
+
+        Args:
+            signer: whose approval (default: the latest approval by anyone).
+            role: narrow ``signer`` to the role they signed in.
+        """
+        found = self.approval_event(gate, signer, role)
+        return dict(found.data.get("snapshot", {})) if found else None
+
+    def approval_event(self, gate: str, signer: str | None = None, role: str | None = None,
+                       seq: int | None = None) -> Event | None:
+        """The journaled approval of ``gate`` by ``signer`` (or with entry number ``seq``), latest first."""
         self.flow.gate(gate)
         last = None
         for e in self.events():
             if e.kind == "sign_off" and e.data.get("gate") == gate and e.data.get("decision") == "approve":
+                if seq is not None and e.seq != seq:
+                    continue
+                if signer is not None and e.actor.name != signer:
+                    continue
+                if role is not None and e.actor.role != role:
+                    continue
                 last = e
-        return dict(last.data.get("snapshot", {})) if last else None
+        return last
+
+    def pin_flow(self, actor: Actor | None = None) -> Event | None:
+        """Journal a ``flow_changed`` when the flow differs from the one the project last recorded.
+
+        Approvals whose gate policy changed go stale by themselves (each sign-off
+        stores its gate's policy hash); this entry records when and what changed.
+        """
+        events = self.events()
+        pinned = pinned_flow(events)
+        if pinned is None:
+            return None
+        current = flow_pin(self.flow)
+        if pinned.get("flow_hash") == current["flow_hash"]:
+            return None
+        old, new = pinned.get("gate_policies", {}), current["gate_policies"]
+        changed = sorted(g for g in set(old) | set(new) if old.get(g) != new.get(g))
+        data = {"from_hash": pinned.get("flow_hash"), "version": self.flow.version, "gates_changed": changed, **current}
+        return self.journal.append("flow_changed", data, actor or default_actor())
 
     # sign-offs -----------------------------------------------------------------
     def sign_off(
@@ -254,38 +319,50 @@ class Project:
         actor: Actor,
         decision: str,
         comment: str = "",
+        *,
+        acknowledge: bool = False,
+        **_future: Any,
     ) -> Event:
-        """Record a decision on a gate, with the hash of the content it judged.
+        """Record a decision on a gate, with the hash of the content it judged and the gate policy.
 
         Args:
-            gate: gate name (``scope_approval``).
+            gate: gate name.
             actor: who decides; ``verified`` only when a server vouched for it.
             decision: ``approve``, ``request_changes`` or ``reject``.
-            comment: required for ``request_changes`` and ``reject``.
+            comment: required for ``request_changes``, ``reject`` and an acknowledgement.
+            acknowledge: approve although a gate condition is unmet (the comment says why).
+
+        Raises:
+            SignerNotAllowedError: no role (a verified viewer whose identity carries none cannot sign).
+            ConditionNotMetError: an approval while a gate condition is unmet, not acknowledged.
         """
         g = self.flow.gate(gate)
         if actor.role is None:
-            raise InvalidDecisionError(
-                reason=f"Say in which role {actor.name} signs ({', '.join(self.flow.roles)}): "
-                f"gate {gate} needs approval from {', '.join(g.roles)}."
-            )
+            if actor.verified:
+                raise SignerNotAllowedError(reason=f"{actor.name} is signed in, but their identity carries no role, "
+                                            "so they cannot sign. Ask whoever runs the server to give them a role.")
+            raise SignerNotAllowedError(reason=f"Say in which role {actor.name} signs ({', '.join(self.flow.roles)}): "
+                                        f"this gate needs approval from {', '.join(g.roles)}.")
         self.flow.check_role(actor.role)
         if decision not in DECISIONS:
             raise InvalidDecisionError(reason=f"Unknown decision {decision!r}; use one of: {', '.join(DECISIONS)}.")
         comment = (comment or "").strip()
         if decision != "approve" and not comment:
-            raise InvalidDecisionError(
-                reason=f"A comment is required to {decision.replace('_', ' ')}: say what must change (-m TEXT)."
-            )
+            raise InvalidDecisionError(reason=f"A comment is required to {decision.replace('_', ' ')}: say what must change.")
         plan, events = self.plan(), self.events()
-        phase = phase_of(events)
-        if phase == "cancelled":
-            raise InvalidTransitionError(reason="The project is cancelled; nothing can be signed.")
-        if phase in WORK_PHASES and self.flow.order(g.phase) > self.flow.order(phase):
-            raise InvalidTransitionError(
-                reason=f"Gate {gate} closes the {g.phase} phase; the project is in {phase}. "
-                f"Sign it once the project reaches {g.phase}."
-            )
+        transitions.check_signable(self.flow, g.phase, phase_of(events, self.flow))
+        acknowledged: list[str] = []
+        if decision == "approve" and actor.role in g.roles:
+            unmet = [c for c in check_conditions(g, events) if not c.met]
+            if unmet and not acknowledge:
+                raise ConditionNotMetError(gate=gate, unmet=[c.message for c in unmet])
+            if unmet and not comment:
+                raise InvalidDecisionError(reason="An acknowledgement needs a comment: say why approving without "
+                                           + "; ".join(c.message for c in unmet) + " is acceptable.")
+            acknowledged = [c.kind for c in unmet]
+        self.journal.check_appendable()
+        self.pin_flow(actor)
+        events = self.events()
         content = covered_content(g, plan.dump(), events)
         data = {
             "gate": gate,
@@ -295,11 +372,19 @@ class Project:
             "section_hashes": content["section_hashes"],
             "measurements": content["measurements"],
             "snapshot": content["sections"],
+            "policy_hash": content_hash(policy_of(g)),
+            "policy": policy_of(g),
+            "flow_hash": flow_hash(self.flow),
         }
+        if acknowledged:
+            data["acknowledged"] = acknowledged
         return self.journal.append("sign_off", data, actor)
 
     # transitions ---------------------------------------------------------------
-    def _transition(self, kind: str, data: dict[str, Any], actor: Actor | None) -> Event:
+    def _transition(self, planned: tuple[str, dict[str, Any]], actor: Actor | None) -> Event:
+        kind, data = planned
+        self.journal.check_appendable()
+        self.pin_flow(actor)
         return self.journal.append(kind, data, actor or default_actor())
 
     def advance(self, override: str | None = None, *, actor: Actor | None = None) -> Event:
@@ -312,78 +397,36 @@ class Project:
             GateNotSatisfiedError: the gate is pending, rejected or has changes requested.
             StaleApprovalError: the approval no longer matches the covered sections.
         """
-        status = self.status()
-        phase = status.phase
-        if phase not in WORK_PHASES:
-            raise InvalidTransitionError(
-                reason=f"The project is {phase}; advance only moves through scoping, research, development and deployment."
-                + (" Use `phasebook reopen` to start maintenance." if phase == "delivered" else "")
-            )
-        gate = status.gates[self.flow.phase(phase).gate]
-        override = (override or "").strip() or None
-        if override is None:
-            if gate.state == "stale":
-                raise StaleApprovalError(phase=phase, gate=gate.name, changed_sections=gate.changed_sections)
-            if gate.state != "approved":
-                blocking = ""
-                if gate.state in ("changes_requested", "rejected"):
-                    who = [f"{s.name} ({s.role})" for s in gate.signoffs if s.decision != "approve" and s.fresh]
-                    blocking = f"{gate.state.replace('_', ' ')} by {', '.join(who)}"
-                raise GateNotSatisfiedError(
-                    phase=phase, gate=gate.name, state=gate.state, missing_roles=gate.missing_roles, blocking=blocking
-                )
-        target = self.flow.next_phase(phase)
-        data: dict[str, Any] = {"from": phase, "to": target, "gate": gate.name, "gate_state": gate.state}
-        if override:
-            data["override"] = override
-        return self._transition("deliver" if target == "delivered" else "advance", data, actor)
+        return self._transition(transitions.plan_advance(self.flow, self.status(), override), actor)
 
     def deliver(self, override: str | None = None, *, actor: Actor | None = None) -> Event:
-        """Mark the solution delivered (4.4): leaves deployment through its gate."""
-        phase = self.status().phase
-        if phase != "deployment":
-            raise InvalidTransitionError(reason=f"Only a project in deployment can be delivered; this one is in {phase}.")
+        """Mark the solution delivered: leaves the last work phase through its gate."""
+        phase = self.phase
+        last = self.flow.work_phases[-1]
+        if phase != last:
+            from .core.errors import InvalidTransitionError
+
+            raise InvalidTransitionError(reason=f"Only a project in {last} can be delivered; this one is in {phase}.")
         return self.advance(override, actor=actor)
 
     def backtrack(self, phase: str, reason: str, text: str = "", *, actor: Actor | None = None) -> Event:
-        """Go back to an earlier phase (``model_failure``, ``approach_failure``, ``goal_change``)."""
-        self.flow.phase(phase)
-        if reason not in BACKTRACK_REASONS:
-            raise InvalidDecisionError(reason=f"Unknown backtrack reason {reason!r}; use one of: {', '.join(BACKTRACK_REASONS)}.")
-        current = self.status().phase
-        if phase not in WORK_PHASES:
-            raise InvalidTransitionError(reason=f"Backtrack goes to a work phase ({', '.join(WORK_PHASES)}), not {phase}.")
-        if current == "cancelled":
-            raise InvalidTransitionError(reason="The project is cancelled; it cannot move.")
-        if current in WORK_PHASES and self.flow.order(phase) >= self.flow.order(current):
-            raise InvalidTransitionError(
-                reason=f"Backtrack goes to an earlier phase; {phase} is not before {current}."
-            )
-        return self._transition("backtrack", {"from": current, "to": phase, "reason": reason, "text": text.strip()}, actor)
+        """Go back to an earlier work phase (``model_failure``, ``approach_failure``, ``goal_change``)."""
+        return self._transition(transitions.plan_backtrack(self.flow, self.phase, phase, reason, text), actor)
 
     def cancel(self, reason: str, *, actor: Actor | None = None) -> Event:
         """End the project, recording why; a decision to make with courage."""
-        reason = (reason or "").strip()
-        if not reason:
-            raise InvalidDecisionError(reason="Say why the project is cancelled (-m TEXT): the record is for whoever asks later.")
-        current = self.status().phase
-        if current == "cancelled":
-            raise InvalidTransitionError(reason="The project is already cancelled.")
-        return self._transition("cancel", {"from": current, "to": "cancelled", "reason": reason}, actor)
+        return self._transition(transitions.plan_cancel(self.flow, self.phase, reason), actor)
 
     def reopen(self, reason: str = "", *, actor: Actor | None = None) -> Event:
         """Start maintenance after delivery (health checks, monitoring-driven work)."""
-        current = self.status().phase
-        if current != "delivered":
-            raise InvalidTransitionError(reason=f"Only a delivered project can be reopened for maintenance; this one is {current}.")
-        return self._transition("reopen", {"from": current, "to": "maintenance", "reason": reason.strip()}, actor)
+        return self._transition(transitions.plan_reopen(self.flow, self.phase, reason), actor)
 
     def decide(self, decision: str, text: str = "", *, actor: Actor | None = None, **data: Any) -> Event:
         """Record a team decision that does not move the phase (e.g. ``iterate`` after a model test)."""
         decision = (decision or "").strip()
         if not decision:
             raise InvalidDecisionError(reason="Name the decision (iterate, ship, …).")
-        return self._transition("decision", {"decision": decision, "text": text.strip(), **data}, actor)
+        return self._transition(("decision", {"decision": decision, "text": text.strip(), **data}), actor)
 
     # model tests -----------------------------------------------------------------
     def test_model(

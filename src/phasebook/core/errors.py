@@ -44,6 +44,10 @@ __all__ = [
     "UnknownWorkbookError",
     "UnknownParameterError",
     "UnknownMetricError",
+    "FlowInvalidError",
+    "UnknownFlowError",
+    "ConditionNotMetError",
+    "SignerNotAllowedError",
 ]
 
 
@@ -58,6 +62,8 @@ class PhasebookError(Exception):
     code: ClassVar[str] = "phasebook_error"
     exit_code: ClassVar[int] = 1
     http_status: ClassVar[int] = 500
+    #: the message as a ``str.format`` template over the fields (subclasses with one-line messages)
+    template: ClassVar[str] = ""
 
     def __init__(self, message: str | None = None, **fields: Any) -> None:
         self.fields = dict(fields)
@@ -67,7 +73,12 @@ class PhasebookError(Exception):
         super().__init__(self.message)
 
     def describe(self) -> str:
-        """Return the message built from the fields (subclasses override)."""
+        """Return the message built from the fields (``template``, or subclasses override)."""
+        if self.template:
+            try:
+                return self.template.format(**self.fields)
+            except (KeyError, IndexError, ValueError):
+                pass
         return self.__class__.__name__
 
     def __reduce__(self):  # keep fields across pickling
@@ -200,6 +211,45 @@ class InvalidDecisionError(BadInputError):
 
     def describe(self) -> str:
         return str(self.fields.get("reason", "Invalid decision."))
+
+
+class FlowInvalidError(BadInputError):
+    """A flow file does not describe a valid flow. Fields: ``file``, ``problems`` — ``[(field path, message)]``."""
+
+    code = "flow_invalid"
+
+    def describe(self) -> str:
+        f = self.fields
+        lines = [f"- {path or '(top)'}: {msg}" for path, msg in f.get("problems", [])]
+        return (f"{f.get('file')}: not a valid flow ({len(lines)} problem{'s' if len(lines) != 1 else ''}):\n"
+                + "\n".join(lines) + "\nCorrect these fields; the project keeps the flow it had until the file is valid.")
+
+
+class UnknownFlowError(BadInputError):
+    """``flow:`` in the plan names neither a shipped flow nor a file in the project."""
+
+    code = "unknown_flow"
+    template = ("The plan names flow {name!r}, which is neither a flow shipped with phasebook ({known}) "
+                "nor a flow file in {root}. Name a shipped flow, or put the flow file (e.g. flow.yaml) in the project.")
+
+
+class ConditionNotMetError(ConflictError):
+    """An approval was refused because a gate condition is not met and was not acknowledged."""
+
+    code = "condition_not_met"
+
+    def describe(self) -> str:
+        f = self.fields
+        return (f"Gate {f['gate']} cannot be approved yet: {'; '.join(f['unmet'])}. "
+                "Approve only once it is met, or acknowledge it explicitly: tick the acknowledgement and "
+                "say in the comment why approving without it is acceptable.")
+
+
+class SignerNotAllowedError(InvalidDecisionError):
+    """The person may not sign this way (no role, or a role their identity does not hold)."""
+
+    code = "signer_not_allowed"
+    template = "{reason}"
 
 
 class ProjectNotFoundError(NotFoundError):
