@@ -348,17 +348,18 @@ class Project:
             raise InvalidDecisionError(reason=f"Unknown decision {decision!r}; use one of: {', '.join(DECISIONS)}.")
         comment = (comment or "").strip()
         if decision != "approve" and not comment:
-            raise InvalidDecisionError(reason=f"A comment is required to {decision.replace('_', ' ')}: say what must change.")
+            raise InvalidDecisionError(reason=f"A comment is required to {decision.replace('_', ' ')}: say what must change.",
+                                       needs="comment")
         plan, events = self.plan(), self.events()
         transitions.check_signable(self.flow, g.phase, phase_of(events, self.flow))
         acknowledged: list[str] = []
         if decision == "approve" and actor.role in g.roles:
             unmet = [c for c in check_conditions(g, events) if not c.met]
             if unmet and not acknowledge:
-                raise ConditionNotMetError(gate=gate, unmet=[c.message for c in unmet])
+                raise ConditionNotMetError(gate=gate, unmet=[c.message for c in unmet], needs="acknowledgement")
             if unmet and not comment:
                 raise InvalidDecisionError(reason="An acknowledgement needs a comment: say why approving without "
-                                           + "; ".join(c.message for c in unmet) + " is acceptable.")
+                                           + "; ".join(c.message for c in unmet) + " is acceptable.", needs="comment")
             acknowledged = [c.kind for c in unmet]
         self.journal.check_appendable()
         self.pin_flow(actor)

@@ -42,7 +42,7 @@ class PhasebookGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PhasebookError as exc:
-            _fail(exc.message, exc.exit_code, exc)
+            _fail(exc.message + CLI_HINTS.get(str(exc.fields.get("needs", "")), ""), exc.exit_code, exc)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:
@@ -54,6 +54,10 @@ class PhasebookGroup(click.Group):
                 f"Internal error: {type(exc).__name__}: {exc}. Re-run with PHASEBOOK_DEBUG=1 for details "
                 "and report it.", 1, exc,
             )
+
+
+#: how to give, on the command line, what a surface-neutral error says is missing (``needs`` field)
+CLI_HINTS = {"comment": " (-m TEXT)", "acknowledgement": " (--acknowledge -m TEXT)"}
 
 
 def _fail(message: str, code: int, exc: Exception | None) -> None:

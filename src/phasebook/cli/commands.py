@@ -34,11 +34,12 @@ def new(path: Path, name: str | None) -> None:
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """Show the phase, steps by track, gates and the latest model test."""
-    st = open_project(ctx).status()
+    project = open_project(ctx)
+    st = project.status()
     if as_json:
         print_json(st.model_dump(mode="json"))
     else:
-        render_status(console, st)
+        render_status(console, st, project.flow)
 
 
 @cli.command()
@@ -84,13 +85,16 @@ def set_(ctx: click.Context, section: str, file: str) -> None:
 @cli.command()
 @click.argument("gate")
 @click.option("--as", "name", required=True, help="Who signs (a CLI sign-off is recorded as unverified).")
-@click.option("--role", required=True, help="The signer's role: product, data_science, data_engineering, customer_success.")
+@click.option("--role", required=True, help="The signer's role, one of the roles of the project's flow (`phasebook flow show`).")
 @click.option("--approve", "decision", flag_value="approve", help="Approve the gate's content as it is now.")
 @click.option("--request-changes", "decision", flag_value="request_changes", help="Send it back with a comment.")
 @click.option("--reject", "decision", flag_value="reject", help="Reject it with a comment.")
 @click.option("-m", "--message", "comment", default="", help="Comment (required to request changes or reject).")
+@click.option("--acknowledge", is_flag=True, help="Approve although a gate condition is unmet (e.g. no passing model "
+              "test); -m must say why. Journaled with the approval.")
 @click.pass_context
-def signoff(ctx: click.Context, gate: str, name: str, role: str, decision: str | None, comment: str) -> None:
+def signoff(ctx: click.Context, gate: str, name: str, role: str, decision: str | None, comment: str,
+            acknowledge: bool) -> None:
     """Record a sign-off decision on GATE."""
     if decision is None:
         raise click.UsageError("Choose one of --approve, --request-changes or --reject.")
@@ -98,9 +102,12 @@ def signoff(ctx: click.Context, gate: str, name: str, role: str, decision: str |
     if not name:
         raise click.BadParameter("say who signs, e.g. --as \"product owner\".", param_hint="--as")
     project = open_project(ctx)
-    event = project.sign_off(gate, Actor(name=name, role=role, verified=False), decision, comment)
-    state = project.status().gates[gate].state
-    console.print(f"Recorded {decision.replace('_', ' ')} of {gate} by {name} ({role}, unverified) as entry {event.seq}. Gate is now {state}.")
+    event = project.sign_off(gate, Actor(name=name, role=role, verified=False), decision, comment,
+                             acknowledge=acknowledge)
+    g = project.status().gates[gate]
+    why = f" ({'; '.join(g.reasons)})" if g.reasons else ""
+    console.print(f"Recorded {decision.replace('_', ' ')} of {gate} by {name} ({role}, unverified) as entry {event.seq}. "
+                  f"Gate is now {g.label}{why}.", markup=False, highlight=False)
 
 
 @cli.command()

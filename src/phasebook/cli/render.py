@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.events import Event
-from ..core.flow import WORK_PHASES
+from ..core.flow import Flow
 from ..core.status import ProjectStatus
 
 __all__ = ["render_status", "render_history", "summarize_event", "STATE_STYLE"]
@@ -23,14 +23,13 @@ STATE_STYLE = {
     "done": "green",
     "todo": "dim",
 }
-TRACKS = ("product", "data_science", "data_engineering")
 
 
 def _styled(value: str) -> Text:
     return Text(value.replace("_", " "), style=STATE_STYLE.get(value, ""))
 
 
-def render_status(console: Console, st: ProjectStatus) -> None:
+def render_status(console: Console, st: ProjectStatus, flow: Flow) -> None:
     """Print phase, steps by track and phase, gates and the latest model test."""
     console.print(Text.assemble(("Project ", "bold"), (st.name, "bold cyan"), "  ·  phase: ", (st.phase, "bold")))
     moves = [d for d in st.decisions if d.get("kind") != "decision"]
@@ -41,11 +40,11 @@ def render_status(console: Console, st: ProjectStatus) -> None:
                       markup=False, highlight=False)
     grid = Table(title="Steps by track", show_lines=False, expand=False)
     grid.add_column("track")
-    for phase in WORK_PHASES:
+    for phase in flow.work_phases:
         grid.add_column(phase + (" ◀" if phase == st.phase else ""), style="bold" if phase == st.phase else "")
-    for track in TRACKS:
-        row: list[Any] = [track.replace("_", " ")]
-        for phase in WORK_PHASES:
+    for track in flow.tracks:
+        row: list[Any] = [flow.title_of(track)]
+        for phase in flow.work_phases:
             cell = Text()
             for step in st.steps:
                 if step.phase == phase and track in step.tracks:
@@ -61,12 +60,15 @@ def render_status(console: Console, st: ProjectStatus) -> None:
     for g in st.gates.values():
         signed = "\n".join(
             f"{s.name} ({s.role or '-'}, {'verified' if s.verified else 'unverified'}) {s.decision} {s.at[:16]}"
-            + ("" if s.fresh else " [stale]")
+            + ("" if s.fresh else " [stale]") + ("" if s.counts else " [not counted]")
             for s in g.signoffs
         )
-        gates.add_row(g.step, g.name, _styled(g.state), signed or "-", ", ".join(g.missing_roles) or "-",
-                      ", ".join(g.changed_sections) or "-")
+        gates.add_row(g.step, g.name, Text(g.label, style=STATE_STYLE.get(g.state, "")), Text(signed or "-"),
+                      ", ".join(g.missing_roles) or "-", ", ".join(g.changed_sections) or "-")
     console.print(gates)
+    for g in st.gates.values():
+        if g.reasons and (g.state != "pending" or g.signoffs or g.phase == st.phase):
+            console.print(Text(f"  {g.name}: " + "; ".join(g.reasons)))
 
     test = st.latest_model_test
     if test:

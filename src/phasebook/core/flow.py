@@ -53,6 +53,8 @@ class Phase(_Frozen):
     terminal: bool = False
     #: what the phase means to transitions (see the module docstring); ``work`` when it has a gate
     kind: PhaseKind = "work"
+    #: the plan sections its notebook reads (what invalidates a cached run); None: the whole plan
+    reads: tuple[str, ...] | None = None
 
 
 class Step(_Frozen):

@@ -86,7 +86,8 @@ def plan_cancel(flow: Flow, current: str, reason: str) -> tuple[str, dict[str, A
     """The event that ends the project."""
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidDecisionError(reason="Say why the project is cancelled: the record is for whoever asks later.")
+        raise InvalidDecisionError(reason="Say why the project is cancelled: the record is for whoever asks later.",
+                                   needs="comment")
     if flow.is_kind(current, "stopped"):
         raise InvalidTransitionError(reason="The project is already cancelled.")
     return "cancel", {"from": current, "to": flow.phase_of_kind("stopped"), "reason": reason}

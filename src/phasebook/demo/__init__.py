@@ -30,7 +30,6 @@ def build_demo(path: str | os.PathLike, *, echo: Callable[[str], None] | None = 
         ProjectExistsError: ``path`` already holds a project.
         WorkbookExecutionError: a phase notebook failed (its output notebook is kept).
     """
-    from ..core.flow import WORK_PHASES
     from ..project import Project
     from ..runner import run_notebook
     from .data import write_demo_data
@@ -43,7 +42,7 @@ def build_demo(path: str | os.PathLike, *, echo: Callable[[str], None] | None = 
     for section, content, actor in SECTIONS:
         project.save_section(section, content, actor=actor)
     say(f"filled the plan: {', '.join(s for s, _, _ in SECTIONS)}")
-    for phase in WORK_PHASES:
+    for phase in project.flow.work_phases:
         if phase == "development":  # a model per region first, so the pooled baselines stay the latest test
             _run_region_grid(project, say, progress_bar)
         result = run_notebook(project, phase, progress_bar=progress_bar, actor=DATA_SCIENTIST)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["run_notebook", "declared_parameters", "RunResult", "RunError", "resolve", "Workbook", "DEFAULT_READS"]
+__all__ = ["run_notebook", "declared_parameters", "RunResult", "RunError", "resolve", "Workbook"]
 
 _LAZY = {
     "run_notebook": ".execute",
@@ -20,7 +20,6 @@ _LAZY = {
     "RunError": ".models",
     "resolve": ".resolve",
     "Workbook": ".resolve",
-    "DEFAULT_READS": ".resolve",
 }
 
 
