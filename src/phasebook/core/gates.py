@@ -36,6 +36,7 @@ from .hashing import content_hash
 __all__ = [
     "GateState", "Signoff", "RoleTally", "ConditionStatus", "GateStatus",
     "section_value", "covered_content", "evaluate_gate", "check_conditions", "gate_label", "latest_event",
+    "reopened_by",
 ]
 
 GateState = Literal["pending", "approved", "stale", "changes_requested", "rejected"]
@@ -235,6 +236,31 @@ def evaluate_gate(gate: Gate, plan: dict[str, Any], events: list[Event], reset: 
         require_verified=gate.require_verified, tallies=tallies, conditions=conditions, reasons=reasons,
         policy_hash=policy_hash,
     )
+
+
+def reopened_by(gates: Iterable[Gate], states: dict[str, "GateStatus"], path: str, before: Any, after: Any) -> list[Gate]:
+    """The approved gates that changing the content at section path ``path`` from ``before`` to ``after`` stales.
+
+    ``path`` is what an editor edits (``scope`` or ``kpi_review.development``); a gate covering a part of it
+    (``kpi_review.development`` when editing ``kpi_review``) is reopened only if that part changed.
+    """
+    found = []
+    for gate in gates:
+        if states[gate.name].state != "approved":
+            continue
+        for cover in gate.covers:
+            if cover == path or path.startswith(cover + "."):
+                rel = ""
+            elif cover.startswith(path + "."):
+                rel = cover[len(path) + 1:]
+            else:
+                continue
+            old = section_value(before, rel) if rel else before
+            new = section_value(after, rel) if rel else after
+            if old != new:
+                found.append(gate)
+                break
+    return found
 
 
 def gate_label(state: str, unverified: bool = False) -> str:
