@@ -22,8 +22,10 @@ const BADGES: Record<GateState, IBadge> = {
   rejected: { label: 'rejected', kind: 'rejected' }
 };
 
-export function gateBadge(state: GateState): IBadge {
-  return BADGES[state] ?? { label: state, kind: 'pending' };
+/** The badge of a gate state; ``label`` (the server's, e.g. "approved (unverified)") wins over the default text. */
+export function gateBadge(state: GateState, label?: string): IBadge {
+  const badge = BADGES[state] ?? { label: state, kind: 'pending' };
+  return label ? { ...badge, label } : badge;
 }
 
 /** "product owner (product) ✓ approve" lines for the signers of a gate, latest decision each. */
@@ -36,7 +38,8 @@ export function signers(status: IProjectStatus, gate: string): string[] {
     const who = s.role ? `${s.name} (${s.role})` : s.name;
     const verified = s.verified ? '' : ', unverified';
     const stale = s.fresh ? '' : ', stale';
-    return `${who}: ${s.decision.replace('_', ' ')}${verified}${stale}`;
+    const counted = s.counts === false ? ', not counted' : '';
+    return `${who}: ${s.decision.replace('_', ' ')}${verified}${stale}${counted}`;
   });
 }
 

@@ -40,6 +40,10 @@ export interface ISignoff {
   decision: string;
   comment: string;
   fresh: boolean;
+  /** False when recorded but not counted (a role the gate does not require, unverified under require_verified…). */
+  counts?: boolean;
+  /** Why it does not count (or what was acknowledged). */
+  note?: string;
 }
 
 export interface IGateStatus {
@@ -52,6 +56,11 @@ export interface IGateStatus {
   missing_roles: string[];
   changed_sections: string[];
   signoffs: ISignoff[];
+  /** What to print for the state: "approved (unverified)" when an approval rests on an unverified signature. */
+  label?: string;
+  unverified?: boolean;
+  /** Plain sentences: why the gate is not approved (or only unverified). */
+  reasons?: string[];
 }
 
 export interface IStepStatus {
@@ -149,6 +158,8 @@ export interface IProjectStatus {
   steps: IStepStatus[];
   phases: IPhase[];
   tracks: string[];
+  /** Display titles of the flow's tracks (the flow file decides them). */
+  track_titles?: Record<string, string>;
   latest_model_test: IModelTest | null;
   model_tests: number;
   /** Per-segment model tests (a model per customer / region): hard metric → counts. */

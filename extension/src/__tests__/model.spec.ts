@@ -46,6 +46,19 @@ describe('view functions', () => {
     expect(gateBadge('changes_requested')).toEqual({ label: 'changes requested', kind: 'changes-requested' });
   });
 
+  it('prints the server label, so an approval on an unverified signature says so', () => {
+    expect(gateBadge('approved', 'approved (unverified)')).toEqual({ label: 'approved (unverified)', kind: 'fresh' });
+  });
+
+  it('marks a sign-off that is recorded but not counted', () => {
+    const s = status();
+    s.gates.scope_approval.signoffs = [
+      { seq: 4, at: 't', name: 'pat', role: 'product', verified: false, decision: 'approve', comment: '', fresh: true,
+        counts: false, note: 'not counted: pat has a verified sign-off' }
+    ];
+    expect(signers(s, 'scope_approval')).toEqual(['pat (product): approve, unverified, not counted']);
+  });
+
   it('says who signed, with unverified and stale marks', () => {
     const s = status();
     s.gates.scope_approval.signoffs = [

@@ -129,6 +129,7 @@ class StatusHandler(_ProjectHandler):
             path=self.relative(project.root),
             phases=[p.model_dump(mode="json") for p in flow.phases],
             tracks=list(flow.tracks),
+            track_titles={t: flow.title_of(t) for t in flow.tracks},
             jobs=running,
         )
         self.send(status)
