@@ -106,6 +106,17 @@ class Project:
             self._flow_cache = (key, resolve_flow(self.root, name))
         return self._flow_cache[1]
 
+    @staticmethod
+    def load_flow(path: str | os.PathLike) -> Flow:
+        """Read and validate a flow file (YAML or JSON) without opening a project.
+
+        Raises:
+            FlowInvalidError: naming each field path that is wrong.
+        """
+        from .store.flowfile import load_flow_file
+
+        return load_flow_file(path)
+
     # creating and opening ----------------------------------------------------
     @classmethod
     def new(cls, path: str | os.PathLike, name: str | None = None, *, actor: Actor | None = None) -> "Project":
@@ -156,6 +167,28 @@ class Project:
         """The project root at or above ``path`` without opening it (None if there is none)."""
         start = Path(path).resolve()
         return next((c for c in (start, *start.parents) if (c / PLAN_FILE).is_file()), None)
+
+    @property
+    def flow_file(self) -> Path | None:
+        """The flow file the plan names (None when the project follows a shipped flow)."""
+        name = self.plan_store.load().flow_version if self.plan_path.is_file() else ""
+        candidate = self.root / name if name else None
+        return candidate if candidate is not None and candidate.is_file() else None
+
+    def use_flow(self, name: str, *, actor: Actor | None = None) -> Event | None:
+        """Follow another flow: a shipped version or a flow file in the project (``flow.yaml``).
+
+        The flow is validated first (nothing is written if it is invalid); the
+        change is journaled (``flow_changed``, naming the gates whose policy
+        changed), and exactly those gates' approvals go stale.
+        """
+        from .store.flowfile import resolve_flow
+
+        resolve_flow(self.root, name)  # raises UnknownFlowError / FlowInvalidError
+        self.journal.check_appendable()
+        self.pin_flow(actor)  # a change of the file itself, made before this switch
+        self.plan_store.set_flow(name)
+        return self.pin_flow(actor)
 
     # plan ----------------------------------------------------------------------
     @property

@@ -122,3 +122,4 @@ from . import commands  # noqa: E402,F401  (registers the commands)
 from . import run  # noqa: E402,F401
 from . import serve  # noqa: E402,F401
 from . import data  # noqa: E402,F401
+from . import flow  # noqa: E402,F401

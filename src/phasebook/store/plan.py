@@ -295,6 +295,17 @@ class PlanStore:
             self._cache = written
         return written  # the plan exactly as written, read under the lock: its digest is the new token
 
+    def set_flow(self, flow: str) -> PlanDocument:
+        """Set the plan's ``flow:`` header (which flow the project follows), atomically, under the lock."""
+        with self._lock:
+            raw = self.parse(self.read_bytes()).raw
+            raw["flow"] = flow
+            text = dump_yaml(raw)
+            written = self.parse(text.encode("utf-8"))
+            self._write_atomic(text)
+            self._cache = written
+        return written
+
     def _write_atomic(self, text: str) -> None:
         """Write via a temporary file, fsync and rename (callers hold the lock)."""
         self.root.mkdir(parents=True, exist_ok=True)
