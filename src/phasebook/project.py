@@ -34,9 +34,11 @@ from .core import transitions
 from .store.flowfile import resolve_flow
 from .store.journal import JOURNAL_FILE, Journal, VerifyReport
 from .store.outbox import OutboxJournal, outbox_for
-from .store.plan import PLAN_FILE, PlanDocument, PlanStore, validate_section
+from .store.plan import PLAN_FILE, PlanDocument, PlanStore, dump_yaml, parse_yaml, validate_section
 
-__all__ = ["Project", "default_actor", "workbook_templates"]
+__all__ = ["Project", "default_actor", "workbook_templates", "dump_yaml", "parse_yaml", "validate_section"]
+# ``dump_yaml`` / ``parse_yaml`` (the plan's text format, with its parser limits) and ``validate_section``
+# are re-exported here: surfaces (cli, widgets, dashboards, server) import the facade, never ``store``.
 
 #: Event kinds only Project's own methods may journal (kind → method).
 DECISION_KINDS = {
@@ -282,6 +284,10 @@ class Project:
             )
         return self.journal.append(kind, data, actor or Actor.system())
 
+    def repair_journal(self):
+        """Move a torn last line of the journal aside into ``.phasebook/`` (returns where it went, or None)."""
+        return self.journal.repair()
+
     def verify(self) -> VerifyReport:
         """Check the journal's hash chain."""
         return self.journal.verify()
@@ -431,7 +437,8 @@ class Project:
             GateNotSatisfiedError: the gate is pending, rejected or has changes requested.
             StaleApprovalError: the approval no longer matches the covered sections.
         """
-        return self._transition(transitions.plan_advance(self.flow, self.status(), override), actor)
+        status = self.status()
+        return self._transition(transitions.plan_advance(self.flow, status.phase, status.gates, override), actor)
 
     def deliver(self, override: str | None = None, *, actor: Actor | None = None) -> Event:
         """Mark the solution delivered: leaves the last work phase through its gate."""

@@ -10,8 +10,8 @@ import click
 from ..core.errors import PlanSyntaxError, PlanValidationError
 from ..core.events import BACKTRACK_REASONS, Actor
 from ..core.sections import SECTION_MODELS
-from ..store.plan import dump_yaml, parse_yaml, validate_section
-from . import cli, console, open_project, print_json
+from ..project import dump_yaml, parse_yaml, validate_section
+from .app import cli, console, open_project, print_json
 from .render import render_history, render_status
 
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
@@ -187,7 +187,7 @@ def verify(ctx: click.Context, repair: bool) -> None:
     project = Project(root)
     report = project.verify()
     if not report.ok and repair and report.problem is not None and report.problem.code == "journal_torn":
-        moved = project.journal.repair()
+        moved = project.repair_journal()
         console.print(f"Moved the torn last line to {moved}.")
         report = project.verify()
     if report.ok:

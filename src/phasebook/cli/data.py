@@ -15,7 +15,7 @@ import click
 from rich.table import Table as RichTable
 
 from ..core.errors import BadInputError, ProjectNotFoundError
-from . import cli, console, open_project, print_json
+from .app import cli, console, open_project, print_json
 
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 _html_option = click.option(

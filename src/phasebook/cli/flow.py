@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from . import cli, console, open_project, print_json
+from .app import cli, console, open_project, print_json
 
 __all__ = ["flow"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import cli, console, open_project, print_json
+from .app import cli, console, open_project, print_json
 
 
 @cli.command(name="run")

@@ -12,14 +12,12 @@ flow's phase kinds (``work``, ``done``, ``upkeep``, ``stopped``) decide.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .errors import GateNotSatisfiedError, InvalidDecisionError, InvalidTransitionError, StaleApprovalError
 from .events import BACKTRACK_REASONS, Event
 from .flow import Flow
-
-if TYPE_CHECKING:
-    from .status import ProjectStatus
+from .gates import GateStatus
 
 __all__ = ["plan_advance", "plan_backtrack", "plan_cancel", "plan_reopen", "gate_resets", "check_signable"]
 
@@ -37,7 +35,8 @@ def gate_resets(flow: Flow, events: list[Event]) -> dict[str, Event]:
     return resets
 
 
-def plan_advance(flow: Flow, status: "ProjectStatus", override: str | None = None) -> tuple[str, dict[str, Any]]:
+def plan_advance(flow: Flow, phase: str, gates: dict[str, GateStatus],
+                 override: str | None = None) -> tuple[str, dict[str, Any]]:
     """The event that moves a work phase on through its gate (``deliver`` after the last one).
 
     Raises:
@@ -45,14 +44,13 @@ def plan_advance(flow: Flow, status: "ProjectStatus", override: str | None = Non
         StaleApprovalError: the gate's approval no longer matches what it covers.
         GateNotSatisfiedError: the gate is pending, rejected or has changes requested.
     """
-    phase = status.phase
     if phase not in flow.work_phases:
         hint = ""
         if flow.is_kind(phase, "done") and flow.phase_of_kind("upkeep"):
             hint = f" Reopen it to start {flow.phase_of_kind('upkeep')}."
         raise InvalidTransitionError(
             reason=f"The project is {phase}; advance only moves through {', '.join(flow.work_phases)}.{hint}")
-    gate = status.gates[flow.phase(phase).gate]
+    gate = gates[flow.phase(phase).gate]
     override = (override or "").strip() or None
     if override is None:
         if gate.state == "stale":

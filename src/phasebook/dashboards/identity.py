@@ -29,7 +29,7 @@ from jupyter_server.auth.identity import IdentityProvider, User
 from traitlets import Bool, Unicode
 
 from ..core.errors import BadInputError
-from ..store.plan import dump_yaml, parse_yaml
+from ..project import dump_yaml, parse_yaml
 
 __all__ = ["PhasebookIdentityProvider", "load_users", "add_user", "hash_token", "is_personal", "person_of"]
 

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..core.sections import SECTION_MODELS, SECTION_TITLES, Literature, Scope, TechnicalCheck
-from ..store.plan import dump_yaml
+from ..project import dump_yaml
 from .html import Html, card, esc, raw, table, text
 
 __all__ = ["render_section", "render_scope", "render_literature", "render_technical_check", "render_fields",

@@ -21,7 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from pathlib import Path
 from typing import Any, Iterable
 
-__all__ = ["execute_row", "env_kernel_manager", "LocalPool", "DaskCluster", "default_workers"]
+__all__ = ["execute_row", "LocalPool", "DaskCluster", "default_workers"]
 
 
 def default_workers() -> int:
@@ -32,26 +32,6 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def env_kernel_manager(extra_env: dict[str, str], ipc_path: str | None = None) -> type:
-    """A ``KernelManager`` class whose kernels start with ``extra_env`` added to their environment.
-
-    With ``ipc_path`` the kernel talks over Unix sockets named from it instead of TCP: kernels
-    started at the same moment by several workers then cannot pick the same free port (with TCP
-    they can, and the loser never answers).
-    """
-    from jupyter_client.manager import KernelManager
-
-    class _PhasebookKernelManager(KernelManager):
-        async def _async_pre_start_kernel(self, **kw: Any):  # type: ignore[override]
-            if ipc_path:
-                self.transport, self.ip = "ipc", ipc_path
-            env = dict(kw.pop("env", None) or os.environ)
-            env.update(extra_env)
-            return await super()._async_pre_start_kernel(env=env, **kw)
-
-    return _PhasebookKernelManager
-
-
 def execute_row(task: dict[str, Any]) -> dict[str, Any]:
     """Run one grid row (in a pool or Dask worker); return its status, error, duration and outbox entries.
 
@@ -60,7 +40,7 @@ def execute_row(task: dict[str, Any]) -> dict[str, Any]:
     ``execution_timeout``. The output notebook is written whatever happens.
     """
     from ..store.outbox import OUTBOX_ENV, OUTBOX_ROOT_ENV, read_outbox
-    from .execute import _execute
+    from .kernel import execute_papermill
 
     started, cpu_started = time.perf_counter(), _cpu_seconds()
     output, outbox = Path(task["output"]), Path(task["outbox"])
@@ -68,7 +48,7 @@ def execute_row(task: dict[str, Any]) -> dict[str, Any]:
     outbox.unlink(missing_ok=True)  # a row re-run in the same folder starts with an empty outbox
     sockets = tempfile.mkdtemp(prefix="pbk-")  # short: Unix socket paths are limited to ~100 bytes
     try:
-        error = _execute(
+        error = execute_papermill(
             task["workbook"], output, task["parameters"], log_output=False, on_progress=None, progress_bar=False,
             kernel_name=task.get("kernel_name"), execution_timeout=task.get("execution_timeout"),
             kernel_env={OUTBOX_ENV: str(outbox), OUTBOX_ROOT_ENV: str(task["root"])},

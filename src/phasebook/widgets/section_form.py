@@ -32,7 +32,7 @@ from ..core.events import Actor
 from ..core.sections import SECTION_MODELS, SECTION_TITLES
 from ..core.gates import reopened_by, section_value
 from ..project import Project
-from ..store.plan import validate_section
+from ..project import validate_section
 from .fields import error_html
 from .model_form import build_form
 
