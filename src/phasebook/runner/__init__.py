@@ -23,7 +23,15 @@ _LAZY = {
 }
 
 
+#: the notebook helpers moved to :mod:`phasebook.steps`; project notebooks copied earlier still import them here
+_MOVED = {"measure": "phasebook.steps.measure", "review": "phasebook.steps.review"}
+
+
 def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        from importlib import import_module
+
+        return import_module(_MOVED[name])
     if name in _LAZY:
         from importlib import import_module
 
