@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..core.describe import describe_event, describe_move
 from ..core.events import Event
 from ..core.flow import Flow
 from ..core.status import ProjectStatus
@@ -110,48 +111,12 @@ def _render_segments(console: Console, st: ProjectStatus) -> None:
 
 
 def _describe_move(d: dict[str, Any]) -> str:
-    """A transition (advance, backtrack, cancel, deliver, reopen) in words."""
-    if d.get("kind") == "cancel":
-        return f"cancelled in {d.get('from')}: {d.get('reason')}"
-    text = f"{d.get('from')} → {d.get('to')}"
-    if d.get("kind") == "backtrack":
-        text += f" ({str(d.get('reason', '')).replace('_', ' ')})" + (f": {d['text']}" if d.get("text") else "")
-    if d.get("override"):
-        text += f" (override: {d['override']})"
-    return text
+    return describe_move(str(d.get("kind")), d)
 
 
 def summarize_event(e: Event) -> str:
-    """A one-line, human description of an event."""
-    d = e.data
-    if e.kind == "sign_off":
-        text = f"{d.get('decision', '').replace('_', ' ')} {d.get('gate')}"
-        return text + (f": {d['comment']}" if d.get("comment") else "")
-    if e.kind in ("advance", "deliver", "reopen"):
-        text = f"{d.get('from')} → {d.get('to')}"
-        return text + (f" (override: {d['override']})" if d.get("override") else "")
-    if e.kind == "backtrack":
-        return f"{d.get('from')} → {d.get('to')} ({d.get('reason')})" + (f": {d['text']}" if d.get("text") else "")
-    if e.kind == "cancel":
-        return f"cancelled in {d.get('from')}: {d.get('reason')}"
-    if e.kind == "section_saved":
-        return f"saved {d.get('section')}"
-    if e.kind == "model_test":
-        s = d.get("summary", {})
-        model = f"{d.get('model')}" + (f" for {d['segment']}" if d.get("segment") else "")
-        return (f"{model}: {'passed' if d.get('passed') else 'not passed'} ({s.get('passed', 0)} passed, "
-                f"{s.get('failed', 0)} failed, {s.get('not_measured', 0)} not measured)")
-    if e.kind == "run":
-        row = f" row {d['row']}" if d.get("row") else ""
-        return f"{d.get('notebook', d.get('phase'))}{row}: {d.get('status')}"
-    if e.kind == "grid_run":
-        counts = d.get("counts", {})
-        return f"grid of {d.get('notebook')}: " + ", ".join(f"{v} {k}" for k, v in counts.items() if v)
-    if e.kind == "decision":
-        return f"{d.get('decision')}" + (f": {d['text']}" if d.get("text") else "")
-    if e.kind == "project_created":
-        return f"created {d.get('name')}"
-    return ", ".join(f"{k}={v}" for k, v in list(d.items())[:4] if not isinstance(v, (dict, list)))
+    """A one-line, human description of an event (:func:`phasebook.core.describe.describe_event`)."""
+    return describe_event(e.kind, e.data)
 
 
 def render_history(console: Console, events: list[Event]) -> None:

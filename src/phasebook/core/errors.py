@@ -18,6 +18,8 @@ from __future__ import annotations
 import functools
 from typing import Any, ClassVar
 
+from .hashing import jsonable
+
 __all__ = [
     "PhasebookError",
     "BadInputError",
@@ -91,13 +93,7 @@ class PhasebookError(Exception):
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
+    return jsonable(value, unknown=str)
 
 
 class BadInputError(PhasebookError):

@@ -261,6 +261,8 @@ class Scope(Section):
 EntryKind = Literal["paper", "code", "tool", "product", "blog", "talk", "internal", "other"]
 Depth = Literal["skimmed", "read", "reproduced", "prototyped"]
 Verdict = Literal["chosen", "alternative", "rejected", "undecided"]
+#: how literature entries are listed: chosen first, rejected last (forms and notebooks)
+VERDICT_ORDER: tuple[str, ...] = ("chosen", "alternative", "undecided", "rejected")
 
 
 class LiteratureEntry(Section):

@@ -7,9 +7,9 @@ widgets nor the plotly bundle to show; it is the page people open most.
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
+from ..core.describe import describe_event
 from ..core.errors import PhasebookError
 from ..core.status import ProjectStatus
 from ..project import Project
@@ -56,19 +56,9 @@ def gates_table(st: ProjectStatus, project_param: str = "") -> Html:
     return table(["Gate", "State", "Still to approve", "Changed since approval", "Why", ""], rows, label="Gates")
 
 
-def _describe(d: dict[str, Any]) -> str:
-    if d["kind"] == "decision":
-        return f"{d.get('decision', '')}: {d.get('text', '')}"
-    text = f"{d.get('from', '')} → {d.get('to', '')}"
-    for key in ("reason", "override", "text"):
-        if d.get(key):
-            text += f" · {key}: {d[key]}"
-    return text
-
-
 def decision_log(st: ProjectStatus) -> Html:
     """Advances, backtracks with reasons, overrides, cancellation and team decisions, newest first."""
-    rows = [(d["at"][:16].replace("T", " "), d["kind"], _describe(d), (d.get("actor") or {}).get("name", ""))
+    rows = [(d["at"][:16].replace("T", " "), d["kind"], describe_event(d["kind"], d), (d.get("actor") or {}).get("name", ""))
             for d in reversed(st.decisions)]
     return table(["When (UTC)", "What", "Details", "Who"], rows, label="Decisions") if rows else \
         raw('<p class="muted">No decisions yet.</p>')
