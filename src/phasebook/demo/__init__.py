@@ -43,7 +43,8 @@ def build_demo(path: str | os.PathLike, *, echo: Callable[[str], None] | None = 
         project.save_section(section, content, actor=actor)
     say(f"filled the plan: {', '.join(s for s, _, _ in SECTIONS)}")
     for phase in project.flow.work_phases:
-        if phase == "development":  # a model per region first, so the pooled baselines stay the latest test
+        if any(s.done_when == "model_test" for s in project.flow.steps_of(phase)):
+            # where models are tested: a model per region first, so the pooled baselines stay the latest test
             _run_region_grid(project, say, progress_bar)
         result = run_notebook(project, phase, progress_bar=progress_bar, actor=DATA_SCIENTIST)
         say(f"ran {phase}: {result.status} in {result.duration_s:.1f} s → {Path(result.output_path).relative_to(project.root)}")
