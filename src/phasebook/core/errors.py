@@ -204,9 +204,7 @@ class UnknownPhaseError(BadInputError):
 
 class InvalidDecisionError(BadInputError):
     code = "invalid_decision"
-
-    def describe(self) -> str:
-        return str(self.fields.get("reason", "Invalid decision."))
+    template = "{reason}"
 
 
 class FlowInvalidError(BadInputError):
@@ -260,12 +258,8 @@ class ProjectNotFoundError(NotFoundError):
 
 class ProjectExistsError(ConflictError):
     code = "project_exists"
-
-    def describe(self) -> str:
-        return (
-            f"{self.fields['path']} already holds a phasebook project (phasebook.yaml exists). "
-            "Choose another folder, or open the existing project."
-        )
+    template = ("{path} already holds a phasebook project (phasebook.yaml exists). "
+                "Choose another folder, or open the existing project.")
 
 
 class GateNotSatisfiedError(ConflictError):
@@ -280,11 +274,7 @@ class GateNotSatisfiedError(ConflictError):
             parts.append(f"; approval still needed from: {', '.join(f['missing_roles'])}")
         if f.get("blocking"):
             parts.append(f"; {f['blocking']}")
-        return (
-            "".join(parts)
-            + f". Get the sign-off (`phasebook signoff {f['gate']} --as NAME --role ROLE --approve`)"
-            " or advance with --override REASON, which is journaled."
-        )
+        return "".join(parts) + ". Get the sign-off, or advance with an override reason, which is journaled."
 
 
 class StaleApprovalError(ConflictError):
@@ -296,26 +286,21 @@ class StaleApprovalError(ConflictError):
         f = self.fields
         return (
             f"Cannot leave {f['phase']}: the approval of gate {f['gate']} is stale — "
-            f"changed since it was approved: {', '.join(f['changed_sections'])}. "
-            f"Ask the approvers to review and sign again (`phasebook signoff {f['gate']} ...`)."
+            f"changed since it was approved: {', '.join(f['changed_sections'])}"
+            + (f"; approval still needed from: {', '.join(f['missing_roles'])}" if f.get("missing_roles") else "")
+            + ". Ask the approvers to review the changes and sign again."
         )
 
 
 class InvalidTransitionError(ConflictError):
     code = "invalid_transition"
-
-    def describe(self) -> str:
-        return str(self.fields.get("reason", "That transition is not allowed from the current phase."))
+    template = "{reason}"
 
 
 class PlanChangedOnDiskError(ConflictError):
     code = "plan_changed_on_disk"
-
-    def describe(self) -> str:
-        return (
-            f"{self.fields['file']} changed on disk since this was loaded (someone else saved, "
-            "or a git pull). Nothing was saved. Reload to see the current plan, then reapply your edits."
-        )
+    template = ("{file} changed on disk since this was loaded (someone else saved, or a git pull). "
+                "Nothing was saved. Reload to see the current plan, then reapply your edits.")
 
 
 class JournalCorruptError(IntegrityError):
