@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from phasebook.core.flow import WORK_PHASES
+from phasebook.core.flow import default_flow
+
+WORK_PHASES = default_flow().work_phases
 from tests.demo_fixture import run_cli
 
 

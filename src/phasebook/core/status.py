@@ -94,25 +94,29 @@ def _step_status(step, plan, events, gates, phase, flow: Flow) -> str:
     return "done" if ok else "todo"
 
 
-def phase_of(events: Iterable[Event], flow: Flow) -> str:
-    """The current phase alone (cheaper than :func:`fold` when nothing else is needed)."""
-    phase = flow.first_phase
+def phases_of(events: Iterable[Event], flow: Flow) -> tuple[str, str | None]:
+    """``(current phase, the phase before the last move)``: the one place the phase is derived."""
+    phase, previous = flow.first_phase, None
     for e in events:
         if e.kind in TRANSITIONS:
-            phase = e.data.get("to", phase)
-    return phase
+            previous, phase = phase, e.data.get("to", phase)
+    return phase, previous
+
+
+def phase_of(events: Iterable[Event], flow: Flow) -> str:
+    """The current phase alone (cheaper than :func:`fold` when nothing else is needed)."""
+    return phases_of(events, flow)[0]
 
 
 def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event]) -> ProjectStatus:
     """Derive the project's status from its plan (JSON dump of every section) and events."""
-    phase, previous = flow.first_phase, None
+    phase, previous = phases_of(events, flow)
     decisions: list[dict[str, Any]] = []
     runs: list[dict[str, Any]] = []
     data_checks: dict[str, dict[str, Any]] = {}
     model_tests = [e for e in events if e.kind == "model_test"]
     for e in events:
         if e.kind in TRANSITIONS:
-            previous, phase = phase, e.data.get("to", phase)
             decisions.append({"seq": e.seq, "at": e.at, "kind": e.kind, "actor": e.actor.model_dump(), **e.data})
         elif e.kind == "decision":
             decisions.append({"seq": e.seq, "at": e.at, "kind": e.kind, "actor": e.actor.model_dump(), **e.data})
