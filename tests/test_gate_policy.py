@@ -238,3 +238,34 @@ def test_the_shared_link_cannot_sign_when_people_are_identified_unless_allowed(s
     assert not scoped.status().gates["scope_approval"].signoffs
     allowed = SignoffWidget(scoped, "scope_approval", Viewer(name=None, shared_can_sign=True))
     assert not any(b.disabled for b in allowed.buttons.values())
+
+
+# delegation -----------------------------------------------------------------------------------------
+def test_a_role_holder_delegates_a_gate_for_a_period_and_it_is_journaled(scoped):
+    with pytest.raises(SignerNotAllowedError, match="Only a holder"):
+        scoped.delegate("scope_approval", "deputy", "2999-01-01", actor=CS)
+    grant = scoped.delegate("scope_approval", "deputy", "2999-01-01", actor=PAT)
+    assert grant.kind == "delegation" and grant.data["role"] == "product" and grant.data["until"].startswith("2999-01-01")
+    deputy = Viewer(name="deputy", role="data_science", verified=True)
+    widget = SignoffWidget(scoped, "scope_approval", deputy)
+    assert "delegated by pat" in widget.children[2].value and not widget.blocked
+    widget.submit("approve")
+    gate = scoped.status().gates["scope_approval"]
+    assert gate.state == "approved" and "delegated by pat" in gate.signoffs[-1].note
+    assert scoped.events()[-1].data["delegated_by"] == grant.seq
+
+
+def test_a_sign_off_claiming_a_delegation_it_does_not_have_does_not_count(scoped):
+    grant = scoped.delegate("scope_approval", "deputy", "2999-01-01", actor=PAT)
+    forged = Actor(name="someone else", role="product", verified=True)
+    content = scoped.gate_content("scope_approval")
+    scoped.journal.append("sign_off", {"gate": "scope_approval", "decision": "approve", "comment": "",
+                                       "content_hash": content["content_hash"], "section_hashes": content["section_hashes"],
+                                       "measurements": content["measurements"], "delegated_by": grant.seq}, forged)
+    gate = scoped.status().gates["scope_approval"]
+    assert gate.state == "pending" and "delegation it rests on does not cover" in gate.signoffs[-1].note
+
+
+def test_an_expired_delegation_is_refused(scoped):
+    with pytest.raises(InvalidDecisionError, match="in the future"):
+        scoped.delegate("scope_approval", "deputy", "2001-01-01", actor=PAT)

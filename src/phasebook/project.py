@@ -22,9 +22,9 @@ from .core.errors import (
     SignerNotAllowedError,
     UnknownSectionError,
 )
-from .core.events import DECISIONS, Actor, Event
+from .core.events import DECISIONS, Actor, Event, utc_now
 from .core.flow import DEFAULT_FLOW_VERSION, Flow, default_flow, flow_hash, policy_of
-from .core.gates import check_conditions, covered_content
+from .core.gates import check_conditions, covered_content, delegation_for
 from .core.kpis import ModelTestResult, judge
 from .core.pinning import flow_pin, pinned_flow
 from .core.sections import SECTION_MODELS, Section
@@ -44,7 +44,7 @@ __all__ = ["Project", "default_actor", "workbook_templates", "dump_yaml", "parse
 DECISION_KINDS = {
     "project_created": "new", "section_saved": "save_section", "sign_off": "sign_off", "advance": "advance",
     "backtrack": "backtrack", "cancel": "cancel", "deliver": "deliver", "reopen": "reopen", "decision": "decide",
-    "flow_changed": "pin_flow",
+    "flow_changed": "pin_flow", "delegation": "delegate",
 }
 GITIGNORE = "# phasebook: executed notebooks and local state\nruns/\n.phasebook/\n.ipynb_checkpoints/\n"
 
@@ -376,6 +376,10 @@ class Project:
             ConditionNotMetError: an approval while a gate condition is unmet, not acknowledged.
         """
         g = self.flow.gate(gate)
+        events = self.events()
+        grant = delegation_for(events, gate, actor.name, utc_now())
+        if grant is not None and actor.role not in g.roles:
+            actor = Actor(name=actor.name, role=grant.data["role"], verified=actor.verified)
         if actor.role is None:
             if actor.verified:
                 raise SignerNotAllowedError(reason=f"{actor.name} is signed in, but their identity carries no role, "
@@ -389,7 +393,7 @@ class Project:
         if decision != "approve" and not comment:
             raise InvalidDecisionError(reason=f"A comment is required to {decision.replace('_', ' ')}: say what must change.",
                                        needs="comment")
-        plan, events = self.plan(), self.events()
+        plan = self.plan()
         transitions.check_signable(self.flow, g.phase, phase_of(events, self.flow))
         acknowledged: list[str] = []
         if decision == "approve" and actor.role in g.roles:
@@ -418,7 +422,38 @@ class Project:
         }
         if acknowledged:
             data["acknowledged"] = acknowledged
+        if grant is not None and actor.role == grant.data["role"]:
+            data["delegated_by"] = grant.seq
         return self.journal.append("sign_off", data, actor)
+
+    def active_delegation(self, gate: str, name: str | None) -> Event | None:
+        """The delegation of ``gate`` to ``name`` in force now (None if there is none)."""
+        return delegation_for(self.events(), gate, name, utc_now()) if name else None
+
+    def delegate(self, gate: str, to: str, until: str, *, actor: Actor) -> Event:
+        """Let ``to`` sign ``gate`` in ``actor``'s role until ``until`` (ISO 8601 UTC, e.g. ``2027-01-31T00:00:00Z``).
+
+        Raises:
+            SignerNotAllowedError: ``actor`` holds no role the gate requires.
+            InvalidDecisionError: ``until`` is not a time in the future, or ``to`` is empty.
+        """
+        import datetime as dt
+
+        g = self.flow.gate(gate)
+        if actor.role not in g.roles:
+            raise SignerNotAllowedError(reason=f"Only a holder of a role this gate requires "
+                                        f"({', '.join(g.roles)}) can delegate it.")
+        to = (to or "").strip()
+        try:
+            end = dt.datetime.fromisoformat(str(until).replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidDecisionError(reason=f"{until!r} is not a time; give an ISO 8601 date such as 2027-01-31.") from None
+        if end.tzinfo is None:
+            end = end.replace(tzinfo=dt.timezone.utc)
+        until_s = end.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        if not to or until_s <= utc_now():
+            raise InvalidDecisionError(reason="Name the person, and an end of the delegation in the future.")
+        return self._transition(("delegation", {"gate": gate, "role": actor.role, "to": to, "until": until_s}), actor)
 
     # transitions ---------------------------------------------------------------
     def _transition(self, planned: tuple[str, dict[str, Any]], actor: Actor | None) -> Event:

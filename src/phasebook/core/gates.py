@@ -36,7 +36,7 @@ from .hashing import content_hash
 __all__ = [
     "GateState", "Signoff", "RoleTally", "ConditionStatus", "GateStatus",
     "section_value", "covered_content", "evaluate_gate", "check_conditions", "gate_label", "latest_event",
-    "reopened_by",
+    "reopened_by", "delegation_for",
 ]
 
 GateState = Literal["pending", "approved", "stale", "changes_requested", "rejected"]
@@ -166,6 +166,16 @@ def check_conditions(gate: Gate, events: list[Event]) -> list[ConditionStatus]:
     return [_condition(c, events) for c in gate.conditions]
 
 
+def delegation_for(events: list[Event], gate: str, name: str, at: str) -> Event | None:
+    """The latest ``delegation`` of ``gate`` to ``name`` that is in force at time ``at`` (ISO 8601), or None."""
+    found = None
+    for e in events:
+        if e.kind == "delegation" and e.data.get("gate") == gate and e.data.get("to") == name:
+            if e.at <= at <= str(e.data.get("until", "")):
+                found = e
+    return found
+
+
 def _who(s: Signoff) -> str:
     return f"{s.name} ({(s.role or '').replace('_', ' ')}{'' if s.verified else ', unverified'})"
 
@@ -195,7 +205,17 @@ def evaluate_gate(gate: Gate, plan: dict[str, Any], events: list[Event], reset: 
             fresh=d["content_hash"] == current["content_hash"] and e.seq > reset_seq and not policy_changed,
             acknowledged=list(d.get("acknowledged") or []),
         )
-        if a.role not in gate.roles:
+        delegated = d.get("delegated_by")
+        if delegated is not None:
+            grant = next((g for g in events if g.seq == delegated and g.kind == "delegation"), None)
+            if (grant is None or grant.data.get("gate") != gate.name or grant.data.get("to") != a.name
+                    or grant.data.get("role") != a.role or not (grant.at <= e.at <= str(grant.data.get("until", "")))):
+                s.counts, s.note = False, "not counted: the delegation it rests on does not cover this sign-off"
+            else:
+                s.note = f"delegated by {grant.actor.name} until {grant.data.get('until')}"
+        if not s.counts:
+            pass
+        elif a.role not in gate.roles:
             s.counts, s.note = False, f"recorded as a comment: {(a.role or 'no role').replace('_', ' ')} is not a role this gate requires"
         elif not a.verified and a.name in verified_names:
             s.counts, s.note = False, (f"not counted: {a.name} has a verified sign-off; an unverified one of the "

@@ -131,7 +131,12 @@ class SignoffWidget(w.VBox):
             if not who.shared_can_sign:
                 self.blocked = ("This server identifies people personally: open the page with your personal link "
                                 "to sign. The shared link can read but not sign.")
-        if who.verified and who.role:
+        grant = project.active_delegation(gate, who.name) if who.verified else None
+        if grant is not None and who.role not in roles:
+            self.role = None
+            role_w = w.HTML(f"Role: <b>{esc(grant.data['role'].replace('_', ' '))}</b> "
+                            f"(delegated by {esc(grant.actor.name)} until {esc(grant.data['until'][:16])})")
+        elif who.verified and who.role:
             self.role = None
             role_w = w.HTML(f"Role: <b>{esc(who.role.replace('_', ' '))}</b>")
             if who.role not in roles:
