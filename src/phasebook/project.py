@@ -133,7 +133,8 @@ class Project:
         root.mkdir(parents=True, exist_ok=True)
         project = cls(root)
         name = name or root.name
-        project.plan_store.create(name, DEFAULT_FLOW_VERSION)
+        project.plan_store.create(name, DEFAULT_FLOW_VERSION,
+                                  titles={k: project.flow.section_title(k) for k in SECTION_MODELS})
         for sub in ("data", "runs", "workbooks"):
             (root / sub).mkdir(exist_ok=True)
         gitignore = root / ".gitignore"

@@ -203,6 +203,19 @@ class Flow(_Frozen):
             self.phase(phase)  # raises UnknownPhaseError
         return names.index(phase)
 
+    def section_title(self, path: str) -> str:
+        """A reader's title for a section (or section path): its name and the steps of this flow that fill it."""
+        from .sections import SECTION_MODELS, SECTION_NAMES
+
+        top, _, rest = path.partition(".")
+        title = SECTION_NAMES.get(top, top.replace("_", " ").capitalize())
+        if rest and top in SECTION_MODELS:
+            field = SECTION_MODELS[top].model_fields.get(rest)
+            title = f"{title} — {field.title if field and field.title else rest.replace('_', ' ')}"
+        steps = [s.id for s in self.steps if any(
+            sec == path or sec.startswith(path + ".") or path.startswith(sec + ".") for sec in s.sections)]
+        return f"{title} ({', '.join(steps)})" if steps else title
+
     def gates_covering(self, path: str) -> list[Gate]:
         """The gates whose covered content includes the section path ``path`` (or a part of it)."""
         return [g for g in self.gates

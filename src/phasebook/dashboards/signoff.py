@@ -59,7 +59,7 @@ def gate_header(project: Project, gate: str, status: ProjectStatus | None = None
             event = project.approval_event(gate, seq=s.seq)
             if event is None:
                 continue
-            body = content_diff(dict(event.data.get("snapshot") or {}), current)
+            body = content_diff(dict(event.data.get("snapshot") or {}), current, project.flow)
             if s.policy_changed:
                 rows = [(field, _short(old), _short(new)) for field, old, new in
                         policy_diff(event.data.get("policy"), policy_of(policy_now))]
@@ -209,7 +209,7 @@ def signoff_page(project_dir: str = "", gate: str = "") -> w.Widget:
     except PhasebookError as exc:
         return w.HTML(page(f'<div role="alert">{esc(exc.message)}</div>'))
     header, sections, signers = w.HTML(), w.HTML(), w.HTML()
-    sections.value = page(*(render_section(p, m) for p, m in covered_models(project, gate).items()))
+    sections.value = page(*(render_section(p, m, project.flow) for p, m in covered_models(project, gate).items()))
     box = w.VBox()
 
     def refresh() -> None:

@@ -29,7 +29,7 @@ import ipywidgets as w
 
 from ..core.errors import PhasebookError, PlanChangedOnDiskError, PlanValidationError
 from ..core.events import Actor
-from ..core.sections import SECTION_MODELS, SECTION_TITLES
+from ..core.sections import SECTION_MODELS
 from ..core.gates import reopened_by, section_value
 from ..project import Project
 from ..project import validate_section
@@ -62,10 +62,12 @@ class SectionForm(w.VBox):
         self.sub = tuple(p for p in sub.split(".") if p)
         for part in self.sub:
             model = model.model_fields[part].annotation
-        self.title = SECTION_TITLES[self.name]
-        if self.sub:
-            info = SECTION_MODELS[self.name].model_fields[self.sub[0]]
-            self.title = f"{SECTION_TITLES[self.name].split(' (')[0]}: {info.title or self.sub[0]}"
+        try:
+            self.title = project.flow.section_title(self.path)
+        except PhasebookError:  # a damaged plan: reload() reports it below; the title needs no plan
+            from ..core.flow import default_flow
+
+            self.title = default_flow().section_title(self.path)
         self._loading = True
         self.digest: str | None = None
         self.baseline: dict[str, Any] = {}
