@@ -156,7 +156,7 @@ class SignoffWidget(w.VBox):
         if self.unmet:
             notes.append("Approval needs: " + "; ".join(c.message for c in self.unmet)
                          + ". To approve anyway, tick the acknowledgement and say why in the comment.")
-        self.comment = w.Textarea(placeholder="Comment (required to request changes, reject or acknowledge)",
+        self.comment = w.Textarea(placeholder="Comment (required to request changes or reject)",
                                   layout=w.Layout(width="60%", height="80px"))
         self.buttons = {}
         for decision, label in DECISION_LABELS.items():
