@@ -576,16 +576,16 @@ class Project:
         actor: Actor | None = None,
     ):
         """Compare current with reference data (defaults and thresholds from ``monitoring``); journal ``drift_check``."""
-        from .core.errors import BadInputError
+        from .core.errors import MissingInputError
         from .data.drift import drift
 
         mon = self.section("monitoring")
         reference = mon.reference_data.strip() if reference is None else reference
         current = mon.current_data.strip() if current is None else current
         if not (isinstance(reference, str) and reference) and not hasattr(reference, "columns"):
-            raise BadInputError(message="Name the reference data: an argument, or monitoring.reference_data in the plan.")
+            raise MissingInputError(what="the reference data", where="an argument, or monitoring.reference_data in the plan")
         if not (isinstance(current, str) and current) and not hasattr(current, "columns"):
-            raise BadInputError(message="Name the current data: an argument, or monitoring.current_data in the plan.")
+            raise MissingInputError(what="the current data", where="an argument, or monitoring.current_data in the plan")
         report = drift(reference, current, thresholds=mon.drift_thresholds, columns=columns or mon.columns or None,
                        project=self)
         self.record("drift_check", report.event_data(), actor)

@@ -107,7 +107,7 @@ def demo(path: Path) -> None:
     drift = status.latest_drift_check or {}
     if drift:
         console.print(f"  drift check: drifted columns {', '.join(drift.get('drifted_columns', [])) or 'none'}")
-    console.print("  gates: " + ", ".join(f"{g.name} {g.state}" for g in status.gates.values()))
+    console.print("  gates: " + ", ".join(f"{g.name} {g.label}" for g in status.gates.values()))
     root = project.root
     console.print("\nNext:")
     for line in (

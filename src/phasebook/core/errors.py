@@ -50,6 +50,9 @@ __all__ = [
     "UnknownFlowError",
     "ConditionNotMetError",
     "SignerNotAllowedError",
+    "GridFileError",
+    "ExecutorUnavailableError",
+    "MissingInputError",
 ]
 
 
@@ -244,6 +247,27 @@ class SignerNotAllowedError(InvalidDecisionError):
 
     code = "signer_not_allowed"
     template = "{reason}"
+
+
+class GridFileError(BadInputError):
+    """A grid file (one row per run) cannot be used. Fields: ``file``, ``problem`` (what is wrong and what to do)."""
+
+    code = "grid_file"
+    template = "Grid file {file}: {problem}"
+
+
+class ExecutorUnavailableError(BadInputError):
+    """The executor asked for (a Dask cluster) cannot be used. Fields: ``executor``, ``problem``."""
+
+    code = "executor_unavailable"
+    template = "{problem}"
+
+
+class MissingInputError(BadInputError):
+    """A step needs something the plan or the call does not name. Fields: ``what``, ``where`` (how to give it)."""
+
+    code = "missing_input"
+    template = "Name {what}: {where}."
 
 
 class ProjectNotFoundError(NotFoundError):

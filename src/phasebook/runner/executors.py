@@ -124,17 +124,18 @@ class DaskCluster:
         self._client: Any = None
 
     def __enter__(self) -> "DaskCluster":
-        from ..core.errors import BadInputError
+        from ..core.errors import ExecutorUnavailableError
 
         try:
             from distributed import Client
         except ImportError:
-            raise BadInputError("Running a grid on a Dask cluster needs dask.distributed: pip install 'dask[distributed]'.") from None
+            raise ExecutorUnavailableError(executor="dask", problem="Running a grid on a Dask cluster needs "
+                                           "dask.distributed: pip install 'dask[distributed]'.") from None
         try:
             self._client = Client(self.address, set_as_default=False, timeout="20s")
         except (OSError, TimeoutError) as exc:
-            raise BadInputError(f"Cannot reach the Dask scheduler at {self.address} ({exc}). "
-                                "Check the address, or drop --scheduler to run on a local pool.") from None
+            raise ExecutorUnavailableError(executor="dask", problem=f"Cannot reach the Dask scheduler at {self.address} "
+                                           f"({exc}). Check the address, or run on a local pool.") from None
         return self
 
     def submit(self, task: dict[str, Any]) -> Any:
