@@ -100,11 +100,16 @@ def test_editing_one_gates_policy_stales_only_that_gates_approvals_with_the_poli
     assert "The gate&#x27;s policy changed" in page or "The gate's policy changed" in page
     assert "<td>require_verified</td><td>false</td><td>true</td>" in page
     assert "policy changed" not in page_html(scoped, "solution_validation")
+    st = scoped.status()
+    assert st.flow_pinned_hash != st.flow_hash and st.flow_gates_changed == ["scope_approval"]
+    assert "gates whose policy changed: scope_approval" in overview_html(scoped)
     # And the change is journaled on the next write, naming that gate only
     scoped.sign_off("scope_approval", PAT, "approve")
     changed = [e for e in scoped.events() if e.kind == "flow_changed"]
     assert changed[-1].data["gates_changed"] == ["scope_approval"]
-    assert scoped.status().gates["scope_approval"].state == "approved"
+    st = scoped.status()
+    assert st.gates["scope_approval"].state == "approved" and st.flow_pinned_hash == st.flow_hash
+    assert "gates whose policy changed" not in overview_html(scoped)
 
 
 def test_each_sign_off_stores_the_flow_and_policy_hash_and_the_project_its_pin(scoped):

@@ -152,6 +152,11 @@ export interface IProjectStatus {
   name: string;
   path: string;
   flow_version: string;
+  /** The hash of the flow the project follows, and the one the journal last recorded (they differ after a flow edit). */
+  flow_hash?: string;
+  flow_pinned_hash?: string | null;
+  /** Gates whose policy changed since the recorded flow (their approvals are stale). */
+  flow_gates_changed?: string[];
   phase: string;
   previous_phase: string | null;
   gates: Record<string, IGateStatus>;

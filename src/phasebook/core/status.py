@@ -17,9 +17,10 @@ from typing import Any, Iterable, Literal
 from pydantic import BaseModel, Field
 
 from .events import Event
-from .flow import Flow, flow_hash
+from .flow import Flow
 from .gates import GateState, GateStatus, Signoff, covered_content, evaluate_gate, latest_event, section_value
 from .kpis import SegmentCounts, segment_counts
+from .pinning import flow_pin, pinned_flow
 from .sections import SECTION_MODELS
 from .transitions import gate_resets
 
@@ -53,6 +54,11 @@ class ProjectStatus(BaseModel):
     name: str
     flow_version: str
     flow_hash: str = ""
+    #: the flow hash the journal last recorded (``project_created`` / ``flow_changed``); differs from
+    #: ``flow_hash`` when the flow file changed and no write has journaled the change yet
+    flow_pinned_hash: str | None = None
+    #: gates whose policy differs from the recorded pin (their approvals are stale)
+    flow_gates_changed: list[str] = Field(default_factory=list)
     phase: str
     previous_phase: str | None = None
     gates: dict[str, GateStatus]
@@ -134,12 +140,18 @@ def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event]) -> Pr
         for s in flow.steps
     ]
     drift = latest_event(events, "drift_check")
+    pinned = pinned_flow(events)
+    now = flow_pin(flow)
+    old_policies = (pinned or {}).get("gate_policies", {})
+    changed_gates = sorted(g for g, h in now["gate_policies"].items() if pinned and old_policies.get(g) != h)
     segments, segments_passed, segments_total = _segments(plan, model_tests)
     latest_test = model_tests[-1] if model_tests else None
     return ProjectStatus(
         name=name,
         flow_version=flow.version,
-        flow_hash=flow_hash(flow),
+        flow_hash=now["flow_hash"],
+        flow_pinned_hash=(pinned or {}).get("flow_hash"),
+        flow_gates_changed=changed_gates,
         phase=phase,
         previous_phase=previous,
         gates=gates,

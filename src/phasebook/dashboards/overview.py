@@ -102,6 +102,11 @@ def overview_parts(project: Project, project_param: str = "") -> list:
     st = project.status()
     need = project.section("product_need").statement
     head = raw(f"<h2>{esc(st.name)} · phase: {esc(st.phase)}</h2>" + (f"<p>Need: {esc(need)}</p>" if need else ""))
+    if st.flow_pinned_hash and st.flow_pinned_hash != st.flow_hash:
+        gates = ", ".join(st.flow_gates_changed) or "none"
+        head += raw(f'<div class="card" role="note">The flow ({esc(st.flow_version)}) changed since the project '
+                    f"last recorded it; gates whose policy changed: {esc(gates)} (their approvals are stale). "
+                    "The change is journaled with the next decision.</div>")
     parts: list = [page(head, card("The flow", flow_grid(project, st)), card("Gates", gates_table(st, project_param)))]
     board = scoreboard_svg(project.section("scope"), project.events())
     board_card = card("KPI scoreboard: hard metrics per model test vs target",
