@@ -54,16 +54,16 @@ export function stepsByTrack(
     .filter(group => group.steps.length > 0);
 }
 
-/** Work phases (those with a notebook), with the current one marked. */
+/** Work phases in the flow's order (a flow file may add one without a notebook), with the current one marked. */
 export function phaseList(
   status: IProjectStatus
-): { name: string; title: string; notebook: string; gate: string | null; current: boolean }[] {
+): { name: string; title: string; notebook: string | null; gate: string | null; current: boolean }[] {
   return status.phases
-    .filter(p => p.notebook)
+    .filter(p => (p.kind ? p.kind === 'work' : Boolean(p.notebook)))
     .map(p => ({
       name: p.name,
       title: p.title,
-      notebook: p.notebook as string,
+      notebook: p.notebook,
       gate: p.gate,
       current: p.name === status.phase
     }));

@@ -165,8 +165,11 @@ export class ProjectFlowPanel extends Widget {
     }
     section.appendChild(head);
     const actions = el('div', 'jp-phasebook-actions');
-    actions.appendChild(button('Open', `Open ${phase.name} notebook`, () => this._actions.openFile(notebookPath(status.path, phase.notebook))));
-    actions.appendChild(button('Run', `Run ${phase.name}`, () => this._actions.runPhase(phase.name)));
+    const notebook = phase.notebook;
+    if (notebook) {
+      actions.appendChild(button('Open', `Open ${phase.name} notebook`, () => this._actions.openFile(notebookPath(status.path, notebook))));
+      actions.appendChild(button('Run', `Run ${phase.name}`, () => this._actions.runPhase(phase.name)));
+    }
     if (phase.gate) {
       const gate = phase.gate;
       actions.appendChild(button('Sign-off', `Open ${gate} sign-off page`, () => this._actions.openDashboard('signoff', gate)));

@@ -80,6 +80,8 @@ export interface IPhase {
   gate: string | null;
   notebook: string | null;
   terminal: boolean;
+  /** What the phase means to transitions: work (closed by a gate), done, upkeep, stopped. */
+  kind?: string;
 }
 
 export interface IMetricResult {

@@ -30,6 +30,19 @@ describe('view functions', () => {
     expect(phases.map(p => [p.name, p.current])).toEqual([['scoping', false], ['research', true]]);
   });
 
+  it('lists the work phases of a flow file, also one without a notebook', () => {
+    const s = status();
+    s.phases = [
+      { name: 'scoping', title: 'Scoping', number: 1, gate: 'scope_approval', notebook: '01_scoping.ipynb', terminal: false, kind: 'work' },
+      { name: 'security', title: 'Security', number: 2, gate: 'security_review', notebook: null, terminal: false, kind: 'work' },
+      { name: 'delivered', title: 'Delivered', number: 5, gate: null, notebook: null, terminal: false, kind: 'done' }
+    ];
+    expect(phaseList(s).map(p => [p.name, p.notebook, p.gate])).toEqual([
+      ['scoping', '01_scoping.ipynb', 'scope_approval'],
+      ['security', null, 'security_review']
+    ]);
+  });
+
   it('groups a phase\'s steps by track in the flow\'s order', () => {
     const groups = stepsByTrack(status(), 'scoping');
     expect(groups.map(g => [g.track, g.steps.map(s => s.id)])).toEqual([
