@@ -180,6 +180,31 @@ def _who(s: Signoff) -> str:
     return f"{s.name} ({(s.role or '').replace('_', ' ')}{'' if s.verified else ', unverified'})"
 
 
+def _judge(s: Signoff, e: Event, gate: Gate, events: list[Event], verified_names: set[str],
+           unmet: list[ConditionStatus]) -> None:
+    """Set whether sign-off ``s`` (journal entry ``e``) counts, and the note saying why not (rules in the module doc)."""
+    a, d = e.actor, e.data
+    delegated = d.get("delegated_by")
+    if delegated is not None:
+        grant = next((g for g in events if g.seq == delegated and g.kind == "delegation"), None)
+        if (grant is None or grant.data.get("gate") != gate.name or grant.data.get("to") != a.name
+                or grant.data.get("role") != a.role or not (grant.at <= e.at <= str(grant.data.get("until", "")))):
+            s.counts, s.note = False, "not counted: the delegation it rests on does not cover this sign-off"
+            return
+        s.note = f"delegated by {grant.actor.name} until {grant.data.get('until')}"
+    if a.role not in gate.roles:
+        s.counts, s.note = False, f"recorded as a comment: {(a.role or 'no role').replace('_', ' ')} is not a role this gate requires"
+    elif not a.verified and a.name in verified_names:
+        s.counts, s.note = False, (f"not counted: {a.name} has a verified sign-off; an unverified one of the "
+                                   "same name does not replace it")
+    elif s.decision == "approve" and not a.verified and gate.require_verified:
+        s.counts, s.note = False, "not counted: this gate requires verified sign-offs"
+    elif s.decision == "approve" and any(c.kind not in s.acknowledged for c in unmet):
+        s.counts, s.note = False, "not counted: " + "; ".join(c.message for c in unmet if c.kind not in s.acknowledged)
+    elif s.decision == "approve" and s.acknowledged:
+        s.note = "approved with an acknowledged unmet condition: " + ", ".join(s.acknowledged)
+
+
 def evaluate_gate(gate: Gate, plan: dict[str, Any], events: list[Event], reset: Event | None = None) -> GateStatus:
     """One gate's state; ``reset`` is the latest backtrack that reopened it (decisions before it are stale)."""
     current = covered_content(gate, plan, events)
@@ -205,27 +230,7 @@ def evaluate_gate(gate: Gate, plan: dict[str, Any], events: list[Event], reset: 
             fresh=d["content_hash"] == current["content_hash"] and e.seq > reset_seq and not policy_changed,
             acknowledged=list(d.get("acknowledged") or []),
         )
-        delegated = d.get("delegated_by")
-        if delegated is not None:
-            grant = next((g for g in events if g.seq == delegated and g.kind == "delegation"), None)
-            if (grant is None or grant.data.get("gate") != gate.name or grant.data.get("to") != a.name
-                    or grant.data.get("role") != a.role or not (grant.at <= e.at <= str(grant.data.get("until", "")))):
-                s.counts, s.note = False, "not counted: the delegation it rests on does not cover this sign-off"
-            else:
-                s.note = f"delegated by {grant.actor.name} until {grant.data.get('until')}"
-        if not s.counts:
-            pass
-        elif a.role not in gate.roles:
-            s.counts, s.note = False, f"recorded as a comment: {(a.role or 'no role').replace('_', ' ')} is not a role this gate requires"
-        elif not a.verified and a.name in verified_names:
-            s.counts, s.note = False, (f"not counted: {a.name} has a verified sign-off; an unverified one of the "
-                                       "same name does not replace it")
-        elif s.decision == "approve" and not a.verified and gate.require_verified:
-            s.counts, s.note = False, "not counted: this gate requires verified sign-offs"
-        elif s.decision == "approve" and any(c.kind not in s.acknowledged for c in unmet):
-            s.counts, s.note = False, "not counted: " + "; ".join(c.message for c in unmet if c.kind not in s.acknowledged)
-        elif s.decision == "approve" and s.acknowledged:
-            s.note = "approved with an acknowledged unmet condition: " + ", ".join(s.acknowledged)
+        _judge(s, e, gate, events, verified_names, unmet)
         signoffs.append(s)
     counting = [s for s in signoffs if s.counts]
     tallies = []
