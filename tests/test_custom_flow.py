@@ -156,3 +156,22 @@ def test_flow_check_names_the_field_path_and_exits_2(tmp_path):
     good.write_text(dump_yaml(custom_flow()), encoding="utf-8")
     ok = CliRunner().invoke(cli, ["flow", "check", str(good)])
     assert ok.exit_code == 0 and "5 work phases" in ok.output
+
+
+def test_flow_use_from_the_cli_validates_journals_and_names_the_changed_gates(make_project):
+    from click.testing import CliRunner
+
+    project = make_project()
+    data = custom_flow()
+    (project.root / "flow.yaml").write_text(dump_yaml(data), encoding="utf-8")
+    bad = dict(data, gates=[dict(data["gates"][0], roles=["nobody"]), *data["gates"][1:]])
+    (project.root / "bad.yaml").write_text(dump_yaml(bad), encoding="utf-8")
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["--project", str(project.root), "flow", "use", "bad.yaml"])
+    assert refused.exit_code == 2 and "gates[0].roles[0]" in refused.output
+    assert "flow: palachy-2019.1" in project.plan_path.read_text()  # nothing written
+    used = runner.invoke(cli, ["--project", str(project.root), "flow", "use", "flow.yaml"])
+    assert used.exit_code == 0, used.output
+    assert "security_review" in " ".join(used.output.split()) and "flow: flow.yaml" in project.plan_path.read_text()
+    event = [e for e in project.events() if e.kind == "flow_changed"][-1]
+    assert "security_review" in event.data["gates_changed"] and event.data["version"] == "team-2026.1"
