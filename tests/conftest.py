@@ -34,6 +34,14 @@ DATA_SCIENTIST = Actor(name="data scientist", role="data_science")
 CUSTOMER_SUCCESS = Actor(name="customer success lead", role="customer_success")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _signing_key_dir(tmp_path_factory):
+    """The serving side's signing key lives in a per-session folder, never in the tester's home."""
+    if not os.environ.get("PHASEBOOK_KEY_DIR"):
+        os.environ["PHASEBOOK_KEY_DIR"] = str(tmp_path_factory.mktemp("signing-key"))
+    yield
+
+
 @pytest.fixture
 def make_project(tmp_path):
     """Factory: ``make_project(name="churn")`` creates a fresh project under tmp_path."""

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from .core.errors import (
     ConditionNotMetError,
+    ContentChangedError,
     InvalidDecisionError,
     ProjectExistsError,
     ProjectNotFoundError,
@@ -33,8 +34,10 @@ from .core.hashing import content_hash
 from .core import transitions
 from .store.flowfile import resolve_flow
 from .store.journal import JOURNAL_FILE, Journal, VerifyReport
+from .store import integrity as _integrity
 from .store.outbox import OutboxJournal, outbox_for
 from .store.plan import PLAN_FILE, PlanDocument, PlanStore, dump_yaml, parse_yaml, validate_section
+from . import tracking
 
 __all__ = ["Project", "default_actor", "workbook_templates", "dump_yaml", "parse_yaml", "validate_section"]
 # ``dump_yaml`` / ``parse_yaml`` (the plan's text format, with its parser limits) and ``validate_section``
@@ -140,6 +143,7 @@ class Project:
         gitignore = root / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text(GITIGNORE, encoding="utf-8")
+        _integrity.prepare_git(root)  # .gitattributes; the journal merge driver when inside a repository
         templates = workbook_templates()
         if templates is not None:
             shutil.copytree(templates, root / "workbooks", dirs_exist_ok=True,
@@ -188,7 +192,7 @@ class Project:
         from .store.flowfile import resolve_flow
 
         resolve_flow(self.root, name)  # raises UnknownFlowError / FlowInvalidError
-        self.journal.check_appendable()
+        self.require_intact(plan=False)
         self.pin_flow(actor)  # a change of the file itself, made before this switch
         self.plan_store.set_flow(name)
         return self.pin_flow(actor)
@@ -259,9 +263,10 @@ class Project:
         if old_hash == new_hash and name in before.raw and expected_digest in (None, before.digest):
             return before
         self.journal.check_appendable()  # a torn journal must be repaired before anything is written
+        self.require_intact(plan=False)  # never write after a broken entry
         self.pin_flow(actor)
         written = self.plan_store.save_section(name, section, expected_digest=expected_digest)
-        self.journal.append(
+        self._append(
             "section_saved", {"section": name, "hash": new_hash, "previous_hash": old_hash}, actor or default_actor()
         )
         return written
@@ -283,15 +288,81 @@ class Project:
                 reason=f"{kind!r} events are decisions with rules of their own: use Project.{DECISION_KINDS[kind]}() "
                 "instead of record()."
             )
-        return self.journal.append(kind, data, actor or Actor.system())
+        self.require_intact(plan=False)
+        return self._append(kind, data, actor or Actor.system())
 
     def repair_journal(self):
         """Move a torn last line of the journal aside into ``.phasebook/`` (returns where it went, or None)."""
         return self.journal.repair()
 
-    def verify(self) -> VerifyReport:
-        """Check the journal's hash chain."""
-        return self.journal.verify()
+    # integrity (store/integrity.py) ----------------------------------------------
+    def _append(self, kind: str, data: dict[str, Any], actor: Actor) -> Event:
+        """Append through the journal; a verified entry is signed with the serving side's key.
+
+        Then the MLflow registry follows (tracking/sync.py: a no-op unless the plan names a store).
+        """
+        if actor.verified and self.journal.signer is None:
+            self.journal.signer = _integrity.signer_for(self.root)
+        event = self.journal.append(kind, data, actor)
+        tracking.after_event(self, event)
+        return event
+
+    def integrity(self) -> VerifyReport:
+        """The cheap check every reader runs: the chain since the last check, and plan against journal."""
+        return _integrity.check(self, full=False)
+
+    def require_intact(self, *, plan: bool = True) -> None:
+        """Raise the integrity problem (chain, signatures, or with ``plan`` the plan/journal agreement)."""
+        report = _integrity.check(self, full=False, plan=plan)
+        if not report.ok and report.problem is not None:
+            raise report.problem
+
+    def verify(self, *, anchors: bool = False) -> VerifyReport:
+        """The full check: every entry, the plan against the journal, and with ``anchors`` every git anchor."""
+        return _integrity.check(self, full=True, anchors=anchors)
+
+    def record_plan(self, *, actor: Actor | None = None) -> list[str]:
+        """Journal the plan sections that changed without a recorded save; return their names."""
+        return _integrity.record_plan(self, actor or default_actor())
+
+    # git: anchors and journal merges (store/gitrepo.py, store/merge.py), for the surfaces
+    def anchor(self):
+        """Record the journal's head in a git commit (with the plan and key file it agrees with); return the anchor."""
+        from .store.gitrepo import anchor_journal
+        from .store.signing import KEYS_FILE
+
+        self.require_intact()  # anchor only a journal that verifies (an empty one does not), with the plan agreeing
+        events = self.events()
+        head = events[-1]
+        return anchor_journal(self.journal_path, len(events), head.seq, head.hash,
+                              with_files=(self.plan_path, self.root / KEYS_FILE))
+
+    def git_setup(self) -> tuple[Path, bool]:
+        """Register the journal merge driver; return the repository's top folder and whether .gitattributes changed."""
+        from .store.gitrepo import register_driver, write_gitattributes
+
+        return register_driver(self.root), write_gitattributes(self.root)
+
+    def resolve_journal_merge(self) -> VerifyReport:
+        """Rebuild a conflicted journal from both sides of the unfinished git merge, stage it, and verify."""
+        from .store.gitrepo import add_path, index_stage
+        from .store.merge import merge_journals
+
+        path = self.journal_path
+        path.write_bytes(merge_journals(index_stage(path, 1), index_stage(path, 2), index_stage(path, 3)))
+        add_path(path)
+        return self.verify()
+
+    @staticmethod
+    def merge_journal_bytes(base: bytes, ours: bytes, theirs: bytes) -> bytes:
+        """Merge three versions of a journal entry by entry (what git's merge driver runs)."""
+        from .store.merge import merge_journals
+
+        return merge_journals(base, ours, theirs)
+
+    def ensure_signing_key(self) -> str:
+        """Create the serving side's key if needed and record its public half in the project; return its id."""
+        return _integrity.signer_for(self.root).id
 
     # status --------------------------------------------------------------------
     def status(self) -> ProjectStatus:
@@ -350,7 +421,7 @@ class Project:
         old, new = pinned.get("gate_policies", {}), current["gate_policies"]
         changed = sorted(g for g in set(old) | set(new) if old.get(g) != new.get(g))
         data = {"from_hash": pinned.get("flow_hash"), "version": self.flow.version, "gates_changed": changed, **current}
-        return self.journal.append("flow_changed", data, actor or default_actor())
+        return self._append("flow_changed", data, actor or default_actor())
 
     # sign-offs -----------------------------------------------------------------
     def sign_off(
@@ -361,7 +432,7 @@ class Project:
         comment: str = "",
         *,
         acknowledge: bool = False,
-        **_future: Any,
+        expected_hash: str | None = None,
     ) -> Event:
         """Record a decision on a gate, with the hash of the content it judged and the gate policy.
 
@@ -371,6 +442,8 @@ class Project:
             decision: ``approve``, ``request_changes`` or ``reject``.
             comment: required for ``request_changes``, ``reject`` and an acknowledgement.
             acknowledge: approve although a gate condition is unmet (the comment says why).
+            expected_hash: the content hash the signer was shown (``gate_content(gate)["content_hash"]``);
+                refused with :class:`ContentChangedError` when the content is no longer that.
 
         Raises:
             SignerNotAllowedError: no role (a verified viewer whose identity carries none cannot sign).
@@ -405,10 +478,12 @@ class Project:
                 raise InvalidDecisionError(reason="An acknowledgement needs a comment: say why approving without "
                                            + "; ".join(c.message for c in unmet) + " is acceptable.", needs="comment")
             acknowledged = [c.kind for c in unmet]
-        self.journal.check_appendable()
+        self.require_intact()  # never decide on a journal that fails its check
         self.pin_flow(actor)
         events = self.events()
         content = covered_content(g, plan.dump(), events)
+        if expected_hash is not None and expected_hash != content["content_hash"]:
+            raise ContentChangedError(gate=gate, expected=expected_hash, current=content["content_hash"])
         data = {
             "gate": gate,
             "decision": decision,
@@ -420,12 +495,13 @@ class Project:
             "policy_hash": content_hash(policy_of(g)),
             "policy": policy_of(g),
             "flow_hash": flow_hash(self.flow),
+            **tracking.approval_binding(self.flow, gate, events, decision),  # the model version approved, if any
         }
         if acknowledged:
             data["acknowledged"] = acknowledged
         if grant is not None and actor.role == grant.data["role"]:
             data["delegated_by"] = grant.seq
-        return self.journal.append("sign_off", data, actor)
+        return self._append("sign_off", data, actor)
 
     def active_delegation(self, gate: str, name: str | None) -> Event | None:
         """The delegation of ``gate`` to ``name`` in force now (None if there is none)."""
@@ -459,9 +535,9 @@ class Project:
     # transitions ---------------------------------------------------------------
     def _transition(self, planned: tuple[str, dict[str, Any]], actor: Actor | None) -> Event:
         kind, data = planned
-        self.journal.check_appendable()
+        self.require_intact()
         self.pin_flow(actor)
-        return self.journal.append(kind, data, actor or default_actor())
+        return self._append(kind, data, actor or default_actor())
 
     def advance(self, override: str | None = None, *, actor: Actor | None = None) -> Event:
         """Move to the next phase; the current phase's gate must be approved and fresh.
@@ -473,6 +549,7 @@ class Project:
             GateNotSatisfiedError: the gate is pending, rejected or has changes requested.
             StaleApprovalError: the approval no longer matches the covered sections.
         """
+        self.require_intact()  # a broken journal is reported before anything it claims is judged
         status = self.status()
         return self._transition(transitions.plan_advance(self.flow, status.phase, status.gates, override), actor)
 
@@ -514,6 +591,7 @@ class Project:
         segment: str | None = None,
         actor: Actor | None = None,
         details: dict[str, Any] | None = None,
+        mlflow: Mapping[str, Any] | None = None,
     ) -> ModelTestResult:
         """Judge measured metric values against the scope's hard metrics and journal a ``model_test``.
 
@@ -522,6 +600,8 @@ class Project:
             model: a label for the model version.
             segment: customer / region key for per-segment tests.
             details: extra facts to journal (dataset sizes, parameters).
+            mlflow: the MLflow run the values were read from (:meth:`test_model_from_mlflow`);
+                otherwise, when the plan names a tracking store, the test is logged as a new run.
         """
         plan = self.plan()
         scope = plan.sections["scope"]
@@ -535,8 +615,24 @@ class Project:
         data["plan_hash"] = content_hash(plan.dump())
         if details:
             data["details"] = details
+        link = dict(mlflow) if mlflow is not None else tracking.log_model_test(self, data, plan)
+        if link:
+            data["mlflow"] = link
         self.record("model_test", data, actor)
         return result
+
+    def test_model_from_mlflow(
+        self, run_id: str, *, model_version: str | None = None, model: str | None = None, actor: Actor | None = None,
+    ) -> ModelTestResult:
+        """Judge an MLflow run's logged metrics against the scope's hard metrics; journal the ``model_test``.
+
+        Args:
+            run_id: the MLflow run (trained anywhere, logged to the plan's tracking store).
+            model_version: ``NAME/VERSION`` of the registered model made from the run; a
+                KPI check approval of this test binds that version.
+            model: a label for the test (default: the model version or the run's name).
+        """
+        return tracking.model_test_from_run(self, run_id, model_version=model_version, model=model, actor=actor)
 
     # --- data engine (issue 3) ---
     def data_source(self, name: str):

@@ -18,3 +18,5 @@ from . import run  # noqa: E402,F401
 from . import serve  # noqa: E402,F401
 from . import data  # noqa: E402,F401
 from . import flow  # noqa: E402,F401
+from . import tracking  # noqa: E402,F401
+from . import integrity  # noqa: E402,F401

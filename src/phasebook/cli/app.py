@@ -82,7 +82,9 @@ def _fail(message: str, code: int, exc: Exception | None) -> None:
     if ctx is not None and _wants_json(ctx) and isinstance(exc, PhasebookError):
         click.echo(json.dumps({"error": exc.to_dict()}, indent=2), err=True)
     else:
-        err_console.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+        from rich.markup import escape  # a message's own brackets ("phasebook[mlflow]") are text, not markup
+
+        err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
     sys.exit(code)
 
 

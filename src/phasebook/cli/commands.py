@@ -12,6 +12,7 @@ from ..core.events import BACKTRACK_REASONS, Actor
 from ..core.sections import SECTION_MODELS
 from ..project import dump_yaml, parse_yaml, validate_section
 from .app import cli, console, open_project, print_json
+from .integrity import integrity_banner
 from .render import render_history, render_status
 
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
@@ -34,12 +35,19 @@ def new(path: Path, name: str | None) -> None:
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """Show the phase, steps by track, gates and the latest model test."""
+    from .tracking import print_registry_warnings
+    from ..tracking import registry_warnings
+
     project = open_project(ctx)
     st = project.status()
+    report = project.integrity()
     if as_json:
-        print_json(st.model_dump(mode="json"))
+        print_json({**st.model_dump(mode="json"), "registry_warnings": registry_warnings(project),
+                    "integrity": {"ok": report.ok, "check": report.check, "message": report.message()}})
     else:
+        integrity_banner(project, report)
         render_status(console, st, project.flow)
+        print_registry_warnings(console, project)
 
 
 @cli.command()
@@ -84,29 +92,41 @@ def set_(ctx: click.Context, section: str, file: str) -> None:
 
 @cli.command()
 @click.argument("gate")
-@click.option("--as", "name", required=True, help="Who signs (a CLI sign-off is recorded as unverified).")
-@click.option("--role", required=True, help="The signer's role, one of the roles of the project's flow (`phasebook flow show`).")
+@click.option("--as", "name", default=None, help="Who signs (a CLI sign-off is recorded as unverified).")
+@click.option("--role", default=None, help="The signer's role, one of the roles of the project's flow (`phasebook flow show`).")
 @click.option("--approve", "decision", flag_value="approve", help="Approve the gate's content as it is now.")
 @click.option("--request-changes", "decision", flag_value="request_changes", help="Send it back with a comment.")
 @click.option("--reject", "decision", flag_value="reject", help="Reject it with a comment.")
 @click.option("-m", "--message", "comment", default="", help="Comment (required to request changes or reject).")
 @click.option("--acknowledge", is_flag=True, help="Approve although a gate condition is unmet (e.g. no passing model "
               "test); -m must say why. Journaled with the approval.")
+@click.option("--show", is_flag=True, help="Print what the gate covers now and its content hash; record nothing.")
+@click.option("--expect-hash", default=None, help="Record only if the content hash is still this (from --show); "
+              "otherwise exit 1 and record nothing.")
 @click.pass_context
-def signoff(ctx: click.Context, gate: str, name: str, role: str, decision: str | None, comment: str,
-            acknowledge: bool) -> None:
-    """Record a sign-off decision on GATE."""
+def signoff(ctx: click.Context, gate: str, name: str | None, role: str | None, decision: str | None, comment: str,
+            acknowledge: bool, show: bool, expect_hash: str | None) -> None:
+    """Record a sign-off decision on GATE (`--show` first to see what you approve)."""
+    project = open_project(ctx)
+    content = project.gate_content(gate)
+    if show:
+        click.echo(dump_yaml(content["sections"]), nl=False)
+        click.echo(f"content hash: {content['content_hash']}")
+        return
     if decision is None:
-        raise click.UsageError("Choose one of --approve, --request-changes or --reject.")
-    name = name.strip()
+        raise click.UsageError("Choose one of --approve, --request-changes or --reject (or --show to see the content).")
+    name = (name or "").strip()
     if not name:
         raise click.BadParameter("say who signs, e.g. --as \"product owner\".", param_hint="--as")
-    project = open_project(ctx)
+    if not role:
+        raise click.BadParameter("say in which role you sign, e.g. --role product.", param_hint="--role")
+    expected = expect_hash.strip() if expect_hash else content["content_hash"]
     event = project.sign_off(gate, Actor(name=name, role=role, verified=False), decision, comment,
-                             acknowledge=acknowledge)
+                             acknowledge=acknowledge, expected_hash=expected)
     g = project.status().gates[gate]
     why = f" ({'; '.join(g.reasons)})" if g.reasons else ""
-    console.print(f"Recorded {decision.replace('_', ' ')} of {gate} by {name} ({role}, unverified) as entry {event.seq}. "
+    console.print(f"Recorded {decision.replace('_', ' ')} of {gate} ({', '.join(content['sections'])}; content "
+                  f"{event.data['content_hash'][:19]}…) by {name} ({role}, unverified) as entry {event.seq}. "
                   f"Gate is now {g.label}{why}.", markup=False, highlight=False)
 
 
@@ -164,7 +184,9 @@ def reopen(ctx: click.Context, reason: str) -> None:
 @click.pass_context
 def history(ctx: click.Context, as_json: bool, kinds: tuple[str, ...]) -> None:
     """Show the journal: who decided what, when."""
-    events = open_project(ctx).events()
+    project = open_project(ctx)
+    events = project.events()
+    integrity_banner(project)
     if kinds:
         events = [e for e in events if e.kind in kinds]
     if as_json:
@@ -172,25 +194,3 @@ def history(ctx: click.Context, as_json: bool, kinds: tuple[str, ...]) -> None:
     else:
         render_history(console, events)
 
-
-@cli.command()
-@click.option("--repair", is_flag=True, help="Move a torn last line (an interrupted write) aside into .phasebook/torn/.")
-@click.pass_context
-def verify(ctx: click.Context, repair: bool) -> None:
-    """Check the journal's hash chain; exit 1 naming the first broken entry."""
-    from ..project import Project
-
-    given = ctx.find_root().obj.get("project")
-    root = Project.find(given or ".") if given is None or Path(given).is_dir() else None
-    if root is None:
-        open_project(ctx)  # raises the not-found message
-    project = Project(root)
-    report = project.verify()
-    if not report.ok and repair and report.problem is not None and report.problem.code == "journal_torn":
-        moved = project.repair_journal()
-        console.print(f"Moved the torn last line to {moved}.")
-        report = project.verify()
-    if report.ok:
-        console.print(report.message())
-        return
-    raise report.problem

@@ -43,6 +43,7 @@ def serve(project: Path | None, port: int, ip: str, token: str | None, no_shared
     from ..project import Project
 
     proj = Project.open(project or ".")
+    proj.ensure_signing_key()  # the serving side's Ed25519 key (outside the project), public half recorded in it
     copied = ensure_dashboards(proj)
     if copied:
         console.print(f"Added missing dashboards to workbooks/dashboards: {', '.join(copied)}")

@@ -51,6 +51,8 @@ def describe_event(kind: str, d: dict[str, Any]) -> str:
         return f"{d.get('decision')}" + (f": {d['text']}" if d.get("text") else "")
     if kind == "project_created":
         return f"created {d.get('name')} (flow {d.get('flow')})"
+    if kind == "merge":
+        return "git merge of two branches' journals: " + " + ".join(str(h)[7:19] for h in d.get("heads", []))
     if kind == "delegation":
         return f"delegated {d.get('gate')} ({str(d.get('role', '')).replace('_', ' ')}) to {d.get('to')} until {d.get('until')}"
     if kind == "flow_changed":

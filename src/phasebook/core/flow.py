@@ -106,6 +106,8 @@ class Gate(_Frozen):
     approvals: dict[str, int] = Field(default_factory=dict)
     require_verified: bool = False
     conditions: tuple[Condition, ...] = ()
+    #: the ``experiment_setup`` field naming the model-registry alias an approval of this gate sets (MLflow link)
+    alias_field: str | None = None
 
     def needed(self, role: str) -> int:
         """How many distinct approvers ``role`` must provide."""
@@ -297,7 +299,7 @@ def parse_flow(data: Any, *, file: str = "flow") -> Flow:
 
 def policy_of(gate: Gate) -> dict[str, Any]:
     """The part of a gate an approval depends on: what it covers and its policy (not its title)."""
-    return gate.model_dump(mode="json", exclude={"title", "step"})
+    return gate.model_dump(mode="json", exclude={"title", "step", "alias_field"})
 
 
 def flow_hash(flow: Flow) -> str:

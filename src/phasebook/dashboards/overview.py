@@ -14,7 +14,9 @@ from ..core.errors import PhasebookError
 from ..core.status import ProjectStatus
 from ..project import Project
 from .context import open_dashboard_project, query_params
+from .integrity import integrity_banner
 from .svgchart import scoreboard_svg
+from .tracking import registry_alerts
 from .html import Html, badge, card, esc, page, raw, table
 
 __all__ = ["overview_parts", "overview_page", "flow_grid", "gates_table", "decision_log", "display_parts", "segments_table"]
@@ -107,7 +109,8 @@ def overview_parts(project: Project, project_param: str = "") -> list:
         head += raw(f'<div class="card" role="note">The flow ({esc(st.flow_version)}) changed since the project '
                     f"last recorded it; gates whose policy changed: {esc(gates)} (their approvals are stale). "
                     "The change is journaled with the next decision.</div>")
-    parts: list = [page(head, card("The flow", flow_grid(project, st)), card("Gates", gates_table(st, project_param)))]
+    parts: list = [page(integrity_banner(project), head, *registry_alerts(project), card("The flow", flow_grid(project, st)),
+                        card("Gates", gates_table(st, project_param)))]
     board = scoreboard_svg(project.section("scope"), project.events())
     board_card = card("KPI scoreboard: hard metrics per model test vs target",
                       board if board is not None else raw('<p class="muted">No model tests yet.</p>'))

@@ -26,6 +26,7 @@ from .kernel import execute_papermill, total_cells
 from .models import RunError, RunResult
 from .parameters import check_parameters, declared_for
 from .resolve import Workbook, resolve
+from ..tracking.runs import RUN_ID_ENV
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.events import Actor
@@ -113,7 +114,8 @@ def run_notebook(
         "input_hash": input_hash, "inputs": parts, "output_path": output.relative_to(project.root).as_posix(),
     }
     error = execute_papermill(workbook, output, effective, log_output=log_output, on_progress=on_progress,
-                     progress_bar=progress_bar, kernel_name=kernel_name, execution_timeout=execution_timeout)
+                     progress_bar=progress_bar, kernel_name=kernel_name, execution_timeout=execution_timeout,
+                     kernel_env={RUN_ID_ENV: run_id})  # MLflow runs logged in the kernel name this run
     duration = time.perf_counter() - started
     record.update(duration_s=round(duration, 3), status="failed" if error else "succeeded")
     if error is not None:

@@ -40,6 +40,7 @@ def execute_row(task: dict[str, Any]) -> dict[str, Any]:
     ``execution_timeout``. The output notebook is written whatever happens.
     """
     from ..store.outbox import OUTBOX_ENV, OUTBOX_ROOT_ENV, read_outbox
+    from ..tracking.runs import RUN_ID_ENV
     from .kernel import execute_papermill
 
     started, cpu_started = time.perf_counter(), _cpu_seconds()
@@ -51,7 +52,7 @@ def execute_row(task: dict[str, Any]) -> dict[str, Any]:
         error = execute_papermill(
             task["workbook"], output, task["parameters"], log_output=False, on_progress=None, progress_bar=False,
             kernel_name=task.get("kernel_name"), execution_timeout=task.get("execution_timeout"),
-            kernel_env={OUTBOX_ENV: str(outbox), OUTBOX_ROOT_ENV: str(task["root"])},
+            kernel_env={OUTBOX_ENV: str(outbox), OUTBOX_ROOT_ENV: str(task["root"]), RUN_ID_ENV: str(task["run_id"])},
             kernel_ipc=os.path.join(sockets, "k"),
         )
     finally:

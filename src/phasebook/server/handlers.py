@@ -125,7 +125,9 @@ class StatusHandler(_ProjectHandler):
         for run in status.get("recent_runs", []):  # the journal keeps project-relative output paths
             if run.get("output_path"):
                 run["output_path"] = self.relative_or_none(project.root / run["output_path"])
+        report = project.integrity()
         status.update(
+            integrity={"ok": report.ok, "check": report.check, "message": "" if report.ok else report.message()},
             path=self.relative(project.root),
             phases=[p.model_dump(mode="json") for p in flow.phases],
             tracks=list(flow.tracks),
