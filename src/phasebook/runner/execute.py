@@ -15,6 +15,7 @@ points at that run (the journal records what happened, and nothing did).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 import time
 from pathlib import Path

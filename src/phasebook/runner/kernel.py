@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -41,6 +43,10 @@ def env_kernel_manager(extra_env: dict[str, str], ipc_path: str | None = None) -
                 self.transport, self.ip = "ipc", ipc_path
             env = dict(kw.pop("env", None) or os.environ)
             env.update(extra_env)
+            if any("ipykernel" in part for part in self.kernel_spec.argv):
+                # the kernel's own plumbing log (e.g. "KeyboardInterrupt caught in kernel." when jupyter_client
+                # interrupts it on shutdown) is not the user's business; a failure still fails the run
+                kw["extra_arguments"] = [*kw.get("extra_arguments", []), "--IPKernelApp.log_level=CRITICAL"]
             return await super()._async_pre_start_kernel(env=env, **kw)
 
     return _PhasebookKernelManager
@@ -76,8 +82,10 @@ def execute_papermill(
         extra["on_cell_complete"] = hook
     if execution_timeout is not None:
         extra["execution_timeout"] = execution_timeout
-    if kernel_env or kernel_ipc:
-        extra["kernel_manager_class"] = env_kernel_manager(kernel_env or {}, kernel_ipc)
+    # Unix sockets, never TCP: nothing to eavesdrop on, no port races, and no "Kernel is running over
+    # TCP without encryption" warning from every kernel on the user's terminal.
+    sockets = None if kernel_ipc else tempfile.mkdtemp(prefix="pbk-")  # short: socket paths are limited to ~100 bytes
+    extra["kernel_manager_class"] = env_kernel_manager(kernel_env or {}, kernel_ipc or os.path.join(sockets, "k"))
     try:
         papermill.execute_notebook(
             str(workbook.path), str(output), parameters=parameters, progress_bar=progress_bar,
@@ -94,6 +102,9 @@ def execute_papermill(
 
             nbformat.write(nbformat.reads(_json(workbook.content), as_version=4), str(output))
         return RunError(cell_index=None, ename=type(exc).__name__, evalue=str(exc))
+    finally:
+        if sockets:
+            shutil.rmtree(sockets, ignore_errors=True)
     if on_progress is not None:
         on_progress(total, total)
     return None
