@@ -11,7 +11,7 @@ from rich.text import Text
 
 from ..core.describe import describe_event, describe_move
 from ..core.events import Event
-from ..core.flow import Flow
+from ..core.flow import Flow, default_flow
 from ..core.status import ProjectStatus
 
 __all__ = ["render_status", "render_history", "summarize_event", "STATE_STYLE"]
@@ -45,8 +45,9 @@ def _styled(value: str) -> Text:
     return Text(value.replace("_", " "), style=STATE_STYLE.get(value, ""))
 
 
-def render_status(console: Console, st: ProjectStatus, flow: Flow) -> None:
-    """Print phase, steps by track and phase, gates and the latest model test."""
+def render_status(console: Console, st: ProjectStatus, flow: Flow | None = None) -> None:
+    """Print phase, steps by track and phase, gates and the latest model test (``flow``: the project's; default flow)."""
+    flow = flow or default_flow()
     console.print(Text.assemble(("Project ", "bold"), (st.name, "bold cyan"), "  ·  phase: ", (st.phase, "bold")))
     moves = [d for d in st.decisions if d.get("kind") != "decision"]
     if moves:
