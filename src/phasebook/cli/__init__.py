@@ -18,6 +18,7 @@ import click
 from rich.console import Console
 
 from ..core.errors import PhasebookError
+from ..core.escape import rich_text
 
 __all__ = ["main", "cli", "console", "err_console", "open_project", "print_json"]
 
@@ -61,7 +62,7 @@ def _fail(message: str, code: int, exc: Exception | None) -> None:
     if ctx is not None and _wants_json(ctx) and isinstance(exc, PhasebookError):
         click.echo(json.dumps({"error": exc.to_dict()}, indent=2), err=True)
     else:
-        err_console.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {rich_text(message)}", markup=True, highlight=False, soft_wrap=True)
     sys.exit(code)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..core.escape import rich_text
 from ..core.errors import PlanSyntaxError, PlanValidationError
 from ..core.events import BACKTRACK_REASONS, Actor
 from ..core.sections import SECTION_MODELS
@@ -25,7 +26,7 @@ def new(path: Path, name: str | None) -> None:
     from ..project import Project
 
     project = Project.new(path, name=name)
-    console.print(f"Created project [bold]{project.name}[/] in {project.root}")
+    console.print(f"Created project [bold]{rich_text(project.name)}[/] in {rich_text(project.root)}")
     console.print("Next: fill the scoping forms in workbooks/01_scoping.ipynb, or `phasebook status`.")
 
 
@@ -100,7 +101,7 @@ def signoff(ctx: click.Context, gate: str, name: str, role: str, decision: str |
     project = open_project(ctx)
     event = project.sign_off(gate, Actor(name=name, role=role, verified=False), decision, comment)
     state = project.status().gates[gate].state
-    console.print(f"Recorded {decision.replace('_', ' ')} of {gate} by {name} ({role}, unverified) as entry {event.seq}. Gate is now {state}.")
+    console.print(f"Recorded {decision.replace('_', ' ')} of {gate} by {rich_text(name)} ({role}, unverified) as entry {event.seq}. Gate is now {state}.")
 
 
 @cli.command()

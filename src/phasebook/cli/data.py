@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 from rich.table import Table as RichTable
 
+from ..core.escape import rich_text
 from ..core.errors import BadInputError, ProjectNotFoundError
 from . import cli, console, open_project, print_json
 
@@ -69,7 +70,7 @@ def check(ctx: click.Context, name: str | None, as_json: bool) -> None:
             t.add_column(col)
         for r in results:
             t.add_row(
-                r.name, "yes" if r.reachable else f"[red]no[/]: {r.reason}",
+                rich_text(r.name), "yes" if r.reachable else f"[red]no[/]: {rich_text(r.reason)}",
                 "-" if r.rows is None else f"{r.rows:,}", str(len(r.columns)),
                 "-" if r.size_bytes is None else f"{r.size_bytes / 1e6:.1f} MB", (r.last_modified or "-")[:16],
             )
@@ -150,11 +151,11 @@ def drift(
             t.add_column(col)
         for c in report.columns:
             t.add_row(
-                c.name, c.kind, _short(c.psi), _short(c.ks_statistic), _short(c.ks_pvalue), _short(c.js_distance),
+                rich_text(c.name), c.kind, _short(c.psi), _short(c.ks_statistic), _short(c.ks_pvalue), _short(c.js_distance),
                 _short(c.unseen_share), "[red]yes[/] (" + ", ".join(c.reasons) + ")" if c.drifted else "no", c.note,
             )
         console.print(t)
         for s in report.skipped:
-            console.print(f"skipped {s['name']}: {s['reason']}")
+            console.print(f"skipped {rich_text(s['name'])}: {rich_text(s['reason'])}")
     if fail_on_drift and report.drifted:
         ctx.exit(1)

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..core.escape import rich_text
 from ..core.events import Event
 from ..core.flow import WORK_PHASES
 from ..core.status import ProjectStatus
@@ -64,20 +65,20 @@ def render_status(console: Console, st: ProjectStatus) -> None:
             + ("" if s.fresh else " [stale]")
             for s in g.signoffs
         )
-        gates.add_row(g.step, g.name, _styled(g.state), signed or "-", ", ".join(g.missing_roles) or "-",
+        gates.add_row(g.step, g.name, _styled(g.state), rich_text(signed or "-"), ", ".join(g.missing_roles) or "-",
                       ", ".join(g.changed_sections) or "-")
     console.print(gates)
 
     test = st.latest_model_test
     if test:
-        t = Table(title=f"Latest model test: {test.get('model')} ({'passed' if test.get('passed') else 'not passed'})")
+        t = Table(title=f"Latest model test: {rich_text(test.get('model'))} ({'passed' if test.get('passed') else 'not passed'})")
         for col in ("KPI", "metric", "target", "value", "outcome"):
             t.add_column(col)
         for r in test.get("results", []):
             target = "-" if r["target"] is None else f"{r['comparator']} {r['target']:g}"
             value = "-" if r["value"] is None else f"{r['value']:.4g}"
             outcome = r["outcome"]
-            t.add_row(r["kpi"], r["metric"], target, value,
+            t.add_row(rich_text(r["kpi"]), rich_text(r["metric"]), target, value,
                       Text(outcome.replace("_", " "), style={"passed": "green", "failed": "red"}.get(outcome, "yellow")))
         console.print(t)
     else:
@@ -89,7 +90,7 @@ def render_status(console: Console, st: ProjectStatus) -> None:
         for col in ("source", "reachable", "rows", "when"):
             d.add_column(col)
         for name, chk in st.data_checks.items():
-            d.add_row(name, "yes" if chk.get("reachable") else f"no: {chk.get('reason', '')}",
+            d.add_row(rich_text(name), "yes" if chk.get("reachable") else rich_text(f"no: {chk.get('reason', '')}"),
                       str(chk.get("rows", "-")), str(chk.get("at", ""))[:16])
         console.print(d)
 
@@ -103,7 +104,8 @@ def _render_segments(console: Console, st: ProjectStatus) -> None:
         more = c.failed + c.not_measured - len(c.failing)
         failing = ", ".join(c.failing) + (f" (+{more} more)" if more > 0 else "")
         meet = Text(f"{c.passed}/{c.total}", style="green" if c.passed == c.total else "red")
-        t.add_row(c.metric, f"{c.comparator} {c.target:g}", meet, str(c.failed), str(c.not_measured), failing or "-")
+        t.add_row(rich_text(c.metric), f"{c.comparator} {c.target:g}", meet, str(c.failed), str(c.not_measured),
+                  rich_text(failing or "-"))
     console.print(t)
 
 
@@ -159,5 +161,5 @@ def render_history(console: Console, events: list[Event]) -> None:
         t.add_column(col, overflow="fold")
     for e in events:
         who = f"{e.actor.name}" + (f" ({e.actor.role})" if e.actor.role else "") + (" ✓" if e.actor.verified else "")
-        t.add_row(str(e.seq), e.at[:19].replace("T", " "), who, e.kind, summarize_event(e))
+        t.add_row(str(e.seq), e.at[:19].replace("T", " "), rich_text(who), e.kind, rich_text(summarize_event(e)))
     console.print(t)

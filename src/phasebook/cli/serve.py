@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..core.escape import rich_text
 from . import cli, console
 
 
@@ -54,7 +55,7 @@ def serve(project: Path | None, port: int, ip: str, token: str | None, no_shared
         raise click.ClickException("A Jupyter config file overrides the authorizer or identity provider; "
                                    "phasebook serve will not start without its own. Remove that setting.")
     url = f"http://{ip}:{port}{app.base_url}{overview_path()}"
-    console.print(f"Serving the dashboards of [bold]{proj.name}[/] ({proj.root})")
+    console.print(f"Serving the dashboards of [bold]{rich_text(proj.name)}[/] ({rich_text(proj.root)})")
     if shared:
         console.print(f"Overview (shared link, unverified sign-offs): {url}?token={shared}", soft_wrap=True)
     if users_file:
@@ -76,5 +77,5 @@ def serve_user(name: str, role: str | None, admin: bool, users_file: Path) -> No
     from ..dashboards.identity import add_user
 
     token = add_user(users_file, name, role, admin=admin)
-    console.print(f"Personal token for {name}: {token}", soft_wrap=True)
+    console.print(f"Personal token for {rich_text(name)}: {token}", soft_wrap=True)
     console.print("Send it privately; it is stored only as a hash. Their link: <overview URL>?token=<token>")
