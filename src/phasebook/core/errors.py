@@ -124,7 +124,11 @@ class PlanSyntaxError(BadInputError):
 
     def describe(self) -> str:
         f = self.fields
-        where = f"{f.get('file')}, line {f.get('line')}, column {f.get('column')}"
+        where = str(f.get("file"))
+        if f.get("line") is not None:
+            where += f", line {f.get('line')}" + (f", column {f['column']}" if f.get("column") is not None else "")
+        if f.get("limit"):  # a parser limit (size, depth, aliases, number length): the problem says what to do
+            return f"{where}: the YAML is refused: {f.get('problem')}."
         return (
             f"{where}: the YAML cannot be read ({f.get('problem')}). "
             "Fix the syntax at that position (indentation, a missing ':' or an unclosed quote) and try again."

@@ -29,7 +29,7 @@ from jupyter_server.auth.identity import IdentityProvider, User
 from traitlets import Unicode
 
 from ..core.errors import BadInputError
-from ..store.plan import dump_yaml, parse_yaml
+from ..store.yaml import dump_yaml, read_yaml_file
 
 __all__ = ["PhasebookIdentityProvider", "load_users", "add_user", "hash_token", "is_personal", "person_of"]
 
@@ -48,7 +48,7 @@ def load_users(path: str | Path | None) -> dict[str, dict[str, Any]]:
     p = Path(path)
     if not p.is_file():
         raise BadInputError(message=f"The users file {p} does not exist; create it with `phasebook serve-user NAME --role ROLE --users {p}`.")
-    data = parse_yaml(p.read_text(encoding="utf-8"), file=str(p)) or {}
+    data = read_yaml_file(p) or {}
     users = data.get("users") or {}
     if not isinstance(users, dict):
         raise BadInputError(message=f"{p}: 'users' must map each person's name to {{role, admin, token_sha256}}.")

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 import pandas as pd
 
+from ..core.escape import md_text
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.events import Event
 

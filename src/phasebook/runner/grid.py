@@ -63,13 +63,9 @@ def _load(path: Path) -> list[dict[str, Any]]:
             raise BadInputError(f"Grid file {path}: a row has more cells than the header has columns.")
         return rows
     if suffix in (".yaml", ".yml"):
-        from ruamel.yaml import YAML
-        from ruamel.yaml.error import YAMLError
+        from ..store.yaml import load_yaml
 
-        try:
-            data = YAML(typ="safe").load(text)
-        except YAMLError as exc:
-            raise BadInputError(f"Grid file {path} is not valid YAML: {exc}".splitlines()[0]) from None
+        data = load_yaml(text, file=f"Grid file {path}")  # bounded: size, depth, aliases, numbers
         if isinstance(data, dict) and set(data) == {"rows"}:
             data = data["rows"]
         if isinstance(data, dict):  # parameter -> list of values: every combination
