@@ -30,3 +30,9 @@ def test_serve_user_prints_a_token_once_and_stores_its_hash(tmp_path):
     entry = load_users(users)["product owner"]
     assert entry == {"role": "product", "token_sha256": hash_token(token)}
     assert token not in users.read_text()
+
+
+def test_a_trusted_header_alone_is_refused_before_the_server_starts(filled_project):
+    result = CliRunner().invoke(cli, ["serve", str(filled_project.root), "--trusted-header", "X-Forwarded-User"])
+    assert result.exit_code == 2
+    assert "--trusted-header-secret" in result.output and "--trusted-proxy" in result.output

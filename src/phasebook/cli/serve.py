@@ -22,12 +22,20 @@ from . import cli, console
               help="Users file of personal tokens (see `phasebook serve-user`); their sign-offs are verified.")
 @click.option("--trusted-header", default="", help="Header naming the person, set by a trusted reverse proxy "
               "(e.g. X-Forwarded-User); sign-offs are verified.")
+@click.option("--trusted-header-secret", default="", envvar="PHASEBOOK_PROXY_SECRET", show_envvar=True,
+              help="A secret your proxy sends in the X-Phasebook-Proxy-Secret header; the trusted header counts only with it.")
+@click.option("--trusted-proxy", "trusted_proxies", multiple=True,
+              help="Address of the reverse proxy whose trusted header counts (repeatable), e.g. 127.0.0.1.")
+@click.option("--max-pages-per-viewer", default=8, show_default=True, type=int,
+              help="Dashboard pages one viewer may have open at once (each holds a kernel).")
+@click.option("--max-pages", default=40, show_default=True, type=int, help="Dashboard pages open at once on the server.")
 @click.option("--cull-idle-timeout", default=600, show_default=True, type=int,
               help="Seconds after which a dashboard kernel nobody is connected to is shut down.")
 @click.option("--cull-interval", default=60, show_default=True, type=int, help="Seconds between culling passes.")
 @click.option("--allow-root", is_flag=True, help="Allow running as root (containers).")
 def serve(project: Path | None, port: int, ip: str, token: str | None, no_shared_token: bool, users_file: Path | None,
-          trusted_header: str, cull_idle_timeout: int, cull_interval: int, allow_root: bool) -> None:
+          trusted_header: str, trusted_header_secret: str, trusted_proxies: tuple[str, ...], max_pages_per_viewer: int,
+          max_pages: int, cull_idle_timeout: int, cull_interval: int, allow_root: bool) -> None:
     """Serve the project's dashboards (overview, sign-off, monitoring) to stakeholders.
 
     Dashboards only: viewers can read pages and sign gates, nothing more
@@ -48,6 +56,8 @@ def serve(project: Path | None, port: int, ip: str, token: str | None, no_shared
     shared = "" if no_shared_token else (token or secrets.token_hex(24))
     opts = ServeOptions(root=proj.root, port=port, ip=ip, token=shared,
                         users_file=str(users_file.resolve()) if users_file else "", trusted_header=trusted_header,
+                        trusted_header_secret=trusted_header_secret, trusted_proxies=tuple(trusted_proxies),
+                        max_pages_per_viewer=max_pages_per_viewer, max_pages=max_pages,
                         cull_idle_timeout=cull_idle_timeout, cull_interval=cull_interval, allow_root=allow_root)
     app = ServerApp.instance(config=serve_config(opts))
     app.initialize(argv=[])

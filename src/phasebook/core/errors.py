@@ -449,3 +449,19 @@ class GridRowsFailedError(PhasebookError):
 
 
 __all__ += ["GridRowsFailedError"]
+
+
+# --- dashboards server (issue 13) ---
+class ViewerWriteRefusedError(PhasebookError):
+    """A viewer's dashboard kernel tried to write something other than the viewer's own sign-off."""
+
+    code = "viewer_write_refused"
+    exit_code = 1
+    http_status = 403
+
+    def describe(self) -> str:
+        return (f"This page is read-only: {self.fields.get('what', 'that change')} is not possible from a dashboard. "
+                "Viewers can read the dashboards and sign gates as themselves; the team edits the plan in JupyterLab.")
+
+
+__all__ += ["ViewerWriteRefusedError"]

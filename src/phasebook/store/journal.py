@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from ..core.errors import JournalCorruptError, JournalTornError
 from ..core.events import GENESIS, Actor, Event, entry_hash, utc_now
 from ..core.hashing import jsonable
+from .guard import check_event
 from .locking import exclusive
 
 __all__ = ["JOURNAL_FILE", "Journal", "VerifyReport"]
@@ -170,6 +171,7 @@ class Journal:
         Raises:
             JournalTornError: the last line is torn; nothing is appended.
         """
+        check_event(kind)  # a viewer's dashboard kernel appends sign-offs only
         data = jsonable(dict(data))
         with self._lock():
             seq, prev = self._tail()

@@ -30,6 +30,7 @@ from ..core.errors import (
 )
 from ..core.escape import excerpt
 from ..core.sections import SECTION_MODELS, SECTION_TITLES, Section
+from .guard import check_plan_write
 from .locking import exclusive
 from .yaml import MAX_BYTES, dump_yaml, load_yaml, parse_yaml
 
@@ -277,6 +278,7 @@ class PlanStore:
 
     def _write_atomic(self, text: str) -> None:
         """Write via a temporary file, fsync and rename (callers hold the lock)."""
+        check_plan_write()  # a viewer's dashboard kernel never writes the plan
         self.root.mkdir(parents=True, exist_ok=True)
         # a temporary file left here was abandoned by a killed writer: we hold the lock
         for leftover in self.root.glob(".phasebook.yaml.*.tmp"):
