@@ -172,6 +172,8 @@ def test_fifty_closed_pages_free_their_kernels_and_one_viewer_hits_the_cap(room,
             break
         expect(page.get_by_role("table", name="KPIs")).to_be_visible(timeout=PAGE_TIMEOUT)
     kernels_at_cap = len(room.kernels())
+    for page in pages:
+        page.close(run_before_unload=True)
     context.close()
     assert refused_at == 9 and kernels_at_cap == baseline + 8
     deadline = time.monotonic() + 30

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.escape import html_text
+
 __all__ = ["drift_figure", "profile_figure", "drift_html", "profile_html"]
 
 REF_COLOR, CUR_COLOR = "#4C78A8", "#F58518"

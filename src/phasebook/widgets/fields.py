@@ -15,6 +15,8 @@ from typing import Any, Callable
 
 import ipywidgets as w
 
+from ..core.escape import html_text, markdown_html
+
 __all__ = [
     "MISSING",
     "FieldSpec",
