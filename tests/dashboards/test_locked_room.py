@@ -136,6 +136,42 @@ def test_bodies_over_the_limit_are_refused_fast(room):
     assert reply == b"" or reply.startswith(b"HTTP/1.1 4")
 
 
+SCRIPT_IMG = 'Churn <script>window.__x=1</script><img src=x onerror="window.__y=1">'
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_path", [
+    "voila/render/workbooks/dashboards/overview.ipynb?",
+    "voila/render/workbooks/dashboards/signoff.ipynb?gate=scope_approval&",
+    "voila/render/workbooks/dashboards/signoff.ipynb?gate=solution_validation&",
+    "voila/render/workbooks/dashboards/monitoring.ipynb?",
+])
+def test_every_voila_page_shows_hostile_plan_text_as_text(room, chromium, page_path):
+    # Given plan text with a script and an onerror handler (the product need and a literature title)
+    need = room.project.section("product_need").model_dump(mode="json")
+    if need["statement"] != SCRIPT_IMG:
+        need["statement"] = SCRIPT_IMG
+        room.project.save_section("product_need", need)
+        lit = room.project.section("literature").model_dump(mode="json")
+        lit["entries"][0]["title"] = SCRIPT_IMG
+        room.project.save_section("literature", lit)
+    context = chromium.new_context()
+    page = context.new_page()
+    page.set_default_navigation_timeout(PAGE_TIMEOUT)
+    try:
+        # When a viewer opens the page and its widgets render
+        page.goto(f"{room.server.url}{page_path}token={room.product_token}")
+        page.locator(".pb").first.wait_for(timeout=PAGE_TIMEOUT)
+        # Then nothing of it ran, and where the page shows it, it reads as typed
+        assert page.evaluate("() => [typeof window.__x, typeof window.__y]") == ["undefined", "undefined"]
+        assert page.locator(".pb script, .pb img[onerror]").count() == 0
+        if "scope_approval" in page_path or "solution_validation" in page_path:
+            expect(page.get_by_text(SCRIPT_IMG).first).to_be_visible()
+    finally:
+        page.close(run_before_unload=True)
+        context.close()
+
+
 @pytest.mark.browser
 def test_fifty_closed_pages_free_their_kernels_and_one_viewer_hits_the_cap(room, chromium, capsys):
     baseline, rss_before = len(room.kernels()), room.rss_mb()

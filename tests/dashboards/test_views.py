@@ -245,3 +245,18 @@ def test_a_viewer_kernel_writes_nothing_but_the_viewers_own_signoff(filled_proje
     # And the viewer's own sign-off is recorded, as the viewer
     event = project.sign_off("scope_approval", Actor(name="product owner", role="product", verified=True), "approve")
     assert event.actor == Actor(name="product owner", role="product", verified=True)
+
+
+def test_only_dashboard_notebooks_of_a_project_are_served(filled_project, tmp_path):
+    from phasebook.dashboards.serverext import is_dashboard
+
+    root = filled_project.root
+    assert is_dashboard(root, "workbooks/dashboards/signoff.ipynb")
+    outside = tmp_path / "elsewhere.ipynb"
+    outside.write_text("{}")
+    (root / "workbooks" / "dashboards" / "link.ipynb").symlink_to(root / "workbooks" / "01_scoping.ipynb")
+    for rel in ("workbooks/01_scoping.ipynb", "workbooks/dashboards/../01_scoping.ipynb",
+                "workbooks/dashboards/link.ipynb", "workbooks/dashboards/%2E%2E/01_scoping.ipynb",
+                "phasebook.yaml", "/etc/passwd", "../elsewhere.ipynb", "workbooks/dashboards/missing.ipynb",
+                "workbooks/dashboards/signoff.ipynb\x00", "a" * 5000, ""):
+        assert not is_dashboard(root, rel), rel

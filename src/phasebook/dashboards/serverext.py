@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from jupyter_core.utils import ensure_async
 from jupyter_server.base.handlers import APIHandler, JupyterHandler
@@ -42,9 +41,10 @@ BLOCKED_PREFIXES = ("lab", "tree", "notebooks", "edit", "terminals", "doc")
 
 
 def is_dashboard(root: str | Path, rel: str) -> bool:
-    """True when ``rel`` (relative to the server root) is a project's dashboard notebook."""
+    """True when ``rel`` (relative to the server root, already URL-decoded once, exactly as Voilà gets it)
+    is a project's dashboard notebook."""
     root_path = Path(root).expanduser().resolve()
-    rel = unquote(rel or "")
+    rel = rel or ""
     if not rel or "\x00" in rel or len(rel) > 1024:
         return False
     try:
