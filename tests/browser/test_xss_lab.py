@@ -37,7 +37,11 @@ def hostile(tmp_path_factory):
     lit = project.section("literature").model_dump(mode="json")
     lit["entries"][0]["title"] = PAYLOAD
     project.save_section("literature", lit)
-    # (a data source's name cannot carry markup: the schema allows letters, digits, '_', '-' and '.' only)
+    # (a data source's name cannot carry markup: the schema allows letters, digits, '_', '-' and '.' only);
+    # its data file does not exist here, so it is not profiled (Run All would stop at that cell)
+    sources = project.section("data_sources").model_dump(mode="json")
+    sources["items"][0]["access_status"] = "requested"
+    project.save_section("data_sources", sources)
     text = project.plan_path.read_text()
     project.plan_path.write_text(text.replace("name: churn-risk", f"name: 'risk {IMG} [bold]x[/]'", 1))
     assert IMG in project.name

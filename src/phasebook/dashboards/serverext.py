@@ -136,11 +136,18 @@ def _gated_class():
             self._pb_owner = owner
             self.xsrf_token  # noqa: B018 - sets the _xsrf cookie the page's close beacon sends
 
-        def on_finish(self) -> None:
+        def _release(self) -> None:
             if self._pb_owner is not None and hasattr(self.kernel_manager, "release"):
                 self.kernel_manager.release(self._pb_owner)
                 self._pb_owner = None
+
+        def on_finish(self) -> None:
+            self._release()
             super().on_finish()
+
+        def on_connection_close(self) -> None:  # the tab closed before the page finished: on_finish never runs
+            self._release()
+            super().on_connection_close()
 
     return GatedVoilaHandler
 
