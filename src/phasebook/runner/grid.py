@@ -63,9 +63,13 @@ def _load(path: Path) -> list[dict[str, Any]]:
             raise BadInputError(f"Grid file {path}: a row has more cells than the header has columns.")
         return rows
     if suffix in (".yaml", ".yml"):
+        from ..core.errors import PlanSyntaxError
         from ..store.yaml import load_yaml
 
-        data = load_yaml(text, file=f"Grid file {path}")  # bounded: size, depth, aliases, numbers
+        try:
+            data = load_yaml(text, file=str(path))  # bounded: size, depth, aliases, numbers
+        except PlanSyntaxError as exc:
+            raise BadInputError(f"Grid file {path} is not valid YAML: {exc.message}") from None
         if isinstance(data, dict) and set(data) == {"rows"}:
             data = data["rows"]
         if isinstance(data, dict):  # parameter -> list of values: every combination
