@@ -34,6 +34,14 @@ DATA_SCIENTIST = Actor(name="data scientist", role="data_science")
 CUSTOMER_SUCCESS = Actor(name="customer success lead", role="customer_success")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _signing_key_dir(tmp_path_factory):
+    """The serving side's signing key lives in a per-session folder, never in the tester's home."""
+    if not os.environ.get("PHASEBOOK_KEY_DIR"):
+        os.environ["PHASEBOOK_KEY_DIR"] = str(tmp_path_factory.mktemp("signing-key"))
+    yield
+
+
 @pytest.fixture
 def make_project(tmp_path):
     """Factory: ``make_project(name="churn")`` creates a fresh project under tmp_path."""
@@ -94,6 +102,30 @@ def page(chromium, request, artifacts_dir):
         except Exception:  # the page may already be gone
             pass
     context.close()
+
+
+#: Test folders whose files share one expensive session fixture (kept on one xdist worker).
+SHARED_SESSION_FOLDERS = ("tests/binder",)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Under ``pytest -n 2`` (pytest-xdist), keep each test file on one worker.
+
+    Module-scoped servers and browsers then start once, as they do without
+    xdist; a folder whose conftest builds a session fixture for several files
+    (tests/binder: the fresh venv) is one unit, so that fixture is built once.
+    Units are handed out in collection order (``--no-loadscope-reorder``), so
+    the longest one, tests/binder, starts first. (xdist's own ``loadgroup``
+    does not group under pytest 9.)
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return next((f for f in SHARED_SESSION_FOLDERS if path.startswith(f + "/")), path)
+
+    return FileScheduling(config, log)
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)

@@ -26,6 +26,15 @@ export function gateBadge(state: GateState): IBadge {
   return BADGES[state] ?? { label: state, kind: 'pending' };
 }
 
+/** The red banner's text when the journal fails its integrity check (null when it passes or is not reported). */
+export function integrityBanner(status: IProjectStatus): string | null {
+  const check = status.integrity;
+  if (!check || check.ok) {
+    return null;
+  }
+  return `Journal integrity check failed — ${check.message} Decisions cannot be recorded until it is repaired.`;
+}
+
 /** "product owner (product) ✓ approve" lines for the signers of a gate, latest decision each. */
 export function signers(status: IProjectStatus, gate: string): string[] {
   const g = status.gates[gate];

@@ -8,6 +8,7 @@
 import { Widget } from '@lumino/widgets';
 
 import {
+  integrityBanner,
   gateBadge,
   jobText,
   modelTestLines,
@@ -125,6 +126,12 @@ export class ProjectFlowPanel extends Widget {
     summary.appendChild(el('strong', '', status.name));
     summary.appendChild(document.createTextNode(` — current phase: ${status.phase}`));
     summary.setAttribute('data-phase', status.phase);
+    const broken = integrityBanner(status);
+    if (broken) {
+      const banner = el('div', 'jp-phasebook-message jp-phasebook-integrity', broken);
+      banner.setAttribute('role', 'alert');
+      root.appendChild(banner);
+    }
     root.appendChild(summary);
     root.appendChild(this._jobs());
     for (const phase of phaseList(status)) {

@@ -158,4 +158,6 @@ export interface IProjectStatus {
   recent_runs: IRunRecord[];
   jobs: IRunJob[];
   journal_entries: number;
+  /** The journal's integrity check (chain, signatures, plan against journal), run on every status read. */
+  integrity?: { ok: boolean; check: string; message: string };
 }

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import getpass
 import os
-import shutil
 from pathlib import Path
 from typing import Any, Mapping
 
 from .core.errors import (
+    ContentChangedError,
     InvalidDecisionError,
     InvalidTransitionError,
     ProjectExistsError,
@@ -30,8 +30,10 @@ from .core.sections import SECTION_MODELS, Section
 from .core.status import ProjectStatus, covered_content, fold, phase_of
 from .core.hashing import content_hash
 from .store.journal import JOURNAL_FILE, Journal, VerifyReport
+from .store import integrity as _integrity
 from .store.outbox import OutboxJournal, outbox_for
 from .store.plan import PLAN_FILE, PlanDocument, PlanStore, validate_section
+from . import tracking
 
 __all__ = ["Project", "default_actor", "workbook_templates"]
 
@@ -75,6 +77,7 @@ class Project:
         self.flow = flow or default_flow()
         self.plan_store = PlanStore(self.root)
         self.journal = Journal(self.root)
+        self.kept_files: list[str] = []  # set by new(): files of the folder it left as they were
         outbox = outbox_for(self.root)  # a grid row's kernel: events go to the row's outbox (store/outbox.py)
         if outbox is not None:
             self.journal = OutboxJournal(self.root, outbox)
@@ -84,25 +87,33 @@ class Project:
     def new(cls, path: str | os.PathLike, name: str | None = None, *, actor: Actor | None = None) -> "Project":
         """Create a project folder: plan, journal, workbooks, data/, runs/ and .gitignore.
 
+        Files the folder already holds are never replaced: a template notebook
+        whose name exists is left alone (listed in ``project.kept_files``) and
+        phasebook's lines are added to an existing ``.gitignore``.
+
         Raises:
-            ProjectExistsError: the folder already holds a ``phasebook.yaml``.
+            ProjectExistsError: the folder already holds a ``phasebook.yaml``
+                (or a ``journal.jsonl``: a journal is never appended to by ``new``).
         """
+        from .store.scaffold import copy_missing, merge_lines
+
         root = Path(path).resolve()
         if (root / PLAN_FILE).exists():
             raise ProjectExistsError(path=str(root))
+        if (root / JOURNAL_FILE).exists():
+            raise ProjectExistsError(path=str(root), message=(
+                f"{root} holds a {JOURNAL_FILE} but no {PLAN_FILE}; a new project never takes over an existing "
+                "journal. Move that file away, or choose another folder."))
         root.mkdir(parents=True, exist_ok=True)
         project = cls(root)
         name = name or root.name
         project.plan_store.create(name, project.flow.version)
         for sub in ("data", "runs", "workbooks"):
             (root / sub).mkdir(exist_ok=True)
-        gitignore = root / ".gitignore"
-        if not gitignore.exists():
-            gitignore.write_text(GITIGNORE, encoding="utf-8")
+        merge_lines(root / ".gitignore", GITIGNORE)
+        _integrity.prepare_git(root)  # .gitattributes; the journal merge driver when inside a repository
         templates = workbook_templates()
-        if templates is not None:
-            shutil.copytree(templates, root / "workbooks", dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        project.kept_files = copy_missing(templates, root / "workbooks", root=root) if templates is not None else []
         project.journal.append("project_created", {"name": name, "flow": project.flow.version}, actor or default_actor())
         return project
 
@@ -194,8 +205,9 @@ class Project:
         if old_hash == new_hash and name in before.raw and expected_digest in (None, before.digest):
             return before
         self.journal.check_appendable()  # a torn journal must be repaired before anything is written
+        self.require_intact(plan=False)  # never write after a broken entry
         written = self.plan_store.save_section(name, section, expected_digest=expected_digest)
-        self.journal.append(
+        self._append(
             "section_saved", {"section": name, "hash": new_hash, "previous_hash": old_hash}, actor or default_actor()
         )
         return written
@@ -217,11 +229,42 @@ class Project:
                 reason=f"{kind!r} events are decisions with rules of their own: use Project.{DECISION_KINDS[kind]}() "
                 "instead of record()."
             )
-        return self.journal.append(kind, data, actor or Actor.system())
+        self.require_intact(plan=False)
+        return self._append(kind, data, actor or Actor.system())
 
-    def verify(self) -> VerifyReport:
-        """Check the journal's hash chain."""
-        return self.journal.verify()
+    # integrity (store/integrity.py) ----------------------------------------------
+    def _append(self, kind: str, data: dict[str, Any], actor: Actor) -> Event:
+        """Append through the journal; a verified entry is signed with the serving side's key.
+
+        Then the MLflow registry follows (tracking/sync.py: a no-op unless the plan names a store).
+        """
+        if actor.verified and self.journal.signer is None:
+            self.journal.signer = _integrity.signer_for(self.root)
+        event = self.journal.append(kind, data, actor)
+        tracking.after_event(self, event)
+        return event
+
+    def integrity(self) -> VerifyReport:
+        """The cheap check every reader runs: the chain since the last check, and plan against journal."""
+        return _integrity.check(self, full=False)
+
+    def require_intact(self, *, plan: bool = True) -> None:
+        """Raise the integrity problem (chain, signatures, or with ``plan`` the plan/journal agreement)."""
+        report = _integrity.check(self, full=False, plan=plan)
+        if not report.ok and report.problem is not None:
+            raise report.problem
+
+    def verify(self, *, anchors: bool = False) -> VerifyReport:
+        """The full check: every entry, the plan against the journal, and with ``anchors`` every git anchor."""
+        return _integrity.check(self, full=True, anchors=anchors)
+
+    def record_plan(self, *, actor: Actor | None = None) -> list[str]:
+        """Journal the plan sections that changed without a recorded save; return their names."""
+        return _integrity.record_plan(self, actor or default_actor())
+
+    def ensure_signing_key(self) -> str:
+        """Create the serving side's key if needed and record its public half in the project; return its id."""
+        return _integrity.signer_for(self.root).id
 
     # status --------------------------------------------------------------------
     def status(self) -> ProjectStatus:
@@ -254,6 +297,8 @@ class Project:
         actor: Actor,
         decision: str,
         comment: str = "",
+        *,
+        expected_hash: str | None = None,
     ) -> Event:
         """Record a decision on a gate, with the hash of the content it judged.
 
@@ -262,6 +307,8 @@ class Project:
             actor: who decides; ``verified`` only when a server vouched for it.
             decision: ``approve``, ``request_changes`` or ``reject``.
             comment: required for ``request_changes`` and ``reject``.
+            expected_hash: the content hash the signer was shown (``gate_content(gate)["content_hash"]``);
+                refused with :class:`ContentChangedError` when the content is no longer that.
         """
         g = self.flow.gate(gate)
         if actor.role is None:
@@ -286,7 +333,10 @@ class Project:
                 reason=f"Gate {gate} closes the {g.phase} phase; the project is in {phase}. "
                 f"Sign it once the project reaches {g.phase}."
             )
+        self.require_intact()  # never decide on a journal that fails its check
         content = covered_content(g, plan.dump(), events)
+        if expected_hash is not None and expected_hash != content["content_hash"]:
+            raise ContentChangedError(gate=gate, expected=expected_hash, current=content["content_hash"])
         data = {
             "gate": gate,
             "decision": decision,
@@ -295,12 +345,14 @@ class Project:
             "section_hashes": content["section_hashes"],
             "measurements": content["measurements"],
             "snapshot": content["sections"],
+            **tracking.approval_binding(self.flow, gate, events, decision),  # the model version approved, if any
         }
-        return self.journal.append("sign_off", data, actor)
+        return self._append("sign_off", data, actor)
 
     # transitions ---------------------------------------------------------------
     def _transition(self, kind: str, data: dict[str, Any], actor: Actor | None) -> Event:
-        return self.journal.append(kind, data, actor or default_actor())
+        self.require_intact()
+        return self._append(kind, data, actor or default_actor())
 
     def advance(self, override: str | None = None, *, actor: Actor | None = None) -> Event:
         """Move to the next phase; the current phase's gate must be approved and fresh.
@@ -312,6 +364,7 @@ class Project:
             GateNotSatisfiedError: the gate is pending, rejected or has changes requested.
             StaleApprovalError: the approval no longer matches the covered sections.
         """
+        self.require_intact()  # a broken journal is reported before anything it claims is judged
         status = self.status()
         phase = status.phase
         if phase not in WORK_PHASES:
@@ -394,6 +447,7 @@ class Project:
         segment: str | None = None,
         actor: Actor | None = None,
         details: dict[str, Any] | None = None,
+        mlflow: Mapping[str, Any] | None = None,
     ) -> ModelTestResult:
         """Judge measured metric values against the scope's hard metrics and journal a ``model_test``.
 
@@ -402,6 +456,8 @@ class Project:
             model: a label for the model version.
             segment: customer / region key for per-segment tests.
             details: extra facts to journal (dataset sizes, parameters).
+            mlflow: the MLflow run the values were read from (:meth:`test_model_from_mlflow`);
+                otherwise, when the plan names a tracking store, the test is logged as a new run.
         """
         plan = self.plan()
         scope = plan.sections["scope"]
@@ -415,8 +471,24 @@ class Project:
         data["plan_hash"] = content_hash(plan.dump())
         if details:
             data["details"] = details
+        link = dict(mlflow) if mlflow is not None else tracking.log_model_test(self, data, plan)
+        if link:
+            data["mlflow"] = link
         self.record("model_test", data, actor)
         return result
+
+    def test_model_from_mlflow(
+        self, run_id: str, *, model_version: str | None = None, model: str | None = None, actor: Actor | None = None,
+    ) -> ModelTestResult:
+        """Judge an MLflow run's logged metrics against the scope's hard metrics; journal the ``model_test``.
+
+        Args:
+            run_id: the MLflow run (trained anywhere, logged to the plan's tracking store).
+            model_version: ``NAME/VERSION`` of the registered model made from the run; a
+                KPI check approval of this test binds that version.
+            model: a label for the test (default: the model version or the run's name).
+        """
+        return tracking.model_test_from_run(self, run_id, model_version=model_version, model=model, actor=actor)
 
     # --- data engine (issue 3) ---
     def data_source(self, name: str):
@@ -451,6 +523,15 @@ class Project:
                 target = src.label_column
         return profile(name_or_path, target=target, project=self)
 
+    def _relative(self, value: Any) -> Any:
+        """A path inside the project as the journal keeps it: relative to the root (the project moves between machines)."""
+        if isinstance(value, (str, os.PathLike)) and "://" not in str(value) and Path(value).is_absolute():
+            try:
+                return Path(value).resolve().relative_to(self.root).as_posix()
+            except ValueError:
+                return str(value)
+        return value
+
     def check_drift(
         self, reference: Any = None, current: Any = None, *, columns: list[str] | None = None,
         actor: Actor | None = None,
@@ -460,8 +541,8 @@ class Project:
         from .data.drift import drift
 
         mon = self.section("monitoring")
-        reference = mon.reference_data.strip() if reference is None else reference
-        current = mon.current_data.strip() if current is None else current
+        reference = mon.reference_data.strip() if reference is None else self._relative(reference)
+        current = mon.current_data.strip() if current is None else self._relative(current)
         if not (isinstance(reference, str) and reference) and not hasattr(reference, "columns"):
             raise BadInputError(message="Name the reference data: an argument, or monitoring.reference_data in the plan.")
         if not (isinstance(current, str) and current) and not hasattr(current, "columns"):

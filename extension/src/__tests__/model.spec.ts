@@ -5,6 +5,7 @@ jest.mock('../request', () => ({ requestAPI: jest.fn() }));
 
 import {
   gateBadge,
+  integrityBanner,
   jobText,
   modelTestLines,
   segmentLines,
@@ -162,5 +163,20 @@ describe('runPhase', () => {
     });
     expect(done.result?.output_path).toBe('o.ipynb');
     expect(updates).toEqual(['queued:0', 'running:1', 'succeeded:2']);
+  });
+});
+
+describe('integrityBanner', () => {
+  it('is null when the journal passes, or the server does not say', () => {
+    expect(integrityBanner(status())).toBeNull();
+    expect(integrityBanner(status({ integrity: { ok: true, check: '', message: '' } }))).toBeNull();
+  });
+
+  it('names the failed check with the verify message', () => {
+    const text = integrityBanner(
+      status({ integrity: { ok: false, check: 'content hash', message: 'entry 2 (line 2) fails the content hash check.' } })
+    );
+    expect(text).toContain('Journal integrity check failed');
+    expect(text).toContain('entry 2 (line 2) fails the content hash check.');
   });
 });

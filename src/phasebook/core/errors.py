@@ -283,8 +283,9 @@ class JournalCorruptError(IntegrityError):
 
     def describe(self) -> str:
         f = self.fields
+        check = f" fails the {f['check']} check" if f.get("check") else " is broken"
         return (
-            f"{f['file']}: entry {f.get('seq')} (line {f['line']}) is broken: {f['problem']}. "
+            f"{f['file']}: entry {f.get('seq')} (line {f['line']}){check}: {f['problem']}. "
             "The journal is append-only; restore that line from version control (git diff journal.jsonl)."
         )
 
@@ -450,6 +451,75 @@ class GridRowsFailedError(PhasebookError):
 
 __all__ += ["GridRowsFailedError"]
 
+
+# --- journal integrity and sign-off binding (issue 15) ---
+class ContentChangedError(ConflictError):
+    """A sign-off was sent for content that is no longer what the gate covers."""
+
+    code = "content_changed"
+
+    def describe(self) -> str:
+        f = self.fields
+        return (
+            f"The content changed since you opened this page — reload to see what changed. "
+            f"Nothing was recorded (gate {f['gate']}: you saw {str(f['expected'])[:19]}…, "
+            f"it is now {str(f['current'])[:19]}…)."
+        )
+
+
+class JournalIntegrityError(IntegrityError):
+    """The journal fails a check that is not about one line: it is empty, an anchor is gone, a branch is open."""
+
+    code = "journal_integrity"
+
+    def describe(self) -> str:
+        f = self.fields
+        return f"{f['file']}: the {f['check']} check failed: {f['problem']}."
+
+
+class JournalConflictError(IntegrityError):
+    """The journal holds git conflict markers (merged without phasebook's merge driver)."""
+
+    code = "journal_conflict"
+
+    def describe(self) -> str:
+        f = self.fields
+        return (
+            f"{f['file']} holds git conflict markers (line {f['line']}): it was merged without phasebook's "
+            "journal merge driver, so both sides' entries are tangled. To fix it: run `phasebook git-setup` "
+            "(registers the driver), then `phasebook merge-journal --resolve` to rebuild the journal from both "
+            "sides of the merge, and commit. Nothing can be signed until then."
+        )
+
+
+class PlanJournalMismatchError(IntegrityError):
+    """The plan holds a change the journal never recorded (an interrupted save, a hand edit)."""
+
+    code = "plan_journal_mismatch"
+
+    def describe(self) -> str:
+        f = self.fields
+        sections = ", ".join(f["sections"])
+        return (
+            f"{f['file']}: the plan's {sections} differ{'s' if len(f['sections']) == 1 else ''} from the last "
+            "recorded save in the journal (a save was interrupted, or the file was edited by hand or by a merge). "
+            "Review the plan, then record it as a save (`phasebook record-plan`); decisions wait until then."
+        )
+
+
+class NotAGitRepositoryError(BadInputError):
+    code = "not_a_git_repository"
+
+    def describe(self) -> str:
+        return (
+            f"{self.fields['path']} is not inside a git repository, so there is nowhere to anchor or merge the "
+            "journal. Put the project under git first (git init; git add .; git commit)."
+        )
+
+
+__all__ += ["ContentChangedError", "JournalIntegrityError", "JournalConflictError", "PlanJournalMismatchError",
+            "NotAGitRepositoryError"]
+# --- end journal integrity ---
 
 # --- dashboards server (issue 13) ---
 class ViewerWriteRefusedError(PhasebookError):

@@ -50,6 +50,7 @@ EventKind = Literal[
     "data_check",
     "drift_check",
     "kpi_measurement",
+    "merge",
 ]
 Decision = Literal["approve", "request_changes", "reject"]
 DECISIONS: tuple[str, ...] = ("approve", "request_changes", "reject")
@@ -84,11 +85,32 @@ class Event(BaseModel):
     kind: str
     data: dict[str, Any] = Field(default_factory=dict)
     prev: str
+    #: the serving side's Ed25519 signature of a verified entry: ``{"key": key id, "ed25519": base64}``
+    #: (see :mod:`phasebook.store.signing`); absent on unverified entries.
+    sig: dict[str, str] | None = None
     hash: str = ""
 
     def body(self) -> dict[str, Any]:
-        """The entry as hashed: everything but ``hash``."""
-        return self.model_dump(mode="json", exclude={"hash"})
+        """The entry as hashed: everything but ``hash`` (and ``sig`` when there is none)."""
+        body = self.model_dump(mode="json", exclude={"hash"})
+        if body.get("sig") is None:
+            body.pop("sig", None)
+        return body
+
+    def signed_body(self) -> dict[str, Any]:
+        """What a signature covers: the entry without ``hash`` and ``sig``.
+
+        That is its content hash and covered data, actor, decision, time and
+        the previous entry's hash: re-chaining an entry means re-signing it.
+        """
+        return self.model_dump(mode="json", exclude={"hash", "sig"})
+
+    def record(self) -> dict[str, Any]:
+        """The entry as stored (``sig`` left out when there is none)."""
+        out = self.model_dump(mode="json")
+        if out.get("sig") is None:
+            out.pop("sig", None)
+        return out
 
     def sealed(self) -> "Event":
         """Return a copy with ``hash`` computed."""

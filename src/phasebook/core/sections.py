@@ -346,6 +346,10 @@ class TechnicalCheck(Section):
 
 
 # 3.1 ---------------------------------------------------------------------
+_TRACKING_URL = re.compile(r"^https?://(?P<host>[^/\s?#]+)(/[^\s?#]*)?$")
+_ALIAS = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
 class ExperimentSetup(Section):
     """Step 3.1 — model development and experiments framework."""
 
@@ -354,12 +358,49 @@ class ExperimentSetup(Section):
     data_versioning: str = Field("", title="Data versioning", description="e.g. DVC, lakeFS, dated snapshots.")
     model_versioning: str = Field("", title="Model versioning", description="e.g. a model registry.")
     experiment_tracking: str = Field("", title="Experiment tracking", description="e.g. MLflow, Weights & Biases.")
+    tracking_uri: str = Field(
+        "",
+        title="MLflow tracking URI",
+        description="Empty: no MLflow. 'local': a store inside the project (.phasebook/mlflow.db). "
+        "Or the team's server, e.g. http://mlflow.internal:5000 (credentials go in MLFLOW_TRACKING_USERNAME/PASSWORD, "
+        "never here).",
+    )
+    experiment_name: str = Field("", title="MLflow experiment", description="Empty: the project's name.")
+    approval_alias: str = Field(
+        "approved", title="Alias on KPI check approval",
+        description="Set on the approved model version when the KPI check (3.4) is approved; removed when it goes stale.",
+    )
+    post_deployment_alias: str = Field(
+        "approved_post_deployment", title="Alias on post-deployment approval",
+        description="Set on the model version when the post-deployment KPI check (4.3) is approved.",
+    )
     approach: Literal["end_to_end_pipeline", "model_only", "in_between"] = Field(
         "in_between",
         title="Development approach",
         description="From 'everything is the model' (end-to-end pipeline) to 'model = type, hyper-parameters and features'.",
     )
     notes: str = Field("", title="Notes", json_schema_extra=LONG)
+
+    @field_validator("tracking_uri")
+    @classmethod
+    def _tracking_uri(cls, v: str) -> str:
+        if v in ("", "local"):
+            return v
+        m = _TRACKING_URL.match(v)
+        if not m:
+            raise ValueError("use 'local' (a store inside the project), an http:// or https:// server address, "
+                             "or leave it empty for no MLflow")
+        if "@" in m.group("host"):
+            raise ValueError("do not put credentials in the plan (it is shared in git); "
+                             "set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD instead")
+        return v.rstrip("/")
+
+    @field_validator("approval_alias", "post_deployment_alias")
+    @classmethod
+    def _alias(cls, v: str) -> str:
+        if not _ALIAS.match(v) or v.lower() == "latest" or re.fullmatch(r"[vV]\d+", v):
+            raise ValueError("use letters, digits, '_' or '-' (not 'latest', not a version like v3), e.g. approved or champion")
+        return v
 
 
 # 3.4 / 4.3 -----------------------------------------------------------------

@@ -15,7 +15,9 @@ from ..core.flow import WORK_PHASES
 from ..core.status import ProjectStatus
 from ..project import Project
 from .context import open_dashboard_project, query_params
+from .integrity import integrity_banner
 from .svgchart import scoreboard_svg
+from .tracking import registry_alerts
 from .html import Html, badge, card, esc, page, raw, table
 
 __all__ = ["overview_parts", "overview_page", "flow_grid", "gates_table", "decision_log", "display_parts", "segments_table"]
@@ -110,7 +112,8 @@ def overview_parts(project: Project, project_param: str = "") -> list:
     st = project.status()
     need = project.section("product_need").statement
     head = raw(f"<h2>{esc(st.name)} · phase: {esc(st.phase)}</h2>" + (f"<p>Need: {esc(need)}</p>" if need else ""))
-    parts: list = [page(head, card("The flow", flow_grid(project, st)), card("Gates", gates_table(st, project_param)))]
+    parts: list = [page(integrity_banner(project), head, *registry_alerts(project), card("The flow", flow_grid(project, st)),
+                        card("Gates", gates_table(st, project_param)))]
     board = scoreboard_svg(project.section("scope"), project.events())
     board_card = card("KPI scoreboard: hard metrics per model test vs target",
                       board if board is not None else raw('<p class="muted">No model tests yet.</p>'))

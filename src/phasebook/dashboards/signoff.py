@@ -20,7 +20,9 @@ from ..core.status import ProjectStatus
 from ..project import Project
 from .context import Viewer, open_dashboard_project, query_params, viewer
 from .html import Html, badge, card, esc, page, raw, table
+from .integrity import integrity_banner
 from .render import content_diff, covered_models, render_section
+from .tracking import tracking_parts
 
 __all__ = ["signoff_page", "SignoffWidget", "gate_header", "signers_html", "default_gate"]
 
@@ -67,8 +69,10 @@ def signers_html(project: Project, gate: str, status: ProjectStatus | None = Non
 class SignoffWidget(w.VBox):
     """Approve / request changes / reject one gate, with a comment; records through :meth:`Project.sign_off`."""
 
-    def __init__(self, project: Project, gate: str, who: Viewer, on_recorded=None) -> None:
+    def __init__(self, project: Project, gate: str, who: Viewer, on_recorded=None, *, shown_hash: str | None = None) -> None:
         self.project, self.gate, self.viewer, self.on_recorded = project, gate, who, on_recorded
+        #: the content hash of what the page displayed: a sign-off is refused if the content is no longer that
+        self.shown_hash = shown_hash if shown_hash is not None else project.gate_content(gate)["content_hash"]
         roles = list(project.flow.gate(gate).roles)
         if who.verified:
             self.name = None
@@ -108,7 +112,8 @@ class SignoffWidget(w.VBox):
     def submit(self, decision: str) -> None:
         """Record ``decision``; show the outcome or the error (nothing is recorded on error)."""
         try:
-            event = self.project.sign_off(self.gate, self.actor(), decision, self.comment.value)
+            event = self.project.sign_off(self.gate, self.actor(), decision, self.comment.value,
+                                          expected_hash=self.shown_hash)
         except PhasebookError as exc:
             self.status.value = f'<span role="alert" style="color:#cf222e">{esc(exc.message)}</span>'
             return
@@ -130,16 +135,20 @@ def signoff_page(project_dir: str = "", gate: str = "") -> w.Widget:
     except PhasebookError as exc:
         return w.HTML(page(f'<div role="alert">{esc(exc.message)}</div>'))
     header, sections, signers = w.HTML(), w.HTML(), w.HTML()
-    sections.value = page(*(render_section(p, m) for p, m in covered_models(project, gate).items()))
+    shown = project.gate_content(gate)  # the hash of what is rendered below travels with the decision
+    sections.value = page(*(render_section(p, m) for p, m in covered_models(project, gate).items()),
+                          raw(f'<p class="muted" data-content-hash="{esc(shown["content_hash"])}">Content '
+                              f'{esc(shown["content_hash"][:19])}…</p>'))
     box = w.VBox()
 
     def refresh() -> None:
         status = project.status()
-        header.value = page(gate_header(project, gate, status))
+        header.value = page(integrity_banner(project), gate_header(project, gate, status),
+                            *tracking_parts(project, gate))  # MLflow runs, registry
         signers.value = page(signers_html(project, gate, status))
         approved = status.gates[gate].state == "approved"
         box.children = [header, sections, signers] + ([widget.status] if approved else [widget])
 
-    widget = SignoffWidget(project, gate, viewer(), on_recorded=refresh)
+    widget = SignoffWidget(project, gate, viewer(), on_recorded=refresh, shown_hash=shown["content_hash"])
     refresh()
     return box

@@ -15,7 +15,10 @@ points at that run (the journal records what happened, and nothing did).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
+import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
@@ -25,6 +28,7 @@ from .inputs import find_cached, notebook_digest, run_inputs
 from .models import RunError, RunResult
 from .parameters import check_parameters, declared_for
 from .resolve import Workbook, resolve
+from ..tracking.runs import RUN_ID_ENV
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.events import Actor
@@ -118,7 +122,8 @@ def run_notebook(
         "input_hash": input_hash, "inputs": parts, "output_path": output.relative_to(project.root).as_posix(),
     }
     error = _execute(workbook, output, effective, log_output=log_output, on_progress=on_progress,
-                     progress_bar=progress_bar, kernel_name=kernel_name, execution_timeout=execution_timeout)
+                     progress_bar=progress_bar, kernel_name=kernel_name, execution_timeout=execution_timeout,
+                     kernel_env={RUN_ID_ENV: run_id})  # MLflow runs logged in the kernel name this run
     duration = time.perf_counter() - started
     record.update(duration_s=round(duration, 3), status="failed" if error else "succeeded")
     if error is not None:
@@ -171,10 +176,12 @@ def _execute(
         extra["on_cell_complete"] = hook
     if execution_timeout is not None:
         extra["execution_timeout"] = execution_timeout
-    if kernel_env or kernel_ipc:
-        from .executors import env_kernel_manager
+    from .executors import env_kernel_manager
 
-        extra["kernel_manager_class"] = env_kernel_manager(kernel_env or {}, kernel_ipc)
+    # Unix sockets, never TCP: nothing to eavesdrop on, no port races, and no "Kernel is running over
+    # TCP without encryption" warning from every kernel on the user's terminal.
+    sockets = None if kernel_ipc else tempfile.mkdtemp(prefix="pbk-")  # short: socket paths are limited to ~100 bytes
+    extra["kernel_manager_class"] = env_kernel_manager(kernel_env or {}, kernel_ipc or os.path.join(sockets, "k"))
     try:
         papermill.execute_notebook(
             str(workbook.path), str(output), parameters=parameters, progress_bar=progress_bar,
@@ -191,6 +198,9 @@ def _execute(
 
             nbformat.write(nbformat.reads(_json(workbook.content), as_version=4), str(output))
         return RunError(cell_index=None, ename=type(exc).__name__, evalue=str(exc))
+    finally:
+        if sockets:
+            shutil.rmtree(sockets, ignore_errors=True)
     if on_progress is not None:
         on_progress(total, total)
     return None

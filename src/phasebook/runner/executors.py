@@ -47,6 +47,10 @@ def env_kernel_manager(extra_env: dict[str, str], ipc_path: str | None = None) -
                 self.transport, self.ip = "ipc", ipc_path
             env = dict(kw.pop("env", None) or os.environ)
             env.update(extra_env)
+            if any("ipykernel" in part for part in self.kernel_spec.argv):
+                # the kernel's own plumbing log (e.g. "KeyboardInterrupt caught in kernel." when jupyter_client
+                # interrupts it on shutdown) is not the user's business; a failure still fails the run
+                kw["extra_arguments"] = [*kw.get("extra_arguments", []), "--IPKernelApp.log_level=CRITICAL"]
             return await super()._async_pre_start_kernel(env=env, **kw)
 
     return _PhasebookKernelManager
@@ -60,6 +64,7 @@ def execute_row(task: dict[str, Any]) -> dict[str, Any]:
     ``execution_timeout``. The output notebook is written whatever happens.
     """
     from ..store.outbox import OUTBOX_ENV, OUTBOX_ROOT_ENV, read_outbox
+    from ..tracking.runs import RUN_ID_ENV
     from .execute import _execute
 
     started, cpu_started = time.perf_counter(), _cpu_seconds()
@@ -71,7 +76,7 @@ def execute_row(task: dict[str, Any]) -> dict[str, Any]:
         error = _execute(
             task["workbook"], output, task["parameters"], log_output=False, on_progress=None, progress_bar=False,
             kernel_name=task.get("kernel_name"), execution_timeout=task.get("execution_timeout"),
-            kernel_env={OUTBOX_ENV: str(outbox), OUTBOX_ROOT_ENV: str(task["root"])},
+            kernel_env={OUTBOX_ENV: str(outbox), OUTBOX_ROOT_ENV: str(task["root"]), RUN_ID_ENV: str(task["run_id"])},
             kernel_ipc=os.path.join(sockets, "k"),
         )
     finally:
