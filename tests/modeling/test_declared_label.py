@@ -98,7 +98,7 @@ def sklearn_recall_at_k(project: Project, truth: np.ndarray) -> dict[str, float]
     from sklearn.model_selection import train_test_split
 
     from phasebook.modeling.baselines import baseline_models, feature_columns
-    from phasebook.runner.measure import load_frame
+    from phasebook.steps.measure import load_frame
 
     frame = load_frame(project, "customers")
     numeric, categorical = feature_columns(frame, "churn")
@@ -147,7 +147,7 @@ def test_a_text_label_without_positive_label_stops_naming_the_field(tmp_path):
     items = project.section("data_sources").model_dump(mode="json")["items"]
     items[0]["positive_label"] = None
     project.save_section("data_sources", {"items": items})
-    from phasebook.runner.measure import training_label
+    from phasebook.steps.measure import training_label
 
     with pytest.raises(BadInputError, match="positive_label.*'Churned' or 'Stayed'"):
         training_label(project, project.section("data_sources").items[0], two_class=True)

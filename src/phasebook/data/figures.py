@@ -9,8 +9,9 @@ reports load plotly.js from one bundled script written beside them
 
 from __future__ import annotations
 
-import html
 from typing import Any
+
+from ..core.escape import html_text
 
 __all__ = ["drift_figure", "profile_figure", "drift_html", "profile_html", "write_plotly_bundle", "PLOTLY_BUNDLE"]
 
@@ -98,11 +99,11 @@ def _page(title: str, table_html: str, figures: list, *, plotlyjs: Any = "direct
         parts.append(fig.to_html(full_html=False, include_plotlyjs=plotlyjs if i == 0 else False))
     return (
         "<!doctype html><html><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title>"
+        f"<title>{html_text(title)}</title>"
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
         "td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}td:first-child{text-align:left}"
         ".drift{background:#fde2e2}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1>{table_html}{''.join(parts)}</body></html>"
+        f"<h1>{html_text(title)}</h1>{table_html}{''.join(parts)}</body></html>"
     )
 
 
@@ -111,7 +112,7 @@ def _fmt(v: Any) -> str:
         return ""
     if isinstance(v, float):
         return f"{v:.4g}"
-    return html.escape(str(v))
+    return html_text(str(v))
 
 
 def drift_html(report: Any, *, plotlyjs: Any = "directory") -> str:
@@ -122,8 +123,8 @@ def drift_html(report: Any, *, plotlyjs: Any = "directory") -> str:
         for c in report.columns
     )
     table = (
-        f"<p>{html.escape(report.summary)}. Reference: {html.escape(report.reference)} ({report.rows_reference} rows); "
-        f"current: {html.escape(report.current)} ({report.rows_current} rows).</p>"
+        f"<p>{html_text(report.summary)}. Reference: {html_text(report.reference)} ({report.rows_reference} rows); "
+        f"current: {html_text(report.current)} ({report.rows_current} rows).</p>"
         f"<table><tr>{''.join(f'<th>{h}</th>' for h in heads)}</tr>{rows}</table>"
     )
     return _page(f"Drift: {report.current} vs {report.reference}", table, list(report.figures().values()),
@@ -144,10 +145,10 @@ def _target_rates(prof: Any) -> str:
             continue
         rows = "".join(f"<tr><td>{_fmt(v['value'])}</td><td>{v['count']}</td><td>{v['share']:.1%}</td>"
                        f"<td>{v['target_mean']:.1%}</td></tr>" for v in values)
-        blocks.append(f"<h3>{html.escape(c.name)}</h3><table aria-label='target rate by {html.escape(c.name)}'>"
-                      f"<tr><th>value</th><th>rows</th><th>share</th><th>rate of {html.escape(prof.target)}</th></tr>"
+        blocks.append(f"<h3>{html_text(c.name)}</h3><table aria-label='target rate by {html_text(c.name)}'>"
+                      f"<tr><th>value</th><th>rows</th><th>share</th><th>rate of {html_text(prof.target)}</th></tr>"
                       f"{rows}</table>")
-    return f"<h2>Target rate ({html.escape(prof.target)}) by value</h2>" + "".join(blocks) if blocks else ""
+    return f"<h2>Target rate ({html_text(prof.target)}) by value</h2>" + "".join(blocks) if blocks else ""
 
 
 def profile_html(prof: Any, *, plotlyjs: Any = "directory") -> str:
