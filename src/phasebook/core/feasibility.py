@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .kpis import TOP_K_METRICS, metric_title
+from .metrics import TOP_K_METRICS, metric_title
 
 if TYPE_CHECKING:  # pragma: no cover
     from .sections import Scope

@@ -14,27 +14,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from .metrics import CATALOGUE, METRIC_RANGES
+from .metrics import METRIC_RANGES
 
 if TYPE_CHECKING:  # pragma: no cover
     from .sections import Scope
 
-__all__ = ["METRIC_RANGES", "TOP_K_METRICS", "top_k_text", "metric_title", "Outcome", "MetricResult", "ModelTestResult", "SegmentCounts", "judge", "segment_counts"]
-
-#: Metrics measured among the k highest-scored rows; their scope entry may set ``k``.
-TOP_K_METRICS = frozenset(n for n, m in CATALOGUE.items() if "k" in m.parameters)
-
-
-def top_k_text(k: float | None) -> str:
-    """How a person reads a top-k parameter: "top 10%" for a share, "top 200" for a count (default: the top 10%)."""
-    k = 0.1 if k is None else k
-    return f"top {round(k * 100, 4):g}%" if k < 1 else f"top {int(k)}"
-
-
-def metric_title(name: str, k: float | None = None) -> str:
-    """A metric with its parameters, as every surface shows it: ``recall_at_top_k (top 10%)``."""
-    return f"{name} ({top_k_text(k)})" if name in TOP_K_METRICS else name
-
+__all__ = ["METRIC_RANGES", "Outcome", "MetricResult", "ModelTestResult", "SegmentCounts", "judge", "segment_counts"]
 
 Outcome = Literal["passed", "failed", "not_measured", "not_judged", "no_target"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .kpis import METRIC_RANGES
+from .metrics import METRIC_RANGES
 
 if TYPE_CHECKING:  # pragma: no cover
     from .sections import Scope

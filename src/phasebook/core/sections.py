@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from .kpis import TOP_K_METRICS
+from .metrics import TOP_K_METRICS
 from .metrics import METRIC_RANGES
 
 __all__ = [

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..core.kpis import metric_title
+from ..core.metrics import metric_title
 from ..core.flow import Flow, default_flow
 from ..core.sections import SECTION_MODELS, Literature, Scope, TechnicalCheck
 from ..project import dump_yaml

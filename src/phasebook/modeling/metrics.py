@@ -171,7 +171,7 @@ def compute_metrics(
 
 def metric_parameters(scope: Any) -> dict[str, dict[str, float]]:
     """The parameters each hard metric of the scope is measured with (``{"recall_at_top_k": {"k": 0.1}}``)."""
-    from ..core.kpis import TOP_K_METRICS
+    from ..core.metrics import TOP_K_METRICS
 
     return {m.name: {"k": m.k if m.k is not None else 0.1} for _, m in scope.hard_metrics() if m.name in TOP_K_METRICS}
 
