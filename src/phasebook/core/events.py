@@ -49,6 +49,7 @@ EventKind = Literal[
     "grid_run",
     "data_check",
     "drift_check",
+    "monitoring_check",
     "kpi_measurement",
     "merge",
 ]

@@ -29,6 +29,7 @@ from .events import Event
 from .flow import Flow, Gate
 from .hashing import content_hash
 from .kpis import SegmentCounts, segment_counts
+from .monitoring import STALE_ON_ALERT, MonitoringStatus, latest_alert, monitoring_status
 from .sections import SECTION_MODELS
 
 __all__ = [
@@ -102,6 +103,7 @@ class ProjectStatus(BaseModel):
     segments: dict[str, SegmentCounts] = Field(default_factory=dict)
     segments_total: int = 0
     segments_passed: int = 0
+    monitoring: MonitoringStatus = Field(default_factory=MonitoringStatus)
 
 
 def section_value(plan: dict[str, Any], path: str) -> Any:
@@ -141,6 +143,9 @@ def _gate_status(gate: Gate, plan: dict[str, Any], events: list[Event], reset: E
     """One gate's state; ``reset`` is the latest backtrack that reopened it (decisions before it are stale)."""
     current = covered_content(gate, plan, events)
     reset_seq = reset.seq if reset is not None else 0
+    alert = latest_alert(events) if gate.name in STALE_ON_ALERT else None
+    if alert is not None and alert.seq > reset_seq:  # a later alert: approvals before it judged other data
+        reset, reset_seq = alert, alert.seq
     latest: dict[tuple[str, str | None], Event] = {}
     for e in events:
         if e.kind == "sign_off" and e.data.get("gate") == gate.name:
@@ -178,7 +183,9 @@ def _gate_status(gate: Gate, plan: dict[str, Any], events: list[Event], reset: E
             if s.fresh:
                 continue
             if s.seq < reset_seq and reset is not None:
-                note = f"the project went back to {reset.data.get('to')} (entry {reset.seq})"
+                note = (f"monitoring alert (entry {reset.seq}): {reset.data.get('finding', '')}"
+                        if reset.kind == "monitoring_check" else
+                        f"the project went back to {reset.data.get('to')} (entry {reset.seq})")
                 if note not in changed:
                     changed.append(note)
             old = by_seq[s.seq].data.get("section_hashes", {})
@@ -280,6 +287,7 @@ def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event]) -> Pr
         segments=segments,
         segments_total=segments_total,
         segments_passed=segments_passed,
+        monitoring=monitoring_status(events, phase),
     )
 
 
