@@ -31,7 +31,7 @@ _ACTED = ("reopen", "backtrack")
 class MonitoringStatus(BaseModel):
     """What the surfaces show about monitoring."""
 
-    state: str = "unwatched"  # unwatched | quiet | alerting | failed (the latest check could not run)
+    state: str = "unwatched"  # unwatched | quiet | alerting | acknowledged (reopened) | failed
     checks: int = 0
     quiet_rolled_up: int = 0
     latest: dict[str, Any] | None = None
@@ -93,7 +93,12 @@ def monitoring_status(events: list[Event], phase: str) -> MonitoringStatus:
             alert = None
     if out.latest is None:
         return out
-    out.state = "alerting" if alert is not None else ("failed" if out.latest.get("outcome") == "failed" else "quiet")
+    if alert is not None:
+        out.state = "alerting"
+    elif out.latest.get("outcome") == "failed":
+        out.state = "failed"
+    else:
+        out.state = "acknowledged" if out.latest.get("alerting") else "quiet"
     if alert is not None:
         out.alert = {"seq": alert.seq, "at": alert.at, "finding": alert.data.get("finding", ""),
                      "drifted_columns": alert.data.get("drifted_columns", [])}

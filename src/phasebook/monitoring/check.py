@@ -150,7 +150,7 @@ def run_check(
 def _within_rollup(latest: dict[str, Any] | None, at: dt.datetime) -> bool:
     if not latest or latest.get("outcome") == "failed":
         return False
-    then = dt.datetime.fromisoformat(latest["at"].replace("Z", "+00:00"))
+    then = dt.datetime.fromisoformat((latest.get("checked_at") or latest["at"]).replace("Z", "+00:00"))
     return (at - then) < dt.timedelta(hours=ROLLUP_HOURS)
 
 
