@@ -76,3 +76,20 @@ def test_status_require_fails_while_pending_or_stale(project):
     stale = require()
     assert stale.exit_code == 1 and "kpi_check is stale" in stale.stderr
     assert _run("--project", str(project.root), "status", "--require", "kpi_chek").exit_code == 2
+
+
+def test_the_ci_template_calls_commands_and_options_that_exist():
+    import shlex
+
+    from ruamel.yaml import YAML
+
+    path = Path(__file__).parents[2] / "templates" / "ci" / "phasebook-monitor.yml"
+    jobs = YAML(typ="safe").load(path.read_text(encoding="utf-8"))["jobs"]
+    calls = [line for job in jobs.values() for step in job["steps"] for line in str(step.get("run", "")).splitlines()
+             if line.strip().startswith("phasebook ")]
+    assert len(calls) == 2
+    for line in calls:
+        words = shlex.split(line.split("|")[0])
+        command = cli.commands[words[1]]
+        known = {o for p in command.params for o in p.opts}
+        assert {w for w in words[2:] if w.startswith("--")} <= known, line
