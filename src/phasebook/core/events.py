@@ -50,6 +50,7 @@ EventKind = Literal[
     "data_check",
     "drift_check",
     "monitoring_check",
+    "notification",
     "kpi_measurement",
     "merge",
 ]
