@@ -31,6 +31,7 @@ from pydantic import BaseModel, Field
 from ..core.errors import EmptyTableError
 from ..core.sections import DriftThresholds
 from . import stats
+from .parallel import pipeline, workers
 from .drift import PLOT_BINS, ColumnDrift, DriftReport, _categorical, _kind, _numeric, _side
 from .sources import open_table
 from .table import Duck
@@ -158,15 +159,24 @@ def compare(
                 raise EmptyTableError(label=f"the current table {cur.label}")
             names = list(columns or [c.name for c in ref.columns])
             names += [] if columns else [c for c in cur.columns if ref.column(c) is None]
-            out: list[ColumnDrift] = []
             skipped: list[dict[str, str]] = []
             cats = [n for n in names if (r := ref.column(n)) is not None and r.kind == "categorical"
                     and n in cur.columns and _kind(cur.kind(n)) == "categorical"]
             cc = cur.counts_many(cats) if cats else {}
+            done: dict[str, ColumnDrift] = {}
+            numeric = []
             for n in names:
                 entry = _one(n, ref.column(n), cur, cc, th, skipped)
-                if entry is not None:
-                    out.append(entry)
+                if isinstance(entry, ColumnDrift):
+                    done[n] = entry
+                elif entry == "numeric":
+                    numeric.append(n)
+            # the current side of numeric columns is read and sorted on the thread pool, compared in order here
+            results = pipeline(numeric, lambda n: [lambda: _side(cur, n)],
+                               lambda n, sides: _numeric_vs(n, ref.column(n), sides[0], th),
+                               lambda _: 8 * cur.rows, rows=cur.rows, reserve=cur.rows * workers())
+            done.update(zip(numeric, results))
+            out = [done[n] for n in names if n in done]
         finally:
             cur.close()
     finally:
@@ -181,7 +191,8 @@ def compare(
     )
 
 
-def _one(name, r: ColumnReference | None, cur, cc, th, skipped) -> ColumnDrift | None:
+def _one(name, r: ColumnReference | None, cur, cc, th, skipped) -> ColumnDrift | str | None:
+    """A finished entry (schema problems, categorical columns), ``"numeric"`` to compare, or None (skipped)."""
     if r is None or name not in cur.columns:
         present, absent = ("current", "reference") if r is None else ("reference", "current")
         kind = _kind(cur.kind(name)) if r is None else r.kind
@@ -202,7 +213,10 @@ def _one(name, r: ColumnReference | None, cur, cc, th, skipped) -> ColumnDrift |
         )
     if r.kind == "categorical":
         return _categorical(name, r.counts or {}, r.missing, *cc[name], th)
-    side = _side(cur, name)
+    return "numeric"
+
+
+def _numeric_vs(name: str, r: ColumnReference, side: stats.Dist, th: DriftThresholds) -> ColumnDrift:
     if r.values is not None:
         d = stats.Dist(np.asarray(r.values, np.float64), np.asarray(r.value_counts, np.int64), r.missing)
         if len(d.values) == 0:
