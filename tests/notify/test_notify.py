@@ -150,3 +150,15 @@ def test_a_secret_in_the_project_file_is_refused(project):
         "channels:\n  - {kind: webhook, url: 'http://127.0.0.1:9/x', secret: hunter2}\n", encoding="utf-8")
     with pytest.raises(BadInputError, match="Secrets never go in the project"):
         load_config(project.root)
+
+
+def test_entering_a_phase_tells_the_roles_its_gate_waits_for(project, tmp_path, smtp, receiver_factory, monkeypatch):
+    inbox, port = smtp
+    hook = receiver_factory()
+    _configure(project, tmp_path, port, hook.url, monkeypatch)
+    text = (project.root / "notifications.yaml").read_text().replace("[gate_stale]", "[gate_waiting]")
+    (project.root / "notifications.yaml").write_text(text)
+    project.sign_off("scope_approval", PRODUCT, "approve")
+    project.advance()
+    assert [h["event"] for h in hook.hits] == ["gate_waiting"] and hook.hits[0]["gate"] == "solution_validation"
+    assert inbox.messages[0][0] == ["product@example.test"]

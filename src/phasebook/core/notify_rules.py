@@ -4,7 +4,8 @@ A snapshot is ``{"gates": {gate: state}, "monitoring": state}``; the events:
 
 * ``gate_stale`` — an approved gate became stale (its content changed);
 * ``gate_decided`` — a gate became approved or rejected;
-* ``gate_waiting`` — the current phase's gate became pending with roles still to sign;
+* ``gate_waiting`` — the current phase's gate became pending with roles still to sign,
+  or the project entered the phase of a pending gate;
 * ``monitoring_alerting`` — monitoring became alerting;
 * ``run_failed`` — a run or grid run journaled as failed (from the event itself).
 """
@@ -22,7 +23,7 @@ EVENT_KINDS = ("gate_waiting", "gate_stale", "gate_decided", "run_failed", "moni
 
 def snapshot(st: ProjectStatus) -> dict[str, Any]:
     """The parts of a status notifications compare."""
-    return {"gates": {n: g.state for n, g in st.gates.items()}, "monitoring": st.monitoring.state}
+    return {"phase": st.phase, "gates": {n: g.state for n, g in st.gates.items()}, "monitoring": st.monitoring.state}
 
 
 def changes(before: dict[str, Any] | None, st: ProjectStatus, event: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -35,9 +36,14 @@ def changes(before: dict[str, Any] | None, st: ProjectStatus, event: dict[str, A
     old = before.get("gates", {})
     for name, g in st.gates.items():
         was = old.get(name)
-        if was == g.state:
+        entered = before.get("phase") != st.phase and g.phase == st.phase  # the project reached the gate's phase
+        if was == g.state and not entered:
             continue
-        if was == "approved" and g.state == "stale":
+        if was == g.state:  # unchanged, but the project just reached its phase
+            if g.state == "pending" and g.missing_roles:
+                out.append({"event": "gate_waiting", "gate": name, "roles": list(g.missing_roles),
+                            "summary": f"{g.title}: waiting for {', '.join(g.missing_roles)}"})
+        elif was == "approved" and g.state == "stale":
             out.append({"event": "gate_stale", "gate": name, "roles": list(g.roles),
                         "summary": f"{g.title}: changed since approval ({', '.join(g.changed_sections)})"})
         elif g.state in ("approved", "rejected"):
