@@ -114,3 +114,22 @@ def test_a_person_reopening_acknowledges_the_alert(demo_copy):
     demo_copy.reopen("device shift")
     st = demo_copy.status()
     assert st.phase == "maintenance" and st.monitoring.state == "acknowledged" and st.monitoring.alert is None
+
+
+def test_an_alert_reaches_the_plans_alert_channel_once(demo_copy, monkeypatch):
+    from tests.notify.test_notify import SECRET, Receiver
+
+    hook = Receiver([])
+    try:
+        monkeypatch.setenv("PB_TEST_HOOK_SECRET", SECRET)
+        (Path(demo_copy.root) / "notifications.yaml").write_text(
+            f"channels:\n  - {{kind: webhook, name: alerts, events: [run_failed], url: '{hook.url}',"
+            " secret_env: PB_TEST_HOOK_SECRET}\n", encoding="utf-8")
+        mon = demo_copy.section("monitoring").model_dump(mode="json")
+        demo_copy.save_section("monitoring", {**mon, "alert_channel": "alerts"})  # the notifier's first snapshot
+        assert _cli(demo_copy.root, "monitor").exit_code == 3
+        assert _cli(demo_copy.root, "monitor").exit_code == 3  # still alerting: nothing new to say
+        assert [h["event"] for h in hook.hits] == ["monitoring_alerting"] and hook.verified == [True]
+        assert "covariate shift in device" in hook.hits[0]["summary"]
+    finally:
+        hook.close()
