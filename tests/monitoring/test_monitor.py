@@ -133,3 +133,16 @@ def test_an_alert_reaches_the_plans_alert_channel_once(demo_copy, monkeypatch):
         assert "covariate shift in device" in hook.hits[0]["summary"]
     finally:
         hook.close()
+
+
+def test_current_data_as_a_glob_typed_from_the_current_folder(demo_copy, monkeypatch):
+    months = Path(demo_copy.root) / "data" / "weeks"
+    months.mkdir()
+    frame = current_month(new_device_share=0.0, seed=21)
+    frame.iloc[:1500].to_parquet(months / "week_1.parquet")
+    frame.iloc[1500:].to_parquet(months / "week_2.parquet")
+    monkeypatch.chdir(months.parent)
+    result = _cli(demo_copy.root, "monitor", "--current", "weeks/*.parquet", "--json")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["rows_current"] == 3000 and out["drifted_columns"] == []

@@ -51,7 +51,10 @@ def _one(project, *, due: bool, now, current, refresh) -> dict:
     from ..monitoring import run_check
     from ..monitoring.check import last_checked
 
+    from .data import typed_path
+
     at = now or dt.datetime.now(dt.timezone.utc)
+    current = typed_path(project, current) if current else None  # typed paths start at the current folder
     if due:
         schedule = project.section("monitoring").schedule
         if not is_due(schedule, last_checked(project), at):
