@@ -26,7 +26,7 @@ import time
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from ..core.errors import EmptyTableError
 from ..core.sections import DriftThresholds
