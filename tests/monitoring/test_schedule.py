@@ -68,7 +68,8 @@ def test_status_require_fails_while_pending_or_stale(project):
     for _ in range(2):
         project.advance(override="test: reach development")
     for role in ("product", "customer_success"):
-        project.sign_off("kpi_check", Actor(name=f"{role} lead", role=role), "approve")
+        project.sign_off("kpi_check", Actor(name=f"{role} lead", role=role), "approve",
+                         "no model test in this fixture: approved to test the CI check", acknowledge=True)
     ok = require()
     assert ok.exit_code == 0, ok.output
     scope = project.section("scope").model_dump(mode="json")

@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import BadInputError, PhasebookError
-from . import cli, console, err_console, open_project, print_json
+from .app import cli, console, err_console, open_project, print_json
 
 __all__ = ["monitor", "find_projects"]
 

@@ -52,6 +52,8 @@ EventKind = Literal[
     "monitoring_check",
     "notification",
     "kpi_measurement",
+    "flow_changed",
+    "delegation",
     "merge",
 ]
 Decision = Literal["approve", "request_changes", "reject"]

@@ -8,7 +8,7 @@
   quiet; ``unwatched`` before any check.
 * An approval of a gate in :data:`STALE_ON_ALERT` made before the latest
   alerting check is stale: the KPIs it judged were measured on data the
-  model no longer sees.
+  model no longer sees (applied by :func:`~.transitions.gate_resets`).
 * An alert proposes ``reopen`` (delivered or maintenance projects) or
   ``backtrack`` (others) for a person to confirm; nothing is automatic.
 """
