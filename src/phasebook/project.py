@@ -319,6 +319,9 @@ class Project:
             self.journal.signer = _integrity.signer_for(self.root)
         event = self.journal.append(kind, data, actor)
         tracking.after_event(self, event)
+        from .notify import after_event as notify_after  # a no-op without notifications.yaml
+
+        notify_after(self, event)
         return event
 
     def integrity(self) -> VerifyReport:

@@ -23,3 +23,4 @@ from . import flow  # noqa: E402,F401
 from . import tracking  # noqa: E402,F401
 from . import integrity  # noqa: E402,F401
 from . import lab  # noqa: E402,F401
+from . import monitor  # noqa: E402,F401

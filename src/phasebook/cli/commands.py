@@ -12,7 +12,7 @@ from ..core.errors import PlanSyntaxError, PlanValidationError
 from ..core.events import BACKTRACK_REASONS, Actor
 from ..core.sections import SECTION_MODELS
 from ..project import dump_yaml, parse_yaml, validate_section
-from .app import cli, console, open_project, print_json, shown_path
+from .app import cli, console, err_console, open_project, print_json, shown_path
 from .integrity import integrity_banner
 from .render import render_history, render_status
 
@@ -38,22 +38,31 @@ def new(path: Path, name: str | None) -> None:
 
 @cli.command()
 @_json_option
+@click.option("--require", "require", multiple=True, metavar="GATE",
+              help="Exit 1 unless GATE is approved and fresh (repeatable; for CI checks).")
 @click.pass_context
-def status(ctx: click.Context, as_json: bool) -> None:
+def status(ctx: click.Context, as_json: bool, require: tuple[str, ...] = ()) -> None:
     """Show the phase, steps by track, gates and the latest model test."""
     from .tracking import print_registry_warnings
+    from ..core.require import unmet_requirements
     from ..tracking import registry_warnings
 
     project = open_project(ctx)
     st = project.status()
+    unmet = unmet_requirements(project.flow, st, list(require))
     report = project.integrity()
     if as_json:
         print_json({**st.model_dump(mode="json"), "registry_warnings": registry_warnings(project),
-                    "integrity": {"ok": report.ok, "check": report.check, "message": report.message()}})
+                    "integrity": {"ok": report.ok, "check": report.check, "message": report.message()},
+                    **({"unmet_requirements": unmet} if require else {})})
     else:
         integrity_banner(project, report)
         render_status(console, st, project.flow)
         print_registry_warnings(console, project)
+        for why in unmet:
+            err_console.print(f"required: {why}", markup=False, highlight=False, soft_wrap=True)
+    if unmet:
+        sys.exit(1)
 
 
 @cli.command()

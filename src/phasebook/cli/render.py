@@ -46,6 +46,16 @@ def _styled(value: str) -> Text:
     return Text(value.replace("_", " "), style=STATE_STYLE.get(value, ""))
 
 
+def _monitoring_line(console: Console, st: ProjectStatus) -> None:
+    m = st.monitoring
+    if m.state == "alerting" and m.alert:
+        console.print(Text.assemble(("Monitoring ALERT: ", "bold red"), m.alert.get("finding", "")), soft_wrap=True)
+        for cmd in m.proposal:
+            console.print(f"  for a person to decide: {cmd}", markup=False, highlight=False)
+    elif m.state != "unwatched":
+        console.print(f"Monitoring: {m.state}, {m.checks} checks", markup=False, highlight=False)
+
+
 def render_status(console: Console, st: ProjectStatus, flow: Flow | None = None) -> None:
     """Print phase, steps by track and phase, gates and the latest model test (``flow``: the project's; default flow)."""
     flow = flow or default_flow()
@@ -56,6 +66,7 @@ def render_status(console: Console, st: ProjectStatus, flow: Flow | None = None)
         who = (last.get("actor") or {}).get("name", "?")
         console.print(f"Last move: {_describe_move(last)} — {who}, {str(last.get('at', ''))[:16].replace('T', ' ')} UTC",
                       markup=False, highlight=False)
+    _monitoring_line(console, st)
     grid = Table(title="Steps by track", show_lines=False, expand=False)
     grid.add_column("track", overflow="fold")
     for phase in flow.work_phases:

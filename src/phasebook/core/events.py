@@ -49,6 +49,8 @@ EventKind = Literal[
     "grid_run",
     "data_check",
     "drift_check",
+    "monitoring_check",
+    "notification",
     "kpi_measurement",
     "flow_changed",
     "delegation",

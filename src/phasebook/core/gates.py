@@ -309,7 +309,9 @@ def _changed(signoffs, latest, current, reset, reset_seq) -> list[str]:
         if s.fresh or not s.counts:
             continue
         if s.seq < reset_seq and reset is not None:
-            note = f"the project went back to {reset.data.get('to')} (entry {reset.seq})"
+            note = (f"monitoring alert (entry {reset.seq}): {reset.data.get('finding', '')}"
+                    if reset.kind == "monitoring_check" else
+                    f"the project went back to {reset.data.get('to')} (entry {reset.seq})")
             if note not in changed:
                 changed.append(note)
         if s.policy_changed and "the gate's policy" not in changed:

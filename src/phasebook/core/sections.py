@@ -577,7 +577,10 @@ class Monitoring(Section):
     current_data: str = Field("", title="Current data", description="A data source name or path: what production sees now.")
     columns: list[str] = Field(default_factory=list, title="Columns watched", description="Empty: every shared column.")
     drift_thresholds: DriftThresholds = Field(default_factory=DriftThresholds, title="Drift thresholds")
-    schedule: str = Field("", title="Schedule", description="How often checks run, e.g. weekly on Monday.")
+    schedule: str = Field(
+        "", title="Schedule",
+        description="A cron expression (minute hour day month weekday, UTC): when scheduled checks run, e.g. 0 6 * * 1.",
+    )
     performance_checks: str = Field(
         "", title="Performance checks", description="How model performance is tracked once labels arrive.", json_schema_extra=LONG
     )

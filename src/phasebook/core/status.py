@@ -21,6 +21,7 @@ from .events import Event
 from .flow import Flow
 from .gates import GateState, GateStatus, Signoff, covered_content, evaluate_gate, latest_event, section_value
 from .kpis import SegmentCounts, segment_counts
+from .monitoring import MonitoringStatus, monitoring_status
 from .pinning import flow_pin, pinned_flow
 from .sections import SECTION_MODELS
 from .transitions import gate_resets
@@ -76,6 +77,7 @@ class ProjectStatus(BaseModel):
     segments: dict[str, SegmentCounts] = Field(default_factory=dict)
     segments_total: int = 0
     segments_passed: int = 0
+    monitoring: MonitoringStatus = Field(default_factory=MonitoringStatus)
 
 
 def _section_filled(plan: dict[str, Any], path: str) -> bool:
@@ -171,6 +173,7 @@ def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event]) -> Pr
         segments=segments,
         segments_total=segments_total,
         segments_passed=segments_passed,
+        monitoring=monitoring_status(events, phase),
     )
 
 

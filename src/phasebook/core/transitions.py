@@ -6,7 +6,8 @@ anywhere), ``reopen`` (upkeep after delivery). Each ``plan_*`` function
 returns the event to journal — ``(kind, data)`` — or raises the error that
 says why not; :class:`~phasebook.project.Project` only appends what they
 return. :func:`gate_resets` says what a backtrack makes stale: the gate of
-the phase gone back to and every later one. No phase is named here: the
+the phase gone back to and every later one (and an alerting monitoring
+check: the post-deployment KPI check). No phase is named here: the
 flow's phase kinds (``work``, ``done``, ``upkeep``, ``stopped``) decide.
 """
 
@@ -23,15 +24,22 @@ __all__ = ["plan_advance", "plan_backtrack", "plan_cancel", "plan_reopen", "gate
 
 
 def gate_resets(flow: Flow, events: list[Event]) -> dict[str, Event]:
-    """Gate name → the latest backtrack that reopened it (to its phase or an earlier one)."""
+    """Gate name → the latest backtrack that reopened it (to its phase or an earlier one), or the latest
+    alerting monitoring check for the gates it stales (:data:`~.monitoring.STALE_ON_ALERT`)."""
+    from .monitoring import STALE_ON_ALERT
+
     resets: dict[str, Event] = {}
     names = {p.name for p in flow.phases}
+    gates = {g.name for g in flow.gates}
     for e in events:
         target = e.data.get("to")
         if e.kind == "backtrack" and target in names:
             for g in flow.gates:
                 if flow.order(g.phase) >= flow.order(target):
                     resets[g.name] = e
+        elif e.kind == "monitoring_check" and e.data.get("alerting") and e.data.get("outcome") != "failed":
+            for name in STALE_ON_ALERT & gates:
+                resets[name] = e
     return resets
 
 

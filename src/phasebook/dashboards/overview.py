@@ -19,7 +19,8 @@ from .svgchart import scoreboard_svg
 from .tracking import registry_alerts
 from .html import Html, badge, card, esc, page, raw, table
 
-__all__ = ["overview_parts", "overview_page", "flow_grid", "gates_table", "decision_log", "display_parts", "segments_table"]
+__all__ = ["overview_parts", "overview_page", "flow_grid", "gates_table", "decision_log", "display_parts", "segments_table",
+           "monitoring_card"]
 
 def flow_grid(project: Project, st: ProjectStatus) -> Html:
     """The flow's tracks × work phases; every step coloured by status; the current phase marked."""
@@ -82,6 +83,24 @@ def _checks(st: ProjectStatus) -> Html:
         raw('<p class="muted">No data checks yet.</p>')
 
 
+def monitoring_card(st: ProjectStatus) -> Html:
+    """The monitoring state: the alert's finding and what a person may do, or the latest quiet check."""
+    m = st.monitoring
+    if m.state == "unwatched":
+        return raw('<p class="muted">No monitoring checks yet.</p>')
+    latest = m.latest or {}
+    when = str(latest.get("at", ""))[:16].replace("T", " ")
+    if m.state == "alerting" and m.alert:
+        actions = "".join(f"<li><code>{esc(c)}</code></li>" for c in m.proposal)
+        return raw(f'<p role="alert">{badge("failed", "alerting")} {esc(m.alert.get("finding", ""))} '
+                   f'(check {esc(m.alert.get("seq"))}, {esc(when)} UTC)</p>'
+                   f"<p>For a person to decide:</p><ul>{actions}</ul>")
+    state = badge("failed", "check failed") if m.state == "failed" else badge("passed", "quiet")
+    extra = f" — {esc(latest.get('error', ''))}" if m.state == "failed" else ""
+    return raw(f"<p>{state} latest check {esc(when)} UTC{extra}; {esc(m.checks)} checks "
+               f"({esc(m.quiet_rolled_up)} quiet ones rolled up).</p>")
+
+
 def segments_table(st: ProjectStatus) -> Html | None:
     """How many segments (customers, regions) meet each hard metric, by their latest model test."""
     if not st.segments_total:
@@ -110,7 +129,7 @@ def overview_parts(project: Project, project_param: str = "") -> list:
                     f"last recorded it; gates whose policy changed: {esc(gates)} (their approvals are stale). "
                     "The change is journaled with the next decision.</div>")
     parts: list = [page(integrity_banner(project), head, *registry_alerts(project), card("The flow", flow_grid(project, st)),
-                        card("Gates", gates_table(st, project_param)))]
+                        card("Monitoring", monitoring_card(st)), card("Gates", gates_table(st, project_param)))]
     board = scoreboard_svg(project.section("scope"), project.events())
     board_card = card("KPI scoreboard: hard metrics per model test vs target",
                       board if board is not None else raw('<p class="muted">No model tests yet.</p>'))

@@ -139,7 +139,7 @@ SECTIONS: list[tuple[str, dict[str, Any], Actor]] = [
     }, DATA_SCIENTIST),
     ("monitoring", {
         "reference_data": "customers", "current_data": "current_month", "columns": WATCHED,
-        "schedule": "Weekly, after scoring", "performance_checks": "Recall at the top 20% recomputed monthly once cancellations are known.",
+        "schedule": "0 6 * * 1", "performance_checks": "Recall at the top 20% recomputed monthly once cancellations are known.",
         "alert_channel": "the data team's alerts channel",
     }, DATA_SCIENTIST),
     ("deployment", {

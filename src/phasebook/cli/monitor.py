@@ -1,0 +1,120 @@
+"""``phasebook monitor``: one monitoring check a scheduler runs (cron, CI, Airflow…).
+
+Exit codes a scheduler can act on: 0 fine, 3 drift (the project's
+monitoring is now alerting), 1 the check failed (data missing, unreadable),
+2 bad input. ``--due`` runs only when ``monitoring.schedule`` (a cron
+expression) fired since the last check; ``--all DIR`` runs every project
+under DIR. "Now" is the clock, or ``--now`` / ``PHASEBOOK_NOW`` (ISO time)
+for tests and catch-up runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ..core.errors import BadInputError, PhasebookError
+from .app import cli, console, err_console, open_project, print_json
+
+__all__ = ["monitor", "find_projects"]
+
+_SKIP = {".git", "runs", "node_modules", ".phasebook", ".ipynb_checkpoints"}
+
+
+def _parse_now(value: str | None) -> dt.datetime | None:
+    value = value or os.environ.get("PHASEBOOK_NOW")
+    if not value:
+        return None
+    try:
+        t = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadInputError(message=f"'now' must be an ISO time such as 2026-12-07T06:00:00Z, not {value!r}.")
+    return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
+
+
+def find_projects(root: Path) -> list[Path]:
+    """Every project folder (holding ``phasebook.yaml``) under ``root``, sorted."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP)
+        if "phasebook.yaml" in filenames:
+            found.append(Path(dirpath))
+    return found
+
+
+def _one(project, *, due: bool, now, current, refresh) -> dict:
+    from ..core.schedule import is_due
+    from ..monitoring import run_check
+    from ..monitoring.check import last_checked
+
+    from .data import typed_path
+
+    at = now or dt.datetime.now(dt.timezone.utc)
+    current = typed_path(project, current) if current else None  # typed paths start at the current folder
+    if due:
+        schedule = project.section("monitoring").schedule
+        if not is_due(schedule, last_checked(project), at):
+            return {"project": str(project.root), "due": False, "outcome": "not_due", "exit_code": 0}
+    result = run_check(project, current=current, now=at, refresh=refresh)
+    return {
+        "project": str(project.root), "due": True, "outcome": result.outcome, "exit_code": result.exit_code,
+        "journaled": result.event.seq if result.event else None, "rolled_up": result.rolled_up,
+        "reference_computed": result.reference_computed,
+        "drifted_columns": result.data.get("drifted_columns", []), "finding": result.data.get("finding"),
+        "error": result.data.get("error"), "rows_current": result.data.get("rows_current"),
+    }
+
+
+def _say(row: dict) -> None:
+    name = Path(row["project"]).name
+    if row["outcome"] == "not_due":
+        console.print(f"{name}: not due")
+    elif row["outcome"] == "failed":
+        err_console.print(f"{name}: check failed: {row['error']}", soft_wrap=True, highlight=False, markup=False)
+    elif row["outcome"] == "alerting":
+        console.print(f"{name}: ALERT {row['finding']}", soft_wrap=True, highlight=False, markup=False)
+    else:
+        note = " (rolled up)" if row["rolled_up"] else ""
+        console.print(f"{name}: no drift in {row['rows_current']} rows{note}")
+
+
+@cli.command()
+@click.option("--due", is_flag=True, help="Run only when monitoring.schedule (a cron expression) is due.")
+@click.option("--all", "all_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="Check every project in this folder tree (with --due: the due ones).")
+@click.option("--current", default=None, help="Current data instead of monitoring.current_data (a source, path or glob).")
+@click.option("--refresh-reference", is_flag=True, help="Summarize the reference data again and store it.")
+@click.option("--now", "now_text", default=None, help="Treat this ISO time as now (default: the clock or PHASEBOOK_NOW).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+def monitor(ctx: click.Context, due: bool, all_dir: Path | None, current: str | None, refresh_reference: bool,
+            now_text: str | None, as_json: bool) -> None:
+    """Check the current data for drift against the stored reference statistics; journal it.
+
+    Exit 0 fine, 3 drift, 1 failed.
+    """
+    from ..project import Project
+
+    now = _parse_now(now_text)
+    rows = []
+    if all_dir is not None:
+        for root in find_projects(all_dir):
+            try:
+                rows.append(_one(Project.open(root), due=due, now=now, current=current, refresh=refresh_reference))
+            except PhasebookError as exc:  # one broken project must not hide the others
+                rows.append({"project": str(root), "due": None, "outcome": "failed", "exit_code": 1,
+                             "error": exc.message})
+    else:
+        rows.append(_one(open_project(ctx), due=due, now=now, current=current, refresh=refresh_reference))
+    codes = {r["exit_code"] for r in rows}
+    code = 1 if 1 in codes else (3 if 3 in codes else 0)
+    if as_json:
+        print_json(rows if all_dir is not None else rows[0])
+    else:
+        for r in rows:
+            _say(r)
+    sys.exit(code)

@@ -1,0 +1,111 @@
+"""The rules of the loop after deployment, as pure functions of the journal.
+
+* A ``monitoring_check`` is *alerting* when its drift verdict passed the
+  plan's thresholds (``data["alerting"]``).
+* The project's monitoring is ``alerting`` from an alerting check until a
+  later quiet check (a failed check changes nothing), or until a person acts on it (``reopen`` or
+  ``backtrack``: the alert became work); ``quiet`` when the latest check was
+  quiet; ``unwatched`` before any check.
+* An approval of a gate in :data:`STALE_ON_ALERT` made before the latest
+  alerting check is stale: the KPIs it judged were measured on data the
+  model no longer sees (applied by :func:`~.transitions.gate_resets`).
+* An alert proposes ``reopen`` (delivered or maintenance projects) or
+  ``backtrack`` (others) for a person to confirm; nothing is automatic.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from pydantic import BaseModel, Field
+
+from .events import Event
+
+__all__ = ["STALE_ON_ALERT", "MonitoringStatus", "latest_alert", "monitoring_status", "finding_text", "proposal"]
+
+#: Gates whose approvals an alerting monitoring check makes stale.
+STALE_ON_ALERT = frozenset({"post_deployment_kpi_check"})
+_ACTED = ("reopen", "backtrack")
+
+
+class MonitoringStatus(BaseModel):
+    """What the surfaces show about monitoring."""
+
+    state: str = "unwatched"  # unwatched | quiet | alerting | acknowledged (reopened) | failed
+    checks: int = 0
+    quiet_rolled_up: int = 0
+    latest: dict[str, Any] | None = None
+    alert: dict[str, Any] | None = Field(None, description="The alerting check: seq, at, finding, drifted columns.")
+    proposal: list[str] = Field(default_factory=list)
+
+
+def latest_alert(events: Iterable[Event]) -> Event | None:
+    """The latest alerting ``monitoring_check`` (None if there was none)."""
+    found = None
+    for e in events:
+        if e.kind == "monitoring_check" and e.data.get("alerting"):
+            found = e
+    return found
+
+
+def finding_text(report: dict[str, Any], since: str) -> str:
+    """One sentence: "covariate shift in device since 2026-11-30 (17% unseen)"."""
+    parts = []
+    for c in report.get("columns", []):
+        if not c.get("drifted"):
+            continue
+        detail = ", ".join(_reason(r, c) for r in c.get("reasons", []))
+        parts.append(f"{c['name']} ({detail})" if detail else c["name"])
+    return f"covariate shift in {', '.join(parts) or 'the data'} since {since[:10]}"
+
+
+def _reason(reason: str, c: dict[str, Any]) -> str:
+    if reason == "unseen" and c.get("unseen_share") is not None:
+        return f"{c['unseen_share']:.0%} unseen"
+    if reason == "psi" and c.get("psi") is not None:
+        return f"PSI {c['psi']:.2f}"
+    if reason == "ks" and c.get("ks_statistic") is not None:
+        return f"KS {c['ks_statistic']:.2f}"
+    if reason == "js" and c.get("js_distance") is not None:
+        return f"JS {c['js_distance']:.2f}"
+    return reason
+
+
+def proposal(phase: str) -> list[str]:
+    """What a person may do about an alert, as commands (confirmed by a person, never run for them)."""
+    if phase in ("delivered", "maintenance"):
+        return ["phasebook reopen -m 'monitoring alert'", "phasebook backtrack research --reason model_failure"]
+    return ["phasebook backtrack research --reason model_failure"]
+
+
+def monitoring_status(events: list[Event], phase: str) -> MonitoringStatus:
+    """Fold the journal's monitoring checks (and the transitions after them) into :class:`MonitoringStatus`."""
+    out = MonitoringStatus()
+    alert: Event | None = None
+    for e in events:
+        if e.kind == "monitoring_check":
+            out.checks += 1 + int(e.data.get("quiet_rolled_up", 0))
+            out.quiet_rolled_up += int(e.data.get("quiet_rolled_up", 0))
+            out.latest = {"seq": e.seq, "at": e.at, **_brief(e.data)}
+            if e.data.get("outcome") != "failed":  # a failed check says nothing about the data
+                alert = e if e.data.get("alerting") else None
+        elif e.kind in _ACTED and alert is not None:
+            alert = None
+    if out.latest is None:
+        return out
+    if alert is not None:
+        out.state = "alerting"
+    elif out.latest.get("outcome") == "failed":
+        out.state = "failed"
+    else:
+        out.state = "acknowledged" if out.latest.get("alerting") else "quiet"
+    if alert is not None:
+        out.alert = {"seq": alert.seq, "at": alert.at, "finding": alert.data.get("finding", ""),
+                     "drifted_columns": alert.data.get("drifted_columns", [])}
+        out.proposal = proposal(phase)
+    return out
+
+
+def _brief(data: dict[str, Any]) -> dict[str, Any]:
+    keep = ("alerting", "checked_at", "error", "current", "rows_current", "drifted_columns", "drift_share", "finding", "outcome")
+    return {k: data[k] for k in keep if k in data}

@@ -1,0 +1,255 @@
+"""Reference statistics computed once, stored as JSON, and compared with new data.
+
+:func:`summarize` reads the reference table once and keeps, per column, what
+the drift tests of :mod:`.drift` need of it:
+
+* categorical columns: every category's count and the missing count (the
+  categorical tests then run unchanged, so their numbers equal
+  :func:`~.drift.drift`'s);
+* numeric columns with at most :data:`EXACT_DISTINCT` distinct values: the
+  distinct values and their counts (exact: same numbers as ``drift``);
+* other numeric columns: the PSI decile edges and the reference's counts per
+  bin (exact PSI), the plot bins, and an ECDF sketch — the reference's
+  ``count < g`` and ``count <= g`` at :data:`GRID` quantile points ``g``.
+  The KS statistic is then evaluated at those points, which is exact for
+  both sides there; between two points the reference moves by at most
+  ``1/GRID``, so the sketched statistic is below the exact one by at most
+  that (recorded as ``ks_error``). Its p-value is the asymptotic one.
+
+:func:`compare` reads only the current table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel
+
+from ..core.errors import EmptyTableError
+from ..core.sections import DriftThresholds
+from . import stats
+from .parallel import pipeline, workers
+from .drift import PLOT_BINS, ColumnDrift, DriftReport, _categorical, _kind, _numeric, _side
+from .sources import open_table
+from .table import Duck
+
+__all__ = ["ColumnReference", "ReferenceStats", "summarize", "compare", "EXACT_DISTINCT", "GRID",
+           "REFERENCE_SCHEMA_VERSION"]
+
+EXACT_DISTINCT = 4096
+GRID = 4096
+REFERENCE_SCHEMA_VERSION = 1
+
+
+class ColumnReference(BaseModel):
+    """One reference column's stored statistics."""
+
+    name: str
+    kind: Literal["numeric", "categorical", "other"]
+    duck_type: str = ""
+    n: int = 0
+    missing: int = 0
+    counts: dict[str, int] | None = None
+    values: list[float] | None = None
+    value_counts: list[int] | None = None
+    psi_edges: list[float] | None = None
+    psi_counts: list[int] | None = None
+    grid: list[float] | None = None
+    grid_lt: list[int] | None = None
+    grid_le: list[int] | None = None
+    plot_edges: list[float] | None = None
+    plot_shares: list[float] | None = None
+
+
+class ReferenceStats(BaseModel):
+    """The stored summary of a reference table (``monitoring/reference.json``)."""
+
+    schema_version: int = REFERENCE_SCHEMA_VERSION
+    source: str
+    label: str
+    rows: int
+    computed_at: str
+    columns: list[ColumnReference]
+    seconds: float = 0.0
+
+    def column(self, name: str) -> ColumnReference | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+def summarize(reference: Any, columns: list[str] | None = None, project: Any = None) -> ReferenceStats:
+    """Read ``reference`` once and return its stored statistics.
+
+    Raises:
+        EmptyTableError: the table has no rows.
+    """
+    t0 = time.perf_counter()
+    duck = Duck()
+    try:
+        ref = open_table(reference, project, duck=duck)
+        try:
+            if ref.rows == 0:
+                raise EmptyTableError(label=f"the reference table {ref.label}")
+            names = [c for c in (columns or list(ref.columns)) if c in ref.columns]
+            kinds = {n: _kind(ref.kind(n)) for n in names}
+            cats = [n for n in names if kinds[n] == "categorical"]
+            counted = ref.counts_many(cats) if cats else {}
+            out = []
+            for n in names:
+                col = ColumnReference(name=n, kind=kinds[n], duck_type=str(ref.columns[n]))
+                if kinds[n] == "categorical":
+                    col.counts, col.missing = dict(counted[n][0]), int(counted[n][1])
+                    col.n = sum(col.counts.values())
+                elif kinds[n] == "numeric":
+                    _numeric_summary(col, _side(ref, n))
+                out.append(col)
+            return ReferenceStats(
+                source=str(reference), label=ref.label, rows=ref.rows, columns=out,
+                computed_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                seconds=time.perf_counter() - t0,
+            )
+        finally:
+            ref.close()
+    finally:
+        duck.close()
+
+
+def _numeric_summary(col: ColumnReference, d: stats.Dist) -> None:
+    col.n, col.missing = d.n, d.missing
+    distinct = len(d.values)
+    if distinct <= EXACT_DISTINCT:
+        col.values = d.values.tolist()
+        col.value_counts = (np.ones(distinct, np.int64) if d.counts is None else d.counts).tolist()
+        return
+    edges, rc, _ = stats.psi_bins(d, stats.Dist(np.array([])))
+    col.psi_edges, col.psi_counts = edges.tolist(), rc.tolist()
+    g = np.unique(d.order_stat(np.linspace(0, d.n - 1, GRID).astype(np.intp)))
+    col.grid = g.tolist()
+    col.grid_lt, col.grid_le = d.count_le(g, "left").tolist(), d.count_le(g, "right").tolist()
+    lo, hi = stats.quantiles(d, np.array([0.005, 0.995]))
+    if hi <= lo:
+        lo, hi = lo - 0.5, hi + 0.5
+    e = np.linspace(lo, hi, PLOT_BINS + 1)
+    col.plot_edges, col.plot_shares = e.tolist(), _shares(d, e)
+
+
+def _shares(d: stats.Dist, edges: np.ndarray) -> list[float]:
+    if d.n == 0:
+        return [0.0] * PLOT_BINS
+    c = np.diff(d.count_le(edges, "right"))
+    c[0] += d.count_le(edges[:1], "right")[0]
+    c[-1] += d.n - d.count_le(edges[-1:], "right")[0]
+    return (c / d.n).tolist()
+
+
+def compare(
+    ref: ReferenceStats, current: Any, thresholds: DriftThresholds | None = None,
+    columns: list[str] | None = None, project: Any = None,
+) -> DriftReport:
+    """Drift of ``current`` against stored reference statistics; reads only ``current``."""
+    t0 = time.perf_counter()
+    th = thresholds or DriftThresholds()
+    duck = Duck()
+    try:
+        cur = open_table(current, project, duck=duck)
+        try:
+            if cur.rows == 0:
+                raise EmptyTableError(label=f"the current table {cur.label}")
+            names = list(columns or [c.name for c in ref.columns])
+            names += [] if columns else [c for c in cur.columns if ref.column(c) is None]
+            skipped: list[dict[str, str]] = []
+            cats = [n for n in names if (r := ref.column(n)) is not None and r.kind == "categorical"
+                    and n in cur.columns and _kind(cur.kind(n)) == "categorical"]
+            cc = cur.counts_many(cats) if cats else {}
+            done: dict[str, ColumnDrift] = {}
+            numeric = []
+            for n in names:
+                entry = _one(n, ref.column(n), cur, cc, th, skipped)
+                if isinstance(entry, ColumnDrift):
+                    done[n] = entry
+                elif entry == "numeric":
+                    numeric.append(n)
+            # the current side of numeric columns is read and sorted on the thread pool, compared in order here
+            results = pipeline(numeric, lambda n: [lambda: _side(cur, n)],
+                               lambda n, sides: _numeric_vs(n, ref.column(n), sides[0], th),
+                               lambda _: 8 * cur.rows, rows=cur.rows, reserve=cur.rows * workers())
+            done.update(zip(numeric, results))
+            out = [done[n] for n in names if n in done]
+        finally:
+            cur.close()
+    finally:
+        duck.close()
+    flagged = [c.name for c in out if c.drifted]
+    share = len(flagged) / len(out) if out else 0.0
+    return DriftReport(
+        reference=f"{ref.label} (stored statistics of {ref.computed_at})", current=cur.label,
+        rows_reference=ref.rows, rows_current=cur.rows, thresholds=th, columns=out, drifted_columns=flagged,
+        skipped=skipped, drift_share=share, drifted=bool(flagged) and share >= th.dataset_share,
+        seconds=time.perf_counter() - t0,
+    )
+
+
+def _one(name, r: ColumnReference | None, cur, cc, th, skipped) -> ColumnDrift | str | None:
+    """A finished entry (schema problems, categorical columns), ``"numeric"`` to compare, or None (skipped)."""
+    if r is None or name not in cur.columns:
+        present, absent = ("current", "reference") if r is None else ("reference", "current")
+        kind = _kind(cur.kind(name)) if r is None else r.kind
+        if kind == "other":
+            skipped.append({"name": name, "reason": f"only in the {present} table"})
+            return None
+        return ColumnDrift(name=name, kind=kind, drifted=True, reasons=["schema"],
+                           note=f"only in the {present} table: the {absent} table has no column {name!r}")
+    kc = _kind(cur.kind(name))
+    if "other" in (r.kind, kc):
+        skipped.append({"name": name, "reason": f"type {r.duck_type} / {cur.columns[name]} is not compared"})
+        return None
+    if r.kind != kc:
+        return ColumnDrift(
+            name=name, kind=r.kind, drifted=True, reasons=["schema"],
+            note=f"type changed: reference {r.duck_type} ({r.kind}), current {cur.columns[name]} ({kc}); "
+            "not compared — fix the pipeline or cast the column",
+        )
+    if r.kind == "categorical":
+        return _categorical(name, r.counts or {}, r.missing, *cc[name], th)
+    return "numeric"
+
+
+def _numeric_vs(name: str, r: ColumnReference, side: stats.Dist, th: DriftThresholds) -> ColumnDrift:
+    if r.values is not None:
+        d = stats.Dist(np.asarray(r.values, np.float64), np.asarray(r.value_counts, np.int64), r.missing)
+        if len(d.values) == 0:
+            d = stats.Dist(np.array([], np.float64), None, r.missing)
+        return _numeric(name, d, side, th)
+    return _sketched(name, r, side, th)
+
+
+def _sketched(name: str, r: ColumnReference, cur: stats.Dist, th: DriftThresholds) -> ColumnDrift:
+    """PSI exact over the stored bins; KS at the stored grid points (within ``1/GRID`` of exact)."""
+    col = ColumnDrift(name=name, kind="numeric", missing_reference=r.missing / (r.n + r.missing),
+                      missing_current=cur.missing / (cur.n + cur.missing))
+    edges = np.asarray(r.psi_edges, np.float64)
+    rc = np.asarray(r.psi_counts, np.int64)
+    le = cur.count_le(edges, "right") if len(edges) else np.array([], np.int64)
+    cc = np.diff(np.concatenate(([0], le, [cur.n], [cur.n + cur.missing])))
+    col.psi = stats.psi(rc, cc)
+    col.psi_pvalue = stats.psi_pvalue(col.psi, rc, cc)
+    if cur.n:
+        g = np.asarray(r.grid, np.float64)
+        f1l, f1r = np.asarray(r.grid_lt) / r.n, np.asarray(r.grid_le) / r.n
+        f2l, f2r = cur.count_le(g, "left") / cur.n, cur.count_le(g, "right") / cur.n
+        col.ks_statistic = float(max(np.max(np.abs(f1l - f2l)), np.max(np.abs(f1r - f2r))))
+        col.ks_pvalue = stats.ks_pvalue(col.ks_statistic, r.n, cur.n)
+        col.note = f"KS from the stored ECDF sketch (within {1 / GRID:.5f} of exact)"
+    else:
+        col.note = "every value is missing in the current table"
+        col.reasons.append("missing")
+    if col.psi > th.psi and col.psi_pvalue < th.ks_pvalue:
+        col.reasons.append("psi")
+    if col.ks_statistic is not None and col.ks_statistic > th.ks_statistic and col.ks_pvalue < th.ks_pvalue:
+        col.reasons.append("ks")
+    col.drifted = bool(col.reasons)
+    e = np.asarray(r.plot_edges, np.float64)
+    col.plot = {"edges": e.tolist(), "reference": r.plot_shares, "current": _shares(cur, e)}
+    return col

@@ -1,0 +1,189 @@
+"""``phasebook monitor``: the plan's current data against stored reference statistics, journaled.
+
+The reference side is summarized once (:func:`store_reference`) into
+``monitoring/reference.json`` in the project — a committed file, so every
+machine and CI runner compares against the same statistics — and each check
+reads only the current data (:func:`~phasebook.data.reference.compare`).
+
+Journal roll-up: an alerting check, a failed check, the first check and the
+first quiet check after an alert are journaled as they happen. Further
+quiet checks within :data:`ROLLUP_HOURS` of the last journaled one are
+counted in ``.phasebook/monitoring-quiet.json`` (git-ignored) instead, and
+the next journaled check carries their number (``quiet_rolled_up``) and the
+time of the last one — so a check every hour adds about one line a day
+while nothing happens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import BadInputError, PhasebookError
+from ..core.events import Actor, Event
+from ..core.monitoring import finding_text, monitoring_status
+
+__all__ = ["CheckResult", "reference_path", "store_reference", "load_reference", "run_check", "ROLLUP_HOURS",
+           "EXIT_FINE", "EXIT_DRIFT", "EXIT_FAILED"]
+
+ROLLUP_HOURS = 24
+EXIT_FINE, EXIT_FAILED, EXIT_DRIFT = 0, 1, 3
+
+
+@dataclass
+class CheckResult:
+    """What a check found and whether it was journaled."""
+
+    outcome: str  # quiet | alerting | failed
+    data: dict[str, Any]
+    event: Event | None = None
+    rolled_up: bool = False
+    reference_computed: bool = False
+    report: Any = field(default=None, repr=False)
+
+    @property
+    def exit_code(self) -> int:
+        return {"quiet": EXIT_FINE, "alerting": EXIT_DRIFT}.get(self.outcome, EXIT_FAILED)
+
+
+def reference_path(project: Any) -> Path:
+    """Where the project keeps its reference statistics (committed with the project)."""
+    return Path(project.root) / "monitoring" / "reference.json"
+
+
+def _rollup_path(project: Any) -> Path:
+    return Path(project.root) / ".phasebook" / "monitoring-quiet.json"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o644)  # committed with the project: readable like the plan
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def store_reference(project: Any) -> Any:
+    """Summarize the plan's reference data (reads it once) and store it; return the statistics."""
+    from ..data.reference import summarize
+
+    mon = project.section("monitoring")
+    ref = mon.reference_data.strip()
+    if not ref:
+        raise BadInputError(message="Name the reference data in the plan's monitoring section (Reference data).")
+    stats = summarize(ref, columns=mon.columns or None, project=project)
+    _write_atomic(reference_path(project), stats.model_dump_json())
+    return stats
+
+
+def load_reference(project: Any) -> Any | None:
+    """The stored reference statistics, or None when none are stored yet."""
+    from ..data.reference import ReferenceStats
+
+    path = reference_path(project)
+    if not path.is_file():
+        return None
+    try:
+        return ReferenceStats.model_validate_json(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise BadInputError(
+            message=f"The stored reference statistics ({path}) cannot be read ({str(exc)[:200]}). "
+            "Compute them again from the reference data (monitor with the refresh option)."
+        ) from exc
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+
+
+def run_check(
+    project: Any, *, current: str | None = None, now: dt.datetime | None = None, refresh: bool = False,
+    actor: Actor | None = None,
+) -> CheckResult:
+    """One monitoring check: compare, decide, journal (or roll up), return the result.
+
+    A failure to read the data is journaled too (outcome ``failed``) so a
+    silent scheduler shows up in the project's status.
+    """
+    from ..data.reference import compare
+
+    at = _now(now)
+    mon = project.section("monitoring")
+    cur = current or mon.current_data.strip()
+    computed = False
+    try:
+        if not cur:
+            raise BadInputError(message="Name the current data in the plan's monitoring section (Current data).")
+        stats = None if refresh else load_reference(project)
+        if stats is None:
+            stats, computed = store_reference(project), True
+        report = compare(stats, cur, thresholds=mon.drift_thresholds, columns=mon.columns or None, project=project)
+    except PhasebookError as exc:
+        data = {"outcome": "failed", "alerting": False, "current": cur, "error": exc.message, "checked_at": at.isoformat()}
+        return CheckResult("failed", data, _journal(project, data, actor), reference_computed=computed)
+    alerting = bool(report.drifted_columns)  # any watched column: each test already needs effect and p-value
+    data = {
+        "outcome": "alerting" if alerting else "quiet", "alerting": alerting, "checked_at": at.isoformat(),
+        "reference_computed_at": stats.computed_at, **report.event_data(),
+    }
+    if alerting:
+        data["finding"] = finding_text(data, at.isoformat())
+    st = monitoring_status(project.events(), project.phase)
+    if not alerting and st.state == "quiet" and _within_rollup(st.latest, at):
+        _bump_rollup(project, at)
+        return CheckResult("quiet", data, None, rolled_up=True, reference_computed=computed, report=report)
+    return CheckResult(data["outcome"], data, _journal(project, data, actor), reference_computed=computed, report=report)
+
+
+def _within_rollup(latest: dict[str, Any] | None, at: dt.datetime) -> bool:
+    if not latest or latest.get("outcome") == "failed":
+        return False
+    then = dt.datetime.fromisoformat((latest.get("checked_at") or latest["at"]).replace("Z", "+00:00"))
+    return (at - then) < dt.timedelta(hours=ROLLUP_HOURS)
+
+
+def _read_rollup(project: Any) -> dict[str, Any]:
+    try:
+        return json.loads(_rollup_path(project).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"count": 0}
+
+
+def _bump_rollup(project: Any, at: dt.datetime) -> None:
+    r = _read_rollup(project)
+    r = {"count": int(r.get("count", 0)) + 1, "last_at": at.isoformat()}
+    _write_atomic(_rollup_path(project), json.dumps(r))
+
+
+def last_checked(project: Any) -> dt.datetime | None:
+    """When the latest check ran, journaled or rolled up (None: never)."""
+    times = []
+    st = monitoring_status(project.events(), project.phase)
+    if st.latest:
+        times.append(st.latest.get("checked_at") or st.latest["at"])
+    r = _read_rollup(project)
+    if r.get("count") and r.get("last_at"):
+        times.append(r["last_at"])
+    parsed = [dt.datetime.fromisoformat(t.replace("Z", "+00:00")) for t in times]
+    return max(parsed) if parsed else None
+
+
+def _journal(project: Any, data: dict[str, Any], actor: Actor | None) -> Event:
+    r = _read_rollup(project)
+    if r.get("count"):
+        data = {**data, "quiet_rolled_up": int(r["count"]), "quiet_last_at": r.get("last_at")}
+    event = project.record("monitoring_check", data, actor)
+    _rollup_path(project).unlink(missing_ok=True)
+    return event

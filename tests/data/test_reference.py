@@ -1,0 +1,36 @@
+"""Stored reference statistics give the numbers of the two-table drift (exact where stored exactly)."""
+
+from __future__ import annotations
+
+from phasebook.data.drift import drift
+from phasebook.data.reference import GRID, ReferenceStats, compare, summarize
+
+
+def test_stored_statistics_match_the_full_drift(pair_files):
+    ref, cur = pair_files["parquet"]
+    full = drift(ref, cur)
+    stored = ReferenceStats.model_validate_json(summarize(ref).model_dump_json())  # through JSON, as on disk
+    quick = compare(stored, cur)
+    assert quick.drifted_columns == full.drifted_columns and full.drifted_columns
+    for a, b in zip(full.columns, quick.columns):
+        assert a.name == b.name and a.drifted == b.drifted
+        assert a.psi == b.psi  # PSI bins are stored exactly
+        if a.kind == "categorical":
+            assert (a.js_distance, a.chi2_pvalue, a.unseen_share) == (b.js_distance, b.chi2_pvalue, b.unseen_share)
+        elif "sketch" in b.note:  # KS from the ECDF sketch: a lower bound within 1/GRID
+            assert a.ks_statistic - 1 / GRID - 1e-12 <= b.ks_statistic <= a.ks_statistic + 1e-12
+        else:
+            assert a.ks_statistic == b.ks_statistic and a.ks_pvalue == b.ks_pvalue
+
+
+def test_a_column_new_in_the_current_table_is_a_schema_finding(pair_files, tmp_path):
+    import pandas as pd
+
+    ref, cur = pair_files["parquet"]
+    frame = pd.read_parquet(cur)
+    frame["brand_new"] = 1.0
+    path = tmp_path / "cur.parquet"
+    frame.to_parquet(path)
+    report = compare(summarize(ref), str(path))
+    col = report.column("brand_new")
+    assert col.drifted and col.reasons == ["schema"] and "only in the current table" in col.note
