@@ -17,6 +17,7 @@ from .core.errors import (
     ConditionNotMetError,
     ContentChangedError,
     InvalidDecisionError,
+    PlanValidationError,
     ProjectExistsError,
     ProjectNotFoundError,
     SignerNotAllowedError,
@@ -30,6 +31,7 @@ from .core.pinning import flow_pin, pinned_flow
 from .core.sections import SECTION_MODELS, Section
 from .core.status import ProjectStatus, fold, phase_of
 from .core.hashing import content_hash
+from .core.scopecheck import scope_errors
 from .core import transitions
 from .store.flowfile import resolve_flow
 from .store.journal import JOURNAL_FILE, Journal, VerifyReport
@@ -267,6 +269,8 @@ class Project:
         it is taken under the write lock, so no other save can slip in between.
         """
         section = validate_section(name, dict(data) if isinstance(data, Mapping) else data, file=str(self.plan_path))
+        if name == "scope" and (errors := scope_errors(section)):  # type: ignore[arg-type]
+            raise PlanValidationError(file=str(self.plan_path), errors=errors)
         before = self.plan()
         old_hash = content_hash(before.sections[name].model_dump(mode="json"))
         new_hash = content_hash(section.model_dump(mode="json"))
@@ -492,6 +496,9 @@ class Project:
                                            + "; ".join(c.message for c in unmet) + " is acceptable.", needs="comment")
             acknowledged = [c.kind for c in unmet]
         self.require_intact()  # never decide on a journal that fails its check
+        if decision == "approve" and "scope" in g.covers and (errors := scope_errors(plan.sections["scope"])):
+            raise InvalidDecisionError(reason="The scope cannot be approved as it is: " + "; ".join(
+                f"{e['path']}: {e['message']}" for e in errors) + ". Correct the scope first.")
         self.pin_flow(actor)
         events = self.events()
         content = covered_content(g, plan.dump(), events)
@@ -625,6 +632,7 @@ class Project:
         data = result.model_dump(mode="json")
         data["values"] = {str(k): v for k, v in values.items()}
         data["scope_hash"] = content_hash(scope.model_dump(mode="json"))
+        data["training"] = plan.sections["data_sources"].training  # what the numbers were measured on
         data["plan_hash"] = content_hash(plan.dump())
         if details:
             data["details"] = details
@@ -671,14 +679,37 @@ class Project:
         return result
 
     def profile(self, name_or_path: Any, target: str | None = None):
-        """Profile a data source (or a path, or a DataFrame); the source's label column is the default target."""
+        """Profile a data source (or a path, or a DataFrame); the source's label column is the default target ('' for none)."""
         from .data.profile import profile
+
+        if target == "":
+            return profile(name_or_path, target=None, project=self)
 
         if target is None and isinstance(name_or_path, str):
             src = next((s for s in self.section("data_sources").items if s.name == name_or_path), None)
             if src is not None and src.label_column:
                 target = src.label_column
         return profile(name_or_path, target=target, project=self)
+
+    def scope_feasibility(self, scope: Any = None) -> list[Any]:
+        """Notes on hard targets the declared training data cannot reach or measure tightly (see core.feasibility).
+
+        Reads the label of the default training source; a source that cannot
+        be read yet (no access, no label) gives no notes rather than an error.
+        """
+        from .core.errors import PhasebookError
+        from .core.feasibility import check_feasibility
+        from .data.labels import source_label, training_source_of
+
+        scope = scope if scope is not None else self.section("scope")
+        source = training_source_of(self.section("data_sources"))
+        if source is None or not source.uri:
+            return []
+        try:
+            spec = source_label(self, source, two_class=True)
+        except (PhasebookError, OSError):
+            return []
+        return check_feasibility(scope, base_rate=spec.base_rate, rows=spec.rows) if spec else []
 
     def _relative(self, value: Any) -> Any:
         """A path inside the project as the journal keeps it: relative to the root (the project moves between machines)."""
@@ -691,9 +722,15 @@ class Project:
 
     def check_drift(
         self, reference: Any = None, current: Any = None, *, columns: list[str] | None = None,
-        actor: Actor | None = None,
+        actor: Actor | None = None, record: bool = True,
     ):
-        """Compare current with reference data (defaults and thresholds from ``monitoring``); journal ``drift_check``."""
+        """Compare current with reference data (defaults and thresholds from ``monitoring``); journal ``drift_check``.
+
+        The label columns of the plan's sources are left out (production data
+        does not know them yet) unless named in ``columns``; ``record=False``
+        compares without journaling (an exploration). The event keeps the pair
+        compared, so the monitoring page shows only checks of the plan's pair.
+        """
         from .core.errors import MissingInputError
         from .data.drift import drift
 
@@ -704,8 +741,11 @@ class Project:
             raise MissingInputError(what="the reference data", where="an argument, or monitoring.reference_data in the plan")
         if not (isinstance(current, str) and current) and not hasattr(current, "columns"):
             raise MissingInputError(what="the current data", where="an argument, or monitoring.current_data in the plan")
+        labels = [s.label_column for s in self.section("data_sources").items if s.label_column]
         report = drift(reference, current, thresholds=mon.drift_thresholds, columns=columns or mon.columns or None,
-                       project=self)
-        self.record("drift_check", report.event_data(), actor)
+                       project=self, exclude=labels)
+        if record:
+            pair = {"reference": str(reference), "current": str(current)} if isinstance(reference, str) and isinstance(current, str) else {}
+            self.record("drift_check", {**report.event_data(), **({"pair": pair} if pair else {})}, actor)
         return report
     # --- end data engine ---

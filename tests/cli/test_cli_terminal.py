@@ -54,7 +54,7 @@ def test_data_paths_typed_on_the_command_line_start_at_the_current_folder(projec
     pd.DataFrame({"x": list(range(200)), "device": ["ios", "android"] * 100}).to_parquet(incoming / "ref.parquet")
     pd.DataFrame({"x": list(range(100, 300)), "device": ["ios", "web"] * 100}).to_parquet(incoming / "cur.parquet")
     # When drift is run with the bare file names (the project is found upward)
-    result = run("data", "drift", "ref.parquet", "cur.parquet", "--json", cwd=incoming)
+    result = run("data", "drift", "ref.parquet", "cur.parquet", "--json", "--record", cwd=incoming)
     # Then the files are found, and the journal keeps paths relative to the project folder
     assert result.returncode == 0, result.stderr
     check = [e for e in project.events() if e.kind == "drift_check"][-1]

@@ -20,7 +20,9 @@ def test_drift_json_and_html_outside_a_project(pair_files, tmp_path, monkeypatch
     ref, cur = pair_files["parquet"]
     result = run("data", "drift", ref, cur, "--json", "--html", str(tmp_path / "out" / "drift.html"))
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output[result.output.index("{"):])
+    data = json.loads(result.stdout)  # valid JSON, the report's path on stderr
+    assert "HTML report written" in result.stderr
+    assert (tmp_path / "out" / "drift.html").stat().st_mode & 0o777 == 0o644
     assert sorted(data["drifted_columns"]) == sorted(SHIFTED_COLUMNS)
     first = data["columns"][0]
     assert {"name", "kind", "psi", "drifted"} <= set(first) and first["name"] == "f00_normal"
@@ -35,6 +37,42 @@ def test_drift_in_a_project_journals_and_reads_monitoring(project, pair_files):
     assert result.exit_code == 0, result.output
     assert "no dataset drift" in result.output
     assert project.status().latest_drift_check["columns"][0]["name"] == "f03_uniform"
+
+
+def test_an_adhoc_drift_is_not_journaled_unless_recorded_and_monitoring_keeps_the_plan_pair(project, pair_files):
+    from phasebook.dashboards.monitoring import monitoring_parts
+
+    ref, cur = pair_files["csv"]
+    project.save_section("monitoring", {"reference_data": ref, "current_data": cur})
+    assert run("--project", str(project.root), "data", "drift").exit_code == 0  # the plan's pair: recorded
+    before = project.journal_path.read_bytes()
+    # an exploration (current against itself) leaves the journal unchanged
+    assert run("--project", str(project.root), "data", "drift", cur, cur).exit_code == 0
+    assert project.journal_path.read_bytes() == before
+    # --record adds exactly one entry
+    assert run("--project", str(project.root), "data", "drift", cur, cur, "--record").exit_code == 0
+    after = [e for e in project.events() if e.kind == "drift_check"]
+    assert len(project.events()) == len(before.splitlines()) + 1 and len(after) == 2
+    # the monitoring page and the status still show the plan's pair, naming the files and row counts
+    status = project.status().latest_drift_check
+    assert status["pair"] == {"reference": ref, "current": cur} and status["drifted"]
+    html = "".join(p for p in monitoring_parts(project) if isinstance(p, str))
+    assert "dataset drifted" in html and f"({status['rows_current']} rows)" in html and "reference.csv" in html
+
+
+def test_the_label_is_left_out_of_production_drift_and_a_schema_mismatch_is_one_headline(project, tmp_path):
+    ref = pd.DataFrame({"spend": [1.0, 2.0, 3.0, 4.0] * 50, "churned": [0, 1] * 100})
+    cur = pd.DataFrame({"spend": [1.5, 2.0, 3.0, 4.5] * 50})
+    ref.to_parquet(tmp_path / "ref.parquet")
+    cur.to_parquet(tmp_path / "cur.parquet")
+    project.save_section("data_sources", {"items": [{"name": "customers", "uri": str(tmp_path / "ref.parquet"),
+                                                      "label_column": "churned"}]})
+    report = project.check_drift(str(tmp_path / "ref.parquet"), str(tmp_path / "cur.parquet"), record=False)
+    assert [c.name for c in report.columns] == ["spend"] and report.skipped[0]["name"] == "churned"
+    other = pd.DataFrame({f"c{i}": range(10) for i in range(38)} | {"spend": [1.0] * 10})
+    other.to_parquet(tmp_path / "other.parquet")
+    report = project.check_drift(str(tmp_path / "ref.parquet"), str(tmp_path / "other.parquet"), record=False)
+    assert report.summary.startswith("schema mismatch: the tables share 1 of 39 columns")
 
 
 def test_check_and_profile_in_a_project(project):

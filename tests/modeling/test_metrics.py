@@ -29,8 +29,8 @@ def test_recall_at_top_k_counts_positives_in_the_top_share():
     y = [1, 0, 1, 0, 0, 0, 0, 0, 1, 0]
     score = [0.9, 0.8, 0.1, 0.7, 0.2, 0.3, 0.1, 0.0, 0.6, 0.5]
     # top 20% = the two highest scores (0.9 → positive, 0.8 → negative): 1 of 3 positives
-    assert recall_at_top_k(y, score, top_k_share=0.2) == pytest.approx(1 / 3)
-    assert recall_at_top_k(y, score, top_k_share=0.5) == pytest.approx(2 / 3)
+    assert recall_at_top_k(y, score, k=0.2) == pytest.approx(1 / 3)
+    assert recall_at_top_k(y, score, k=0.5) == pytest.approx(2 / 3)
 
 
 def test_metrics_use_the_prediction_they_need():

@@ -48,8 +48,8 @@ def test_an_alias_mlflow_would_refuse_is_refused_at_save(project, alias):
 
 def test_metric_names_carry_their_parameters():
     assert metric_name("recall_at_top_k") == "recall_at_top_k@0.1"  # the metric's default parameter
-    assert metric_name("recall_at_top_k", {"top_k_share": 0.2}) == "recall_at_top_k@0.2"
-    assert metric_name("roc_auc", {"top_k_share": 0.2}) == "roc_auc"
+    assert metric_name("recall_at_top_k", {"k": 0.2}) == "recall_at_top_k@0.2"
+    assert metric_name("roc_auc", {"k": 0.2}) == "roc_auc"
     assert mlflow_key("recall_at_top_k@0.2") == "recall_at_top_k_at_0.2"  # MLflow refuses '@' in keys
     assert base_name("recall_at_top_k_at_0.2") == base_name("recall_at_top_k@0.2") == "recall_at_top_k"
     assert base_name("recall_at_top_k") == "recall_at_top_k"

@@ -14,7 +14,7 @@ from tests.tracking.conftest import CUSTOMER_SUCCESS, PRODUCT_OWNER, SCOPE, clie
 def _approved_version(project):
     """Log a model test, register its run as a version, test that run with the version, approve kpi_check."""
     client = client_for(project)
-    project.test_model({"roc_auc": 0.81, "recall_at_top_k": 0.42}, model="gbm", details={"top_k_share": 0.2})
+    project.test_model({"roc_auc": 0.81, "recall_at_top_k": 0.42}, model="gbm", details={"k": 0.2})
     run_id = project.events()[-1].data["mlflow"]["run_id"]
     name = f"churn-model-{secrets.token_hex(3)}"
     version = register_version(client, name, run_id)

@@ -67,9 +67,18 @@ def status(ctx: click.Context, as_json: bool, require: tuple[str, ...] = ()) -> 
 
 @cli.command()
 @click.argument("section", type=str)
+@click.option("--template", is_flag=True, help="Print every field of SECTION with its type, allowed values and an "
+              "example, as commented YAML to fill in and give to `phasebook set`.")
 @click.pass_context
-def show(ctx: click.Context, section: str) -> None:
+def show(ctx: click.Context, section: str, template: bool) -> None:
     """Print SECTION as YAML (the format `phasebook set` accepts back)."""
+    if template:
+        from ..core.template import section_template
+
+        if section not in SECTION_MODELS:
+            validate_section(section, {})  # raises UnknownSectionError with the list
+        click.echo(section_template(section, SECTION_MODELS[section]), nl=False)
+        return
     model = open_project(ctx).section(section)
     click.echo(dump_yaml(model.model_dump(mode="json")), nl=False)
 
@@ -103,6 +112,9 @@ def set_(ctx: click.Context, section: str, file: str) -> None:
     model = validate_section(section, data, file=label)
     project.save_section(section, model)
     console.print(f"Saved {section}.")
+    if section in ("scope", "data_sources"):
+        for note in project.scope_feasibility():
+            click.echo(f"Warning — {note.kpi}: {note.message}", err=True)
 
 
 @cli.command()

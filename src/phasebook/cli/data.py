@@ -61,14 +61,19 @@ def typed_path(project, value: str | None) -> str | None:
 
 
 def _write_html(path: Path, text: str) -> None:
-    """Write atomically: a temporary file in the same folder, then a rename."""
+    """Write atomically (a temporary file in the same folder, then a rename), readable by all (0644)."""
     path = path.resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
+    os.chmod(tmp, 0o644)  # a report is for people to keep and share (mkstemp makes it 0600)
+    from ..data.figures import PLOTLY_BUNDLE, write_plotly_bundle
+
+    if PLOTLY_BUNDLE in text:
+        write_plotly_bundle(path.parent)  # the one script every report in the folder loads
     os.replace(tmp, path)
-    console.print(f"HTML report written to {path}")
+    click.echo(f"HTML report written to {path}", err=True)  # stdout stays valid JSON under --json
 
 
 @data.command("check")
@@ -168,18 +173,20 @@ def _short(v) -> str:
 @click.argument("current", required=False)
 @click.option("--column", "columns", multiple=True, help="Compare only this column (repeatable).")
 @click.option("--fail-on-drift", is_flag=True, help="Exit 1 when the dataset verdict is drift (for schedulers).")
+@click.option("--record", is_flag=True, help="Journal this comparison as a drift check. Without it, comparing two named "
+              "tables is an exploration (nothing recorded); the plan's monitoring pair (no arguments) is always recorded.")
 @_html_option
 @_json_option
 @click.pass_context
 def drift(
     ctx: click.Context, reference: str | None, current: str | None, columns: tuple[str, ...],
-    fail_on_drift: bool, html_out: Path | None, as_json: bool,
+    fail_on_drift: bool, record: bool, html_out: Path | None, as_json: bool,
 ) -> None:
     """Compare CURRENT with REFERENCE (data-source names or paths; default: the plan's monitoring section)."""
     project = _project_or_none(ctx)
     if project is not None:
         report = project.check_drift(typed_path(project, reference), typed_path(project, current),
-                                     columns=list(columns) or None)
+                                     columns=list(columns) or None, record=record or (reference is None and current is None))
     else:
         if not reference or not current:
             raise BadInputError(message="Give REFERENCE and CURRENT (paths), or run inside a project whose monitoring section names them.")

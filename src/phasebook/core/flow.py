@@ -213,7 +213,8 @@ class Flow(_Frozen):
         title = SECTION_NAMES.get(top, top.replace("_", " ").capitalize())
         if rest and top in SECTION_MODELS:
             field = SECTION_MODELS[top].model_fields.get(rest)
-            title = f"{title} — {field.title if field and field.title else rest.replace('_', ' ')}"
+            derived = {"training": "training source and label"}  # data_sources.training (see core.sections)
+            title = f"{title} — {field.title if field and field.title else derived.get(rest, rest.replace('_', ' '))}"
         steps = [s.id for s in self.steps if any(
             sec == path or sec.startswith(path + ".") or path.startswith(sec + ".") for sec in s.sections)]
         return f"{title} ({', '.join(steps)})" if steps else title

@@ -106,7 +106,15 @@ class GateStatus(BaseModel):
 
 
 def section_value(plan: dict[str, Any], path: str) -> Any:
-    """Resolve a section path such as ``kpi_review.development`` in a plan dump."""
+    """Resolve a section path such as ``kpi_review.development`` in a plan dump.
+
+    ``data_sources.training`` is derived: the default training source's
+    identity and label (see :func:`~.sections.training_identity`).
+    """
+    if path == "data_sources.training":
+        from .sections import training_identity
+
+        return training_identity(plan.get("data_sources"))
     value: Any = plan
     for part in path.split("."):
         value = value.get(part) if isinstance(value, dict) else None

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["MetricSpec", "CATALOGUE", "METRIC_RANGES", "metric_spec"]
+__all__ = ["MetricSpec", "CATALOGUE", "METRIC_RANGES", "metric_spec", "TOP_K_METRICS", "top_k_text", "metric_title"]
 
 Needs = Literal["score", "label", "value"]
 
@@ -28,7 +28,7 @@ class MetricSpec(BaseModel):
     higher_is_better: bool
     needs: Needs
     task: Literal["classification", "regression"]
-    #: options the implementation accepts (e.g. ``top_k_share``)
+    #: options the implementation accepts (e.g. ``k``: a share of rows, or a count when ≥ 1)
     parameters: tuple[str, ...] = ()
 
     @property
@@ -47,8 +47,8 @@ CATALOGUE: dict[str, MetricSpec] = {m.name: m for m in (
     _m("pr_auc", 0.0, 1.0, True, "score", "classification"),
     _m("log_loss", 0.0, None, False, "score", "classification"),
     _m("brier", 0.0, 1.0, False, "score", "classification"),
-    _m("recall_at_top_k", 0.0, 1.0, True, "score", "classification", ("top_k_share",)),
-    _m("precision_at_top_k", 0.0, 1.0, True, "score", "classification", ("top_k_share",)),
+    _m("recall_at_top_k", 0.0, 1.0, True, "score", "classification", ("k",)),
+    _m("precision_at_top_k", 0.0, 1.0, True, "score", "classification", ("k",)),
     _m("accuracy", 0.0, 1.0, True, "label", "classification"),
     _m("balanced_accuracy", 0.0, 1.0, True, "label", "classification"),
     _m("precision", 0.0, 1.0, True, "label", "classification"),
@@ -67,3 +67,18 @@ METRIC_RANGES: dict[str, tuple[float | None, float | None]] = {n: (m.low, m.high
 def metric_spec(name: str) -> MetricSpec | None:
     """The catalogue entry of ``name`` (None for a metric phasebook does not know)."""
     return CATALOGUE.get(name)
+
+
+#: Metrics measured among the k highest-scored rows; their scope entry may set ``k``.
+TOP_K_METRICS = frozenset(n for n, m in CATALOGUE.items() if "k" in m.parameters)
+
+
+def top_k_text(k: float | None) -> str:
+    """How a person reads a top-k parameter: "top 10%" for a share, "top 200" for a count (default: the top 10%)."""
+    k = 0.1 if k is None else k
+    return f"top {round(k * 100, 4):g}%" if k < 1 else f"top {int(k)}"
+
+
+def metric_title(name: str, k: float | None = None) -> str:
+    """A metric with its parameters, as every surface shows it: ``recall_at_top_k (top 10%)``."""
+    return f"{name} ({top_k_text(k)})" if name in TOP_K_METRICS else name

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from .metrics import TOP_K_METRICS
 from .metrics import METRIC_RANGES
 
 __all__ = [
@@ -151,7 +152,19 @@ class DataSource(Section):
     label_column: str | None = Field(
         None, title="Label column", description="The column holding the outcome to predict (the KPI's label), if this source has it."
     )
+    positive_label: str | None = Field(
+        None, title="Positive class",
+        description="The label value a two-class metric counts as positive, e.g. Churned, Yes, true or 1 "
+                    "(needed unless the label is a yes/no, true/false or 0/1 column).",
+    )
     notes: str = Field("", title="Notes", description="Dumps, refresh schedule, caveats.", json_schema_extra=LONG)
+
+    @field_validator("positive_label", mode="before")
+    @classmethod
+    def _label_text(cls, v: object) -> object:
+        if isinstance(v, bool):  # YAML reads an unquoted Yes/No/true as a boolean
+            return "true" if v else "false"
+        return str(v) if isinstance(v, (int, float)) else v
 
     @field_validator("name")
     @classmethod
@@ -179,6 +192,27 @@ class DataSources(Section):
         """Return the source called ``name`` (or None)."""
         return next((s for s in self.items if s.name == name), None)
 
+    def training_source(self) -> DataSource | None:
+        """The source a model trains on by default: the first available one with a label column, else the first labelled."""
+        labelled = [s for s in self.items if s.label_column]
+        return next((s for s in labelled if s.access_status == "available"), labelled[0] if labelled else None)
+
+    @property
+    def training(self) -> dict[str, str | None] | None:
+        """What a model test's numbers depend on: the training source's identity and label (gates cover it)."""
+        return training_identity(self.model_dump(mode="json"))
+
+
+#: The fields of the training source a gate covers as ``data_sources.training``.
+TRAINING_FIELDS = ("name", "uri", "label_column", "positive_label")
+
+
+def training_identity(data_sources: dict | None) -> dict[str, str | None] | None:
+    """``data_sources.training`` from a plan dump's ``data_sources``: the default training source's identity and label."""
+    items = [i for i in (data_sources or {}).get("items", []) if isinstance(i, dict) and i.get("label_column")]
+    chosen = next((i for i in items if i.get("access_status") == "available"), items[0] if items else None)
+    return {k: chosen.get(k) for k in TRAINING_FIELDS} if chosen else None
+
 
 # 1.4 ---------------------------------------------------------------------
 Comparator = Literal[">=", "<="]
@@ -204,6 +238,23 @@ class ModelMetric(Section):
         title="Hard or soft",
         description="Hard: computed automatically against the target. Soft: judged by people on a sample of real outputs.",
     )
+    k: float | None = Field(
+        None, gt=0, title="Top k",
+        description="For recall_at_top_k and precision_at_top_k: the share of rows flagged (0.1 = the top 10%) "
+                    "or their number (200 = the top 200 rows). Empty: the top 10%.",
+    )
+
+    @field_validator("k")
+    @classmethod
+    def _k_fits(cls, k: float | None, info: ValidationInfo) -> float | None:
+        if k is None:
+            return k
+        name = info.data.get("name", "")
+        if name not in TOP_K_METRICS:
+            raise ValueError(f"{name} takes no k; only {' and '.join(sorted(TOP_K_METRICS))} do")
+        if k >= 1 and not float(k).is_integer():
+            raise ValueError(f"{k:g} is neither a share (between 0 and 1, e.g. 0.1) nor a number of rows (e.g. 200)")
+        return k
 
     @field_validator("target")
     @classmethod

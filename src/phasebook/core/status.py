@@ -16,6 +16,7 @@ from typing import Any, Iterable, Literal
 
 from pydantic import BaseModel, Field
 
+from .driftpair import latest_plan_drift
 from .events import Event
 from .flow import Flow
 from .gates import GateState, GateStatus, Signoff, covered_content, evaluate_gate, latest_event, section_value
@@ -96,6 +97,10 @@ def _step_status(step, plan, events, gates, phase, flow: Flow) -> str:
     if step.kind == "form":
         return "done" if step.sections and all(_section_filled(plan, s) for s in step.sections) else "todo"
     # notebook steps: done once the phase notebook ran successfully (or once an event of ``done_when`` exists)
+    if step.done_when == "model_test":  # done once a model passes under today's scope and training source
+        from .modeltests import current_model_tests
+
+        return "done" if any(e.data.get("passed") for e in current_model_tests(events, plan)) else "todo"
     if step.done_when:
         return "done" if any(e.kind == step.done_when for e in events) else "todo"
     ok = any(e.kind == "run" and e.data.get("phase") == step.phase and e.data.get("status") == "succeeded" for e in events)
@@ -141,7 +146,7 @@ def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event]) -> Pr
         )
         for s in flow.steps
     ]
-    drift = latest_event(events, "drift_check")
+    drift = latest_plan_drift(events, plan.get("monitoring") or {})  # the plan's pair, not explorations
     pinned = pinned_flow(events)
     now = flow_pin(flow)
     old_policies = (pinned or {}).get("gate_policies", {})

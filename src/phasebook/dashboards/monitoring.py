@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.driftpair import latest_plan_drift
 from ..core.errors import PhasebookError
 from ..project import Project
 from .context import open_dashboard_project
@@ -37,7 +38,8 @@ def drift_table(report: dict[str, Any]) -> Html:
 def monitoring_parts(project: Project) -> list:
     """The page as HTML fragments and plotly figures, in display order."""
     st = project.status()
-    drift = st.latest_drift_check
+    event = latest_plan_drift(project.events(), project.section("monitoring"))  # ad-hoc comparisons are not monitoring
+    drift = {**event.data, "at": event.at} if event is not None else None
     parts: list = [page(raw(f"<h2>{esc(st.name)} · monitoring</h2>"))]
     if drift is None:
         parts.append(page(card("Latest drift check", raw('<p class="muted">No drift check yet: run '
@@ -46,9 +48,12 @@ def monitoring_parts(project: Project) -> list:
         verdict = badge("failed", "dataset drifted") if drift.get("drifted") else badge("passed", "no dataset drift")
         cols = ", ".join(esc(c) for c in drift.get("drifted_columns", [])) or "none"
         summary = raw(f"<p>{verdict} checked {esc(drift.get('at', '')[:16].replace('T', ' '))} UTC · "
-                      f"drifted columns: {cols}</p>")
+                      f"drifted columns: {cols}</p>"
+                      f"<p>Compared {esc(drift.get('current', ''))} ({esc(drift.get('rows_current', '?'))} rows) with the "
+                      f"reference {esc(drift.get('reference', ''))} ({esc(drift.get('rows_reference', '?'))} rows)"
+                      + (f" · {esc(drift['summary'])}" if str(drift.get("summary", "")).startswith("schema") else "")
+                      + "</p>")
         parts.append(page(card("Latest drift check", summary + drift_table(drift))))
-        event = next((e for e in reversed(project.events()) if e.kind == "drift_check"), None)
         parts.extend(drift_overlays(drift, project, event.hash if event else None))
     fig = scoreboard(project.section("scope"), project.events())
     parts.append(fig if fig is not None else page(card("Model-test trend", raw('<p class="muted">No model tests yet.</p>'))))

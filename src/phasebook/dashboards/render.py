@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..core.metrics import metric_title
 from ..core.flow import Flow, default_flow
 from ..core.sections import SECTION_MODELS, Literature, Scope, TechnicalCheck
 from ..project import dump_yaml
@@ -65,7 +66,7 @@ def render_scope(scope: Scope) -> Html:
             if m is None:
                 rows.append((kpi_cell, raw('<span class="muted">no metric yet</span>'), "", "", "", ""))
             else:
-                rows.append((kpi_cell, m.name, m.definition, _target(m), m.dataset, m.hardness))
+                rows.append((kpi_cell, metric_title(m.name, m.k), m.definition, _target(m), m.dataset, m.hardness))
     parts = [table(["Product KPI", "Model metric", "Definition", "Target", "Measured on", "Hard / soft"], rows,
                    label="KPIs")]
     facts = [

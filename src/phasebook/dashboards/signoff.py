@@ -19,6 +19,7 @@ from ..core.pinning import policy_diff
 from ..core.status import ProjectStatus
 from ..project import Project
 from .context import Viewer, open_dashboard_project, query_params, viewer
+from .feasibility import feasibility_card
 from .html import Html, badge, card, esc, page, raw, table
 from .integrity import integrity_banner
 from .render import content_diff, covered_models, render_section
@@ -214,7 +215,8 @@ def signoff_page(project_dir: str = "", gate: str = "") -> w.Widget:
         return w.HTML(page(f'<div role="alert">{esc(exc.message)}</div>'))
     header, sections, signers = w.HTML(), w.HTML(), w.HTML()
     shown = project.gate_content(gate)  # the hash of what is rendered below travels with the decision
-    sections.value = page(*(render_section(p, m, project.flow) for p, m in covered_models(project, gate).items()),
+    covered = covered_models(project, gate)
+    sections.value = page(feasibility_card(project, covered), *(render_section(p, m, project.flow) for p, m in covered.items()),
                           raw(f'<p class="muted" data-content-hash="{esc(shown["content_hash"])}">Content '
                               f'{esc(shown["content_hash"][:19])}…</p>'))
     box = w.VBox()

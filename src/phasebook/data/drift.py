@@ -82,9 +82,20 @@ class DriftReport(BaseModel):
     drift_share: float
     drifted: bool
     seconds: float = 0.0
+    #: columns in both tables, and in either (a schema mismatch is one headline, not N drifted columns)
+    shared_columns: int | None = None
+    total_columns: int | None = None
+
+    @property
+    def schema_mismatch(self) -> bool:
+        """Fewer than half of the compared columns are in both tables: a different table, not drift."""
+        return bool(self.total_columns) and (self.shared_columns or 0) * 2 < (self.total_columns or 0)
 
     @property
     def summary(self) -> str:
+        if self.schema_mismatch:
+            return (f"schema mismatch: the tables share {self.shared_columns} of {self.total_columns} columns "
+                    "(compare the same table at two times)")
         verdict = "drift" if self.drifted else "no dataset drift"
         return (
             f"{verdict}: {len(self.drifted_columns)} of {len(self.columns)} columns drifted "
@@ -96,7 +107,7 @@ class DriftReport(BaseModel):
 
     def event_data(self) -> dict[str, Any]:
         """The JSON journaled as ``drift_check`` (without the figure data)."""
-        return self.model_dump(mode="json", exclude={"columns": {"__all__": {"plot"}}})
+        return {**self.model_dump(mode="json", exclude={"columns": {"__all__": {"plot"}}}), "summary": self.summary}
 
     def figures(self) -> dict[str, Any]:
         """Column name → plotly overlay figure (reference vs current)."""
@@ -116,8 +127,13 @@ def drift(
     thresholds: DriftThresholds | None = None,
     columns: list[str] | None = None,
     project: Any = None,
+    exclude: list[str] | None = None,
 ) -> DriftReport:
     """Compare ``current`` with ``reference`` (each anything :func:`open_table` accepts).
+
+    Args:
+        exclude: columns left out (with the reason in ``skipped``) unless named
+            in ``columns``: a label not yet known in production data.
 
     Raises:
         EmptyTableError: either table has no rows.
@@ -136,6 +152,11 @@ def drift(
         names = _column_names(ref, cur, columns)
         out: dict[str, ColumnDrift] = {}
         skipped: list[dict[str, str]] = []
+        if exclude and not columns:
+            left = [n for n in names if n in set(exclude)]
+            skipped += [{"name": n, "reason": "the label: production data does not know it yet"} for n in left]
+            names = [n for n in names if n not in set(left)]
+        shared = sum(1 for n in names if n in ref.columns and n in cur.columns)
         numeric: list[str] = []
         categorical: list[str] = []
         for name in names:
@@ -156,6 +177,7 @@ def drift(
             reference=ref.label, current=cur.label, rows_reference=ref.rows, rows_current=cur.rows,
             thresholds=th, columns=cols, drifted_columns=flagged, skipped=skipped, drift_share=share,
             drifted=bool(flagged) and share >= th.dataset_share, seconds=time.perf_counter() - t0,
+            shared_columns=shared, total_columns=len(names),
         )
     finally:
         for spec, t in ((reference, ref), (current, cur)):
@@ -258,8 +280,8 @@ def _numeric(name: str, ref: stats.Dist, cur: stats.Dist, th: DriftThresholds) -
 
 
 def _numeric_plot(ref: stats.Dist, cur: stats.Dist) -> dict[str, Any]:
-    base = ref if ref.n else cur
-    lo, hi = stats.quantiles(base, np.array([0.005, 0.995]))
+    ends = [stats.quantiles(d, np.array([0.0, 1.0])) for d in (ref, cur) if d.n]  # the whole range of both
+    lo, hi = min(float(e[0]) for e in ends), max(float(e[1]) for e in ends)
     if hi <= lo:
         lo, hi = lo - 0.5, hi + 0.5
     edges = np.linspace(lo, hi, PLOT_BINS + 1)
@@ -323,10 +345,28 @@ def _categorical(
         col.note = f"every value is missing in the {'reference' if n_ref == 0 else 'current'} table"
         col.reasons.append("missing")
     col.drifted = bool(col.reasons)
-    labels = top + ["(other)", "(unseen)", "(missing)"]
-    col.plot = {
-        "categories": labels,
-        "reference": (r / max(r.sum(), 1)).tolist(),
-        "current": (c / max(c.sum(), 1)).tolist(),
-    }
+    col.plot = _categorical_plot(top, r, c, rcounts, ccounts)
     return col
+
+
+def _categorical_plot(top: list[str], r: np.ndarray, c: np.ndarray, rcounts: dict[str, int],
+                      ccounts: dict[str, int]) -> dict[str, Any]:
+    """Shares per category for the overlay: new categories by name, empty (other)/(missing) bars left out."""
+    rs, cs = r / max(r.sum(), 1), c / max(c.sum(), 1)
+    n_cur = max(c.sum(), 1)
+    new = sorted((k for k in ccounts if k not in rcounts), key=lambda k: (-ccounts[k], k))
+    shown_new = new[:TOP_CATEGORIES]
+    labels = list(top)
+    ref_s, cur_s = list(rs[:len(top)]), list(cs[:len(top)])
+    for k in shown_new:
+        labels.append(f"{k} (new)")
+        ref_s.append(0.0)
+        cur_s.append(ccounts[k] / n_cur)
+    rest_new = cs[len(top) + 1] - sum(ccounts[k] for k in shown_new) / n_cur
+    for label, rv, cv in (("(other)", rs[len(top)] + rs[len(top) + 1], cs[len(top)] + max(rest_new, 0.0)),
+                          ("(missing)", rs[len(top) + 2], cs[len(top) + 2])):
+        if rv > 0 or cv > 0:
+            labels.append(label)
+            ref_s.append(float(rv))
+            cur_s.append(float(cv))
+    return {"categories": labels, "reference": [float(v) for v in ref_s], "current": [float(v) for v in cur_s]}

@@ -3,7 +3,8 @@
 The figures are built from the numbers already in the reports (no second
 pass over the data): overlay histograms of reference and current shares for
 drift, a histogram or a top-values bar chart per profiled column. The HTML
-reports embed plotly.js once, so they open offline.
+reports load plotly.js from one bundled script written beside them
+(``plotly.min.js``), so they stay small and open offline.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from ..core.escape import html_text
 
-__all__ = ["drift_figure", "profile_figure", "drift_html", "profile_html"]
+__all__ = ["drift_figure", "profile_figure", "drift_html", "profile_html", "write_plotly_bundle", "PLOTLY_BUNDLE"]
 
 REF_COLOR, CUR_COLOR = "#4C78A8", "#F58518"
 
@@ -70,10 +71,32 @@ def profile_figure(col: Any):
     return fig
 
 
-def _page(title: str, table_html: str, figures: list) -> str:
+#: The one plotly bundle a report loads, written beside it (see :func:`write_plotly_bundle`).
+PLOTLY_BUNDLE = "plotly.min.js"
+
+
+def write_plotly_bundle(folder: Any) -> Any:
+    """Copy plotly's bundled script beside the reports in ``folder`` (once; kept if it is already there)."""
+    import shutil
+    from pathlib import Path
+
+    import plotly
+
+    target = Path(folder) / PLOTLY_BUNDLE
+    if not target.exists():
+        source = Path(plotly.__file__).parent / "package_data" / PLOTLY_BUNDLE
+        tmp = target.with_name(f".{PLOTLY_BUNDLE}.tmp")
+        shutil.copyfile(source, tmp)
+        tmp.chmod(0o644)
+        tmp.replace(target)
+    return target
+
+
+def _page(title: str, table_html: str, figures: list, *, plotlyjs: Any = "directory") -> str:
+    """The report page; ``plotlyjs="directory"`` loads the one bundle beside the file (``True`` inlines it)."""
     parts = []
     for i, fig in enumerate(figures):
-        parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0)))
+        parts.append(fig.to_html(full_html=False, include_plotlyjs=plotlyjs if i == 0 else False))
     return (
         "<!doctype html><html><head><meta charset='utf-8'>"
         f"<title>{html_text(title)}</title>"
@@ -92,7 +115,7 @@ def _fmt(v: Any) -> str:
     return html_text(str(v))
 
 
-def drift_html(report: Any) -> str:
+def drift_html(report: Any, *, plotlyjs: Any = "directory") -> str:
     """A stand-alone HTML page for a :class:`~phasebook.data.drift.DriftReport`."""
     heads = ["column", "kind", "psi", "ks_statistic", "ks_pvalue", "js_distance", "unseen_share", "drifted", "note"]
     rows = "".join(
@@ -104,18 +127,42 @@ def drift_html(report: Any) -> str:
         f"current: {html_text(report.current)} ({report.rows_current} rows).</p>"
         f"<table><tr>{''.join(f'<th>{h}</th>' for h in heads)}</tr>{rows}</table>"
     )
-    return _page(f"Drift: {report.current} vs {report.reference}", table, list(report.figures().values()))
+    return _page(f"Drift: {report.current} vs {report.reference}", table, list(report.figures().values()),
+                 plotlyjs=plotlyjs)
 
 
-def profile_html(prof: Any) -> str:
-    """A stand-alone HTML page for a :class:`~phasebook.data.profile.Profile`."""
-    heads = ["name", "type", "count", "missing", "distinct", "min", "max", "mean", "std", "target_correlation", "note"]
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{_fmt(getattr(c, h))}{'~' if h == 'distinct' and c.distinct_approximate else ''}</td>"
-                         for h in heads) + "</tr>"
-        for c in prof.columns
-    )
+QUANTILE_KEYS = ("p05", "p25", "p50", "p75", "p95")  # as :mod:`phasebook.data.profile` names them
+
+
+def _target_rates(prof: Any) -> str:
+    """Per categorical column, the target's rate for each top value (what the JSON's target_mean holds)."""
+    if not prof.target:
+        return ""
+    blocks = []
+    for c in prof.columns:
+        values = [v for v in c.top_values if v.get("target_mean") is not None]
+        if not values or c.name == prof.target:
+            continue
+        rows = "".join(f"<tr><td>{_fmt(v['value'])}</td><td>{v['count']}</td><td>{v['share']:.1%}</td>"
+                       f"<td>{v['target_mean']:.1%}</td></tr>" for v in values)
+        blocks.append(f"<h3>{html_text(c.name)}</h3><table aria-label='target rate by {html_text(c.name)}'>"
+                      f"<tr><th>value</th><th>rows</th><th>share</th><th>rate of {html_text(prof.target)}</th></tr>"
+                      f"{rows}</table>")
+    return f"<h2>Target rate ({html_text(prof.target)}) by value</h2>" + "".join(blocks) if blocks else ""
+
+
+def profile_html(prof: Any, *, plotlyjs: Any = "directory") -> str:
+    """A stand-alone HTML page for a :class:`~phasebook.data.profile.Profile`: statistics, quantiles, target rates."""
+    heads = ["name", "type", "count", "missing", "distinct", "min", *QUANTILE_KEYS, "max", "mean", "std",
+             "target_correlation", "note"]
+
+    def cell(c: Any, h: str) -> str:
+        if h in QUANTILE_KEYS:
+            return _fmt((c.quantiles or {}).get(h))
+        return _fmt(getattr(c, h)) + ("~" if h == "distinct" and c.distinct_approximate else "")
+
+    rows = "".join("<tr>" + "".join(f"<td>{cell(c, h)}</td>" for h in heads) + "</tr>" for c in prof.columns)
     note = " Distinct counts marked ~ and quantiles are approximate." if prof.approximate else ""
     table = (f"<p>{prof.rows} rows, {len(prof.columns)} columns.{note}</p>"
-             f"<table><tr>{''.join(f'<th>{h}</th>' for h in heads)}</tr>{rows}</table>")
-    return _page(f"Profile: {prof.source}", table, list(prof.figures().values()))
+             f"<table><tr>{''.join(f'<th>{h}</th>' for h in heads)}</tr>{rows}</table>" + _target_rates(prof))
+    return _page(f"Profile: {prof.source}", table, list(prof.figures().values()), plotlyjs=plotlyjs)

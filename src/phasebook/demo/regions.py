@@ -59,7 +59,7 @@ def fit_region_model(project: "Project", region: str, *, region_column: str = "r
     score = pipe.predict_proba(holdout.X_test)[:, 1]
     model = FittedModel(name="linear", estimator=pipe, task=holdout.task, score=score, label=(score >= 0.5).astype(int))
     hard = [m.name for _, m in project.section("scope").hard_metrics()]  # type: ignore[attr-defined]
-    values = compute_metrics(hard, holdout.y_test, top_k_share=top_k_share, **model.predictions())
+    values = compute_metrics(hard, holdout.y_test, k=top_k_share, **model.predictions())
     details: dict[str, Any] = {"data_source": source.name, "label": label, "rows": len(part),
                                "holdout_rows": len(holdout.y_test), "seed": seed, "region_column": region_column}
     return project.test_model(values, model="linear per region", segment=region, details=details)

@@ -65,12 +65,17 @@ def task_of(y: pd.Series) -> str:
     )
 
 
-def _positive(y: pd.Series) -> pd.Series:
-    values = list(y.dropna().unique())
-    for candidate in (True, 1, "1", "yes", "true", "churned"):
-        if candidate in values:
-            return (y == candidate).astype(int)
-    return (y == sorted(map(str, values))[-1]).astype(int)
+def _positive(y: pd.Series, positive: Any) -> pd.Series:
+    """1 where the label is the (checked) positive value, 0 elsewhere; nothing is guessed here."""
+    if positive is None:
+        from ..core.labels import resolve_label
+
+        spec = resolve_label("the table", str(y.name), y.value_counts(dropna=True).to_dict(), None)
+        positive = spec.positive
+    if positive not in set(y.dropna().unique()):
+        raise BadInputError(f"positive_label {positive!r} is not a value of the label column {y.name!r}; "
+                            "set positive_label of the data source in data_sources.")
+    return (y == positive).astype(int)
 
 
 def feature_columns(df: pd.DataFrame, label: str) -> tuple[list[str], list[str]]:
@@ -89,8 +94,17 @@ def feature_columns(df: pd.DataFrame, label: str) -> tuple[list[str], list[str]]
     return numeric, categorical
 
 
-def split(df: pd.DataFrame, label: str, *, test_size: float = 0.25, seed: int = 0) -> Holdout:
-    """A (stratified, for classification) holdout of ``df``."""
+def split(df: pd.DataFrame, label: str, *, positive: Any = None, test_size: float = 0.25, seed: int = 0,
+          task: str | None = None) -> Holdout:
+    """A (stratified, for classification) holdout of ``df``.
+
+    Args:
+        positive: the label value that is the positive class (from
+            :func:`phasebook.core.labels.resolve_label`); None accepts only a
+            yes/no, true/false or 0/1 label.
+        task: ``classification`` when a two-class metric is scoped (a label with
+            more than two values then stops), None to infer it from the label.
+    """
     from sklearn.model_selection import train_test_split
 
     if label not in df.columns:
@@ -99,8 +113,11 @@ def split(df: pd.DataFrame, label: str, *, test_size: float = 0.25, seed: int = 
             "Fix label_column in the data_sources section."
         )
     df = df[df[label].notna()]
-    task = task_of(df[label])
-    y = _positive(df[label]) if task == "classification" else df[label].astype(float)
+    task = task or task_of(df[label])
+    if task == "classification" and df[label].nunique() != 2:
+        raise BadInputError(f"The label column {label!r} has {df[label].nunique()} distinct values; a two-class "
+                            "metric needs exactly two. Pick another label_column in data_sources.")
+    y = _positive(df[label], positive) if task == "classification" else df[label].astype(float)
     numeric, categorical = feature_columns(df, label)
     X = df[numeric + categorical]
     X_train, X_test, y_train, y_test = train_test_split(

@@ -17,7 +17,8 @@ import numpy as np
 from ..core.errors import UnknownMetricError
 from ..core.metrics import CATALOGUE
 
-__all__ = ["Metric", "METRICS", "register", "get_metric", "known_metrics", "compute_metrics", "recall_at_top_k"]
+__all__ = ["Metric", "METRICS", "register", "get_metric", "known_metrics", "compute_metrics", "compute_scope_metrics",
+           "metric_parameters", "recall_at_top_k", "top_k_rows"]
 
 Needs = Literal["score", "label", "value"]
 
@@ -59,22 +60,26 @@ def get_metric(name: str) -> Metric:
         raise UnknownMetricError(name=name, known=known_metrics()) from None
 
 
-def recall_at_top_k(y_true: Any, y_score: Any, *, top_k_share: float = 0.1) -> float:
-    """Share of all positives found among the ``top_k_share`` highest-scored rows."""
+def top_k_rows(k: float, rows: int) -> int:
+    """How many rows a top-k metric flags: ``k`` as a share (< 1) or a count (≥ 1)."""
+    n = int(k) if k >= 1 else int(round(k * rows))
+    return max(1, min(rows, n))
+
+
+def recall_at_top_k(y_true: Any, y_score: Any, *, k: float = 0.1) -> float:
+    """Share of all positives found among the top ``k`` highest-scored rows (a share, or a count when ≥ 1)."""
     y_true = np.asarray(y_true).astype(bool)
     y_score = np.asarray(y_score, dtype=float)
     positives = int(y_true.sum())
     if positives == 0:
         return float("nan")
-    k = max(1, int(round(top_k_share * len(y_score))))
-    top = np.argsort(-y_score, kind="stable")[:k]
+    top = np.argsort(-y_score, kind="stable")[:top_k_rows(k, len(y_score))]
     return float(y_true[top].sum() / positives)
 
 
-def _precision_at_top_k(y_true: Any, y_score: Any, *, top_k_share: float = 0.1) -> float:
+def _precision_at_top_k(y_true: Any, y_score: Any, *, k: float = 0.1) -> float:
     y_true = np.asarray(y_true).astype(bool)
-    k = max(1, int(round(top_k_share * len(y_true))))
-    top = np.argsort(-np.asarray(y_score, dtype=float), kind="stable")[:k]
+    top = np.argsort(-np.asarray(y_score, dtype=float), kind="stable")[:top_k_rows(k, len(y_true))]
     return float(y_true[top].mean())
 
 
@@ -147,7 +152,7 @@ def compute_metrics(
         score: predicted probabilities / scores (classification ranking metrics).
         label: predicted classes (threshold metrics).
         value: predicted values (regression metrics).
-        options: passed to every metric (e.g. ``top_k_share=0.2``).
+        options: passed to every metric (e.g. ``k=0.2``).
 
     Raises:
         UnknownMetricError: a name is not registered (checked before computing anything).
@@ -161,4 +166,25 @@ def compute_metrics(
         if y is None:
             raise ValueError(f"metric {m.name!r} needs predicted {m.needs}s; pass {m.needs}=...")
         out[m.name] = float(m.fn(y_true, y, **options))
+    return out
+
+
+def metric_parameters(scope: Any) -> dict[str, dict[str, float]]:
+    """The parameters each hard metric of the scope is measured with (``{"recall_at_top_k": {"k": 0.1}}``)."""
+    from ..core.metrics import TOP_K_METRICS
+
+    return {m.name: {"k": m.k if m.k is not None else 0.1} for _, m in scope.hard_metrics() if m.name in TOP_K_METRICS}
+
+
+def compute_scope_metrics(scope: Any, y_true: Any, *, score: Any = None, label: Any = None,
+                          value: Any = None) -> dict[str, float]:
+    """Every hard metric of the scope, each with the parameters the scope gives it (its ``k``).
+
+    Raises:
+        UnknownMetricError: a hard metric is not in the catalogue.
+    """
+    params = metric_parameters(scope)
+    out: dict[str, float] = {}
+    for _, m in scope.hard_metrics():
+        out.update(compute_metrics([m.name], y_true, score=score, label=label, value=value, **params.get(m.name, {})))
     return out

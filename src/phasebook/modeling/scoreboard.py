@@ -38,8 +38,12 @@ def scoreboard_table(events: Iterable["Event"]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def latest_results(events: Iterable["Event"]) -> pd.DataFrame:
-    """The latest test of each model: metric columns, one row per model, plus ``passed``."""
+def latest_results(events: Iterable["Event"], plan: dict[str, Any] | None = None) -> pd.DataFrame:
+    """The latest test of each model: metric columns, one row per model, plus ``passed``.
+
+    With ``plan`` (a plan dump), a ``measured_under`` column says "current" or
+    what changed since the test ("a previous scope").
+    """
     latest: dict[str, Any] = {}
     for e in events:
         if e.kind == "model_test":
@@ -49,6 +53,10 @@ def latest_results(events: Iterable["Event"]) -> pd.DataFrame:
         row: dict[str, Any] = {"model": model, "segment": segment}
         row.update({r["metric"]: r.get("value") for r in e.data.get("results", [])})
         row["passed"] = bool(e.data.get("passed"))
+        if plan is not None:
+            from ..core.modeltests import measured_under
+
+            row["measured_under"] = measured_under(e.data, plan) or "current"
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..core.errors import BadInputError
+from ..core.labels import LabelSpec
 from ..modeling.groups import compare_groups
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.sections import DataSource
     from ..project import Project
 
-__all__ = ["check_sources", "load_frame", "training_source", "snapshot_reference", "find_group_source", "measure_groups"]
+__all__ = ["check_sources", "load_frame", "training_source", "training_label", "profile_target", "scope_task", "snapshot_reference", "find_group_source", "measure_groups"]
 
 
 def check_sources(project: "Project") -> pd.DataFrame:
@@ -62,18 +63,44 @@ def training_source(project: "Project", data_source: str = "", label_column: str
                                 f"{', '.join(s.name for s in sources) or 'none'}.")
         source = match[0]
     else:
-        labelled = [s for s in sources if s.label_column and s.access_status == "available"]
-        labelled = labelled or [s for s in sources if s.label_column]
-        if not labelled:
+        chosen = project.section("data_sources").training_source()  # type: ignore[attr-defined]
+        if chosen is None:
             raise BadInputError(
                 "No data source declares a label column. Set label_column on the training source in data_sources (1.3), "
                 "or run with -p data_source NAME -p label_column COLUMN."
             )
-        source = labelled[0]
+        source = chosen
     label = label_column or source.label_column or ""
     if not label:
         raise BadInputError(f"Data source {source.name!r} has no label column; set it in data_sources or pass -p label_column COLUMN.")
     return source, label
+
+
+def scope_task(project: "Project") -> str | None:
+    """``classification`` or ``regression`` when the scope's hard metrics say which; None without any."""
+    from ..modeling.metrics import METRICS
+
+    tasks = {METRICS[m.name].task for _, m in project.section("scope").hard_metrics() if m.name in METRICS}  # type: ignore[attr-defined]
+    return "classification" if "classification" in tasks else (tasks.pop() if tasks else None)
+
+
+def training_label(project: "Project", source: "DataSource", label: str = "", *,
+                   two_class: bool | None = None) -> LabelSpec | None:
+    """The source's label checked as a two-class label (see :func:`phasebook.data.labels.source_label`)."""
+    from ..data.labels import source_label
+
+    return source_label(project, source, label, two_class=two_class)
+
+
+def profile_target(spec: LabelSpec | None) -> str:
+    """The column a profile may take as target: the label when it is a boolean or 0/1 column whose true side is positive.
+
+    A text label (``Churned``/``Stayed``) or one whose positive side is 0 would
+    give per-value rates of the wrong class: then none ('').
+    """
+    if spec is None or isinstance(spec.positive, str) or spec.positive not in (True, 1):
+        return ""
+    return spec.column
 
 
 def snapshot_reference(project: "Project", reference: str | None = None) -> Path:

@@ -57,12 +57,22 @@ def _error_path(prefix: str, loc: tuple[Any, ...]) -> str:
     return ".".join([prefix, *(str(p) for p in loc)]) if prefix else ".".join(str(p) for p in loc)
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: dict[str, Any], model: Any = None) -> str:
+    """A pydantic error as a person reads it: valid keys, values and formats listed, no class names."""
+    from ..core.template import keys_of, model_at
+
     kind, msg = err.get("type", ""), err.get("msg", "")
+    loc = tuple(err.get("loc", ()))
     if kind == "extra_forbidden":
-        return "unknown key; remove it or check its spelling"
+        keys = keys_of(model_at(model, loc[:-1])) if model is not None else ""
+        return "unknown key; remove it or check its spelling" + (f" (the keys here are: {keys})" if keys else "")
     if kind == "missing":
         return "required; fill it in"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        keys = keys_of(model_at(model, loc)) if model is not None else ""
+        return "must be a mapping of fields" + (f" with the keys: {keys}" if keys else "") + f" (got {excerpt(err.get('input'))})"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return f"expected a date as YYYY-MM-DD, e.g. 2026-03-31 (got {excerpt(err.get('input'))})"
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
     if kind.endswith("_parsing") or kind.endswith("_type"):
@@ -93,7 +103,7 @@ def validate_section(name: str, data: Any, *, file: str | None = None) -> Sectio
         return model.model_validate(dict(data))
     except ValidationError as exc:
         found = exc.errors(include_input=True, include_url=False)
-        errors = [{"path": _error_path(name, e["loc"]), "message": _message(e)} for e in found[:MAX_ERRORS]]
+        errors = [{"path": _error_path(name, e["loc"]), "message": _message(e, model)} for e in found[:MAX_ERRORS]]
         if len(found) > MAX_ERRORS:
             errors.append({"path": name, "message": f"and {len(found) - MAX_ERRORS} more problems"})
         raise PlanValidationError(file=file, errors=errors) from None

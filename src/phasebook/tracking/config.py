@@ -6,7 +6,7 @@ is empty (no MLflow), ``local`` — a SQLite store inside the project,
 git-ignored with ``.phasebook/``) — or the team's ``http(s)://`` server.
 
 A scope metric such as ``recall_at_top_k`` is computed with a parameter
-(``top_k_share=0.1``); phasebook names the measurement ``recall_at_top_k@0.1``.
+(``k=0.1``); phasebook names the measurement ``recall_at_top_k@0.1``.
 MLflow refuses ``@`` in metric keys, so the MLflow key spells it
 ``recall_at_top_k_at_0.1`` (:func:`mlflow_key`), and :func:`base_name` reads
 either form back.
@@ -71,7 +71,7 @@ def tracking_config(root: Path, setup: Any, project_name: str, flow: Any = None)
 
 
 def _parameters(name: str) -> list[tuple[str, Any]]:
-    """The keyword parameters (with defaults) of a registered metric, e.g. ``[("top_k_share", 0.1)]``."""
+    """The keyword parameters (with defaults) of a registered metric, e.g. ``[("k", 0.1)]``."""
     from ..modeling.metrics import METRICS
 
     metric = METRICS.get(name)
@@ -82,8 +82,10 @@ def _parameters(name: str) -> list[tuple[str, Any]]:
 
 
 def metric_name(name: str, details: Mapping[str, Any] | None = None) -> str:
-    """A measurement's full name: ``recall_at_top_k@0.2`` when computed with ``top_k_share=0.2``."""
-    values = [(details or {}).get(p, default) for p, default in _parameters(name)]
+    """A measurement's full name: ``recall_at_top_k@0.2`` when computed with ``k=0.2``."""
+    details = details or {}
+    own = (details.get("metric_parameters") or {}).get(name) or details  # per-metric parameters first
+    values = [own.get(p, default) for p, default in _parameters(name)]
     return name + "".join(f"@{v:g}" if isinstance(v, float) else f"@{v}" for v in values)
 
 

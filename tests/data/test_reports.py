@@ -1,0 +1,68 @@
+"""Reports people keep: valid JSON beside --html, target rates and quantiles, named new categories, 0644, small files."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+from click.testing import CliRunner
+
+from phasebook.cli import cli
+from phasebook.data.drift import drift
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def twenty_columns(n: int = 5000, seed: int = 0, shift: float = 0.0, new_category: bool = False) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    cols = {f"num{i}": rng.normal(shift * (i == 0), 1, n) for i in range(10)}
+    for i in range(9):
+        cols[f"cat{i}"] = rng.choice(["a", "b", "c", "d"], n)
+    plan = rng.choice(["monthly", "yearly"], n)
+    if new_category:
+        plan[: n // 5] = "weekly"
+    cols["plan"] = plan
+    cols["churned"] = (rng.random(n) < np.where(plan == "monthly", 0.4, 0.1)).astype(int)
+    return pd.DataFrame(cols)
+
+
+def test_profile_report_has_target_rates_and_quantiles_and_stays_small(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    twenty_columns().to_parquet(tmp_path / "t.parquet")
+    out = tmp_path / "reports" / "profile.html"
+    result = run("data", "profile", "t.parquet", "--target", "churned", "--json", "--html", str(out))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)  # stdout is JSON only
+    text = out.read_text(encoding="utf-8")
+    plan = next(c for c in data["columns"] if c["name"] == "plan")
+    monthly = next(v for v in plan["top_values"] if v["value"] == "monthly")
+    assert "aria-label='target rate by plan'" in text and f"<td>{monthly['target_mean']:.1%}</td>" in text
+    num0 = next(c for c in data["columns"] if c["name"] == "num0")
+    assert "<th>p50</th>" in text and f"<td>{num0['quantiles']['p50']:.4g}</td>" in text
+    assert out.stat().st_size <= 1_000_000 and out.stat().st_mode & 0o777 == 0o644
+    assert text.count('src="plotly.min.js"') == 1 and "Plotly.newPlot" in text
+    bundle = out.parent / "plotly.min.js"
+    assert bundle.stat().st_size > 1_000_000 and bundle.stat().st_mode & 0o777 == 0o644  # one script, written once
+
+
+def test_drift_report_names_new_categories_and_shows_the_whole_range(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    ref, cur = twenty_columns(seed=1), twenty_columns(seed=2, shift=3.0, new_category=True)
+    ref.to_parquet(tmp_path / "ref.parquet")
+    cur.to_parquet(tmp_path / "cur.parquet")
+    report = drift(str(tmp_path / "ref.parquet"), str(tmp_path / "cur.parquet"))
+    plan = report.column("plan")
+    assert "weekly (new)" in plan.plot["categories"] and "(unseen)" not in plan.plot["categories"]
+    assert "(other)" not in report.column("cat0").plot["categories"]  # no empty bars
+    edges = report.column("num0").plot["edges"]
+    assert edges[0] <= min(ref.num0.min(), cur.num0.min()) and edges[-1] >= max(ref.num0.max(), cur.num0.max())
+    shares = report.column("num0").plot["current"]
+    assert shares[-1] < 0.2  # the tail is not folded into a spiking last bin
+    out = tmp_path / "drift.html"
+    result = run("data", "drift", "ref.parquet", "cur.parquet", "--json", "--html", str(out))
+    assert result.exit_code == 0 and json.loads(result.stdout)["rows_current"] == 5000
+    text = out.read_text(encoding="utf-8")
+    assert "weekly (new)" in text and out.stat().st_size <= 1_000_000 and out.stat().st_mode & 0o777 == 0o644
