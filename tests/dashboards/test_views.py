@@ -282,3 +282,22 @@ def test_only_dashboard_notebooks_of_a_project_are_served(filled_project, tmp_pa
                 "phasebook.yaml", "/etc/passwd", "../elsewhere.ipynb", "workbooks/dashboards/missing.ipynb",
                 "workbooks/dashboards/signoff.ipynb\x00", "a" * 5000, ""):
         assert not is_dashboard(root, rel), rel
+
+
+def test_every_dashboard_page_renders_in_a_locked_viewer_kernel(filled_project, monkeypatch):
+    """A page calls only what the viewer facade lets it read: a new Project read used by a page must be listed."""
+    from phasebook.dashboards import monitoring_page, overview_page, signoff_page
+
+    # Given a viewer kernel (the server's first cell ran: the store is locked to sign-offs)
+    context.set_context(json.dumps({"viewer": {"name": "product owner", "role": "product", "verified": True}}))
+    monkeypatch.chdir(filled_project.root / "workbooks" / "dashboards")
+    plan_before = filled_project.plan_path.read_bytes()
+    # When every page is built for every gate of the flow
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda *objs, **kw: shown.extend(objs))
+    for gate in filled_project.flow.gates:
+        assert signoff_page(str(filled_project.root), gate) is not None
+    overview_page(str(filled_project.root))
+    monitoring_page(str(filled_project.root))
+    # Then nothing was refused, something was shown, and nothing was written
+    assert shown and filled_project.plan_path.read_bytes() == plan_before

@@ -39,7 +39,7 @@ __all__ = ["Viewer", "ViewerProject", "set_context", "viewer", "server_root", "q
 #: what a viewer kernel may use of a Project (everything else is refused)
 READ_METHODS = frozenset({"root", "name", "flow", "plan", "plan_path", "journal_path", "section", "events", "verify",
                           "status", "phase", "gate_content", "approved_content", "data_source", "integrity",
-                          "require_intact"})
+                          "require_intact", "scope_feasibility", "approval_event", "active_delegation", "flow_file"})
 
 
 @dataclass(frozen=True)
