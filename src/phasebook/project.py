@@ -35,6 +35,9 @@ from .store import integrity as _integrity
 from .store.outbox import OutboxJournal, outbox_for
 from .store.plan import PLAN_FILE, PlanDocument, PlanStore, validate_section
 from . import tracking
+from . import findings_ops as _findings
+from .core.errors import FindingBlocksApprovalError
+from .core.findings import FINDING_KINDS, Finding, approval_blockers, fold_findings
 
 __all__ = ["Project", "default_actor", "workbook_templates"]
 
@@ -42,6 +45,7 @@ __all__ = ["Project", "default_actor", "workbook_templates"]
 DECISION_KINDS = {
     "project_created": "new", "section_saved": "save_section", "sign_off": "sign_off", "advance": "advance",
     "backtrack": "backtrack", "cancel": "cancel", "deliver": "deliver", "reopen": "reopen", "decision": "decide",
+    **{k: "raise_finding / resolve_finding / accept_finding / reopen_finding" for k in FINDING_KINDS},
 }
 GITIGNORE = "# phasebook: executed notebooks and local state\nruns/\n.phasebook/\n.ipynb_checkpoints/\n"
 
@@ -263,7 +267,13 @@ class Project:
     def status(self) -> ProjectStatus:
         """The project's status, folded from the plan and the journal."""
         plan = self.plan()
-        return fold(plan.name, self.flow, plan.dump(), self.events())
+        events = self.events()
+        status = fold(plan.name, self.flow, plan.dump(), events)
+        for g in status.gates.values():
+            if g.state == "lapsed":  # the notification hook (issue 18)
+                found = fold_findings(events)
+                _findings.notify_lapsed(self, g.name, [found[i] for i in g.lapsed_conditions])
+        return status
 
     @property
     def phase(self) -> str:
@@ -292,6 +302,7 @@ class Project:
         comment: str = "",
         *,
         expected_hash: str | None = None,
+        conditions: list[int] | None = None,
     ) -> Event:
         """Record a decision on a gate, with the hash of the content it judged.
 
@@ -302,6 +313,11 @@ class Project:
             comment: required for ``request_changes`` and ``reject``.
             expected_hash: the content hash the signer was shown (``gate_content(gate)["content_hash"]``);
                 refused with :class:`ContentChangedError` when the content is no longer that.
+            conditions: approve *with conditions*: the findings (ids) the approval depends on; when one
+                is still open after its due time the approval lapses.
+
+        Raises:
+            FindingBlocksApprovalError: ``approve`` while a blocking finding of the gate is open.
         """
         g = self.flow.gate(gate)
         if actor.role is None:
@@ -330,6 +346,7 @@ class Project:
         content = covered_content(g, plan.dump(), events)
         if expected_hash is not None and expected_hash != content["content_hash"]:
             raise ContentChangedError(gate=gate, expected=expected_hash, current=content["content_hash"])
+        conds = self._approval_conditions(gate, decision, conditions, events)
         data = {
             "gate": gate,
             "decision": decision,
@@ -340,7 +357,54 @@ class Project:
             "snapshot": content["sections"],
             **tracking.approval_binding(self.flow, gate, events, decision),  # the model version approved, if any
         }
+        if conds:
+            data["conditions"] = conds
         return self._append("sign_off", data, actor)
+
+    # findings (core/findings.py, findings_ops.py) ----------------------------------
+    def _approval_conditions(self, gate: str, decision: str, conditions: list[int] | None, events: list[Event]) -> list[int]:
+        """Refuse an approval an open blocking finding forbids; return the checked conditions."""
+        if decision != "approve":
+            if conditions:
+                raise InvalidDecisionError(reason="Only an approval can have conditions.")
+            return []
+        blockers = approval_blockers(fold_findings(events), gate)
+        if blockers:
+            raise FindingBlocksApprovalError(gate=gate, findings=[f.id for f in blockers], whats=[f.what for f in blockers])
+        return _findings.check_conditions(self, gate, conditions, events) if conditions else []
+
+    def raise_finding(self, gate: str, what: str, *, severity: str = "blocking", owner: str = "", due: Any = None,
+                      evidence: str = "", actor: Actor | None = None) -> Event:
+        """Raise a finding against ``gate``; its id is the returned entry's ``seq``.
+
+        Args:
+            what: what must be fixed.
+            severity: ``blocking`` (the gate cannot be approved while it is open) or ``non_blocking``.
+            owner: the role or person who resolves it.
+            due: a date (``2026-12-31``, end of day UTC) or ISO time; needed to make it a condition.
+            evidence: what shows the problem (a link, a check's entry); monitoring passes its alert here.
+            actor: who raises it; pass ``Actor.system()`` for automated checks.
+        """
+        return _findings.raise_finding(self, gate, what, severity=severity, owner=owner, due=due, evidence=evidence,
+                                       actor=actor or default_actor())
+
+    def resolve_finding(self, finding: int, note: str, *, evidence: str = "", actor: Actor | None = None) -> Event:
+        """The owner resolves an open finding with a note and an optional evidence link."""
+        return _findings.step_finding(self, "resolve", finding, note=note, evidence=evidence, actor=actor or default_actor())
+
+    def accept_finding(self, finding: int, note: str = "", *, actor: Actor | None = None) -> Event:
+        """A reviewer accepts a resolved finding (it no longer blocks, nor lapses an approval)."""
+        return _findings.step_finding(self, "accept", finding, note=note, actor=actor or default_actor())
+
+    def reopen_finding(self, finding: int, note: str, *, actor: Actor | None = None) -> Event:
+        """A reviewer reopens a resolved or accepted finding, saying why."""
+        return _findings.step_finding(self, "reopen", finding, note=note, actor=actor or default_actor())
+
+    def findings(self, gate: str | None = None) -> list[Finding]:
+        """The findings (of ``gate``, or all), oldest first."""
+        if gate is not None:
+            self.flow.gate(gate)
+        return [f for f in fold_findings(self.events()).values() if gate is None or f.gate == gate]
 
     # transitions ---------------------------------------------------------------
     def _transition(self, kind: str, data: dict[str, Any], actor: Actor | None) -> Event:

@@ -122,3 +122,5 @@ from . import serve  # noqa: E402,F401
 from . import data  # noqa: E402,F401
 from . import tracking  # noqa: E402,F401
 from . import integrity  # noqa: E402,F401
+from . import findings  # noqa: E402,F401
+from . import export  # noqa: E402,F401

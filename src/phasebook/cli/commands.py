@@ -101,9 +101,11 @@ def set_(ctx: click.Context, section: str, file: str) -> None:
 @click.option("--show", is_flag=True, help="Print what the gate covers now and its content hash; record nothing.")
 @click.option("--expect-hash", default=None, help="Record only if the content hash is still this (from --show); "
               "otherwise exit 1 and record nothing.")
+@click.option("--condition", "conditions", multiple=True, type=int, metavar="FINDING",
+              help="Approve with conditions: a finding (number) the approval depends on; repeatable.")
 @click.pass_context
 def signoff(ctx: click.Context, gate: str, name: str | None, role: str | None, decision: str | None, comment: str,
-            show: bool, expect_hash: str | None) -> None:
+            show: bool, expect_hash: str | None, conditions: tuple[int, ...] = ()) -> None:
     """Record a sign-off decision on GATE (`--show` first to see what you approve)."""
     project = open_project(ctx)
     content = project.gate_content(gate)
@@ -119,7 +121,8 @@ def signoff(ctx: click.Context, gate: str, name: str | None, role: str | None, d
     if not role:
         raise click.BadParameter("say in which role you sign, e.g. --role product.", param_hint="--role")
     expected = expect_hash.strip() if expect_hash else content["content_hash"]
-    event = project.sign_off(gate, Actor(name=name, role=role, verified=False), decision, comment, expected_hash=expected)
+    event = project.sign_off(gate, Actor(name=name, role=role, verified=False), decision, comment, expected_hash=expected,
+                             conditions=list(conditions) or None)
     state = project.status().gates[gate].state
     console.print(f"Recorded {decision.replace('_', ' ')} of {gate} ({', '.join(content['sections'])}; content "
                   f"{event.data['content_hash'][:19]}…) by {name} ({role}, unverified) as entry {event.seq}. "

@@ -14,6 +14,9 @@ Gate rules:
 * the gate is ``approved`` when every required role has a current approval
   whose content hash equals today's; ``stale`` when each required role has
   an approval but one of them judged other content; else ``pending``;
+* findings (:mod:`~phasebook.core.findings`): an open blocking finding turns an
+  approval into ``changes_requested``; an approval whose condition is overdue
+  and still open is ``lapsed``;
 * going back (``backtrack``) to a phase reopens its gate and every later
   one: decisions made before the backtrack judged a solution the team has
   since abandoned, so they count as stale until people sign again.
@@ -21,11 +24,13 @@ Gate rules:
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Iterable, Literal
 
 from pydantic import BaseModel, Field
 
 from .events import Event
+from .findings import apply_findings, fold_findings
 from .flow import Flow, Gate
 from .hashing import content_hash
 from .kpis import SegmentCounts, segment_counts
@@ -44,7 +49,7 @@ __all__ = [
     "TRANSITIONS",
 ]
 
-GateState = Literal["pending", "approved", "stale", "changes_requested", "rejected"]
+GateState = Literal["pending", "approved", "stale", "changes_requested", "rejected", "lapsed"]
 TRANSITIONS = ("advance", "backtrack", "cancel", "deliver", "reopen")
 
 
@@ -71,6 +76,10 @@ class GateStatus(BaseModel):
     changed_sections: list[str] = Field(default_factory=list)
     signoffs: list[Signoff] = Field(default_factory=list)
     content_hash: str
+    #: findings (core/findings.py): not yet accepted; open blocking ones; conditions of a lapsed approval
+    open_findings: list[int] = Field(default_factory=list)
+    blocking_findings: list[int] = Field(default_factory=list)
+    lapsed_conditions: list[int] = Field(default_factory=list)
 
 
 class StepStatus(BaseModel):
@@ -228,8 +237,11 @@ def phase_of(events: Iterable[Event]) -> str:
     return phase
 
 
-def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event]) -> ProjectStatus:
-    """Derive the project's status from its plan (JSON dump of every section) and events."""
+def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event], now: dt.datetime | None = None) -> ProjectStatus:
+    """Derive the project's status from its plan (JSON dump of every section) and events.
+
+    ``now`` (default: the current UTC time) is what due dates of findings are judged against.
+    """
     phase, previous = "scoping", None
     decisions: list[dict[str, Any]] = []
     runs: list[dict[str, Any]] = []
@@ -253,6 +265,11 @@ def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event]) -> Pr
                 if flow.order(g.phase) >= flow.order(target):
                     resets[g.name] = e
     gates = {g.name: _gate_status(g, plan, events, resets.get(g.name)) for g in flow.gates}
+    findings = fold_findings(events)
+    signoff_events = {e.seq: e for e in events if e.kind == "sign_off"}
+    now = now or dt.datetime.now(dt.timezone.utc)
+    for g in gates.values():
+        apply_findings(g, findings, signoff_events, now)
     steps = [
         StepStatus(
             id=s.id, title=s.title, phase=s.phase, tracks=list(s.tracks), kind=s.kind, gate=s.gate,
