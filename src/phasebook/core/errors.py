@@ -527,7 +527,7 @@ class FindingBlocksApprovalError(ConflictError):
     def describe(self) -> str:
         f = self.fields
         items = "; ".join(f"#{i} {w}" for i, w in zip(f.get("findings", []), f.get("whats", [])))
-        return (f"Gate {f.get('gate')} cannot be approved while a blocking finding is open ({items}). "
+        return (f"Gate {f.get('gate')} cannot be approved while a blocking finding is not accepted ({items}). "
                 "Its owner resolves it, a reviewer accepts the resolution; then approve. Nothing was recorded.")
 
 

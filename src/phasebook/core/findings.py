@@ -10,8 +10,9 @@ raised it (``#12``). Nothing here is stored: the findings are a pure fold.
 What findings mean for a gate (gate evaluation calls these; nothing else
 decides it):
 
-* an **open blocking** finding (raised or reopened, not yet resolved) makes
-  the gate not approvable: :func:`approval_blockers`;
+* a **blocking** finding makes the gate not approvable until a reviewer
+  has accepted its resolution (resolving alone is not enough: someone other
+  than the owner judges it): :func:`approval_blockers`;
 * an approval *with conditions* names the findings it depends on; when a
   condition's due time passes while it is still open, the approval
   **lapses**: :func:`lapsed_conditions`, :func:`apply_findings`.
@@ -122,8 +123,8 @@ def is_safe_link(value: str) -> bool:
 
 
 def approval_blockers(findings: dict[int, Finding], gate: str) -> list[Finding]:
-    """The open blocking findings of ``gate``: while any exists, the gate cannot be approved."""
-    return [f for f in findings.values() if f.gate == gate and f.blocking and f.is_open]
+    """The blocking findings of ``gate`` not yet accepted: while any exists, the gate cannot be approved."""
+    return [f for f in findings.values() if f.gate == gate and f.blocking and f.state != "accepted"]
 
 
 def condition_problems(findings: dict[int, Finding], gate: str, ids: Iterable[int], now: dt.datetime) -> list[str]:
@@ -179,4 +180,4 @@ def apply_findings(gate: Any, findings: dict[int, Finding], signoff_events: dict
     if blockers:
         gate.blocking_findings = [f.id for f in blockers]
         if reasons is not None:
-            reasons.extend(f"blocking finding #{f.id} is open: {f.what}" for f in blockers)
+            reasons.extend(f"blocking finding #{f.id} is {f.state}, not accepted: {f.what}" for f in blockers)

@@ -28,7 +28,7 @@ from ..core.sections import SECTION_MODELS
 from ..store.bundle import RECORD_FORMAT, BundleProblem, bundle_keys, check_bundle, collect_lines, embed_json, extract_bundle
 from ..store.signing import verify_sig
 from .html import CSS, Html, badge, esc, raw, table, text
-from .render import render_section, section_title
+from .render import render_scope, render_section
 
 __all__ = ["build_bundle", "render_record", "verify_record", "SHOWN_SECTIONS"]
 
@@ -123,6 +123,18 @@ def _gate_blocks(meta_gate: dict[str, Any], events: list[Event], raws: dict[int,
     return out
 
 
+def _kpi_table(events: list[Event], meta: dict[str, Any], secs: dict[str, Any]) -> str:
+    """The scope's KPI table: as approved at the latest approval covering it, else as recorded in the plan."""
+    names = {g["name"] for g in meta["gates"]}
+    for e in reversed(events):
+        snap = e.data.get("snapshot") or {}
+        if e.kind == "sign_off" and e.data.get("decision") == "approve" and e.data.get("gate") in names and "scope" in snap:
+            return f"<p>As approved in entry {e.seq} ({esc(e.data['gate'])}).</p>" + render_scope(_model("scope", snap["scope"]))
+    if "scope" in secs:
+        return "<p>As recorded in the plan (not approved as of this entry).</p>" + render_scope(_model("scope", secs["scope"]))
+    return '<p class="muted">The scope is neither approved nor recorded as of this entry.</p>'
+
+
 def _link(value: str) -> str:
     if not value:
         return ""
@@ -145,9 +157,10 @@ def render_record(bundle: dict[str, Any]) -> str:
         ("As of entry", raw(f"{last.seq} <code>{esc(last.hash)}</code>")), ("Exported (UTC)", meta["exported_at"]),
         ("Check it", "phasebook verify --bundle THIS_FILE (or the README's procedure with sha256sum)"),
     ]))]
+    secs = dict(bundle.get("sections") or {})
+    blocks.append(_block("kpis", "KPIs → model metrics and targets", _kpi_table(events, meta, secs)))
     for g in meta["gates"]:
         blocks += _gate_blocks(g, events, raws, keys)
-    secs = dict(bundle.get("sections") or {})
     plan_parts = [render_section(n, _model(n, secs[n])) for n in SHOWN_SECTIONS if n in secs]  # order kept by name
     blocks.append(_block("plan", "Plan sections as recorded (KPIs, literature verdicts, cost estimate)",
                          "".join(plan_parts) or '<p class="muted">The plan changed after this entry; only the '
