@@ -38,8 +38,9 @@ def findings_banner(status: ProjectStatus, gate: str, findings: list[Finding]) -
     parts = []
     if st.blocking_findings:
         items = "; ".join(f"#{i} {esc(by_id[i].what)}" for i in st.blocking_findings if i in by_id)
-        parts.append(f'<div class="banner" role="alert" style="background:#cf222e">X
-                     f"blocking finding: {items}. Its owner resolves it and a reviewer accepts it; then approve.</div>")
+        parts.append(f'<div class="banner" role="alert" style="background:#cf222e">Approval is blocked by a '
+                     f"blocking finding not yet accepted: {items}. Its owner resolves it and a reviewer accepts it; "
+                     "then approve.</div>")
     if st.state == "lapsed":
         items = "; ".join(f"#{i} {esc(by_id[i].what)} (due {esc(by_id[i].due)})" for i in st.lapsed_conditions if i in by_id)
         parts.append(f'<div class="banner" role="alert" style="background:#bc4c00">The approval lapsed: a condition '
