@@ -8,6 +8,7 @@ events); its status is derived from both on demand.
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import os
 import shutil
@@ -37,7 +38,7 @@ from .store.plan import PLAN_FILE, PlanDocument, PlanStore, validate_section
 from . import tracking
 from . import findings_ops as _findings
 from .core.errors import FindingBlocksApprovalError
-from .core.findings import FINDING_KINDS, Finding, approval_blockers, fold_findings
+from .core.findings import FINDING_KINDS, Finding, approval_blockers, due_times_passed, fold_findings
 
 __all__ = ["Project", "default_actor", "workbook_templates"]
 
@@ -399,6 +400,10 @@ class Project:
     def reopen_finding(self, finding: int, note: str, *, actor: Actor | None = None) -> Event:
         """A reviewer reopens a resolved or accepted finding, saying why."""
         return _findings.step_finding(self, "reopen", finding, note=note, actor=actor or default_actor())
+
+    def due_times_passed(self) -> int:
+        """How many findings' due times have passed: a state that changes with the clock alone (for caches)."""
+        return due_times_passed(fold_findings(self.events()), dt.datetime.now(dt.timezone.utc))
 
     def findings(self, gate: str | None = None) -> list[Finding]:
         """The findings (of ``gate``, or all), oldest first."""
