@@ -75,9 +75,9 @@ def export(ctx: click.Context, gate: str | None, as_of: int | None, out: Path) -
         engine = write_pdf(html, tmp)
         os.replace(tmp, out)
         console.print(f"Wrote {out} (PDF by {engine}; entries 1–{bundle['meta']['as_of']}). The HTML export is the one "
-                      "that verifies with `phasebook verify --bundle`.", markup=False, highlight=False)
+                      "that verifies with `phasebook verify --bundle`.", markup=False, highlight=False, soft_wrap=True)
         return
     tmp.write_text(html, encoding="utf-8")
     os.replace(tmp, out)
     console.print(f"Wrote {out} (entries 1–{bundle['meta']['as_of']}, {len(bundle['keys'])} signing key(s)). "
-                  f"Check it anywhere with `phasebook verify --bundle {out}`.", markup=False, highlight=False)
+                  f"Check it anywhere with `phasebook verify --bundle {out}`.", markup=False, highlight=False, soft_wrap=True)

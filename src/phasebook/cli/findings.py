@@ -47,7 +47,7 @@ def add(ctx, gate, what, severity, owner, due, evidence, name, role) -> None:
     event = open_project(ctx).raise_finding(gate, what, severity=severity, owner=owner, due=due, evidence=evidence,
                                             actor=_actor(name, role))
     console.print(f"Raised finding #{event.seq} ({severity.replace('_', '-')}) on {gate}, owner {event.data['owner']}"
-                  + (f", due {event.data['due']}" if event.data.get("due") else "") + ".", markup=False, highlight=False)
+                  + (f", due {event.data['due']}" if event.data.get("due") else "") + ".", markup=False, highlight=False, soft_wrap=True)
 
 
 def _step(ctx, step: str, number: int, note: str, name: str, role: str | None, evidence: str = "") -> None:
@@ -61,7 +61,7 @@ def _step(ctx, step: str, number: int, note: str, name: str, role: str | None, e
         event = project.reopen_finding(number, note, actor=actor)
     gate = project.status().gates[event.data["gate"]]
     console.print(f"Finding #{number} {event.kind.removeprefix('finding_')} (entry {event.seq}). "
-                  f"Gate {gate.name} is {gate.state}.", markup=False, highlight=False)
+                  f"Gate {gate.name} is {gate.state}.", markup=False, highlight=False, soft_wrap=True)
 
 
 @finding.command("resolve")
@@ -114,4 +114,4 @@ def list_(ctx, gate, as_json) -> None:
     for f in found:
         due = f" due {f.due}" if f.due else ""
         console.print(f"#{f.id} [{f.state}] {f.gate} {f.severity.replace('_', '-')} owner {f.owner}{due}: {f.what}",
-                      markup=False, highlight=False)
+                      markup=False, highlight=False, soft_wrap=True)

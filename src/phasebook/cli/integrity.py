@@ -156,5 +156,5 @@ def _verify_bundle(path: Path) -> None:
                           highlight=False, soft_wrap=True)
         sys.exit(1)
     console.print(f"{path}: {summary['entries']} entries verified (hashes, chain, {summary['signed']} Ed25519 "
-                  f"signature(s) by {len(summary['keys'])} key(s)); the page matches its data.", markup=False,
+                  f"signature(s) by {len(summary['keys'])} key(s)); the page matches its data.", markup=False, soft_wrap=True,
                   highlight=False)
