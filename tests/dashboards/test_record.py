@@ -139,3 +139,31 @@ def test_the_pdf_renders_with_the_kpi_table_on_page_one(approved, tmp_path):
     subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-png", "-r", "40", str(pdf), str(tmp_path / "page")], check=True)
     (png,) = tmp_path.glob("page*.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+
+
+@pytest.mark.browser
+def test_the_record_opens_in_chromium_with_the_network_off(record, page):
+    from playwright.sync_api import expect
+
+    # Given a browser with no network: every request other than the file itself is refused and noted
+    page.context.set_offline(True)
+    asked: list[str] = []
+
+    def refuse(route):
+        asked.append(route.request.url)
+        route.abort()
+
+    page.route(re.compile(r"^(?!file:).*"), refuse)
+    # When the record is opened from disk (as from an e-mail attachment)
+    page.goto(record.as_uri())
+    # Then it shows the KPI table, the signers with their signature status, and the journal's hashes
+    kpis = page.get_by_role("table", name="KPIs").first
+    expect(kpis).to_contain_text("roc_auc")
+    expect(kpis).to_contain_text("at least 0.8")
+    signers = page.get_by_role("table", name="Signers")
+    expect(signers).to_contain_text("product owner")
+    expect(signers).to_contain_text("valid Ed25519 signature")
+    journal = page.get_by_role("table", name="Journal")
+    expect(journal.locator("tbody tr")).to_have_count(len(_embedded(record.read_text(encoding="utf-8"))["entries"]))
+    expect(journal).to_contain_text("sha256:")
+    assert asked == []  # it needed nothing from any network

@@ -74,6 +74,7 @@ class FindingsWidget(w.VBox):
         self.raise_button = w.Button(description="Raise finding", button_style="warning", tooltip="Raise finding")
         self.raise_button.on_click(lambda _b: self._do(self._raise))
         self.which = w.Dropdown(description="Finding", options=[])
+        self.which.add_class("pb-finding-choice")
         self.note = w.Textarea(placeholder="Note (how it was resolved, or why it is reopened)",
                                layout=w.Layout(width="60%", height="60px"))
         self.evidence = w.Text(description="Evidence link", placeholder="https://…", style={"description_width": "initial"})
