@@ -310,7 +310,7 @@ class Project:
         comment: str = "",
         *,
         expected_hash: str | None = None,
-        conditions: list[int] | None = None,
+        conditional_on: list[int] | None = None,
     ) -> Event:
         """Record a decision on a gate, with the hash of the content it judged.
 
@@ -321,7 +321,7 @@ class Project:
             comment: required for ``request_changes`` and ``reject``.
             expected_hash: the content hash the signer was shown (``gate_content(gate)["content_hash"]``);
                 refused with :class:`ContentChangedError` when the content is no longer that.
-            conditions: approve *with conditions*: the findings (ids) the approval depends on; when one
+            conditional_on: approve *with conditions*: the findings (ids) the approval depends on; when one
                 is still open after its due time the approval lapses.
 
         Raises:
@@ -354,7 +354,7 @@ class Project:
         content = covered_content(g, plan.dump(), events)
         if expected_hash is not None and expected_hash != content["content_hash"]:
             raise ContentChangedError(gate=gate, expected=expected_hash, current=content["content_hash"])
-        conds = self._approval_conditions(gate, decision, conditions, events)
+        conds = self._approval_conditions(gate, decision, conditional_on, events)
         data = {
             "gate": gate,
             "decision": decision,
@@ -366,7 +366,7 @@ class Project:
             **tracking.approval_binding(self.flow, gate, events, decision),  # the model version approved, if any
         }
         if conds:
-            data["conditions"] = conds
+            data["conditional_on"] = conds
         return self._append("sign_off", data, actor)
 
     # findings (core/findings.py, findings_ops.py) ----------------------------------

@@ -57,7 +57,7 @@ def test_an_approval_with_conditions_lapses_in_status_when_the_due_time_passes(p
     number = project.findings()[0].id
     out = phasebook(*APPROVE, "--condition", str(number))
     assert out.exit_code == 0, out.output + out.stderr
-    assert Project.open(project.root).events()[-1].data["conditions"] == [number]
+    assert Project.open(project.root).events()[-1].data["conditional_on"] == [number]
     # approved while the condition is not yet due (if this machine was slower than 3 s, it is already lapsed)
     first = phasebook.json("status")["gates"]["scope_approval"]
     assert first["state"] in ("approved", "lapsed")

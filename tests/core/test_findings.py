@@ -32,7 +32,7 @@ class Journal:
         data = {"gate": "scope_approval", "decision": "approve", "content_hash": content["content_hash"],
                 "section_hashes": content["section_hashes"], "measurements": content["measurements"]}
         if conditions:
-            data["conditions"] = conditions
+            data["conditional_on"] = conditions
         return self.add("sign_off", data)
 
 

@@ -29,7 +29,7 @@ def approved(tmp_path_factory, demo_build):
                               owner="data_science", due="2099-01-01", actor=Actor(name="product owner", role="product"))
     project.resolve_finding(f.seq, "Holdout: the last 8 weeks", evidence="https://example.org/pr/7",
                             actor=Actor(name="data scientist", role="data_science"))
-    project.sign_off("scope_approval", PRODUCT_OWNER, "approve", conditions=[f.seq])
+    project.sign_off("scope_approval", PRODUCT_OWNER, "approve", conditional_on=[f.seq])
     assert project.status().gates["scope_approval"].state == "approved"
     return project
 

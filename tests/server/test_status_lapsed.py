@@ -15,7 +15,7 @@ async def test_status_json_shows_a_lapsed_approval_even_to_a_cached_poll(api, jp
     due = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     cond = root_project.raise_finding("scope_approval", "Add the cost per alert", severity="non_blocking",
                                       owner="product", due=due, actor=REVIEWER)
-    root_project.sign_off("scope_approval", REVIEWER, "approve", conditions=[cond.seq])
+    root_project.sign_off("scope_approval", REVIEWER, "approve", conditional_on=[cond.seq])
     first = await jp_fetch("phasebook", "projects", "churn-risk", "status", raise_error=False)
     etag = first.headers.get("Etag")
     deadline = time.monotonic() + 30

@@ -133,7 +133,7 @@ def signoff(ctx: click.Context, gate: str, name: str | None, role: str | None, a
         raise click.BadParameter("say in which role you sign, e.g. --role product.", param_hint="--role")
     expected = expect_hash.strip() if expect_hash else content["content_hash"]
     event = project.sign_off(gate, Actor(name=name, role=role, verified=False), decision, comment, expected_hash=expected,
-                             conditions=list(conditions) or None)
+                             conditional_on=list(conditions) or None)
     state = project.status().gates[gate].state
     console.print(f"Recorded {decision.replace('_', ' ')} of {gate} ({', '.join(content['sections'])}; content "
                   f"{event.data['content_hash'][:19]}…) by {name} ({role}, unverified) as entry {event.seq}. "

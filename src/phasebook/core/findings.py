@@ -161,7 +161,7 @@ def apply_findings(gate: Any, findings: dict[int, Finding], signoff_events: dict
     Args:
         gate: the gate's status (``state``, ``signoffs``; ``reasons`` when the model has it).
         findings: :func:`fold_findings` of the journal.
-        signoff_events: the sign-off entries by seq, so each counted approval's ``conditions`` can be read.
+        signoff_events: the sign-off entries by seq, so each counted approval's ``conditional_on`` can be read.
         now: the time to judge due dates against.
     """
     reasons: list[str] | None = getattr(gate, "reasons", None)
@@ -171,7 +171,7 @@ def apply_findings(gate: Any, findings: dict[int, Finding], signoff_events: dict
         lapsed: list[Finding] = []
         for s in gate.signoffs:
             if s.decision == "approve" and s.fresh and getattr(s, "counts", True):
-                ids = [int(i) for i in (signoff_events.get(s.seq).data.get("conditions") or [])] \
+                ids = [int(i) for i in (signoff_events.get(s.seq).data.get("conditional_on") or [])] \
                     if s.seq in signoff_events else []
                 lapsed += [f for f in lapsed_conditions(findings, ids, now) if f not in lapsed]
         if lapsed:

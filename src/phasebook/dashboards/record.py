@@ -98,8 +98,8 @@ def _gate_blocks(meta_gate: dict[str, Any], events: list[Event], raws: dict[int,
         last = approvals[-1]
         snap = dict(last.data.get("snapshot") or {})
         parts = [f'<p>Approved content hash <code>{esc(last.data.get("content_hash"))}</code> (entry {last.seq}'
-                 + (f"; conditions: {', '.join('#' + esc(c) for c in last.data.get('conditions') or [])}"
-                    if last.data.get("conditions") else "") + ")</p>"]
+                 + (f"; conditions: {', '.join('#' + esc(c) for c in last.data.get('conditional_on') or [])}"
+                    if last.data.get("conditional_on") else "") + ")</p>"]
         parts += [render_section(p, _model(p, v)) for p, v in snap.items()]
         out.append(_block(f"{name}.content", f"{head}: what was approved", "".join(parts)))
     else:

@@ -123,7 +123,7 @@ class SignoffWidget(w.VBox):
             if conditions is not None and not conditions:
                 raise PhasebookError(message="Choose the findings the approval depends on, or approve without conditions.")
             event = self.project.sign_off(self.gate, self.actor(), decision, self.comment.value,
-                                          expected_hash=self.shown_hash, conditions=conditions)
+                                          expected_hash=self.shown_hash, conditional_on=conditions)
         except PhasebookError as exc:
             self.status.value = f'<span role="alert" style="color:#cf222e">{esc(exc.message)}</span>'
             return
