@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from .core.errors import InvalidFindingError, UnknownFindingError
+from .core.errors import FindingBlocksApprovalError, InvalidDecisionError, InvalidFindingError, UnknownFindingError
 from .core.events import Actor, Event
-from .core.findings import SEVERITIES, Finding, condition_problems, fold_findings, parse_due
+from .core.findings import SEVERITIES, Finding, approval_blockers, condition_problems, fold_findings, parse_due
 
 if TYPE_CHECKING:  # pragma: no cover
     from .project import Project
 
-__all__ = ["raise_finding", "step_finding", "check_conditions", "notify_lapsed"]
+__all__ = ["raise_finding", "step_finding", "approval_conditions", "check_conditions", "notify_lapsed"]
 
 MAX_TEXT = 4000
 #: from which states each step may be taken
@@ -82,6 +82,24 @@ def step_finding(project: "Project", step: str, finding: int, *, note: str = "",
     project.require_intact()
     kind = {"resolve": "finding_resolved", "accept": "finding_accepted", "reopen": "finding_reopened"}[step]
     return project._append(kind, data, actor)
+
+
+def approval_conditions(project: "Project", gate: str, decision: str, conditions: list[int] | None,
+                        events: list[Event]) -> list[int]:
+    """Refuse an approval that a blocking finding forbids; return the checked conditions (finding ids).
+
+    Raises:
+        FindingBlocksApprovalError: ``approve`` while a blocking finding of ``gate`` is not accepted.
+        InvalidFindingError / InvalidDecisionError: conditions that cannot be, or on a decision other than approve.
+    """
+    if decision != "approve":
+        if conditions:
+            raise InvalidDecisionError(reason="Only an approval can have conditions.")
+        return []
+    blockers = approval_blockers(fold_findings(events), gate)
+    if blockers:
+        raise FindingBlocksApprovalError(gate=gate, findings=[f.id for f in blockers], whats=[f.what for f in blockers])
+    return check_conditions(project, gate, conditions, events) if conditions else []
 
 
 def check_conditions(project: "Project", gate: str, conditions: list[int], events: list[Event]) -> list[int]:

@@ -36,8 +36,7 @@ from .store.outbox import OutboxJournal, outbox_for
 from .store.plan import PLAN_FILE, PlanDocument, PlanStore, validate_section
 from . import tracking
 from . import findings_ops as _findings
-from .core.errors import FindingBlocksApprovalError
-from .core.findings import FINDING_KINDS, Finding, approval_blockers, due_times_passed, fold_findings
+from .core.findings import FINDING_KINDS, Finding, due_times_passed, fold_findings
 
 __all__ = ["Project", "default_actor", "workbook_templates"]
 
@@ -354,7 +353,7 @@ class Project:
         content = covered_content(g, plan.dump(), events)
         if expected_hash is not None and expected_hash != content["content_hash"]:
             raise ContentChangedError(gate=gate, expected=expected_hash, current=content["content_hash"])
-        conds = self._approval_conditions(gate, decision, conditional_on, events)
+        conds = _findings.approval_conditions(self, gate, decision, conditional_on, events)  # blocking findings
         data = {
             "gate": gate,
             "decision": decision,
@@ -370,17 +369,6 @@ class Project:
         return self._append("sign_off", data, actor)
 
     # findings (core/findings.py, findings_ops.py) ----------------------------------
-    def _approval_conditions(self, gate: str, decision: str, conditions: list[int] | None, events: list[Event]) -> list[int]:
-        """Refuse an approval an open blocking finding forbids; return the checked conditions."""
-        if decision != "approve":
-            if conditions:
-                raise InvalidDecisionError(reason="Only an approval can have conditions.")
-            return []
-        blockers = approval_blockers(fold_findings(events), gate)
-        if blockers:
-            raise FindingBlocksApprovalError(gate=gate, findings=[f.id for f in blockers], whats=[f.what for f in blockers])
-        return _findings.check_conditions(self, gate, conditions, events) if conditions else []
-
     def raise_finding(self, gate: str, what: str, *, severity: str = "blocking", owner: str = "", due: Any = None,
                       evidence: str = "", actor: Actor | None = None) -> Event:
         """Raise a finding against ``gate``; its id is the returned entry's ``seq``.
