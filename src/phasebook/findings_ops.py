@@ -7,6 +7,7 @@ entry. Surfaces call the :class:`Project` methods, never these directly.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ from .core.findings import SEVERITIES, Finding, approval_blockers, condition_pro
 if TYPE_CHECKING:  # pragma: no cover
     from .project import Project
 
-__all__ = ["raise_finding", "step_finding", "approval_conditions", "check_conditions", "notify_lapsed"]
+__all__ = ["raise_finding", "step_finding", "approval_conditions", "check_conditions", "due_times_passed_cached", "notify_lapsed"]
 
 MAX_TEXT = 4000
 #: from which states each step may be taken
@@ -110,6 +111,24 @@ def check_conditions(project: "Project", gate: str, conditions: list[int], event
         raise InvalidFindingError(reason="These findings cannot be conditions of the approval: "
                                          + "; ".join(problems) + ". Nothing was recorded.")
     return ids
+
+
+_DUE_CACHE: dict[str, tuple[tuple[int, int], list[dt.datetime]]] = {}
+
+
+def due_times_passed_cached(project: "Project", now: dt.datetime) -> int:
+    """:func:`~phasebook.core.findings.due_times_passed`, with the due times cached per journal version."""
+    path = project.journal_path
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return 0
+    stamp = (st.st_size, st.st_mtime_ns)
+    cached = _DUE_CACHE.get(str(path))
+    if cached is None or cached[0] != stamp:
+        dues = sorted(parse_due(f.due) for f in fold_findings(project.events()).values() if f.due)
+        cached = _DUE_CACHE[str(path)] = (stamp, dues)
+    return bisect.bisect_left(cached[1], now)
 
 
 def notify_lapsed(project: "Project", gate: str, conditions: list[Finding]) -> None:

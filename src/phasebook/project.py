@@ -36,7 +36,7 @@ from .store.outbox import OutboxJournal, outbox_for
 from .store.plan import PLAN_FILE, PlanDocument, PlanStore, validate_section
 from . import tracking
 from . import findings_ops as _findings
-from .core.findings import FINDING_KINDS, Finding, due_times_passed, fold_findings
+from .core.findings import FINDING_KINDS, Finding, fold_findings
 
 __all__ = ["Project", "default_actor", "workbook_templates"]
 
@@ -397,8 +397,11 @@ class Project:
         return _findings.step_finding(self, "reopen", finding, note=note, actor=actor or default_actor())
 
     def due_times_passed(self) -> int:
-        """How many findings' due times have passed: a state that changes with the clock alone (for caches)."""
-        return due_times_passed(fold_findings(self.events()), dt.datetime.now(dt.timezone.utc))
+        """How many findings' due times have passed: a state that changes with the clock alone (for caches).
+
+        The due times are read once per journal version (size and mtime), so a poll costs a ``stat``.
+        """
+        return _findings.due_times_passed_cached(self, dt.datetime.now(dt.timezone.utc))
 
     def findings(self, gate: str | None = None) -> list[Finding]:
         """The findings (of ``gate``, or all), oldest first."""

@@ -29,7 +29,7 @@ from .events import Event
 
 __all__ = [
     "FINDING_KINDS", "SEVERITIES", "FindingState", "Finding", "fold_findings", "parse_due", "is_safe_link",
-    "approval_blockers", "lapsed_conditions", "due_times_passed", "condition_problems", "apply_findings",
+    "approval_blockers", "lapsed_conditions", "condition_problems", "apply_findings",
 ]
 
 FINDING_KINDS = ("finding_raised", "finding_resolved", "finding_accepted", "finding_reopened")
@@ -143,11 +143,6 @@ def condition_problems(findings: dict[int, Finding], gate: str, ids: Iterable[in
         elif f.overdue(now):
             problems.append(f"#{i} was due {f.due} and is still open")
     return problems
-
-
-def due_times_passed(findings: dict[int, Finding], now: dt.datetime) -> int:
-    """How many findings' due times lie before ``now`` (changes with the clock alone: part of a cache key)."""
-    return sum(1 for f in findings.values() if f.due and parse_due(f.due) < now)
 
 
 def lapsed_conditions(findings: dict[int, Finding], ids: Iterable[int], now: dt.datetime) -> list[Finding]:
