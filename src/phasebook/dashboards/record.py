@@ -105,7 +105,7 @@ def _gate_blocks(meta_gate: dict[str, Any], events: list[Event], raws: dict[int,
     else:
         out.append(_block(f"{name}.content", f"{head}: what was approved", '<p class="muted">Not approved as of this entry.</p>'))
     rows = [(e.seq, e.actor.name, (e.actor.role or "").replace("_", " "), "verified" if e.actor.verified else "unverified",
-             _sig_status(e, raws[e.seq], keys), str(e.data.get("decision", "")).replace("_", " "), e.data.get("comment", ""),
+             _sig_status(e, raws[e.hash], keys), str(e.data.get("decision", "")).replace("_", " "), e.data.get("comment", ""),
              raw(f'<code>{esc(e.data.get("content_hash"))}</code>'), e.at) for e in signs]
     out.append(_block(f"{name}.signers", f"{head}: signers",
                       table(["Entry", "Who", "Role", "Identity", "Signature", "Decision", "Comment", "Content hash", "When (UTC)"],
@@ -146,7 +146,8 @@ def _link(value: str) -> str:
 def render_record(bundle: dict[str, Any]) -> str:
     """The whole page, a pure function of ``bundle`` (so it can be rendered again to check it)."""
     meta = bundle["meta"]
-    raws = {json.loads(line)["seq"]: json.loads(line) for line in bundle["entries"]}
+    # keyed by hash: entries on two merged branches can share a sequence number
+    raws = {r["hash"]: r for r in (json.loads(line) for line in bundle["entries"])}
     events = [Event.model_validate(r) for r in raws.values()]
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
