@@ -177,6 +177,8 @@ def apply_findings(gate: Any, findings: dict[int, Finding], signoff_events: dict
                                for f in lapsed)
         elif blockers:
             gate.state = "changes_requested"
+        if gate.state != "approved" and hasattr(gate, "label"):  # what surfaces print follows the state
+            gate.label = gate.state.replace("_", " ")
     if blockers:
         gate.blocking_findings = [f.id for f in blockers]
         if reasons is not None:
