@@ -197,3 +197,25 @@ def test_trusted_proxy_header_and_jupyterhub_users_are_persons():
     assert viewer_payload(FakeReq(hub_user, hub))["viewer"] == {"name": "product-owner", "role": None, "verified": True}
     shared = types.SimpleNamespace(username="5148cc10", name="Anonymous Io", display_name="Anonymous Io")
     assert not is_personal(shared, provider)
+
+
+def test_the_shared_link_signs_only_when_nobody_is_identified_or_the_operator_allows_it(tmp_path):
+    """``phasebook serve --users F`` (or --trusted-header) stops the shared link signing unless --shared-can-sign."""
+    from phasebook.dashboards.serving import ServeOptions, serve_config
+
+    users = tmp_path / "users.yaml"
+    add_user(users, "product owner", "product")
+    anon = types.SimpleNamespace(username="0f3c", name="Anonymous Io", display_name="Anonymous Io")
+    cases = [(PhasebookIdentityProvider(token="shared"), True),
+             (PhasebookIdentityProvider(users_file=str(users), token="shared"), False),
+             (PhasebookIdentityProvider(trusted_header="X-Forwarded-User", token="shared"), False),
+             (PhasebookIdentityProvider(users_file=str(users), token="shared", shared_can_sign=True), True)]
+    for provider, may in cases:
+        payload = viewer_payload(FakeReq(anon, provider))
+        assert payload["shared_can_sign"] is may
+        context._CONTEXT.clear()
+        context.set_context(json.dumps(payload))
+        assert context.viewer().shared_can_sign is may
+    config = serve_config(ServeOptions(root=tmp_path, port=1, ip="127.0.0.1", token="t", users_file=str(users),
+                                       shared_can_sign=True))
+    assert config.PhasebookIdentityProvider.shared_can_sign is True

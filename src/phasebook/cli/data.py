@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import BadInputError, ProjectNotFoundError
-from . import cli, console, open_project, print_json
+from .app import cli, console, open_project, print_json
 from .render import Table
 
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")

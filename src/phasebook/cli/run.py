@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import cli, console, open_project, print_json, shown_path
+from .app import cli, console, open_project, print_json, shown_path
 
 
 @cli.command(name="run")
@@ -107,7 +107,7 @@ def demo(path: Path) -> None:
     drift = status.latest_drift_check or {}
     if drift:
         console.print(f"  drift check: drifted columns {', '.join(drift.get('drifted_columns', [])) or 'none'}")
-    console.print("  gates: " + ", ".join(f"{g.name} {g.state}" for g in status.gates.values()))
+    console.print("  gates: " + ", ".join(f"{g.name} {g.label}" for g in status.gates.values()))
     console.print("\nNext (after the cd, every command runs from the project folder):")
     for line in (
         f"cd {shown_path(project.root)}",

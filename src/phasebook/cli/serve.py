@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import BadInputError
-from . import cli, console, project_folder
+from .app import cli, console, project_folder
 
 #: Where ``phasebook serve`` listens by default (its --ip and --port defaults).
 DEFAULT_SERVER_URL = "http://127.0.0.1:8866/"
@@ -25,13 +25,16 @@ DEFAULT_SERVER_URL = "http://127.0.0.1:8866/"
               help="Users file of personal tokens (see `phasebook serve-user`); their sign-offs are verified.")
 @click.option("--trusted-header", default="", help="Header naming the person, set by a trusted reverse proxy "
               "(e.g. X-Forwarded-User); sign-offs are verified.")
+@click.option("--shared-can-sign", is_flag=True, help="With --users or --trusted-header, still let the shared link "
+              "sign (recorded unverified). Off by default: the shared link reads but cannot sign.")
 @click.option("--cull-idle-timeout", default=600, show_default=True, type=int,
               help="Seconds after which a dashboard kernel nobody is connected to is shut down.")
 @click.option("--cull-interval", default=60, show_default=True, type=int, help="Seconds between culling passes.")
 @click.option("--allow-root", is_flag=True, help="Allow running as root (containers): the dashboards' kernels then run as root too.")
 @click.pass_context
 def serve(ctx: click.Context, project: Path | None, port: int, ip: str, token: str | None, no_shared_token: bool,
-          users_file: Path | None, trusted_header: str, cull_idle_timeout: int, cull_interval: int, allow_root: bool) -> None:
+          users_file: Path | None, trusted_header: str, shared_can_sign: bool, cull_idle_timeout: int, cull_interval: int,
+          allow_root: bool) -> None:
     """Serve the project's dashboards (overview, sign-off, monitoring) to stakeholders.
 
     Dashboards only: viewers can read pages and sign gates, nothing more
@@ -51,7 +54,7 @@ def serve(ctx: click.Context, project: Path | None, port: int, ip: str, token: s
     shared = "" if no_shared_token else (token or secrets.token_hex(24))
     opts = ServeOptions(root=proj.root, port=port, ip=ip, token=shared,
                         users_file=str(users_file.resolve()) if users_file else "", trusted_header=trusted_header,
-                        cull_idle_timeout=cull_idle_timeout, cull_interval=cull_interval, allow_root=allow_root)
+                        shared_can_sign=shared_can_sign, cull_idle_timeout=cull_idle_timeout, cull_interval=cull_interval, allow_root=allow_root)
     config = serve_config(opts)  # a bad users file or culling setting fails here, before anything is printed
     if running_as_root() and not allow_root:  # before anything is printed or written: Jupyter would refuse later
         raise BadInputError(message=(
@@ -79,8 +82,8 @@ def serve(ctx: click.Context, project: Path | None, port: int, ip: str, token: s
 
 @cli.command(name="serve-user")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["product", "data_science", "data_engineering", "customer_success"]),
-              default=None, help="The role this person signs in (fixed on their sign-offs).")
+@click.option("--role", default=None, help="The role this person signs in (fixed on their sign-offs); one of the "
+              "roles of the project's flow (`phasebook flow show`). Without a role they can read but not sign.")
 @click.option("--admin", is_flag=True, help="May use the whole server API (operators, not stakeholders).")
 @click.option("--users", "users_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The users file to create or update.")
@@ -90,6 +93,12 @@ def serve(ctx: click.Context, project: Path | None, port: int, ip: str, token: s
 def serve_user(name: str, role: str | None, admin: bool, users_file: Path, server_url: str) -> None:
     """Give NAME a personal token for `phasebook serve --users FILE` (printed once, stored hashed)."""
     from ..dashboards.identity import add_user
+    from ..project import Project
+
+    root = Project.find(".")
+    if role and root is not None:
+        Project.open(root).flow.check_role(role)
+
     from ..dashboards.serving import overview_path
 
     if not server_url.startswith(("http://", "https://")):

@@ -34,6 +34,8 @@ class Viewer:
     name: str | None  # None: the server knows no person (shared token)
     role: str | None = None
     verified: bool = False
+    #: False when the server knows people personally and the operator did not allow the shared link to sign
+    shared_can_sign: bool = True
 
 
 _CONTEXT: dict = {}
@@ -52,7 +54,7 @@ def viewer() -> Viewer:
     v = _CONTEXT.get("viewer") or {}
     if v.get("verified") and v.get("name"):
         return Viewer(name=str(v["name"]), role=v.get("role") or None, verified=True)
-    return Viewer(name=None, role=None, verified=False)
+    return Viewer(name=None, role=None, verified=False, shared_can_sign=bool(_CONTEXT.get("shared_can_sign", True)))
 
 
 def server_root() -> Path | None:

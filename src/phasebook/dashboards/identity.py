@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_server.auth.identity import IdentityProvider, User
-from traitlets import Unicode
+from traitlets import Bool, Unicode
 
 from ..core.errors import BadInputError
-from ..store.plan import dump_yaml, parse_yaml
+from ..project import dump_yaml, parse_yaml
 
 __all__ = ["PhasebookIdentityProvider", "load_users", "add_user", "hash_token", "is_personal", "person_of"]
 
@@ -95,6 +95,18 @@ class PhasebookIdentityProvider(IdentityProvider):
                          "Example: phasebook-users.yaml, written by `phasebook serve-user`.")
     trusted_header = Unicode("", config=True, help="A request header set by a trusted reverse proxy that names "
                              "the authenticated person, e.g. X-Forwarded-User. Empty: not used.")
+
+    shared_can_sign = Bool(False, config=True, help="Let viewers of the shared link sign (unverified) although "
+                           "personal identities are configured. Example: True for a demo server.")
+
+    @property
+    def personal(self) -> bool:
+        """True when this server identifies people (a users file or a trusted header)."""
+        return bool(self.users or self.trusted_header)
+
+    def shared_may_sign(self) -> bool:
+        """Whether a viewer the server does not identify may sign (always, when nobody is identified)."""
+        return self.shared_can_sign or not self.personal
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -41,6 +41,7 @@ class ServeOptions:
     token: str = ""
     users_file: str = ""
     trusted_header: str = ""
+    shared_can_sign: bool = False
     cull_idle_timeout: int = 600
     cull_interval: int = 60
     allow_root: bool = False
@@ -100,6 +101,7 @@ def serve_config(opts: ServeOptions) -> Config:
     c.IdentityProvider.token = opts.token
     c.PhasebookIdentityProvider.users_file = opts.users_file
     c.PhasebookIdentityProvider.trusted_header = opts.trusted_header
+    c.PhasebookIdentityProvider.shared_can_sign = opts.shared_can_sign
     c.MappingKernelManager.cull_idle_timeout = opts.cull_idle_timeout
     c.MappingKernelManager.cull_interval = opts.cull_interval
     c.MappingKernelManager.cull_connected = False

@@ -109,7 +109,7 @@ class StatusHandler(_ProjectHandler):
     def get(self, path: str) -> None:
         project = self.project(path)
         stamp = []
-        for f in (project.plan_path, project.journal_path):
+        for f in (project.plan_path, project.journal_path, project.flow_file or project.plan_path):
             st = os.stat(f) if f.exists() else None
             stamp.append(f"{st.st_size}:{st.st_mtime_ns}" if st else "-")
         running = [j.to_dict() for j in self.runs.jobs_for(self.relative(project.root))]
@@ -132,6 +132,7 @@ class StatusHandler(_ProjectHandler):
             path=self.relative(project.root),
             phases=[p.model_dump(mode="json") for p in flow.phases],
             tracks=list(flow.tracks),
+            track_titles={t: flow.title_of(t) for t in flow.tracks},
             jobs=running,
         )
         self.send(status)

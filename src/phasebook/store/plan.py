@@ -31,7 +31,7 @@ from ..core.errors import (
     SchemaVersionError,
     UnknownSectionError,
 )
-from ..core.sections import SECTION_MODELS, SECTION_TITLES, Section
+from ..core.sections import SECTION_MODELS, Section
 from .locking import exclusive
 
 __all__ = [
@@ -160,6 +160,13 @@ class PlanDocument:
         return {k: v.model_dump(mode="json") for k, v in self.sections.items()}
 
 
+def _default_titles() -> dict[str, str]:
+    from ..core.flow import default_flow
+
+    flow = default_flow()
+    return {k: flow.section_title(k) for k in SECTION_MODELS}
+
+
 class PlanStore:
     """Reads and writes one project's ``phasebook.yaml``."""
 
@@ -241,7 +248,7 @@ class PlanStore:
         return raw
 
     # writing -----------------------------------------------------------------
-    def create(self, name: str, flow_version: str) -> PlanDocument:
+    def create(self, name: str, flow_version: str, titles: dict[str, str] | None = None) -> PlanDocument:
         """Write a new plan with every section at its defaults and a comment per section."""
         doc = CommentedMap()
         doc["schema_version"] = SCHEMA_VERSION
@@ -249,7 +256,7 @@ class PlanStore:
         doc["flow"] = flow_version
         for key, model in SECTION_MODELS.items():
             doc[key] = model().model_dump(mode="json")
-            doc.yaml_set_comment_before_after_key(key, before="\n" + SECTION_TITLES[key])
+            doc.yaml_set_comment_before_after_key(key, before="\n" + (titles or _default_titles()).get(key, key))
         doc.yaml_set_start_comment(
             "The project plan: one key per section. Edit it through the forms, `phasebook set`, or by hand;\n"
             "every change is validated, and sign-offs go stale when the sections they approved change."
@@ -294,6 +301,17 @@ class PlanStore:
             self._write_atomic(text)
             self._cache = written
         return written  # the plan exactly as written, read under the lock: its digest is the new token
+
+    def set_flow(self, flow: str) -> PlanDocument:
+        """Set the plan's ``flow:`` header (which flow the project follows), atomically, under the lock."""
+        with self._lock:
+            raw = self.parse(self.read_bytes()).raw
+            raw["flow"] = flow
+            text = dump_yaml(raw)
+            written = self.parse(text.encode("utf-8"))
+            self._write_atomic(text)
+            self._cache = written
+        return written
 
     def _write_atomic(self, text: str) -> None:
         """Write via a temporary file, fsync and rename (callers hold the lock)."""

@@ -15,12 +15,11 @@ import html
 
 import ipywidgets as w
 
-from ..core.sections import Literature, LiteratureEntry
+from ..core.sections import VERDICT_ORDER, Literature, LiteratureEntry
 from .model_form import ModelForm, layout_for
 
 __all__ = ["LiteratureForm", "LiteratureEntryCard", "VERDICT_ORDER"]
 
-VERDICT_ORDER = ("chosen", "alternative", "undecided", "rejected")
 _BADGES = {"chosen": "✔ chosen", "alternative": "◐ alternative", "undecided": "? undecided", "rejected": "✘ rejected"}
 
 
