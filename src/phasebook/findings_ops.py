@@ -1,5 +1,8 @@
 """The journaled steps of a finding, behind :class:`~phasebook.project.Project`'s finding methods.
 
+Each function takes the :class:`~phasebook.project.Project` it acts for (typed ``Any``: this module is
+imported by ``project.py``, never the other way round).
+
 Raise, resolve, accept, reopen: each checks the step is possible from the
 finding's state (folded by :mod:`phasebook.core.findings`) and appends one
 entry. Surfaces call the :class:`Project` methods, never these directly.
@@ -9,14 +12,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .core.errors import FindingBlocksApprovalError, InvalidDecisionError, InvalidFindingError, UnknownFindingError
 from .core.events import Actor, Event
 from .core.findings import SEVERITIES, Finding, approval_blockers, condition_problems, fold_findings, parse_due
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .project import Project
 
 __all__ = ["raise_finding", "step_finding", "approval_conditions", "check_conditions", "due_times_passed_cached", "notify_lapsed"]
 
@@ -46,7 +46,7 @@ def _due(value: Any) -> str | None:
     return text
 
 
-def raise_finding(project: "Project", gate: str, what: str, *, severity: str = "blocking", owner: str = "",
+def raise_finding(project: Any, gate: str, what: str, *, severity: str = "blocking", owner: str = "",
                   due: Any = None, evidence: str = "", actor: Actor) -> Event:
     """Journal ``finding_raised`` against ``gate`` (see :meth:`Project.raise_finding`)."""
     project.flow.gate(gate)
@@ -59,7 +59,7 @@ def raise_finding(project: "Project", gate: str, what: str, *, severity: str = "
     return project._append("finding_raised", data, actor)
 
 
-def _finding(project: "Project", finding: int) -> Finding:
+def _finding(project: Any, finding: int) -> Finding:
     found = fold_findings(project.events())
     try:
         return found[int(finding)]
@@ -67,7 +67,7 @@ def _finding(project: "Project", finding: int) -> Finding:
         raise UnknownFindingError(finding=finding, known=sorted(found)) from None
 
 
-def step_finding(project: "Project", step: str, finding: int, *, note: str = "", evidence: str = "",
+def step_finding(project: Any, step: str, finding: int, *, note: str = "", evidence: str = "",
                  actor: Actor) -> Event:
     """Journal ``finding_<step>`` (resolve, accept, reopen) for ``finding`` after checking its state."""
     f = _finding(project, finding)
@@ -85,7 +85,7 @@ def step_finding(project: "Project", step: str, finding: int, *, note: str = "",
     return project._append(kind, data, actor)
 
 
-def approval_conditions(project: "Project", gate: str, decision: str, conditions: list[int] | None,
+def approval_conditions(project: Any, gate: str, decision: str, conditions: list[int] | None,
                         events: list[Event]) -> list[int]:
     """Refuse an approval that a blocking finding forbids; return the checked conditions (finding ids).
 
@@ -103,7 +103,7 @@ def approval_conditions(project: "Project", gate: str, decision: str, conditions
     return check_conditions(project, gate, conditions, events) if conditions else []
 
 
-def check_conditions(project: "Project", gate: str, conditions: list[int], events: list[Event]) -> list[int]:
+def check_conditions(project: Any, gate: str, conditions: list[int], events: list[Event]) -> list[int]:
     """The condition ids, checked (raises :class:`InvalidFindingError` naming every problem)."""
     ids = sorted({int(i) for i in conditions})
     problems = condition_problems(fold_findings(events), gate, ids, dt.datetime.now(dt.timezone.utc))
@@ -116,7 +116,7 @@ def check_conditions(project: "Project", gate: str, conditions: list[int], event
 _DUE_CACHE: dict[str, tuple[tuple[int, int], list[dt.datetime]]] = {}
 
 
-def due_times_passed_cached(project: "Project", now: dt.datetime) -> int:
+def due_times_passed_cached(project: Any, now: dt.datetime) -> int:
     """:func:`~phasebook.core.findings.due_times_passed`, with the due times cached per journal version."""
     path = project.journal_path
     try:
@@ -131,7 +131,7 @@ def due_times_passed_cached(project: "Project", now: dt.datetime) -> int:
     return bisect.bisect_left(cached[1], now)
 
 
-def notify_lapsed(project: "Project", gate: str, conditions: list[Finding]) -> None:
+def notify_lapsed(project: Any, gate: str, conditions: list[Finding]) -> None:
     """Hook point for notifications (issue 18): called when a status read finds ``gate``'s approval lapsed.
 
     Notifications do not exist yet, so nothing is sent and nothing is

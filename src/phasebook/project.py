@@ -39,9 +39,11 @@ from .store.outbox import OutboxJournal, outbox_for
 from .store.plan import PLAN_FILE, PlanDocument, PlanStore, dump_yaml, parse_yaml, validate_section
 from . import tracking
 from . import findings_ops as _findings
+from .store import bundle as record_data  # re-exported: the exported record's data, for surfaces (issue 17)
 from .core.findings import FINDING_KINDS, Finding, fold_findings
 
-__all__ = ["Project", "default_actor", "workbook_templates", "dump_yaml", "parse_yaml", "validate_section"]
+__all__ = ["Project", "default_actor", "workbook_templates", "dump_yaml", "parse_yaml", "validate_section",
+           "record_data"]
 # ``dump_yaml`` / ``parse_yaml`` (the plan's text format, with its parser limits) and ``validate_section``
 # are re-exported here: surfaces (cli, widgets, dashboards, server) import the facade, never ``store``.
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import BadInputError
-from . import cli, console, open_project
+from .app import cli, console, open_project
 
 __all__ = ["export", "write_pdf"]
 

@@ -11,7 +11,7 @@ import click
 
 from ..core.events import Actor
 from ..core.findings import SEVERITIES
-from . import cli, console, open_project, print_json
+from .app import cli, console, open_project, print_json
 
 __all__ = ["finding"]
 

@@ -127,7 +127,9 @@ def _verify_bundle(path: Path) -> None:
     """``verify --bundle``: the record's entries, keys, sections, and its page against them (no project needed)."""
     from ..core.errors import BadInputError
     from ..dashboards.record import verify_record
-    from ..store.bundle import MAX_RECORD_BYTES, BundleProblem
+    from ..project import record_data
+
+    MAX_RECORD_BYTES, BundleProblem = record_data.MAX_RECORD_BYTES, record_data.BundleProblem
 
     try:
         size = path.stat().st_size

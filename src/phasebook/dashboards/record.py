@@ -25,10 +25,14 @@ from typing import Any
 from ..core.events import Event
 from ..core.findings import fold_findings, is_safe_link
 from ..core.sections import SECTION_MODELS
-from ..store.bundle import RECORD_FORMAT, BundleProblem, bundle_keys, check_bundle, collect_lines, embed_json, extract_bundle
-from ..store.signing import verify_sig
+from ..project import record_data
 from .html import CSS, Html, badge, esc, raw, table, text
 from .render import render_scope, render_section
+
+# the record's data layer (store/bundle.py), reached through the facade
+RECORD_FORMAT, BundleProblem, verify_sig = record_data.RECORD_FORMAT, record_data.BundleProblem, record_data.verify_sig
+bundle_keys, check_bundle, collect_lines = record_data.bundle_keys, record_data.check_bundle, record_data.collect_lines
+embed_json, extract_bundle = record_data.embed_json, record_data.extract_bundle
 
 __all__ = ["build_bundle", "render_record", "verify_record", "SHOWN_SECTIONS"]
 

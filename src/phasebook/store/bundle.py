@@ -30,10 +30,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ..core.hashing import content_hash
 from .chain import ChainChecker
-from .signing import key_id, public_keys
+from .signing import key_id, public_keys, verify_sig
 
 __all__ = ["RECORD_FORMAT", "SCRIPT_ID", "BundleProblem", "collect_lines", "embed_json", "extract_bundle",
-           "check_bundle", "bundle_keys", "MAX_RECORD_BYTES"]
+           "check_bundle", "bundle_keys", "MAX_RECORD_BYTES", "verify_sig"]
 
 RECORD_FORMAT = "phasebook-record/1"
 SCRIPT_ID = "phasebook-record"
