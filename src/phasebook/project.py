@@ -37,15 +37,18 @@ from .store.journal import JOURNAL_FILE, Journal, VerifyReport
 from .store import integrity as _integrity
 from .store.outbox import OutboxJournal, outbox_for
 from .store.plan import PLAN_FILE, PlanDocument, PlanStore, dump_yaml, parse_yaml, validate_section
+from .store.guard import lock_to_signoffs, locked
+from .store.yaml import read_yaml_file
 from . import tracking
 from . import findings_ops as _findings
 from .store import bundle as record_data  # re-exported: the exported record's data, for surfaces (issue 17)
 from .core.findings import FINDING_KINDS, Finding, fold_findings
 
-__all__ = ["Project", "default_actor", "workbook_templates", "dump_yaml", "parse_yaml", "validate_section",
-           "record_data"]
-# ``dump_yaml`` / ``parse_yaml`` (the plan's text format, with its parser limits) and ``validate_section``
-# are re-exported here: surfaces (cli, widgets, dashboards, server) import the facade, never ``store``.
+__all__ = ["Project", "default_actor", "workbook_templates", "dump_yaml", "parse_yaml", "read_yaml_file", "validate_section",
+           "lock_to_signoffs", "locked", "record_data"]
+# Re-exported for surfaces (cli, widgets, dashboards, server), which import the facade, never ``store``:
+# the plan's text format with its parser limits, section validation, the viewer-kernel write lock, and the
+# exported record's data layer (issue 17).
 
 #: Event kinds only Project's own methods may journal (kind → method).
 DECISION_KINDS = {

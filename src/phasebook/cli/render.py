@@ -10,6 +10,7 @@ from rich.table import Table as _RichTable
 from rich.text import Text
 
 from ..core.describe import describe_event, describe_move
+from ..core.escape import rich_text
 from ..core.events import Event
 from ..core.flow import Flow, default_flow
 from ..core.status import ProjectStatus
@@ -92,7 +93,7 @@ def render_status(console: Console, st: ProjectStatus, flow: Flow | None = None)
             decision = Text(s.decision.replace("_", " ") + ("" if s.fresh else " (stale)")
                             + ("" if s.counts else " (not counted)"),
                             style=STATE_STYLE.get("stale" if not s.fresh else "", ""))
-            signoffs.add_row(g.name, who, decision, s.at[:16].replace("T", " "))
+            signoffs.add_row(g.name, rich_text(who), decision, s.at[:16].replace("T", " "))
     console.print(gates)
     if signoffs.row_count:
         console.print(signoffs)
@@ -102,7 +103,7 @@ def render_status(console: Console, st: ProjectStatus, flow: Flow | None = None)
 
     test = st.latest_model_test
     if test:
-        t = Table(title=f"Latest model test: {test.get('model')} ({'passed' if test.get('passed') else 'not passed'})")
+        t = Table(title=f"Latest model test: {rich_text(test.get('model'))} ({'passed' if test.get('passed') else 'not passed'})")
         t.add_column("KPI", overflow="fold")
         for col in ("metric", "target", "value", "outcome"):
             t.add_column(col, no_wrap=True)
@@ -110,7 +111,7 @@ def render_status(console: Console, st: ProjectStatus, flow: Flow | None = None)
             target = "-" if r["target"] is None else f"{r['comparator']} {r['target']:g}"
             value = "-" if r["value"] is None else f"{r['value']:.4g}"
             outcome = r["outcome"]
-            t.add_row(r["kpi"], r["metric"], target, value,
+            t.add_row(rich_text(r["kpi"]), rich_text(r["metric"]), target, value,
                       Text(outcome.replace("_", " "), style={"passed": "green", "failed": "red"}.get(outcome, "yellow")))
         console.print(t)
     else:
@@ -125,7 +126,7 @@ def render_status(console: Console, st: ProjectStatus, flow: Flow | None = None)
         d.add_column("when (UTC)", no_wrap=True)
         for name, chk in st.data_checks.items():
             rows = chk.get("rows")
-            d.add_row(name, "yes" if chk.get("reachable") else f"no: {chk.get('reason', '')}",
+            d.add_row(rich_text(name), "yes" if chk.get("reachable") else rich_text(f"no: {chk.get('reason', '')}"),
                       "-" if rows is None else f"{rows:,}", str(chk.get("at", ""))[:16].replace("T", " "))
         console.print(d)
 
@@ -140,7 +141,8 @@ def _render_segments(console: Console, st: ProjectStatus) -> None:
         more = c.failed + c.not_measured - len(c.failing)
         failing = ", ".join(c.failing) + (f" (+{more} more)" if more > 0 else "")
         meet = Text(f"{c.passed}/{c.total}", style="green" if c.passed == c.total else "red")
-        t.add_row(c.metric, f"{c.comparator} {c.target:g}", meet, str(c.failed), str(c.not_measured), failing or "-")
+        t.add_row(rich_text(c.metric), f"{c.comparator} {c.target:g}", meet, str(c.failed), str(c.not_measured),
+                  rich_text(failing or "-"))
     console.print(t)
 
 
@@ -163,5 +165,5 @@ def render_history(console: Console, events: list[Event]) -> None:
     t.add_column("details", overflow="fold", ratio=3)
     for e in events:
         who = f"{e.actor.name}" + (f" ({e.actor.role})" if e.actor.role else "") + (" ✓" if e.actor.verified else "")
-        t.add_row(str(e.seq), e.at[:16].replace("T", " "), who, e.kind, summarize_event(e))
+        t.add_row(str(e.seq), e.at[:16].replace("T", " "), rich_text(who), e.kind, rich_text(summarize_event(e)))
     console.print(t)

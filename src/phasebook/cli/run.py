@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..core.escape import rich_text
 from .app import cli, console, open_project, print_json, shown_path
 
 
@@ -95,7 +96,7 @@ def demo(path: Path) -> None:
     elapsed = time.perf_counter() - start
     status = project.status()
     tests = [e for e in project.events() if e.kind == "model_test"]
-    console.print(f"\nDemo project [bold]{project.name}[/] ready in {project.root} ({elapsed:.0f} s).")
+    console.print(f"\nDemo project [bold]{rich_text(project.name)}[/] ready in {project.root} ({elapsed:.0f} s).")
     for e in tests:
         verdict = "passes" if e.data.get("passed") else "fails"
         values = ", ".join(f"{r['metric']}={r['value']:.3f}" for r in e.data["results"] if r.get("value") is not None)

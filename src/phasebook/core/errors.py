@@ -134,7 +134,11 @@ class PlanSyntaxError(BadInputError):
 
     def describe(self) -> str:
         f = self.fields
-        where = f"{f.get('file')}, line {f.get('line')}, column {f.get('column')}"
+        where = str(f.get("file"))
+        if f.get("line") is not None:
+            where += f", line {f.get('line')}" + (f", column {f['column']}" if f.get("column") is not None else "")
+        if f.get("limit"):  # a parser limit (size, depth, aliases, number length): the problem says what to do
+            return f"{where}: the YAML is refused: {f.get('problem')}."
         return (
             f"{where}: the YAML cannot be read ({f.get('problem')}). "
             "Fix the syntax at that position (indentation, a missing ':' or an unclosed quote) and try again."
@@ -572,6 +576,20 @@ __all__ += ["ContentChangedError", "JournalIntegrityError", "JournalConflictErro
             "NotAGitRepositoryError"]
 # --- end journal integrity ---
 
+# --- dashboards server (issue 13) ---
+class ViewerWriteRefusedError(PhasebookError):
+    """A viewer's dashboard kernel tried to write something other than the viewer's own sign-off."""
+
+    code = "viewer_write_refused"
+    exit_code = 1
+    http_status = 403
+
+    def describe(self) -> str:
+        return (f"This page is read-only: {self.fields.get('what', 'that change')} is not possible from a dashboard. "
+                "Viewers can read the dashboards and sign gates as themselves; the team edits the plan in JupyterLab.")
+
+
+__all__ += ["ViewerWriteRefusedError"]
 
 # --- findings and conditional approvals (issue 17) ---
 class FindingBlocksApprovalError(ConflictError):

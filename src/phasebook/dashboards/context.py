@@ -11,6 +11,12 @@ verified viewer and the sign-off widget asks for a name, recorded unverified.
 Parameters (``?project=…&gate=…``) come from the query string Voilà puts in
 the kernel's ``QUERY_STRING``; only those two keys are read, never echoed
 raw (the query string can hold the server token).
+
+A kernel whose context the server set is a *viewer kernel*: :func:`set_context`
+locks the store to sign-offs (:mod:`phasebook.store.guard`), and
+:func:`open_dashboard_project` hands out a :class:`ViewerProject` — the read
+methods of :class:`~phasebook.Project` plus ``sign_off`` as the viewer
+(never as the server's OS user).
 """
 
 from __future__ import annotations
@@ -19,12 +25,23 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
-from ..core.errors import BadInputError, ProjectNotFoundError
+from ..core.errors import BadInputError, ProjectNotFoundError, ViewerWriteRefusedError
+from ..core.events import Actor
 from ..project import Project
+from ..project import lock_to_signoffs, locked
 
-__all__ = ["Viewer", "set_context", "viewer", "server_root", "query_params", "open_dashboard_project"]
+__all__ = ["Viewer", "ViewerProject", "set_context", "viewer", "server_root", "query_params", "open_dashboard_project",
+           "READ_METHODS"]
+
+#: what a viewer kernel may use of a Project (everything else is refused)
+READ_METHODS = frozenset({"root", "name", "flow", "plan", "plan_path", "journal_path", "section", "events", "verify",
+                          "status", "phase", "gate_content", "approved_content", "data_source", "integrity",
+                          "require_intact", "findings", "due_times_passed"})
+#: the findings steps a viewer may take on the sign-off page, as themselves (issue 17)
+FINDING_METHODS = frozenset({"raise_finding", "resolve_finding", "accept_finding", "reopen_finding"})
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,7 @@ def set_context(payload: str) -> None:
         return
     data = json.loads(payload)
     _CONTEXT.update(data)
+    lock_to_signoffs()  # from here on this kernel writes nothing but the viewer's sign-offs
 
 
 def viewer() -> Viewer:
@@ -69,6 +87,53 @@ def query_params() -> dict[str, str]:
     return {k: parsed[k][0] for k in ("project", "gate") if parsed.get(k)}
 
 
+class ViewerProject:
+    """A viewer's view of a :class:`~phasebook.Project`: its read methods, and ``sign_off`` as that viewer.
+
+    A verified viewer signs only as themselves (name, verified); a viewer the
+    server does not know signs unverified, under the name they type. Any
+    other attribute (``save_section``, ``decide``, ``check_source``, ``record``…)
+    raises :class:`~phasebook.core.errors.ViewerWriteRefusedError`.
+    """
+
+    __slots__ = ("_project", "_viewer")
+
+    def __init__(self, project: Project, who: "Viewer") -> None:
+        object.__setattr__(self, "_project", project)
+        object.__setattr__(self, "_viewer", who)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in READ_METHODS:
+            return getattr(self._project, name)
+        if name in FINDING_METHODS:
+            method = getattr(self._project, name)
+
+            def as_viewer(*args: Any, actor: Actor | None = None, **kwargs: Any) -> Any:
+                if actor is None:
+                    raise ViewerWriteRefusedError(what=f"{name.replace('_', ' ')} without saying who")
+                self._check_actor(actor)
+                return method(*args, actor=actor, **kwargs)
+
+            return as_viewer
+        raise ViewerWriteRefusedError(what=f"{name.replace('_', ' ')}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise ViewerWriteRefusedError(what=f"changing {name}")
+
+    def sign_off(self, gate: str, actor: Actor, decision: str, comment: str = "", **kwargs: Any):
+        """Record the viewer's decision; an actor that is not this viewer is refused."""
+        self._check_actor(actor)
+        return self._project.sign_off(gate, actor, decision, comment, **kwargs)
+
+    def _check_actor(self, actor: Actor) -> None:
+        """Refuse an actor that is not this viewer (a verified viewer acts only as themselves)."""
+        who = self._viewer
+        if who.verified and (actor.name != who.name or not actor.verified or (who.role and actor.role != who.role)):
+            raise ViewerWriteRefusedError(what=f"signing as anyone but {who.name}")
+        if not who.verified and actor.verified:
+            raise ViewerWriteRefusedError(what="a verified sign-off from a page the server does not vouch for")
+
+
 def open_dashboard_project(project_dir: str = "", *, cwd: str | os.PathLike = ".") -> Project:
     """Open the project of the page.
 
@@ -80,6 +145,11 @@ def open_dashboard_project(project_dir: str = "", *, cwd: str | os.PathLike = ".
         BadInputError: ``?project=`` leaves the server's root folder.
         ProjectNotFoundError: no project there.
     """
+    project = _open(project_dir, cwd)
+    return ViewerProject(project, viewer()) if locked() else project  # type: ignore[return-value]
+
+
+def _open(project_dir: str, cwd: str | os.PathLike) -> Project:
     asked = query_params().get("project")
     if not asked:
         return Project.open(project_dir or cwd)

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 import pandas as pd
 
+from ..core.escape import md_text
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.events import Event
 
@@ -116,11 +118,11 @@ def decision_prompt(results: Iterable[Any]) -> str:
     passing = [r.model for r in results if r.passed]
     lines = ["### Decision (3.3)", ""]
     for r in results:
-        failed = ", ".join(f"{m.metric} {m.value:.3f} (target {m.comparator} {m.target:g})" for m in r.failures() if m.value is not None)
-        lines.append(f"- **{r.model}**: " + ("passes every hard metric" if r.passed else f"fails {failed or 'unmeasured metrics'}"))
+        failed = ", ".join(f"{md_text(m.metric)} {m.value:.3f} (target {m.comparator} {m.target:g})" for m in r.failures() if m.value is not None)
+        lines.append(f"- **{md_text(r.model)}**: " + ("passes every hard metric" if r.passed else f"fails {failed or 'unmeasured metrics'}"))
     lines.append("")
     if passing:
-        lines.append(f"{', '.join(passing)} meet{'s' if len(passing) == 1 else ''} the hard metrics: ask product and "
+        lines.append(f"{md_text(', '.join(passing))} meet{'s' if len(passing) == 1 else ''} the hard metrics: ask product and "
                      "customer success for the KPI check (3.4) on a sample of real outputs, or iterate to improve it.")
     else:
         lines.append("No model meets the hard metrics. Iterate (model failure), go back to research (approach failure), "

@@ -63,13 +63,13 @@ def _load(path: Path) -> list[dict[str, Any]]:
             raise GridFileError(file=str(path), problem="a row has more cells than the header has columns.")
         return rows
     if suffix in (".yaml", ".yml"):
-        from ruamel.yaml import YAML
-        from ruamel.yaml.error import YAMLError
+        from ..core.errors import PlanSyntaxError
+        from ..store.yaml import load_yaml
 
         try:
-            data = YAML(typ="safe").load(text)
-        except YAMLError as exc:
-            raise GridFileError(file=str(path), problem=f"not valid YAML: {exc}".splitlines()[0]) from None
+            data = load_yaml(text, file=str(path))  # bounded: size, depth, aliases, numbers
+        except PlanSyntaxError as exc:
+            raise GridFileError(file=str(path), problem=f"not valid YAML: {exc.message}") from None
         if isinstance(data, dict) and set(data) == {"rows"}:
             data = data["rows"]
         if isinstance(data, dict):  # parameter -> list of values: every combination

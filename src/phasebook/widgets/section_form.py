@@ -20,13 +20,13 @@ changed part keeps the old digest and is refused, as it must be.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import weakref
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 
+from ..core.escape import html_text
 from ..core.errors import PhasebookError, PlanChangedOnDiskError, PlanValidationError
 from ..core.events import Actor
 from ..core.sections import SECTION_MODELS
@@ -87,7 +87,7 @@ class SectionForm(w.VBox):
         self.dirty = w.HTML()
         self.gate_warning = w.HTML()
         self.status = w.HTML()
-        heading = w.HTML(f"<h3>{html.escape(self.title)}</h3>")
+        heading = w.HTML(f"<h3>{html_text(self.title)}</h3>")
         actions = w.HBox([self.save_button, self.reload_button, self.dirty])
         super().__init__([heading, self.gate_warning, self.body.widget, self.status, actions])
         _OPEN_FORMS.setdefault(project.root, weakref.WeakSet()).add(self)
@@ -170,7 +170,7 @@ class SectionForm(w.VBox):
         elif covering := [g for g in self.project.flow.gates_covering(self.path)
                           if g.name in self._approved and self._approved[g.name].state == "approved"]:
             names = " and ".join(g.title for g in covering)
-            self.gate_warning.value = (f'<span style="opacity:.8">Approved in {html.escape(names)}; '
+            self.gate_warning.value = (f'<span style="opacity:.8">Approved in {html_text(names)}; '
                                        "changing it will reopen that approval.</span>")
         else:
             self.gate_warning.value = ""
@@ -232,7 +232,7 @@ class SectionForm(w.VBox):
         when = dt.datetime.now().strftime("%H:%M:%S")
         note = f" {' and '.join(reopened)} is now stale: ask for a new sign-off." if reopened else ""
         self.status.value = (f'<span style="color:var(--jp-success-color1,#2e7d32)">✔ Saved at {when}.'
-                             f"{html.escape(note)}</span>")
+                             f"{html_text(note)}</span>")
         self._changed()
         for callback in self.on_saved:
             callback(self)
@@ -255,7 +255,7 @@ class SectionForm(w.VBox):
                 node = nxt
             node.show_error(err["message"])
         n = len(errors)
-        lines = "".join(f"<li>{html.escape(e['path'])}: {html.escape(e['message'])}</li>" for e in unplaced)
+        lines = "".join(f"<li>{html_text(e['path'])}: {html_text(e['message'])}</li>" for e in unplaced)
         self.status.value = error_html(
             f"Not saved: {n} field{'s' if n != 1 else ''} need{'s' if n == 1 else ''} attention "
             "(see the messages by the fields). Nothing was written."
