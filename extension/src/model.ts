@@ -19,7 +19,8 @@ const BADGES: Record<GateState, IBadge> = {
   stale: { label: 'stale', kind: 'stale' },
   pending: { label: 'pending', kind: 'pending' },
   changes_requested: { label: 'changes requested', kind: 'changes-requested' },
-  rejected: { label: 'rejected', kind: 'rejected' }
+  rejected: { label: 'rejected', kind: 'rejected' },
+  lapsed: { label: 'lapsed', kind: 'stale' }
 };
 
 /** The badge of a gate state; ``label`` (the server's, e.g. "approved (unverified)") wins over the default text. */

@@ -29,7 +29,8 @@ export type GateState =
   | 'approved'
   | 'stale'
   | 'changes_requested'
-  | 'rejected';
+  | 'rejected'
+  | 'lapsed';
 
 export interface ISignoff {
   seq: number;

@@ -8,6 +8,7 @@ events); its status is derived from both on demand.
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import os
 from pathlib import Path
@@ -41,17 +42,22 @@ from .store.plan import PLAN_FILE, PlanDocument, PlanStore, dump_yaml, parse_yam
 from .store.guard import lock_to_signoffs, locked
 from .store.yaml import read_yaml_file
 from . import tracking
+from . import findings_ops as _findings
+from .store import bundle as record_data  # re-exported: the exported record's data, for surfaces (issue 17)
+from .core.findings import FINDING_KINDS, Finding, fold_findings
 
 __all__ = ["Project", "default_actor", "workbook_templates", "dump_yaml", "parse_yaml", "read_yaml_file", "validate_section",
-           "lock_to_signoffs", "locked"]
+           "lock_to_signoffs", "locked", "record_data"]
 # Re-exported for surfaces (cli, widgets, dashboards, server), which import the facade, never ``store``:
-# the plan's text format with its parser limits, section validation, and the viewer-kernel write lock.
+# the plan's text format with its parser limits, section validation, the viewer-kernel write lock, and the
+# exported record's data layer (issue 17).
 
 #: Event kinds only Project's own methods may journal (kind → method).
 DECISION_KINDS = {
     "project_created": "new", "section_saved": "save_section", "sign_off": "sign_off", "advance": "advance",
     "backtrack": "backtrack", "cancel": "cancel", "deliver": "deliver", "reopen": "reopen", "decision": "decide",
     "flow_changed": "pin_flow", "delegation": "delegate",
+    **{k: "raise_finding / resolve_finding / accept_finding / reopen_finding" for k in FINDING_KINDS},
 }
 GITIGNORE = "# phasebook: executed notebooks and local state\nruns/\n.phasebook/\n.ipynb_checkpoints/\n"
 
@@ -385,7 +391,13 @@ class Project:
     def status(self) -> ProjectStatus:
         """The project's status, folded from the plan and the journal."""
         plan = self.plan()
-        return fold(plan.name, self.flow, plan.dump(), self.events())
+        events = self.events()
+        status = fold(plan.name, self.flow, plan.dump(), events)
+        for g in status.gates.values():
+            if g.state == "lapsed":  # the notification hook (issue 18)
+                found = fold_findings(events)
+                _findings.notify_lapsed(self, g.name, [found[i] for i in g.lapsed_conditions])
+        return status
 
     @property
     def phase(self) -> str:
@@ -450,6 +462,7 @@ class Project:
         *,
         acknowledge: bool = False,
         expected_hash: str | None = None,
+        conditional_on: list[int] | None = None,
     ) -> Event:
         """Record a decision on a gate, with the hash of the content it judged and the gate policy.
 
@@ -461,10 +474,13 @@ class Project:
             acknowledge: approve although a gate condition is unmet (the comment says why).
             expected_hash: the content hash the signer was shown (``gate_content(gate)["content_hash"]``);
                 refused with :class:`ContentChangedError` when the content is no longer that.
+            conditional_on: approve *with conditions*: the findings (ids) the approval depends on; when one
+                is still open after its due time the approval lapses.
 
         Raises:
             SignerNotAllowedError: no role (a verified viewer whose identity carries none cannot sign).
             ConditionNotMetError: an approval while a gate condition is unmet, not acknowledged.
+            FindingBlocksApprovalError: ``approve`` while a blocking finding of the gate is not accepted.
         """
         g = self.flow.gate(gate)
         events = self.events()
@@ -499,6 +515,7 @@ class Project:
         if decision == "approve" and "scope" in g.covers and (errors := scope_errors(plan.sections["scope"])):
             raise InvalidDecisionError(reason="The scope cannot be approved as it is: " + "; ".join(
                 f"{e['path']}: {e['message']}" for e in errors) + ". Correct the scope first.")
+        conds = _findings.approval_conditions(self, gate, decision, conditional_on, events)  # blocking findings
         self.pin_flow(actor)
         events = self.events()
         content = covered_content(g, plan.dump(), events)
@@ -521,6 +538,8 @@ class Project:
             data["acknowledged"] = acknowledged
         if grant is not None and actor.role == grant.data["role"]:
             data["delegated_by"] = grant.seq
+        if conds:
+            data["conditional_on"] = conds
         return self._append("sign_off", data, actor)
 
     def active_delegation(self, gate: str, name: str | None) -> Event | None:
@@ -551,6 +570,47 @@ class Project:
         if not to or until_s <= utc_now():
             raise InvalidDecisionError(reason="Name the person, and an end of the delegation in the future.")
         return self._transition(("delegation", {"gate": gate, "role": actor.role, "to": to, "until": until_s}), actor)
+
+    # findings (core/findings.py, findings_ops.py) ----------------------------------
+    def raise_finding(self, gate: str, what: str, *, severity: str = "blocking", owner: str = "", due: Any = None,
+                      evidence: str = "", actor: Actor | None = None) -> Event:
+        """Raise a finding against ``gate``; its id is the returned entry's ``seq``.
+
+        Args:
+            what: what must be fixed.
+            severity: ``blocking`` (the gate cannot be approved while it is open) or ``non_blocking``.
+            owner: the role or person who resolves it.
+            due: a date (``2026-12-31``, end of day UTC) or ISO time; needed to make it a condition.
+            evidence: what shows the problem (a link, a check's entry); monitoring passes its alert here.
+            actor: who raises it; pass ``Actor.system()`` for automated checks.
+        """
+        return _findings.raise_finding(self, gate, what, severity=severity, owner=owner, due=due, evidence=evidence,
+                                       actor=actor or default_actor())
+
+    def resolve_finding(self, finding: int, note: str, *, evidence: str = "", actor: Actor | None = None) -> Event:
+        """The owner resolves an open finding with a note and an optional evidence link."""
+        return _findings.step_finding(self, "resolve", finding, note=note, evidence=evidence, actor=actor or default_actor())
+
+    def accept_finding(self, finding: int, note: str = "", *, actor: Actor | None = None) -> Event:
+        """A reviewer accepts a resolved finding (it no longer blocks, nor lapses an approval)."""
+        return _findings.step_finding(self, "accept", finding, note=note, actor=actor or default_actor())
+
+    def reopen_finding(self, finding: int, note: str, *, actor: Actor | None = None) -> Event:
+        """A reviewer reopens a resolved or accepted finding, saying why."""
+        return _findings.step_finding(self, "reopen", finding, note=note, actor=actor or default_actor())
+
+    def due_times_passed(self) -> int:
+        """How many findings' due times have passed: a state that changes with the clock alone (for caches).
+
+        The due times are read once per journal version (size and mtime), so a poll costs a ``stat``.
+        """
+        return _findings.due_times_passed_cached(self, dt.datetime.now(dt.timezone.utc))
+
+    def findings(self, gate: str | None = None) -> list[Finding]:
+        """The findings (of ``gate``, or all), oldest first."""
+        if gate is not None:
+            self.flow.gate(gate)
+        return [f for f in fold_findings(self.events()).values() if gate is None or f.gate == gate]
 
     # transitions ---------------------------------------------------------------
     def _transition(self, planned: tuple[str, dict[str, Any]], actor: Actor | None) -> Event:

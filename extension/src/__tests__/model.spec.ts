@@ -58,6 +58,7 @@ describe('view functions', () => {
     expect(gateBadge('stale').kind).toBe('stale');
     expect(gateBadge('pending').kind).toBe('pending');
     expect(gateBadge('changes_requested')).toEqual({ label: 'changes requested', kind: 'changes-requested' });
+    expect(gateBadge('lapsed')).toEqual({ label: 'lapsed', kind: 'stale' });
   });
 
   it('prints the server label, so an approval on an unverified signature says so', () => {

@@ -24,3 +24,5 @@ from . import tracking  # noqa: E402,F401
 from . import integrity  # noqa: E402,F401
 from . import lab  # noqa: E402,F401
 from . import monitor  # noqa: E402,F401
+from . import findings  # noqa: E402,F401
+from . import export  # noqa: E402,F401

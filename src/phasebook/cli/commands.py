@@ -130,9 +130,12 @@ def set_(ctx: click.Context, section: str, file: str) -> None:
 @click.option("--show", is_flag=True, help="Print what the gate covers now and its content hash; record nothing.")
 @click.option("--expect-hash", default=None, help="Record only if the content hash is still this (from --show); "
               "otherwise exit 1 and record nothing.")
+@click.option("--condition", "conditions", multiple=True, type=int, metavar="FINDING",
+              help="Approve with conditions: a finding (number) the approval depends on; repeatable.")
 @click.pass_context
 def signoff(ctx: click.Context, gate: str, name: str | None, role: str | None, approve: bool, request_changes: bool,
-            reject: bool, comment: str, acknowledge: bool, show: bool, expect_hash: str | None) -> None:
+            reject: bool, comment: str, acknowledge: bool, show: bool, expect_hash: str | None,
+            conditions: tuple[int, ...] = ()) -> None:
     """Record a sign-off decision on GATE: one of --approve, --request-changes, --reject (`--show` first to see what you approve)."""
     chosen = [d for d, on in (("approve", approve), ("request_changes", request_changes), ("reject", reject)) if on]
     if len(chosen) > 1:
@@ -154,7 +157,7 @@ def signoff(ctx: click.Context, gate: str, name: str | None, role: str | None, a
         raise click.BadParameter("say in which role you sign, e.g. --role product.", param_hint="--role")
     expected = expect_hash.strip() if expect_hash else content["content_hash"]
     event = project.sign_off(gate, Actor(name=name, role=role, verified=False), decision, comment,
-                             acknowledge=acknowledge, expected_hash=expected)
+                             acknowledge=acknowledge, expected_hash=expected, conditional_on=list(conditions) or None)
     g = project.status().gates[gate]
     why = f" ({'; '.join(g.reasons)})" if g.reasons else ""
     console.print(f"Recorded {decision.replace('_', ' ')} of {gate} ({', '.join(content['sections'])}; content "

@@ -40,12 +40,17 @@ def _project_unopened(ctx: click.Context):
 @cli.command()
 @click.option("--repair", is_flag=True, help="Move a torn last line (an interrupted write) aside into .phasebook/torn/.")
 @click.option("--anchor", "anchors", is_flag=True, help="Also check the journal still holds every head anchored in git.")
+@click.option("--bundle", "bundle", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Check an exported record (phasebook export) instead, without the project.")
 @click.pass_context
-def verify(ctx: click.Context, repair: bool, anchors: bool) -> None:
+def verify(ctx: click.Context, repair: bool, anchors: bool, bundle: Path | None = None) -> None:
     """Check every journal entry (hash, chain, signatures, time), the plan against the journal, and anchors.
 
     Exits 1 naming the first entry that fails and which check.
     """
+    if bundle is not None:
+        _verify_bundle(bundle)
+        return
     project = _project_unopened(ctx)
     report = project.verify(anchors=anchors)
     if not report.ok and repair and report.check == "torn":
@@ -116,3 +121,29 @@ def record_plan(ctx: click.Context) -> None:
     changed = project.record_plan()
     console.print(f"Recorded the current content of {', '.join(changed)}." if changed
                   else "The plan and the journal agree; nothing to record.")
+
+
+def _verify_bundle(path: Path) -> None:
+    """``verify --bundle``: the record's entries, keys, sections, and its page against them (no project needed)."""
+    from ..core.errors import BadInputError
+    from ..dashboards.record import verify_record
+    from ..project import record_data
+
+    MAX_RECORD_BYTES, BundleProblem = record_data.MAX_RECORD_BYTES, record_data.BundleProblem
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_RECORD_BYTES:
+            raise BadInputError(message=f"{path} is {size} bytes; a record is at most {MAX_RECORD_BYTES}.")
+        html = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInputError(message=f"Cannot read {path} as a record ({exc}). Give the .html file `phasebook export` wrote.") from None
+    try:
+        summary = verify_record(html)
+    except BundleProblem as problem:
+        err_console.print(f"[bold white on red] record check failed [/] {path}: {problem}", markup=True,
+                          highlight=False, soft_wrap=True)
+        sys.exit(1)
+    console.print(f"{path}: {summary['entries']} entries verified (hashes, chain, {summary['signed']} Ed25519 "
+                  f"signature(s) by {len(summary['keys'])} key(s)); the page matches its data.", markup=False, soft_wrap=True,
+                  highlight=False)

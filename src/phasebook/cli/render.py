@@ -22,6 +22,7 @@ STATE_STYLE = {
     "pending": "yellow",
     "stale": "magenta",
     "changes_requested": "red",
+    "lapsed": "bold yellow",
     "rejected": "bold red",
     "done": "green",
     "todo": "dim",

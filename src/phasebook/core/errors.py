@@ -590,3 +590,38 @@ class ViewerWriteRefusedError(PhasebookError):
 
 
 __all__ += ["ViewerWriteRefusedError"]
+
+# --- findings and conditional approvals (issue 17) ---
+class FindingBlocksApprovalError(ConflictError):
+    """An approval was asked for while a blocking finding of the gate is open."""
+
+    code = "finding_blocks_approval"
+
+    def describe(self) -> str:
+        f = self.fields
+        items = "; ".join(f"#{i} {w}" for i, w in zip(f.get("findings", []), f.get("whats", [])))
+        return (f"Gate {f.get('gate')} cannot be approved while a blocking finding is not accepted ({items}). "
+                "Its owner resolves it, a reviewer accepts the resolution; then approve. Nothing was recorded.")
+
+
+class UnknownFindingError(NotFoundError):
+    """A finding number that the journal does not hold."""
+
+    code = "unknown_finding"
+
+    def describe(self) -> str:
+        f = self.fields
+        known = ", ".join(f"#{i}" for i in f.get("known", [])) or "none yet"
+        return f"There is no finding #{f.get('finding')} (findings: {known}). The gate's findings are listed with their numbers on its sign-off record."
+
+
+class InvalidFindingError(BadInputError):
+    """A finding step that is not possible now (resolve an accepted finding, a missing note, a bad due date)."""
+
+    code = "invalid_finding"
+
+    def describe(self) -> str:
+        return str(self.fields.get("reason", "That finding step is not possible."))
+
+
+__all__ += ["FindingBlocksApprovalError", "UnknownFindingError", "InvalidFindingError"]

@@ -29,7 +29,10 @@ from typing import Any, Iterable, Literal
 
 from pydantic import BaseModel, Field
 
+import datetime as dt
+
 from .events import Event
+from .findings import Finding, apply_findings, fold_findings
 from .flow import Condition, Gate, policy_of
 from .hashing import content_hash
 
@@ -39,7 +42,7 @@ __all__ = [
     "reopened_by", "delegation_for",
 ]
 
-GateState = Literal["pending", "approved", "stale", "changes_requested", "rejected"]
+GateState = Literal["pending", "approved", "stale", "changes_requested", "rejected", "lapsed"]
 
 
 class Signoff(BaseModel):
@@ -103,6 +106,10 @@ class GateStatus(BaseModel):
     #: plain sentences: why the gate is not approved (or why it is only unverified)
     reasons: list[str] = Field(default_factory=list)
     policy_hash: str = ""
+    #: findings (core/findings.py): not yet accepted; blocking ones not accepted; conditions of a lapsed approval
+    open_findings: list[int] = Field(default_factory=list)
+    blocking_findings: list[int] = Field(default_factory=list)
+    lapsed_conditions: list[int] = Field(default_factory=list)
 
 
 def section_value(plan: dict[str, Any], path: str) -> Any:
@@ -213,8 +220,14 @@ def _judge(s: Signoff, e: Event, gate: Gate, events: list[Event], verified_names
         s.note = "approved with an acknowledged unmet condition: " + ", ".join(s.acknowledged)
 
 
-def evaluate_gate(gate: Gate, plan: dict[str, Any], events: list[Event], reset: Event | None = None) -> GateStatus:
-    """One gate's state; ``reset`` is the latest backtrack that reopened it (decisions before it are stale)."""
+def evaluate_gate(gate: Gate, plan: dict[str, Any], events: list[Event], reset: Event | None = None, *,
+                  findings: dict[int, Finding] | None = None, now: dt.datetime | None = None) -> GateStatus:
+    """One gate's state; ``reset`` is the latest backtrack that reopened it (decisions before it are stale).
+
+    Findings (:mod:`~phasebook.core.findings`) are applied last: a blocking finding not yet accepted makes an
+    approval ``changes_requested``; an approval whose condition is overdue and open is ``lapsed``. ``findings``
+    (default: folded from ``events``) and ``now`` (default: the current UTC time) let a caller fold once.
+    """
     current = covered_content(gate, plan, events)
     policy_hash = content_hash(policy_of(gate))
     reset_seq = reset.seq if reset is not None else 0
@@ -262,13 +275,17 @@ def evaluate_gate(gate: Gate, plan: dict[str, Any], events: list[Event], reset: 
     unverified = state == "approved" and any(
         not s.verified for s in counting if s.decision == "approve" and s.fresh)
     reasons = _reasons(gate, state, tallies, blocking, signoffs, unmet, unverified)
-    return GateStatus(
+    status = GateStatus(
         name=gate.name, title=gate.title, step=gate.step, phase=gate.phase, state=state,
         roles=list(gate.roles), missing_roles=missing, changed_sections=changed, signoffs=signoffs,
         content_hash=current["content_hash"], label=gate_label(state, unverified), unverified=unverified,
         require_verified=gate.require_verified, tallies=tallies, conditions=conditions, reasons=reasons,
         policy_hash=policy_hash,
     )
+    signoff_events = {e.seq: e for e in latest.values()}
+    apply_findings(status, fold_findings(events) if findings is None else findings, signoff_events,
+                   now or dt.datetime.now(dt.timezone.utc))
+    return status
 
 
 def reopened_by(gates: Iterable[Gate], states: dict[str, "GateStatus"], path: str, before: Any, after: Any) -> list[Gate]:

@@ -12,12 +12,14 @@ backtrack makes stale); this module only folds.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Iterable, Literal
 
 from pydantic import BaseModel, Field
 
 from .driftpair import latest_plan_drift
 from .events import Event
+from .findings import fold_findings
 from .flow import Flow
 from .gates import GateState, GateStatus, Signoff, covered_content, evaluate_gate, latest_event, section_value
 from .kpis import SegmentCounts, segment_counts
@@ -121,8 +123,11 @@ def phase_of(events: Iterable[Event], flow: Flow) -> str:
     return phases_of(events, flow)[0]
 
 
-def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event]) -> ProjectStatus:
-    """Derive the project's status from its plan (JSON dump of every section) and events."""
+def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event], now: dt.datetime | None = None) -> ProjectStatus:
+    """Derive the project's status from its plan (JSON dump of every section) and events.
+
+    ``now`` (default: the current UTC time) is what the due dates of findings are judged against.
+    """
     phase, previous = phases_of(events, flow)
     decisions: list[dict[str, Any]] = []
     runs: list[dict[str, Any]] = []
@@ -138,7 +143,9 @@ def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event]) -> Pr
         elif e.kind == "data_check":
             data_checks[str(e.data.get("source", "?"))] = {"seq": e.seq, "at": e.at, **e.data}
     resets = gate_resets(flow, events)
-    gates = {g.name: evaluate_gate(g, plan, events, resets.get(g.name)) for g in flow.gates}
+    findings = fold_findings(events)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    gates = {g.name: evaluate_gate(g, plan, events, resets.get(g.name), findings=findings, now=now) for g in flow.gates}
     steps = [
         StepStatus(
             id=s.id, title=s.title, phase=s.phase, tracks=list(s.tracks), kind=s.kind, gate=s.gate,

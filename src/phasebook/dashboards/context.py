@@ -39,7 +39,10 @@ __all__ = ["Viewer", "ViewerProject", "set_context", "viewer", "server_root", "q
 #: what a viewer kernel may use of a Project (everything else is refused)
 READ_METHODS = frozenset({"root", "name", "flow", "plan", "plan_path", "journal_path", "section", "events", "verify",
                           "status", "phase", "gate_content", "approved_content", "data_source", "integrity",
-                          "require_intact", "scope_feasibility", "approval_event", "active_delegation", "flow_file"})
+                          "require_intact", "scope_feasibility", "approval_event", "active_delegation", "flow_file",
+                          "findings", "due_times_passed"})
+#: the findings steps a viewer may take on the sign-off page, as themselves (issue 17)
+FINDING_METHODS = frozenset({"raise_finding", "resolve_finding", "accept_finding", "reopen_finding"})
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,16 @@ class ViewerProject:
     def __getattr__(self, name: str) -> Any:
         if name in READ_METHODS:
             return getattr(self._project, name)
+        if name in FINDING_METHODS:
+            method = getattr(self._project, name)
+
+            def as_viewer(*args: Any, actor: Actor | None = None, **kwargs: Any) -> Any:
+                if actor is None:
+                    raise ViewerWriteRefusedError(what=f"{name.replace('_', ' ')} without saying who")
+                self._check_actor(actor)
+                return method(*args, actor=actor, **kwargs)
+
+            return as_viewer
         raise ViewerWriteRefusedError(what=f"{name.replace('_', ' ')}")
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -110,12 +123,16 @@ class ViewerProject:
 
     def sign_off(self, gate: str, actor: Actor, decision: str, comment: str = "", **kwargs: Any):
         """Record the viewer's decision; an actor that is not this viewer is refused."""
+        self._check_actor(actor)
+        return self._project.sign_off(gate, actor, decision, comment, **kwargs)
+
+    def _check_actor(self, actor: Actor) -> None:
+        """Refuse an actor that is not this viewer (a verified viewer acts only as themselves)."""
         who = self._viewer
         if who.verified and (actor.name != who.name or not actor.verified or (who.role and actor.role != who.role)):
             raise ViewerWriteRefusedError(what=f"signing as anyone but {who.name}")
         if not who.verified and actor.verified:
             raise ViewerWriteRefusedError(what="a verified sign-off from a page the server does not vouch for")
-        return self._project.sign_off(gate, actor, decision, comment, **kwargs)
 
 
 def open_dashboard_project(project_dir: str = "", *, cwd: str | os.PathLike = ".") -> Project:

@@ -21,6 +21,7 @@ STATE_COLORS = {
     "pending": "#9a6700",
     "todo": "#6e7781",
     "stale": "#8250df",
+    "lapsed": "#bc4c00",
     "changes_requested": "#cf222e",
     "rejected": "#a40e26",
     "blocked": "#cf222e",

@@ -20,6 +20,7 @@ from ..core.status import ProjectStatus
 from ..project import Project
 from .context import Viewer, open_dashboard_project, query_params, viewer
 from .feasibility import feasibility_card
+from .findings import FindingsWidget, findings_banner, findings_html
 from .html import Html, badge, card, esc, page, raw, table
 from .integrity import integrity_banner
 from .render import content_diff, covered_models, render_section
@@ -169,13 +170,20 @@ class SignoffWidget(w.VBox):
                          tooltip=label, disabled=bool(self.blocked))
             b.on_click(lambda _b, d=decision: self.submit(d))
             self.buttons[decision] = b
+        # approve with conditions (findings the approval depends on; core/findings.py)
+        self.conditions = w.SelectMultiple(description="Conditions", options=[], rows=3,
+                                           style={"description_width": "initial"})
+        self.with_conditions = w.Button(description="Approve with conditions", button_style="success",
+                                        tooltip="Approve with conditions")
+        self.with_conditions.on_click(lambda _b: self.submit("approve", list(self.conditions.value)))
         self.status = w.HTML()
         self.notes = w.HTML("".join(f'<p role="note" style="color:#9a6700">{esc(n)}</p>' for n in notes)
                             + (f'<p role="alert" style="color:#cf222e">{esc(self.blocked)}</p>' if self.blocked else ""))
         children = [w.HTML("<h3>Your decision</h3>"), ident, role_w, self.notes, self.comment]
         if self.unmet:
             children.append(self.acknowledge)
-        super().__init__(children + [w.HBox(list(self.buttons.values())), self.status])
+        super().__init__(children + [w.HBox(list(self.buttons.values())), w.HBox([self.conditions, self.with_conditions]),
+                                     self.status])
         self.add_class("pb-signoff")
 
     def actor(self) -> Actor:
@@ -188,16 +196,20 @@ class SignoffWidget(w.VBox):
             raise SignerNotAllowedError(reason="Type your name before signing, so the record says who decided.")
         return Actor(name=name, role=self.role.value, verified=False)
 
-    def submit(self, decision: str) -> None:
-        """Record ``decision``; show the outcome or the error (nothing is recorded on error)."""
+    def submit(self, decision: str, conditions: list[int] | None = None) -> None:
+        """Record ``decision`` (with ``conditions``: finding ids); show the outcome or the error (nothing recorded on error)."""
         try:
+            if conditions is not None and not conditions:
+                raise PhasebookError(message="Choose the findings the approval depends on, or approve without conditions.")
             event = self.project.sign_off(self.gate, self.actor(), decision, self.comment.value,
-                                          acknowledge=bool(self.acknowledge.value), expected_hash=self.shown_hash)
+                                          acknowledge=bool(self.acknowledge.value), expected_hash=self.shown_hash,
+                                          conditional_on=conditions)
         except PhasebookError as exc:
             self.status.value = f'<span role="alert" style="color:#cf222e">{esc(exc.message)}</span>'
             return
         who = event.actor
-        self.status.value = (f'<span role="status">Recorded: {esc(DECISION_LABELS[decision].lower())} by {esc(who.name)} '
+        self.status.value = (f'<span role="status">Recorded: {esc(DECISION_LABELS[decision].lower())}'
+                             f'{" with conditions" if conditions else ""} by {esc(who.name)} '
                              f"({'verified' if who.verified else 'unverified'}).</span>")
         self.comment.value = ""
         if self.on_recorded:
@@ -213,7 +225,7 @@ def signoff_page(project_dir: str = "", gate: str = "") -> w.Widget:
         project.flow.gate(gate)
     except PhasebookError as exc:
         return w.HTML(page(f'<div role="alert">{esc(exc.message)}</div>'))
-    header, sections, signers = w.HTML(), w.HTML(), w.HTML()
+    header, sections, signers, found_html = w.HTML(), w.HTML(), w.HTML(), w.HTML()
     shown = project.gate_content(gate)  # the hash of what is rendered below travels with the decision
     covered = covered_models(project, gate)
     sections.value = page(feasibility_card(project, covered), *(render_section(p, m, project.flow) for p, m in covered.items()),
@@ -226,9 +238,17 @@ def signoff_page(project_dir: str = "", gate: str = "") -> w.Widget:
         header.value = page(integrity_banner(project), gate_header(project, gate, status),
                             *tracking_parts(project, gate))  # MLflow runs, registry
         signers.value = page(signers_html(project, gate, status))
+        found = project.findings(gate)
+        header.value += page(findings_banner(status, gate, found))
+        found_html.value = page(findings_html(found))
+        blocked = bool(status.gates[gate].blocking_findings)
+        widget.buttons["approve"].disabled = widget.with_conditions.disabled = blocked or bool(widget.blocked)
+        widget.conditions.options = [(f"#{f.id} {f.what[:50]} (due {f.due})", f.id) for f in found
+                                     if not f.blocking and f.due and f.state != "accepted"]
         approved = status.gates[gate].state == "approved"
-        box.children = [header, sections, signers] + ([widget.status] if approved else [widget])
+        box.children = [header, sections, found_html, signers] + ([widget.status] if approved else [widget]) + [findings]
 
-    widget = SignoffWidget(project, gate, viewer(), on_recorded=refresh, shown_hash=shown["content_hash"])
+    widget = SignoffWidget(project, gate, viewer(), on_recorded=lambda: refresh(), shown_hash=shown["content_hash"])
+    findings = FindingsWidget(project, gate, widget.actor, on_recorded=lambda: refresh())
     refresh()
     return box

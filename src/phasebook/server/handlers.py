@@ -121,6 +121,7 @@ class StatusHandler(_ProjectHandler):
             stamp.append(f"{st.st_size}:{st.st_mtime_ns}" if st else "-")
         running = [j.to_dict() for j in self.runs.jobs_for(self.relative(project.root))]
         stamp.append(repr([(j["id"], j["state"], j["done_cells"]) for j in running]))
+        stamp.append(str(project.due_times_passed()))  # an approval lapses with time alone (findings)
         self._pb_etag = '"' + hashlib.sha1("|".join(stamp).encode()).hexdigest()[:20] + '"'
         self.set_etag_header()
         if self.check_etag_header():

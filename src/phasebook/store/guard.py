@@ -13,12 +13,14 @@ that opens :class:`~phasebook.Project` directly.
 from __future__ import annotations
 
 from ..core.errors import ViewerWriteRefusedError
+from ..core.findings import FINDING_KINDS
 
 __all__ = ["lock_to_signoffs", "locked", "check_plan_write", "check_event"]
 
 _LOCKED: list[bool] = []
 #: the only journal events a viewer kernel may append
-VIEWER_EVENTS = frozenset({"sign_off"})
+#: (findings are part of a sign-off: raised, answered and accepted on the sign-off page, issue 17)
+VIEWER_EVENTS = frozenset({"sign_off", *FINDING_KINDS})
 
 
 def lock_to_signoffs() -> None:
