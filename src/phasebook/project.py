@@ -42,6 +42,7 @@ __all__ = ["Project", "default_actor", "workbook_templates"]
 DECISION_KINDS = {
     "project_created": "new", "section_saved": "save_section", "sign_off": "sign_off", "advance": "advance",
     "backtrack": "backtrack", "cancel": "cancel", "deliver": "deliver", "reopen": "reopen", "decision": "decide",
+    "review_sample": "review_sample", "review_judgement": "judge",
 }
 GITIGNORE = "# phasebook: executed notebooks and local state\nruns/\n.phasebook/\n.ipynb_checkpoints/\n"
 
@@ -482,6 +483,120 @@ class Project:
             model: a label for the test (default: the model version or the run's name).
         """
         return tracking.model_test_from_run(self, run_id, model_version=model_version, model=model, actor=actor)
+
+    # review samples and judgements (steps 3.4 / 4.3; rules in core/reviews.py) ------------------
+    def review_sample(
+        self, model: str | None = None, items: Any = None, *, size: int | None = None, strata: Any = None,
+        seed: int = 0, columns: list[str] | tuple[str, ...] = (), output: Any = "score", id_column: str | None = None,
+        gate: str = "kpi_check", margin: float = 0.10, confidence: float = 0.95,
+        questions: Mapping[str, str] | None = None, description: str = "", source: str = "model_test",
+        actor: Actor | None = None,
+    ) -> dict[str, Any]:
+        """Draw a seeded (optionally stratified) sample of real outputs for people to judge; journal ``review_sample``.
+
+        Args:
+            model: the tested model whose outputs ``items`` holds (its latest ``model_test`` is bound).
+            items: a DataFrame of outputs: an id, input columns, the model's ``output`` column(s).
+            size: items to draw; default :func:`~phasebook.core.reviews.sample_size` for ``±margin`` at ``confidence``.
+            strata: column(s) to stratify by (proportional allocation).
+            columns: the input columns reviewers see (only those: never the whole row).
+            gate: ``kpi_check`` (3.4) or ``post_deployment_kpi_check`` (4.3, ``source="production"``).
+            questions: soft metric → the question asked (default: each soft metric's definition).
+
+        Returns:
+            The journaled data (``sample_id``, ``path``, ``file_hash``, ``size``, how it was drawn…).
+        """
+        from .core.reviews import sample_size
+        from .modeling.sampling import draw
+        from .store.reviews import REVIEWS_DIR, sample_path, write_sample
+
+        self.flow.gate(gate)
+        if items is None or not hasattr(items, "columns"):
+            raise InvalidDecisionError(reason="Pass the model's outputs as a DataFrame (items=frame).")
+        events = self.events()
+        test = None
+        if source != "production":
+            test = next((e for e in reversed(events) if e.kind == "model_test" and e.data.get("model") == model), None)
+            if test is None:
+                raise InvalidDecisionError(reason=f"No model test of {model!r} is recorded; test the model first "
+                                                  "(project.test_model), then draw its review sample.")
+        soft = [m for k in self.section("scope").kpis for m in k.metrics if m.hardness == "soft"]
+        asked = dict(questions or {m.name: (m.definition or m.name) for m in soft})
+        if not asked:
+            raise InvalidDecisionError(reason="The scope has no soft metric to judge; add one (hardness: soft) "
+                                              "or pass questions={metric: question}.")
+        try:
+            needed = sample_size(margin, confidence, population=len(items))
+        except ValueError as exc:
+            raise InvalidDecisionError(reason=str(exc)) from None
+        n = int(size) if size is not None else needed
+        drawn = draw(items, n, columns=list(columns), output=output, strata=strata, seed=seed, id_column=id_column)
+        how = {"method": "stratified" if strata else "simple random", "strata": strata, "seed": seed,
+               "population": len(items), "requested": n, "margin": margin, "confidence": confidence,
+               "needed_for_margin": needed, "description": description.strip()}
+        body = {"gate": gate, "model": model, "source": source, "columns": list(columns),
+                "output": [output] if isinstance(output, str) else list(output),
+                "questions": [{"metric": k, "question": v} for k, v in asked.items()], "drawn": how, "items": drawn}
+        sample_id = f"{gate}-{content_hash(body)[7:19]}"
+        existing = next((e for e in events if e.kind == "review_sample" and e.data.get("sample_id") == sample_id), None)
+        if existing is not None:
+            return dict(existing.data)  # the same draw again (a re-run notebook): the journaled sample
+        self.require_intact(plan=False)
+        sample_path(self.root, sample_id).unlink(missing_ok=True)  # a file a killed draw left unjournaled
+        path, digest = write_sample(self.root, {"sample_id": sample_id, **body})
+        data = {"sample_id": sample_id, "path": f"{REVIEWS_DIR}/{path.name}", "file_hash": digest, "size": len(drawn),
+                **{k: v for k, v in body.items() if k != "items"},
+                "model_test": {"seq": test.seq, "hash": test.hash, "at": test.at} if test else None}
+        self._append("review_sample", data, actor or default_actor())
+        return data
+
+    def review_items(self, sample_id: str) -> dict[str, Any]:
+        """The sample file of ``sample_id``, checked against its journaled hash (see store/reviews.py)."""
+        from .store.reviews import read_sample
+
+        event = self._sample_event(sample_id)
+        return read_sample(self.root, sample_id, event.data["file_hash"])
+
+    def _sample_event(self, sample_id: str) -> Event:
+        from .core.errors import NotFoundError
+
+        found = next((e for e in reversed(self.events()) if e.kind == "review_sample"
+                      and e.data.get("sample_id") == sample_id), None)
+        if found is None:
+            raise NotFoundError(message=f"No review sample {str(sample_id)[:80]!r} is recorded in this project.")
+        return found
+
+    def judge(self, sample_id: str, item: str, metric: str, answer: str, note: str = "", *, actor: Actor) -> Event:
+        """Record one reviewer's judgement of one sampled output on one soft metric; journal ``review_judgement``.
+
+        Raises:
+            InvalidDecisionError: an unknown item, metric or answer, or a note over 2,000 characters.
+        """
+        from .core.reviews import ANSWERS
+
+        sample = self.review_items(sample_id)
+        if answer not in ANSWERS:
+            raise InvalidDecisionError(reason=f"Answer {', '.join(ANSWERS)}; {str(answer)[:40]!r} is not one of them.")
+        if metric not in {q["metric"] for q in sample["questions"]}:
+            raise InvalidDecisionError(reason=f"{str(metric)[:80]!r} is not a question of this review sample.")
+        if item not in {i["id"] for i in sample["items"]}:
+            raise InvalidDecisionError(reason=f"Item {str(item)[:80]!r} is not in this review sample.")
+        note = (note or "").strip()
+        if len(note) > 2000:
+            raise InvalidDecisionError(reason="Keep the note under 2,000 characters.")
+        if actor.role is not None:
+            self.flow.check_role(actor.role)
+        self.require_intact(plan=False)
+        data = {"sample_id": sample_id, "file_hash": self._sample_event(sample_id).data["file_hash"],
+                "gate": sample["gate"], "item": item, "metric": metric, "answer": answer, "note": note}
+        return self._append("review_judgement", data, actor)
+
+    def review_state(self, gate: str = "kpi_check") -> dict[str, Any] | None:
+        """The latest review of ``gate``: soft metrics measured, complete or not, of the current model or older."""
+        from .core.reviews import review_state
+
+        self.flow.gate(gate)
+        return review_state(self.events(), gate)
 
     # --- data engine (issue 3) ---
     def data_source(self, name: str):
