@@ -559,7 +559,9 @@ class Project:
 
     def _sample_event(self, sample_id: str) -> Event:
         from .core.errors import NotFoundError
+        from .store.reviews import valid_sample_id
 
+        valid_sample_id(sample_id)  # a query-string value: checked before anything is looked up
         found = next((e for e in reversed(self.events()) if e.kind == "review_sample"
                       and e.data.get("sample_id") == sample_id), None)
         if found is None:

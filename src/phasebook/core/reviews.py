@@ -29,7 +29,7 @@ from .events import Event
 
 __all__ = [
     "ANSWERS", "sample_size", "wilson_interval", "cohen_kappa", "fleiss_kappa", "latest_judgements",
-    "summarize", "review_state", "review_condition", "samples_of",
+    "summarize", "review_state", "review_condition", "samples_of", "precision_text", "describe_sample", "pct", "share_text",
 ]
 
 ANSWERS: tuple[str, ...] = ("good", "bad", "unsure")
@@ -166,20 +166,22 @@ def _tested(e: Event | None) -> str:
 def review_state(events: Sequence[Event], gate: str) -> dict[str, Any] | None:
     """The latest review of ``gate``: its sample, summary, completeness, and whether it is of the current model.
 
-    The gate approves the latest model test (its measurement); a review is *current* when its
-    sample was drawn from that test, *older* when a model was tested since. Production samples
-    (``source: production``) are current unless a later sample exists. None when no sample exists.
+    A review is *current* while no model test was recorded after its sample was drawn (the
+    sample is of the best model of the tests before it), *older* once a model was tested since.
+    Production samples (``source: production``) are judged on what runs, not on a test. None when
+    no sample exists.
     """
     samples = samples_of(events, gate)
     if not samples:
         return None
     sample = samples[-1]
     tests = [e for e in events if e.kind == "model_test"]
-    latest_test = tests[-1] if tests else None
+    since = [e for e in tests if e.seq > sample.seq]
+    latest_test = since[-1] if since else None
     ref = (sample.data.get("model_test") or {}).get("seq")
     of_test = next((e for e in tests if e.seq == ref), None)
     production = sample.data.get("source") == "production"
-    current = production or (latest_test is not None and latest_test.seq == ref)
+    current = production or not since
     summary = summarize(sample.data, events)
     complete = bool(summary) and all(m["complete"] for m in summary.values())
     judged = f"judged on {_tested(of_test)}" if not production else "judged on production outputs"
@@ -200,3 +202,45 @@ def review_condition(events: Sequence[Event], gate: str) -> tuple[bool, str]:
         what = ", ".join(f"{n} items of {m}" for m, n in left.items()) or "no soft metric question"
         return False, f"the review of the current model is not complete ({what} still to judge)"
     return True, f"a complete review of the current model ({state['judged_on']})"
+
+
+def precision_text(drawn: dict[str, Any], size: int) -> str:
+    """Why the sample has this many items, in words (the page and the notebook say it)."""
+    margin, conf = float(drawn.get("margin", 0.1)), float(drawn.get("confidence", 0.95))
+    population = drawn.get("population")
+    needed = drawn.get("needed_for_margin")
+    large = sample_size(margin, conf)
+    text = (f"{needed} items estimate the share judged good within ±{margin * 100:g} points at {conf * 100:g}% "
+            f"confidence ({large} for a large population")
+    text += f"; {population} outputs to choose from)." if population is not None else ")."
+    if needed is not None and size < needed:
+        text += f" This sample has {size}: its interval will be wider."
+    return text
+
+
+def describe_sample(data: dict[str, Any]) -> str:
+    """One paragraph describing a journaled ``review_sample`` (plain text)."""
+    drawn = data.get("drawn", {})
+    how = drawn.get("method", "random")
+    if drawn.get("strata"):
+        strata = drawn["strata"]
+        how += " by " + (", ".join(strata) if isinstance(strata, list) else str(strata))
+    of = f"outputs of {data.get('model')}" if data.get("source") != "production" else "production outputs"
+    cols = ", ".join(data.get("columns") or []) or "none (the id and the output only)"
+    return (f"Review sample {data['sample_id']}: {data['size']} {of} ({how}, seed {drawn.get('seed')}) "
+            f"for {data.get('gate')}. {precision_text(drawn, int(data['size']))} Columns shown: {cols}. "
+            f"Reviewers open workbooks/dashboards/review.ipynb?sample={data['sample_id']}.")
+
+
+def pct(x: float | None) -> str:
+    """A share as a percentage with one decimal ("—" when unknown)."""
+    return "—" if x is None else f"{x * 100:.1f}%"
+
+
+def share_text(m: dict[str, Any]) -> str:
+    """"71.4% good (95% CI 45.4%–88.3%, n=14)" for one metric's summary."""
+    if m["share_good"] is None:
+        return "not judged yet"
+    lo, hi = m["interval"]
+    n = m["good"] + m["bad"]
+    return f"{pct(m['share_good'])} good ({m['confidence'] * 100:g}% CI {pct(lo)}–{pct(hi)}, n={n})"

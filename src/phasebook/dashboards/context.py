@@ -62,9 +62,9 @@ def server_root() -> Path | None:
 
 
 def query_params() -> dict[str, str]:
-    """``project`` and ``gate`` from the page's query string (other keys, like ``token``, are ignored)."""
+    """``project``, ``gate`` and ``sample`` from the page's query string (other keys, like ``token``, are ignored)."""
     parsed = parse_qs(os.environ.get("QUERY_STRING", ""), keep_blank_values=False)
-    return {k: parsed[k][0] for k in ("project", "gate") if parsed.get(k)}
+    return {k: parsed[k][0] for k in ("project", "gate", "sample") if parsed.get(k)}
 
 
 def open_dashboard_project(project_dir: str = "", *, cwd: str | os.PathLike = ".") -> Project:

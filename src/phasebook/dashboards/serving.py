@@ -25,7 +25,7 @@ from .identity import PhasebookIdentityProvider, load_users
 
 __all__ = ["ServeOptions", "serve_config", "ensure_dashboards", "DASHBOARDS", "overview_path", "dashboard_templates"]
 
-DASHBOARDS = ("overview.ipynb", "signoff.ipynb", "monitoring.ipynb")
+DASHBOARDS = ("overview.ipynb", "signoff.ipynb", "monitoring.ipynb", "review.ipynb")
 #: Extensions a dashboards-only server must not load (editing UIs, terminals, the lab API).
 DISABLED_EXTENSIONS = ("jupyterlab", "notebook", "notebook_shim", "jupyter_server_terminals", "jupyter_lsp",
                        "jupyterlab_git", "phasebook")

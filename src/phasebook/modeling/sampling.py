@@ -17,7 +17,7 @@ import pandas as pd
 from ..core.errors import BadInputError
 from ..core.hashing import jsonable
 
-__all__ = ["draw", "allocate", "id_column_of"]
+__all__ = ["draw", "allocate", "id_column_of", "best_of", "top_outputs"]
 
 
 def id_column_of(frame: pd.DataFrame) -> str | None:
@@ -90,3 +90,34 @@ def draw(frame: pd.DataFrame, size: int, *, columns: Sequence[str] = (), output:
          "output": {str(c): jsonable(frame.at[i, c]) for c in outputs}}
         for i in picked
     ]
+
+
+def best_of(models: Sequence[Any], tests: Sequence[Any]) -> Any:
+    """The model whose test passes the most hard metrics (ties: the better first hard metric, then the later model).
+
+    ``models`` and ``tests`` are parallel (fitted models and their :class:`~phasebook.core.kpis.ModelTestResult`).
+    """
+    def key(i: int):
+        t = tests[i]
+        hard = [r for r in t.results if r.hardness == "hard"]
+        first = hard[0] if hard else None
+        lead = 0.0 if first is None or first.value is None else (first.value if first.comparator == ">=" else -first.value)
+        return (t.passed, sum(r.outcome == "passed" for r in hard), lead, i)
+
+    if not models:
+        raise BadInputError(message="No model was fitted, so there is no best model to review.")
+    return models[max(range(len(models)), key=key)]
+
+
+def top_outputs(frame: pd.DataFrame, X_test: pd.DataFrame, score: Any, *, share: float = 0.1,
+                output: str = "score") -> pd.DataFrame:
+    """The holdout rows of ``frame`` (all its columns) with the model's ``score``, the top ``share`` by score.
+
+    The review looks at the customers the model would act on (e.g. the top decile of churn risk).
+    """
+    if not 0 < share <= 1:
+        raise BadInputError(message=f"share must be between 0 and 1 (0.1 is the top decile), not {share!r}.")
+    rows = frame.loc[X_test.index].copy()
+    rows[output] = np.round(np.asarray(score, dtype=float), 4)
+    k = max(1, math.ceil(len(rows) * share))
+    return rows.sort_values(output, ascending=False, kind="stable").head(k)

@@ -1,0 +1,146 @@
+"""Review samples through the Project facade: drawn, stored, journaled, judged; bad input refused; the page without a browser."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from phasebook.core.errors import BadInputError, InvalidDecisionError, PhasebookError
+from phasebook.core.events import Actor
+from phasebook.core.reviews import cohen_kappa, sample_size, wilson_interval
+from phasebook.dashboards import context
+from phasebook.dashboards.review import ReviewWidget, review_page
+from phasebook.dashboards.signoff import signoff_page
+from phasebook.modeling.sampling import allocate, draw
+from phasebook.project import Project
+from phasebook.store.reviews import file_hash
+
+from tests.dashboards.fixtures import SCOPE, XSS, build_filled_project
+
+CS = Actor(name="customer success lead", role="customer_success", verified=True)
+PO = Actor(name="product owner", role="product", verified=True)
+
+
+@pytest.fixture(autouse=True)
+def clean_context(monkeypatch):
+    context._CONTEXT.clear()
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    yield
+    context._CONTEXT.clear()
+
+
+def _outputs(n=300, seed=0):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"customer_id": [f"C{i:04d}" for i in range(n)], "plan": rng.choice(["basic", "pro"], n, p=[0.7, 0.3]),
+                         "tenure_months": rng.integers(1, 60, n), "secret_email": [f"x{i}@example.com" for i in range(n)],
+                         "score": rng.random(n).round(4)})
+
+
+@pytest.fixture
+def project(tmp_path):
+    p = build_filled_project(tmp_path / "churn-risk")
+    scope = json.loads(json.dumps(SCOPE))
+    scope["kpis"][0]["metrics"].append({"name": "call_usefulness", "definition": "Would you call this customer this week?",
+                                        "hardness": "soft"})
+    p.save_section("scope", scope)
+    p.test_model({"roc_auc": 0.83, "recall_at_top_k": 0.55}, model="gradient_boosting")
+    return p
+
+
+def test_draw_is_seeded_stratified_and_shows_only_the_declared_columns():
+    frame = _outputs()
+    a = draw(frame, 40, columns=["plan", "tenure_months"], strata="plan", seed=7)
+    assert a == draw(frame, 40, columns=["plan", "tenure_months"], strata="plan", seed=7)
+    assert a != draw(frame, 40, columns=["plan", "tenure_months"], strata="plan", seed=8)
+    assert {k for i in a for k in i["fields"]} == {"plan", "tenure_months"}  # never secret_email
+    counts = frame["plan"].value_counts().to_dict()
+    assert pd.Series([i["fields"]["plan"] for i in a]).value_counts().to_dict() == allocate(counts, 40)
+    assert len({i["id"] for i in a}) == 40
+    with pytest.raises(BadInputError, match="'nope' is not in the items"):
+        draw(frame, 5, columns=["nope"])
+
+
+def test_sample_is_stored_journaled_and_its_file_matches(project):
+    data = project.review_sample(model="gradient_boosting", items=_outputs(), columns=["plan", "tenure_months"],
+                                 strata="plan", seed=3)
+    path = project.root / data["path"]
+    assert data["size"] == sample_size(0.10, 0.95, population=300)
+    event = [e for e in project.events() if e.kind == "review_sample"][-1]
+    assert event.data["file_hash"] == file_hash(path.read_bytes())
+    test = [e for e in project.events() if e.kind == "model_test"][-1]
+    assert event.data["model_test"]["seq"] == test.seq and event.data["model_test"]["hash"] == test.hash
+    assert event.data["drawn"]["method"] == "stratified" and event.data["drawn"]["seed"] == 3
+    # drawing the same again returns the journaled sample, journals nothing
+    again = project.review_sample(model="gradient_boosting", items=_outputs(), columns=["plan", "tenure_months"],
+                                  strata="plan", seed=3)
+    assert again["sample_id"] == data["sample_id"]
+    assert sum(e.kind == "review_sample" for e in project.events()) == 1
+    # a changed file is refused: nothing is judged on it
+    path.write_text(path.read_text().replace('"basic"', '"pro"', 1))
+    with pytest.raises(BadInputError, match="changed after it was recorded"):
+        project.judge(data["sample_id"], "C0001", "call_usefulness", "good", actor=CS)
+
+
+def test_bad_input_is_refused_with_what_to_do(project):
+    with pytest.raises(InvalidDecisionError, match="No model test of 'other'"):
+        project.review_sample(model="other", items=_outputs(), columns=["plan"])
+    with pytest.raises(InvalidDecisionError, match="margin"):
+        project.review_sample(model="gradient_boosting", items=_outputs(), columns=["plan"], margin=2)
+    data = project.review_sample(model="gradient_boosting", items=_outputs(), columns=["plan"], size=5, seed=1)
+    item = project.review_items(data["sample_id"])["items"][0]["id"]
+    with pytest.raises(InvalidDecisionError, match="not one of them"):
+        project.judge(data["sample_id"], item, "call_usefulness", "great", actor=CS)
+    with pytest.raises(InvalidDecisionError, match="not in this review sample"):
+        project.judge(data["sample_id"], "C9999", "call_usefulness", "good", actor=CS)
+    with pytest.raises(InvalidDecisionError, match="not a question"):
+        project.judge(data["sample_id"], item, "roc_auc", "good", actor=CS)
+    with pytest.raises(InvalidDecisionError, match=r"use Project.judge\(\)"):
+        project.record("review_judgement", {"sample_id": data["sample_id"]})
+    with pytest.raises(BadInputError, match="not a review sample id"):
+        project.review_items("../../phasebook")
+
+
+def test_widget_judgements_are_attributed_and_measured(project):
+    data = project.review_sample(model="gradient_boosting", items=_outputs(), columns=["plan", XSS and "tenure_months"],
+                                 size=6, seed=2)
+    sample = project.review_items(data["sample_id"])
+    answers = {"customer success lead": ["good", "good", "bad", "good", "unsure", "good"],
+               "product owner": ["good", "bad", "bad", "good", "good", "good"]}
+    for who, role in (("customer success lead", "customer_success"), ("product owner", "product")):
+        wid = ReviewWidget(project, sample, context.Viewer(name=who, role=role, verified=True))
+        for i, a in enumerate(answers[who]):
+            if i % 2:
+                wid.buttons[a].click()
+            else:
+                wid.shortcuts.value = a[0]  # the shortcut field
+        assert f"{len(sample['items'])} of {len(sample['items'])} judged by you" in wid.progress.value
+    judged = [e for e in project.events() if e.kind == "review_judgement"]
+    assert len(judged) == 12 and all(e.actor.verified for e in judged)
+    state = project.review_state("kpi_check")["summary"]["call_usefulness"]
+    flat = [a for v in answers.values() for a in v]
+    good, bad = flat.count("good"), flat.count("bad")
+    assert state["share_good"] == good / (good + bad) and state["interval"] == wilson_interval(good, good + bad)
+    assert state["agreement"] == pytest.approx(cohen_kappa(list(zip(*answers.values()))))
+    assert project.status().reviews["kpi_check"]["complete"] is True
+
+
+def test_unverified_reviewer_must_type_a_name_and_xss_in_a_note_is_text(project):
+    frame = _outputs(20)
+    frame.loc[:, "plan"] = XSS
+    data = project.review_sample(model="gradient_boosting", items=frame, columns=["plan"], size=3, seed=0)
+    wid = ReviewWidget(project, project.review_items(data["sample_id"]), context.Viewer(name=None))
+    wid.buttons["good"].click()
+    assert "Type your name" in wid.status.value
+    assert not any(e.kind == "review_judgement" for e in project.events())
+    wid.name.value = "support agent"
+    wid.note.value = XSS
+    wid.buttons["bad"].click()
+    event = [e for e in project.events() if e.kind == "review_judgement"][-1]
+    assert event.actor == Actor(name="support agent", role=wid.role.value, verified=False)
+    assert event.data["note"] == XSS
+    html = wid.item_html.value + "".join(getattr(c, "value", "") for c in review_page(str(project.root)).children)
+    html += "".join(getattr(c, "value", "") for c in signoff_page(str(project.root), "kpi_check").children)
+    assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
