@@ -144,3 +144,22 @@ def test_unverified_reviewer_must_type_a_name_and_xss_in_a_note_is_text(project)
     html = wid.item_html.value + "".join(getattr(c, "value", "") for c in review_page(str(project.root)).children)
     html += "".join(getattr(c, "value", "") for c in signoff_page(str(project.root), "kpi_check").children)
     assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
+
+
+def test_status_shows_the_soft_metric_beside_the_hard_ones_and_an_older_review(project):
+    from click.testing import CliRunner
+
+    from phasebook.cli import cli
+
+    data = project.review_sample(model="gradient_boosting", items=_outputs(), columns=["plan"], size=4, seed=5)
+    for item, answer in zip(project.review_items(data["sample_id"])["items"], ["good", "good", "good", "bad"]):
+        project.judge(data["sample_id"], item["id"], "call_usefulness", answer, actor=CS)
+    lo, hi = wilson_interval(3, 4)
+    out = CliRunner().invoke(cli, ["--project", str(project.root), "status"], env={"COLUMNS": "200"})
+    assert out.exit_code == 0, out.output
+    assert f"Soft metrics for kpi_check: review {data['sample_id']} of gradient_boosting (4 items, complete)" in out.output
+    assert f"75.0% good (95% CI {lo * 100:.1f}%–{hi * 100:.1f}%, n=4)" in out.output
+    project.test_model({"roc_auc": 0.85, "recall_at_top_k": 0.6}, model="linear")
+    out = CliRunner().invoke(cli, ["--project", str(project.root), "status"], env={"COLUMNS": "200"})
+    assert "Review of an older model: judged on gradient_boosting of" in out.output
+    assert "the model tested since is linear of" in out.output
