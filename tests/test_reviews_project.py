@@ -163,3 +163,32 @@ def test_status_shows_the_soft_metric_beside_the_hard_ones_and_an_older_review(p
     out = CliRunner().invoke(cli, ["--project", str(project.root), "status"], env={"COLUMNS": "200"})
     assert "Review of an older model: judged on gradient_boosting of" in out.output
     assert "the model tested since is linear of" in out.output
+
+
+def test_a_gate_requiring_a_current_review_cannot_be_approved_until_one_is_done(project):
+    from phasebook.core.flow import default_flow
+
+    flow = default_flow()
+    gates = tuple(g.model_copy(update={"require_review": g.name == "kpi_check"}) for g in flow.gates)
+    p = Project(project.root, flow=flow.model_copy(update={"gates": gates}))
+    p.advance(override="scope agreed in the kick-off meeting")
+    p.advance(override="solution validated in the kick-off meeting")
+    with pytest.raises(InvalidDecisionError, match="no review sample of the model's outputs has been drawn"):
+        p.sign_off("kpi_check", PO, "approve")
+    data = p.review_sample(model="gradient_boosting", items=_outputs(), columns=["plan"], size=3, seed=9)
+    items = [i["id"] for i in p.review_items(data["sample_id"])["items"]]
+    p.judge(data["sample_id"], items[0], "call_usefulness", "good", actor=CS)
+    with pytest.raises(InvalidDecisionError, match=r"not complete \(2 items of call_usefulness still to judge\)"):
+        p.sign_off("kpi_check", PO, "approve")
+    for item in items[1:]:
+        p.judge(data["sample_id"], item, "call_usefulness", "bad", "not a churn risk", actor=CS)
+    p.sign_off("kpi_check", PO, "approve")
+    p.sign_off("kpi_check", CS, "approve")
+    assert p.status().gates["kpi_check"].state == "approved"
+    # a model tested after the review: the approval is stale, and a new approval needs a new review
+    p.test_model({"roc_auc": 0.9, "recall_at_top_k": 0.7}, model="linear")
+    assert p.status().gates["kpi_check"].state == "stale"
+    with pytest.raises(InvalidDecisionError, match="the review is of an older model"):
+        p.sign_off("kpi_check", PO, "approve")
+    # sign-offs that send the work back need no review
+    p.sign_off("kpi_check", PO, "request_changes", "review the new model first")

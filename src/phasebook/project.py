@@ -328,6 +328,14 @@ class Project:
                 f"Sign it once the project reaches {g.phase}."
             )
         self.require_intact()  # never decide on a journal that fails its check
+        if decision == "approve" and g.require_review:  # the gate's policy: people judged the current model's outputs
+            from .core.reviews import review_condition
+
+            met, why = review_condition(events, gate)
+            if not met:
+                raise InvalidDecisionError(reason=f"Gate {gate} requires a complete review of the current model's "
+                                                  f"outputs before it can be approved: {why}. Reviewers judge the "
+                                                  "sample on the review page.")
         content = covered_content(g, plan.dump(), events)
         if expected_hash is not None and expected_hash != content["content_hash"]:
             raise ContentChangedError(gate=gate, expected=expected_hash, current=content["content_hash"])

@@ -55,7 +55,9 @@ class Gate(_Frozen):
 
     ``covers`` lists plan section paths (``scope`` or ``kpi_review.development``);
     ``measurements`` lists event kinds whose latest entry is part of the
-    approved content (a new model test reopens the KPI check).
+    approved content (a new model test reopens the KPI check). ``require_review``: an
+    approval needs a complete review of the current model's outputs by people
+    (:func:`~phasebook.core.reviews.review_condition`).
     """
 
     name: str
@@ -65,6 +67,7 @@ class Gate(_Frozen):
     covers: tuple[str, ...]
     roles: tuple[str, ...]
     measurements: tuple[str, ...] = ()
+    require_review: bool = False
 
 
 class Flow(_Frozen):

@@ -65,9 +65,17 @@ def review_parts(project: Any, gate: str, project_param: str = "") -> list[Html]
     """The soft-metrics card for a KPI-check gate's page (nothing for other gates)."""
     if gate not in REVIEW_GATES:
         return []
+    from ..core.reviews import review_condition
+
     state = project.review_state(gate)
     link = review_url(state["sample"]["sample_id"], project_param) if state else ""
-    return [soft_metrics_card(state, review_link=link)]
+    parts = [soft_metrics_card(state, review_link=link)]
+    if project.flow.gate(gate).require_review:  # the gate's policy (core/reviews.py decides, this renders)
+        met, why = review_condition(project.events(), gate)
+        parts.insert(0, raw(f'<p class="pb-review-policy" role="{"status" if met else "alert"}"><b>This gate requires '
+                            f"a complete review of the current model's outputs:</b> "
+                            f"{'met' if met else 'not met'} — {esc(why)}.</p>"))
+    return parts
 
 
 def soft_metrics_overview(project: Any, project_param: str = "") -> Html:
