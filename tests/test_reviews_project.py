@@ -180,6 +180,10 @@ def test_a_gate_requiring_a_current_review_cannot_be_approved_until_one_is_done(
     p.judge(data["sample_id"], items[0], "call_usefulness", "good", actor=CS)
     with pytest.raises(InvalidDecisionError, match=r"not complete \(2 items of call_usefulness still to judge\)"):
         p.sign_off("kpi_check", PO, "approve")
+    from phasebook.dashboards.softmetrics import review_parts
+
+    policy = review_parts(p, "kpi_check")[0]  # the sign-off page's line: core decides, the page renders
+    assert 'role="alert"' in policy and "not met — the review of the current model is not complete" in policy
     for item in items[1:]:
         p.judge(data["sample_id"], item, "call_usefulness", "bad", "not a churn risk", actor=CS)
     p.sign_off("kpi_check", PO, "approve")
