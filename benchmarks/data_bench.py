@@ -2,30 +2,40 @@
 
 Run from the repository root::
 
-    python benchmarks/data_bench.py
+    python benchmarks/data_bench.py [--runs 2] [--big-rows 10000000] [--skip-others]
 
-It generates (once, cached in ``--workdir``) a seeded 1M × 20 reference table
-and a current table with known shifts in 5 columns (``phasebook.data.synthetic``),
-plus a 10M-row pair written in 1M-row chunks, and measures each tool in its
-own subprocess (wall time and CPU time of read + compute, peak RSS of the process; on
-a shared machine the CPU-time ratios are the steadier figure):
+A separate process generates (once, cached in ``--workdir``) a seeded
+1M × 20 reference table and a current table with known shifts in 5 columns
+(``phasebook.data.synthetic``), a 100k pair, and a 10M-row pair written in
+1M-row chunks as Parquet and as CSV; this process never holds the data, so
+the children's figures are their own. Each tool runs in its own child
+process; for each we print the compute time (read + compute, after imports)
+and its CPU time, the whole process's wall and CPU time, and the child's peak
+RSS from ``os.wait4`` (its own ``VmHWM`` beside it). On a shared machine the
+CPU-time ratios are the steadier figure; the load average is printed.
 
 * drift: phasebook vs Evidently's ``DataDriftPreset`` vs reading both Parquet
-  files with pyarrow (the floor);
-* profile: phasebook vs ydata-profiling ``minimal=True`` (``get_description()``);
-* 10M rows: phasebook drift and profile peak RSS.
+  files with pyarrow (the floor). Evidently 0.7 silently skips pandas
+  nullable ``Int64`` columns, so they are cast to float64 for it: it tests
+  the same 20 columns (the script prints how many it tested);
+* profile: phasebook vs polars ``read_parquet().describe()`` vs
+  ydata-profiling ``minimal=True`` (``get_description()``);
+* ``phasebook data drift`` on 100k rows as a whole command (imports included);
+* 10M rows: phasebook drift from Parquet and from CSV, and profile, with the
+  default memory limit.
 
-Evidently and ydata-profiling need pandas < 3, so they run from their own
-virtual environments (``--evidently-python``, ``--ydata-python``). If those
-are missing, the script creates them with::
+Evidently, ydata-profiling and polars run from their own virtual
+environments (Evidently and ydata need pandas < 3); missing ones are created::
 
     python -m venv /tmp/evidently-venv && /tmp/evidently-venv/bin/pip install -r benchmarks/requirements-evidently.txt
     python -m venv /tmp/ydata-venv && /tmp/ydata-venv/bin/pip install -r benchmarks/requirements-ydata.txt
+    python -m venv /tmp/polars-venv && /tmp/polars-venv/bin/pip install -r benchmarks/requirements-polars.txt
 
-Goals (issue 3): drift ≥ 40× faster than Evidently with ≤ half its peak
-memory and ≤ 2.5× the pyarrow read floor; profile ≥ 6× faster than ydata;
-10M rows drift and profile ≤ 1.5 GB peak RSS. The machine's load average is
-printed: other work on the same cores makes every figure noisy.
+Goals (issue 21): drift ≥ 60× faster than Evidently per whole process (wall
+and CPU) and ≤ 1.5× the pyarrow read floor; profile ≤ 1.0× polars
+``describe()`` compute and ≥ 15× faster than ydata; ``data drift`` on 100k
+rows ≤ 1.0 s per whole process; 10M rows peak RSS ≤ 1 GB from Parquet and
+from CSV (and, with ``--baseline-10m SECONDS``, ≤ 0.6× that wall time).
 """
 
 from __future__ import annotations
@@ -33,14 +43,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
+import statistics
 import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
-MEASURE = r"""
+from measure import HWM_SNIPPET, run_child  # noqa: E402
+
+MEASURE = HWM_SNIPPET + r"""
 import json, resource, sys, time
 def cpu():
     r = resource.getrusage(resource.RUSAGE_SELF)
@@ -51,8 +64,14 @@ t1, c1 = time.perf_counter(), cpu()
 {body}
 t2, c2 = time.perf_counter(), cpu()
 print("@@RESULT@@" + json.dumps({{"import_s": t1 - t0, "seconds": t2 - t1, "cpu_s": c2 - c1,
-      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "extra": extra}}))
+      "hwm_mb": _hwm(), "extra": extra}}))
 """
+
+EVIDENTLY_CAST = (
+    "def same_columns(df):\n"
+    "    # Evidently 0.7 skips nullable Int64 columns: cast them so it tests all 20\n"
+    "    return df.astype({c: 'float64' for c, t in df.dtypes.items() if str(t) == 'Int64'})\n"
+)
 
 TASKS = {
     "floor": (
@@ -61,18 +80,23 @@ TASKS = {
     ),
     "phasebook_drift": (
         "from phasebook.data.drift import drift",
-        "r = drift(sys.argv[1], sys.argv[2]); extra = {'drifted': r.drifted_columns}",
+        "r = drift(sys.argv[1], sys.argv[2]); extra = {'drifted': r.drifted_columns, 'tested': len(r.columns)}",
     ),
     "phasebook_profile": (
         "from phasebook.data.profile import profile",
         "p = profile(sys.argv[1]); extra = {'columns': len(p.columns), 'approximate': p.approximate}",
     ),
     "evidently_drift": (
-        "import pandas as pd\nfrom evidently import Report\nfrom evidently.presets import DataDriftPreset",
-        "ref = pd.read_parquet(sys.argv[1]); cur = pd.read_parquet(sys.argv[2])\n"
+        "import pandas as pd\nfrom evidently import Report\nfrom evidently.presets import DataDriftPreset\n" + EVIDENTLY_CAST,
+        "ref = same_columns(pd.read_parquet(sys.argv[1])); cur = same_columns(pd.read_parquet(sys.argv[2]))\n"
         "snap = Report([DataDriftPreset()]).run(cur, ref)\n"
-        "extra = {'drifted': [m['config']['column'] for m in snap.dict()['metrics'] "
-        "if m['config'].get('column') and isinstance(m['value'], float) and m['value'] >= m['config']['threshold']]}",
+        "ms = [m for m in snap.dict()['metrics'] if m['config'].get('column') and isinstance(m['value'], float)]\n"
+        "extra = {'drifted': [m['config']['column'] for m in ms if m['value'] >= m['config']['threshold']], "
+        "'tested': len(ms)}",
+    ),
+    "polars_describe": (
+        "import polars as pl",
+        "d = pl.read_parquet(sys.argv[1]).describe(); extra = {'columns': d.width - 1}",
     ),
     "ydata_profile": (
         "import pandas as pd\nfrom ydata_profiling import ProfileReport",
@@ -81,21 +105,28 @@ TASKS = {
     ),
 }
 
+ENV = dict(os.environ, DO_NOT_TRACK="1", YDATA_PROFILING_NO_ANALYTICS="True", PYTHONWARNINGS="ignore")
+
 
 def measure(task: str, python: str, *paths: str) -> dict:
+    """Run one task in a child of ``python``; its own figures plus the kernel's (wait4)."""
     setup, body = TASKS[task]
-    code = MEASURE.format(setup=setup, body=body)
-    env = dict(os.environ, DO_NOT_TRACK="1", YDATA_PROFILING_NO_ANALYTICS="True", PYTHONWARNINGS="ignore")
-    t = time.perf_counter()
-    proc = subprocess.run([python, "-c", code, *paths], capture_output=True, text=True, env=env)
-    wall = time.perf_counter() - t
-    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("@@RESULT@@")), None)
-    if proc.returncode != 0 or line is None:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
-        return {"error": " | ".join(tail), "wall_s": wall}
-    out = json.loads(line[len("@@RESULT@@"):])
-    out["wall_s"] = wall
-    return out
+    r = run_child([python, "-c", MEASURE.format(setup=setup, body=body), *paths], env=ENV)
+    line = next((ln for ln in r["stdout"].splitlines() if ln.startswith("@@RESULT@@")), None)
+    if r["returncode"] != 0 or line is None:
+        tail = (r["stderr"] or r["stdout"]).strip().splitlines()[-5:]
+        return {"error": " | ".join(tail)}
+    return {**json.loads(line[len("@@RESULT@@"):]), **{k: v for k, v in r.items() if k not in ("stdout", "stderr")}}
+
+
+def measure_cli(ref: str, cur: str) -> dict:
+    """``phasebook data drift REF CUR --json`` as a user runs it: the whole process."""
+    exe = Path(sys.executable).with_name("phasebook")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-c", "from phasebook.cli import main; main()"]
+    r = run_child([*cmd, "data", "drift", ref, cur, "--json"], env=ENV)
+    if r["returncode"] != 0:
+        return {"error": r["stderr"].strip().splitlines()[-1:]}
+    return {k: v for k, v in r.items() if k not in ("stdout", "stderr")}
 
 
 def ensure_venv(path: Path, requirements: Path) -> str | None:
@@ -104,121 +135,173 @@ def ensure_venv(path: Path, requirements: Path) -> str | None:
         return str(python)
     print(f"creating {path} from {requirements.name} (once; this takes a few minutes)…", flush=True)
     t = time.perf_counter()
-    ok = subprocess.run([sys.executable, "-m", "venv", str(path)]).returncode == 0 and subprocess.run(
+    ok = run_child([sys.executable, "-m", "venv", str(path)])["returncode"] == 0 and run_child(
         [str(python), "-m", "pip", "install", "-q", "-r", str(requirements)]
-    ).returncode == 0
+    )["returncode"] == 0
     print(f"  {'done' if ok else 'FAILED'} in {time.perf_counter() - t:.0f} s", flush=True)
     return str(python) if ok else None
 
 
-def generate(workdir: Path, rows: int, big_rows: int) -> dict[str, str]:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from phasebook.data.synthetic import make_current, make_reference
-
-    workdir.mkdir(parents=True, exist_ok=True)
-    files = {
-        "ref": workdir / f"reference_{rows}.parquet", "cur": workdir / f"current_{rows}.parquet",
-        "ref_big": workdir / f"reference_{big_rows}.parquet", "cur_big": workdir / f"current_{big_rows}.parquet",
-    }
-    if not files["ref"].exists():
-        make_reference(rows, seed=0).to_parquet(files["ref"])
-        make_current(rows, seed=1).to_parquet(files["cur"])
-    chunk = min(rows, 1_000_000)
-    for key, maker in (("ref_big", make_reference), ("cur_big", make_current)):
-        if big_rows and not files[key].exists():
-            tmp = files[key].with_suffix(".partial")
-            writer = None
-            for i in range(big_rows // chunk):
-                table = pa.Table.from_pandas(maker(chunk, seed=100 + 2 * i + (key == "cur_big")), preserve_index=False)
+GENERATE = r"""
+import sys
+from pathlib import Path
+import duckdb, pyarrow as pa, pyarrow.parquet as pq
+from phasebook.data.synthetic import make_current, make_reference
+workdir, small, rows, big = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+for n in (small, rows, big):
+    if not n:
+        continue
+    chunk = min(n, 1_000_000)
+    for role, maker, seed in (("reference", make_reference, 0), ("current", make_current, 1)):
+        path = workdir / f"{role}_{n}.parquet"
+        if not path.exists():
+            tmp, writer = path.with_suffix(".partial"), None
+            for i in range(n // chunk):
+                frame = maker(chunk, seed=seed if n == chunk else 100 + 2 * i + seed)
+                table = pa.Table.from_pandas(frame, preserve_index=False)
                 writer = writer or pq.ParquetWriter(tmp, table.schema)
                 writer.write_table(table)
             writer.close()
-            tmp.rename(files[key])
-    return {k: str(v) for k, v in files.items()}
+            tmp.rename(path)
+        csv = path.with_suffix(".csv")
+        if n == big and not csv.exists():
+            part = csv.with_suffix(".partial")
+            duckdb.sql(f"COPY (SELECT * FROM read_parquet('{path}')) TO '{part}' (HEADER, FORMAT csv)")
+            part.rename(csv)
+"""
 
 
-def show(label: str, r: dict) -> None:
-    if "error" in r:
-        print(f"  {label:<28} FAILED: {r['error']}")
+def generate(workdir: Path, small: int, rows: int, big: int) -> dict[str, str]:
+    """Write the tables in a separate process (this one stays small, so children's figures are their own)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    r = run_child([sys.executable, "-c", GENERATE, str(workdir), str(small), str(rows), str(big)], env=ENV)
+    if r["returncode"] != 0:
+        sys.exit(f"generating the data failed: {r['stderr'].strip().splitlines()[-1:]}")
+    f = {}
+    for key, n in (("small", small), ("", rows), ("big", big)):
+        for role in ("reference", "current"):
+            f[f"{role}{'_' + key if key else ''}"] = str(workdir / f"{role}_{n}.parquet")
+    f["reference_big_csv"], f["current_big_csv"] = (str(Path(f[k]).with_suffix(".csv")) for k in ("reference_big", "current_big"))
+    return f
+
+
+def show(label: str, runs: list[dict]) -> None:
+    ok = [r for r in runs if "error" not in r]
+    if not ok:
+        print(f"  {label:<30} {'FAILED: ' + runs[0].get('error', '') if runs else 'not run'}")
         return
-    print(f"  {label:<28} {r['seconds']:8.2f} s  cpu {r['cpu_s']:7.2f} s   peak RSS {r['peak_rss_mb']:7.0f} MB   "
-          f"(imports {r['import_s']:.1f} s, process {r['wall_s']:.1f} s)")
+    for r in ok:
+        compute = f"{r['seconds']:7.2f} s  cpu {r['cpu_s']:6.2f} s" if "seconds" in r else " " * 25
+        hwm = f" (VmHWM {r['hwm_mb']:5.0f})" if r.get("hwm_mb") else ""
+        print(f"  {label:<30} {compute}   process {r['process_wall_s']:6.2f} s  cpu {r['process_cpu_s']:6.2f} s   "
+              f"peak RSS {r['rusage_peak_rss_mb']:6.0f} MB{hwm}")
 
 
-def ratio(label: str, value: float, goal: str, ok: bool, cpu: float | None = None) -> None:
-    extra = f"   (by CPU time: {cpu:.2f})" if cpu is not None else ""
-    print(f"  {label:<52} {value:8.2f}   goal {goal:<8} {'PASS' if ok else 'MISS'}{extra}")
+def best(runs: list[dict], key: str) -> float | None:
+    vals = [r[key] for r in runs if "error" not in r and key in r]
+    return statistics.median(vals) if vals else None
+
+
+def ratio(label: str, num: float | None, den: float | None, goal: str, ok) -> None:
+    if num is None or den is None or den == 0:
+        print(f"  {label:<58} n/a")
+        return
+    value = num / den
+    print(f"  {label:<58} {value:8.2f}   goal {goal:<7} {'PASS' if ok(value) else 'MISS'}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--big-rows", type=int, default=10_000_000, help="0 skips the 10M-row run")
+    ap.add_argument("--small-rows", type=int, default=100_000, help="rows of the whole-command `data drift` run")
+    ap.add_argument("--big-rows", type=int, default=10_000_000, help="0 skips the 10M-row runs")
+    ap.add_argument("--runs", type=int, default=2, help="runs of each measurement (median in the ratios)")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/phasebook-bench"))
     ap.add_argument("--evidently-python", default=None, help="default: /tmp/evidently-venv (created if missing)")
     ap.add_argument("--ydata-python", default=None, help="default: /tmp/ydata-venv (created if missing)")
+    ap.add_argument("--polars-python", default=None, help="default: /tmp/polars-venv (created if missing)")
     ap.add_argument("--skip-others", action="store_true", help="measure phasebook and the floor only")
+    ap.add_argument("--baseline-10m", type=float, default=None, help="an earlier 10M Parquet drift wall time (s)")
     args = ap.parse_args()
 
     print(f"load average before: {os.getloadavg()[0]:.2f} (cores: {os.cpu_count()})", flush=True)
     t = time.perf_counter()
-    f = generate(args.workdir, args.rows, args.big_rows)
+    f = generate(args.workdir, args.small_rows, args.rows, args.big_rows)
     print(f"data ready in {time.perf_counter() - t:.0f} s: {args.rows:,} rows × 20 columns, 5 shifted", flush=True)
-    ev_py = ydata_py = None
+    others = {}
     if not args.skip_others:
-        ev_py = args.evidently_python or ensure_venv(Path("/tmp/evidently-venv"), HERE / "requirements-evidently.txt")
-        ydata_py = args.ydata_python or ensure_venv(Path("/tmp/ydata-venv"), HERE / "requirements-ydata.txt")
+        for name, given in (("evidently", args.evidently_python), ("ydata", args.ydata_python),
+                            ("polars", args.polars_python)):
+            others[name] = given or ensure_venv(Path(f"/tmp/{name}-venv"), HERE / f"requirements-{name}.txt")
 
-    me = sys.executable
-    res = {"floor": measure("floor", me, f["ref"], f["cur"]), "drift": measure("phasebook_drift", me, f["ref"], f["cur"])}
-    res["profile"] = measure("phasebook_profile", me, f["ref"])
-    if ev_py:
-        res["evidently"] = measure("evidently_drift", ev_py, f["ref"], f["cur"])
-    if ydata_py:
-        res["ydata"] = measure("ydata_profile", ydata_py, f["ref"])
+    me, n = sys.executable, args.runs
+    res: dict[str, list[dict]] = {}
+
+    def run(key: str, fn, *a) -> None:
+        res[key] = [fn(*a) for _ in range(n)]
+        print(f"  measured {key} (load {os.getloadavg()[0]:.2f})", flush=True)
+
+    run("floor", measure, "floor", me, f["reference"], f["current"])
+    run("drift", measure, "phasebook_drift", me, f["reference"], f["current"])
+    run("profile", measure, "phasebook_profile", me, f["reference"])
+    run("cli", measure_cli, f["reference_small"], f["current_small"])
+    if others.get("polars"):
+        run("polars", measure, "polars_describe", others["polars"], f["reference"])
+    if others.get("evidently"):
+        run("evidently", measure, "evidently_drift", others["evidently"], f["reference"], f["current"])
+    if others.get("ydata"):
+        run("ydata", measure, "ydata_profile", others["ydata"], f["reference"])
     if args.big_rows:
-        res["drift_big"] = measure("phasebook_drift", me, f["ref_big"], f["cur_big"])
-        res["profile_big"] = measure("phasebook_profile", me, f["ref_big"])
+        run("drift_big", measure, "phasebook_drift", me, f["reference_big"], f["current_big"])
+        run("drift_big_csv", measure, "phasebook_drift", me, f["reference_big_csv"], f["current_big_csv"])
+        run("profile_big", measure, "phasebook_profile", me, f["reference_big"])
 
-    print(f"\n{args.rows:,} rows × 20 columns (read + compute; peak RSS of the whole process)")
+    print(f"\n{args.rows:,} rows × 20 columns (compute = read + compute after imports)")
     show("pyarrow read both (floor)", res["floor"])
     show("phasebook drift", res["drift"])
-    show("evidently DataDriftPreset", res.get("evidently", {"error": "not run"}))
+    show("evidently DataDriftPreset", res.get("evidently", []))
     show("phasebook profile", res["profile"])
-    show("ydata-profiling minimal", res.get("ydata", {"error": "not run"}))
+    show("polars describe()", res.get("polars", []))
+    show("ydata-profiling minimal", res.get("ydata", []))
+    print(f"\n`phasebook data drift --json`, {args.small_rows:,} rows, whole process")
+    show("phasebook data drift", res["cli"])
     if args.big_rows:
-        print(f"\n{args.big_rows:,} rows × 20 columns")
-        show("phasebook drift", res["drift_big"])
-        show("phasebook profile", res["profile_big"])
+        print(f"\n{args.big_rows:,} rows × 20 columns, default memory limit")
+        show("phasebook drift (Parquet)", res["drift_big"])
+        show("phasebook drift (CSV)", res["drift_big_csv"])
+        show("phasebook profile (Parquet)", res["profile_big"])
 
-    print("\nratios")
-    d, fl = res["drift"], res["floor"]
-    if "error" not in d and "error" not in fl:
-        ratio("drift time / pyarrow read floor", d["seconds"] / fl["seconds"], "<= 2.5", d["seconds"] / fl["seconds"] <= 2.5,
-              d["cpu_s"] / fl["cpu_s"])
-    ev = res.get("evidently", {})
-    if "error" not in ev and ev and "error" not in d:
-        ratio("evidently time / phasebook drift time", ev["seconds"] / d["seconds"], ">= 40", ev["seconds"] / d["seconds"] >= 40,
-              ev["cpu_s"] / d["cpu_s"])
-        ratio("phasebook drift peak RSS / evidently peak RSS", d["peak_rss_mb"] / ev["peak_rss_mb"], "<= 0.5",
-              d["peak_rss_mb"] / ev["peak_rss_mb"] <= 0.5)
-    yd, pr = res.get("ydata", {}), res["profile"]
-    if "error" not in yd and yd and "error" not in pr:
-        ratio("ydata time / phasebook profile time", yd["seconds"] / pr["seconds"], ">= 6", yd["seconds"] / pr["seconds"] >= 6,
-              yd["cpu_s"] / pr["cpu_s"])
-    for key in ("drift_big", "profile_big"):
-        r = res.get(key)
-        if r and "error" not in r:
-            ratio(f"{key.replace('_big', '')} {args.big_rows:,} rows peak RSS (GB)", r["peak_rss_mb"] / 1024, "<= 1.5",
-                  r["peak_rss_mb"] / 1024 <= 1.5)
+    d, fl, ev = res["drift"], res["floor"], res.get("evidently", [])
+    pr, pl, yd = res["profile"], res.get("polars", []), res.get("ydata", [])
+    print(f"\nratios (medians of {n} runs)")
+    ratio("drift compute / pyarrow read floor", best(d, "seconds"), best(fl, "seconds"), "<= 1.5", lambda v: v <= 1.5)
+    ratio("  by CPU time", best(d, "cpu_s"), best(fl, "cpu_s"), "<= 1.5", lambda v: v <= 1.5)
+    ratio("evidently / phasebook drift, whole process wall", best(ev, "process_wall_s"), best(d, "process_wall_s"),
+          ">= 60", lambda v: v >= 60)
+    ratio("evidently / phasebook drift, whole process CPU", best(ev, "process_cpu_s"), best(d, "process_cpu_s"),
+          ">= 60", lambda v: v >= 60)
+    ratio("phasebook drift peak RSS / evidently peak RSS", best(d, "rusage_peak_rss_mb"),
+          best(ev, "rusage_peak_rss_mb"), "<= 0.5", lambda v: v <= 0.5)
+    ratio("profile compute / polars describe() compute", best(pr, "seconds"), best(pl, "seconds"), "<= 1.0",
+          lambda v: v <= 1.0)
+    ratio("  by CPU time", best(pr, "cpu_s"), best(pl, "cpu_s"), "<= 1.0", lambda v: v <= 1.0)
+    ratio("ydata / phasebook profile, compute", best(yd, "seconds"), best(pr, "seconds"), ">= 15", lambda v: v >= 15)
+    ratio("  by CPU time", best(yd, "cpu_s"), best(pr, "cpu_s"), ">= 15", lambda v: v >= 15)
+    ratio(f"`data drift` {args.small_rows:,} rows, whole process wall (s)", best(res["cli"], "process_wall_s"), 1.0,
+          "<= 1.0", lambda v: v <= 1.0)
+    if args.big_rows:
+        for key in ("drift_big", "drift_big_csv", "profile_big"):
+            ratio(f"{key} peak RSS (GB)", best(res[key], "rusage_peak_rss_mb"), 1024, "<= 1.0", lambda v: v <= 1.0)
+        if args.baseline_10m:
+            ratio("drift 10M Parquet wall / baseline", best(res["drift_big"], "process_wall_s"), args.baseline_10m,
+                  "<= 0.6", lambda v: v <= 0.6)
 
     print("\ncolumns flagged (shifted: f00_normal, f01_lognormal, i12_poisson, c16_plan, c19_city)")
-    for key in ("drift", "evidently", "drift_big"):
-        r = res.get(key)
-        if r and "error" not in r:
-            print(f"  {key:<10} {', '.join(sorted(r['extra']['drifted']))}")
+    for key in ("drift", "evidently", "drift_big", "drift_big_csv"):
+        ok = [r for r in res.get(key, []) if "error" not in r]
+        if ok:
+            extra = ok[0]["extra"]
+            print(f"  {key:<14} {extra.get('tested')} columns tested; flagged {', '.join(sorted(extra['drifted']))}")
     print(f"\nload average after: {os.getloadavg()[0]:.2f}")
 
 

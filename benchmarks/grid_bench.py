@@ -92,7 +92,14 @@ def main() -> None:
     args = parser.parse_args()
 
     import papermill
-    from distributed import LocalCluster
+
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        raise SystemExit(
+            "grid_bench.py compares a local pool with a Dask LocalCluster, which needs dask.distributed: "
+            "pip install 'phasebook[dask]'"
+        ) from None
 
     with tempfile.TemporaryDirectory() as tmp:
         project = build(Path(tmp) / "bench")

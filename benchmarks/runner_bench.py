@@ -20,11 +20,20 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import HWM_SNIPPET, run_child  # noqa: E402
+
+# `phasebook ...` in a child that reports its own peak RSS (VmHWM) on stderr, whatever the parent's size
+CLI = HWM_SNIPPET + (
+    "import sys\nfrom phasebook.cli import main\ntry:\n    main(sys.argv[1:])\n"
+    "finally:\n    print(f'@@HWM@@{_hwm()}', file=sys.stderr)\n"
+)
 
 
 def build(root: Path):
@@ -72,13 +81,13 @@ def main() -> None:
             result = run_notebook(project, args.phase, progress_bar=False)
             cached.append(time.perf_counter() - t)
             assert result.status == "cached", result
-        cli = []
+        cli, cli_cpu, cli_rss = [], [], []
         for _ in range(3):
-            t = time.perf_counter()
-            proc = subprocess.run([sys.executable, "-c", "import sys; from phasebook.cli import main; main(sys.argv[1:])",
-                                   "--project", str(project.root), "run", args.phase], capture_output=True, text=True)
-            cli.append(time.perf_counter() - t)
-            assert proc.returncode == 0 and "cached" in proc.stdout, proc.stdout + proc.stderr
+            proc = run_child([sys.executable, "-c", CLI, "--project", str(project.root), "run", args.phase])
+            assert proc["returncode"] == 0 and "cached" in proc["stdout"], proc["stdout"] + proc["stderr"]
+            cli.append(proc["process_wall_s"])
+            cli_cpu.append(proc["process_cpu_s"])
+            cli_rss.append(float(proc["stderr"].rsplit("@@HWM@@", 1)[1].split()[0]))
 
     b, r, c = statistics.median(bare), statistics.median(runner), statistics.median(cached)
     print(f"phase notebook: {args.phase} ({args.repeat} runs each, medians)")
@@ -86,7 +95,8 @@ def main() -> None:
     print(f"phasebook run_notebook(force)     {r:7.3f} s")
     print(f"overhead ratio                    {r / b:7.3f}x   (goal <= 1.10x) {'OK' if r / b <= 1.10 else 'OVER'}")
     print(f"cached re-run (in process)        {c:7.3f} s   (goal <= 0.3 s) {'OK' if c <= 0.3 else 'OVER'}")
-    print(f"cached `phasebook run` (new proc) {statistics.median(cli):7.3f} s   (interpreter + imports included)")
+    print(f"cached `phasebook run` (new proc) {statistics.median(cli):7.3f} s   cpu {statistics.median(cli_cpu):.3f} s   "
+          f"peak RSS {statistics.median(cli_rss):.0f} MB (the child's own VmHWM; interpreter + imports included)")
 
 
 if __name__ == "__main__":

@@ -104,6 +104,30 @@ def page(chromium, request, artifacts_dir):
     context.close()
 
 
+#: Test folders whose files share one expensive session fixture (kept on one xdist worker).
+SHARED_SESSION_FOLDERS = ("tests/binder",)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Under ``pytest -n 2`` (pytest-xdist), keep each test file on one worker.
+
+    Module-scoped servers and browsers then start once, as they do without
+    xdist; a folder whose conftest builds a session fixture for several files
+    (tests/binder: the fresh venv) is one unit, so that fixture is built once.
+    Units are handed out in collection order (``--no-loadscope-reorder``), so
+    the longest one, tests/binder, starts first. (xdist's own ``loadgroup``
+    does not group under pytest 9.)
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return next((f for f in SHARED_SESSION_FOLDERS if path.startswith(f + "/")), path)
+
+    return FileScheduling(config, log)
+
+
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

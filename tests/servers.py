@@ -82,10 +82,16 @@ def running(
     cwd: str | os.PathLike | None = None,
     env: dict | None = None,
     timeout: float = 90.0,
+    inherit_env: bool = True,
 ) -> Iterator[Server]:
-    """Run ``argv`` until the block ends; wait for ``ready_path`` to answer first."""
+    """Run ``argv`` until the block ends; wait for ``ready_path`` to answer first.
+
+    ``env`` is added to this process's environment, or with ``inherit_env=False``
+    is the whole environment (a fresh venv's, with nothing of the test process).
+    """
     log = Path(tempfile.mkstemp(prefix="pb-server-", suffix=".log")[1])
-    full_env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config_dir()), "PYTHONUNBUFFERED": "1", **(env or {})}
+    base = os.environ if inherit_env else {}
+    full_env = {**base, "JUPYTER_CONFIG_DIR": str(config_dir()), "PYTHONUNBUFFERED": "1", **(env or {})}
     with open(log, "wb") as out:
         proc = subprocess.Popen(list(argv), cwd=cwd, env=full_env, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)

@@ -18,11 +18,17 @@ import {
 /** The server API version this frontend speaks. */
 export const API_VERSION = 1;
 
-/** A project path (relative to the server root) as one URL path part; the root is `%2E`. */
+/**
+ * A project path (relative to the server root) as one URL path part.
+ *
+ * The root is sent as `%2E%2F` ("./"): a browser drops a path segment that is
+ * `.` or `%2E` before the request leaves (WHATWG URL dot segments), so
+ * `projects/%2E/status` would arrive as `projects/status`.
+ */
 export function encodeProjectPath(path: string): string {
   const clean = path.replace(/^\/+|\/+$/g, '');
   if (clean === '' || clean === '.') {
-    return '%2E';
+    return '%2E%2F';
   }
   return clean.split('/').map(encodeURIComponent).join('/');
 }

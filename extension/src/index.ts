@@ -5,6 +5,7 @@
  */
 import {
   ILabShell,
+  ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
@@ -55,14 +56,15 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description: 'New Data Science Project launcher and the Project flow sidebar.',
   autoStart: true,
   requires: [],
-  optional: [ILauncher, ICommandPalette, INotebookTracker, ISettingRegistry, ILabShell],
+  optional: [ILauncher, ICommandPalette, INotebookTracker, ISettingRegistry, ILabShell, ILayoutRestorer],
   activate: async (
     app: JupyterFrontEnd,
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
     notebooks: INotebookTracker | null,
     registry: ISettingRegistry | null,
-    labShell: ILabShell | null
+    labShell: ILabShell | null,
+    restorer: ILayoutRestorer | null
   ) => {
     const settings: ISettings = { ...DEFAULTS };
     const model = new ProjectFlowModel();
@@ -78,6 +80,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
     panel.title.icon = phasebookIcon;
     app.shell.add(panel, 'left', { rank: 600 });
+    // a workspace (JupyterLab's saved layout; `phasebook lab` seeds one per project) can name the sidebar open
+    restorer?.add(panel, panel.id);
 
     // the version handshake: a missing server extension becomes an actionable message
     const handshake = await api.checkServer();

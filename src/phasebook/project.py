@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import shutil
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -79,6 +78,7 @@ class Project:
         self.flow = flow or default_flow()
         self.plan_store = PlanStore(self.root)
         self.journal = Journal(self.root)
+        self.kept_files: list[str] = []  # set by new(): files of the folder it left as they were
         outbox = outbox_for(self.root)  # a grid row's kernel: events go to the row's outbox (store/outbox.py)
         if outbox is not None:
             self.journal = OutboxJournal(self.root, outbox)
@@ -88,26 +88,33 @@ class Project:
     def new(cls, path: str | os.PathLike, name: str | None = None, *, actor: Actor | None = None) -> "Project":
         """Create a project folder: plan, journal, workbooks, data/, runs/ and .gitignore.
 
+        Files the folder already holds are never replaced: a template notebook
+        whose name exists is left alone (listed in ``project.kept_files``) and
+        phasebook's lines are added to an existing ``.gitignore``.
+
         Raises:
-            ProjectExistsError: the folder already holds a ``phasebook.yaml``.
+            ProjectExistsError: the folder already holds a ``phasebook.yaml``
+                (or a ``journal.jsonl``: a journal is never appended to by ``new``).
         """
+        from .store.scaffold import copy_missing, merge_lines
+
         root = Path(path).resolve()
         if (root / PLAN_FILE).exists():
             raise ProjectExistsError(path=str(root))
+        if (root / JOURNAL_FILE).exists():
+            raise ProjectExistsError(path=str(root), message=(
+                f"{root} holds a {JOURNAL_FILE} but no {PLAN_FILE}; a new project never takes over an existing "
+                "journal. Move that file away, or choose another folder."))
         root.mkdir(parents=True, exist_ok=True)
         project = cls(root)
         name = name or root.name
         project.plan_store.create(name, project.flow.version)
         for sub in ("data", "runs", "workbooks"):
             (root / sub).mkdir(exist_ok=True)
-        gitignore = root / ".gitignore"
-        if not gitignore.exists():
-            gitignore.write_text(GITIGNORE, encoding="utf-8")
+        merge_lines(root / ".gitignore", GITIGNORE)
         _integrity.prepare_git(root)  # .gitattributes; the journal merge driver when inside a repository
         templates = workbook_templates()
-        if templates is not None:
-            shutil.copytree(templates, root / "workbooks", dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        project.kept_files = copy_missing(templates, root / "workbooks", root=root) if templates is not None else []
         project.journal.append("project_created", {"name": name, "flow": project.flow.version}, actor or default_actor())
         return project
 
@@ -641,6 +648,15 @@ class Project:
                 target = src.label_column
         return profile(name_or_path, target=target, project=self)
 
+    def _relative(self, value: Any) -> Any:
+        """A path inside the project as the journal keeps it: relative to the root (the project moves between machines)."""
+        if isinstance(value, (str, os.PathLike)) and "://" not in str(value) and Path(value).is_absolute():
+            try:
+                return Path(value).resolve().relative_to(self.root).as_posix()
+            except ValueError:
+                return str(value)
+        return value
+
     def check_drift(
         self, reference: Any = None, current: Any = None, *, columns: list[str] | None = None,
         actor: Actor | None = None,
@@ -650,8 +666,8 @@ class Project:
         from .data.drift import drift
 
         mon = self.section("monitoring")
-        reference = mon.reference_data.strip() if reference is None else reference
-        current = mon.current_data.strip() if current is None else current
+        reference = mon.reference_data.strip() if reference is None else self._relative(reference)
+        current = mon.current_data.strip() if current is None else self._relative(current)
         if not (isinstance(reference, str) and reference) and not hasattr(reference, "columns"):
             raise BadInputError(message="Name the reference data: an argument, or monitoring.reference_data in the plan.")
         if not (isinstance(current, str) and current) and not hasattr(current, "columns"):

@@ -17,19 +17,16 @@ demo project exists with every phase run, JupyterLab started as Binder starts
 it (``--ip``, ``--no-browser``, ``--allow-root``, root folder = HOME) opens
 the README's lab URL with the Project flow sidebar on the demo, and the
 README's Voilà URL renders the overview dashboard on that same server.
-Build timings go to ``test-artifacts/binder-timings.json``.
+Build timings go to ``test-artifacts/binder-timings.json``. The image is
+built once per session (``tests/binder/conftest.py``) and shared with the
+fresh-install tests beside this file.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
-import subprocess
-import sys
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -44,57 +41,6 @@ REPO = Path(__file__).resolve().parents[2]
 LAB_URLPATH = "lab/tree/demo/workbooks/01_scoping.ipynb"
 VOILA_URLPATH = "voila/render/demo/workbooks/dashboards/overview.ipynb"
 UI_TIMEOUT = 90_000  # ms: JupyterLab's first load and a Voilà kernel on a loaded 2-core machine
-#: Variables of the outer test process that would leak its Python or Jupyter setup into the image.
-LEAKY = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR",
-         "JUPYTER_PATH", "JUPYTER_RUNTIME_DIR", "JUPYTER_PLATFORM_DIRS", "JUPYTERLAB_DIR", "IPYTHONDIR")
-
-
-@dataclass
-class Image:
-    """The emulated image: its Python environment, its HOME, the environment its processes get."""
-
-    venv: Path
-    home: Path
-    env: dict
-    seconds: dict = field(default_factory=dict)
-    logs: dict = field(default_factory=dict)
-
-    def run(self, *argv: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-        """Run a command inside the image (venv first on PATH, HOME the image's)."""
-        return subprocess.run(list(argv), cwd=cwd or self.home, env=self.env, capture_output=True, text=True,
-                              timeout=timeout)
-
-
-def _step(image: Image, name: str, argv: list[str], *, timeout: float) -> None:
-    start = time.perf_counter()
-    proc = image.run(*argv, cwd=REPO, timeout=timeout)
-    image.seconds[name] = round(time.perf_counter() - start, 1)
-    image.logs[name] = proc.stdout + proc.stderr
-    assert proc.returncode == 0, f"{name} failed ({proc.returncode}):\n{image.logs[name][-6000:]}"
-
-
-@pytest.fixture(scope="module")
-def image(tmp_path_factory, artifacts_dir) -> Image:
-    """Build the image the way repo2docker does, from this checkout."""
-    base = tmp_path_factory.mktemp("binder")
-    venv, home = base / "venv", base / "home"
-    home.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in LEAKY}
-    env.update(HOME=str(home), PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '/usr/bin:/bin')}")
-    # pip keeps using the outer user's cache, so CI's earlier `pip install` warms this one
-    env.setdefault("PIP_CACHE_DIR", str(Path.home() / ".cache" / "pip"))
-    img = Image(venv=venv, home=home, env=env)
-
-    _step(img, "venv", [sys.executable, "-m", "venv", str(venv)], timeout=120)
-    _step(img, "pip install -r binder/requirements.txt",
-          [str(venv / "bin" / "pip"), "install", "-r", "binder/requirements.txt"], timeout=1200)
-    assert os.access(REPO / "binder" / "postBuild", os.X_OK), "binder/postBuild must be executable (git mode 100755)"
-    _step(img, "./binder/postBuild", ["./binder/postBuild"], timeout=1200)
-    (artifacts_dir / "binder-timings.json").write_text(json.dumps(img.seconds, indent=2))
-    (artifacts_dir / "binder-postBuild.log").write_text(img.logs["./binder/postBuild"])
-    return img
-
-
 def test_build_enables_both_extensions_and_leaves_the_demo_with_its_runs(image):
     # Then the image's own jupyter lists phasebook's lab extension and server extension as enabled
     python = image.venv / "bin" / "python"
@@ -133,7 +79,7 @@ def test_binder_launch_serves_the_sidebar_and_the_overview(image, page, artifact
             f"--port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={image.home}"]
     env = {**image.env, "JUPYTER_CONFIG_DIR": str(image.home / ".jupyter")}
-    with running(argv, port=port, token=token, cwd=image.home, env=env) as lab:
+    with running(argv, port=port, token=token, cwd=image.home, env=env, inherit_env=False) as lab:
         # When a visitor follows the README's JupyterLab link
         page.goto(f"{lab.url}{LAB_URLPATH}?token={token}")
         # Then the scoping notebook opens

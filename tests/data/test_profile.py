@@ -45,13 +45,16 @@ def test_categorical_top_values_and_target_rate(table):
     assert col.distinct == 5 and col.mean is None
 
 
-def test_above_the_exact_limit_distinct_counts_are_approximate_and_say_so(table, monkeypatch):
+def test_above_the_exact_limit_categorical_distinct_counts_are_approximate_and_say_so(table, monkeypatch):
     monkeypatch.setattr(profile_module, "EXACT_LIMIT", 1000)
     prof = profile(table)
-    col = prof.column("f00_normal")
-    assert prof.approximate and col.distinct_approximate and not col.quantiles_approximate
-    assert col.distinct == pytest.approx(table["f00_normal"].nunique(), rel=0.05)
-    assert col.quantiles["p50"] == pytest.approx(table["f00_normal"].median(), rel=1e-12)  # quantiles stay exact
+    city, num = prof.column("c19_city"), prof.column("f00_normal")
+    assert prof.approximate and city.distinct_approximate
+    assert city.distinct == pytest.approx(table["c19_city"].nunique(), rel=0.05)
+    # numeric distinct counts are counted on the sorted values: exact at any size
+    assert not num.distinct_approximate and num.distinct == table["f00_normal"].nunique()
+    assert not num.quantiles_approximate
+    assert num.quantiles["p50"] == pytest.approx(table["f00_normal"].median(), rel=1e-12)  # quantiles stay exact
     assert "approximate" in prof.to_html()
     assert not profile(table.iloc[:900]).approximate
 

@@ -84,3 +84,22 @@ def test_psi_and_ks_of_a_drift_report_match_the_reference_computation():
 def test_js_distance_matches_scipy_base_2():
     p, q = np.array([10.0, 0, 5, 3]), np.array([2.0, 7, 5, 0])
     assert js_distance(p, q) == pytest.approx(jensenshannon(p, q, base=2), abs=1e-12)
+
+
+@pytest.mark.parametrize("values", [
+    np.array([5, 3, 3, 9, 5, 5], dtype=np.int64), np.array([-4, 2, -4, 0, 7], dtype=np.int64),
+    np.array([1, 200, 1, 7], dtype=np.uint8), np.array([-3, 3, -3], dtype=np.int8),
+    np.array([True, False, True, True]), np.array([2**40, 2**40 + 3, 2**40], dtype=np.int64),
+])
+def test_integer_samples_are_counted_exactly(values):
+    d = Dist.from_values(values.copy())
+    expected, counts = np.unique(values.astype(np.float64), return_counts=True)
+    np.testing.assert_array_equal(d.values, expected)
+    np.testing.assert_array_equal(d.counts, counts)
+
+
+def test_float_samples_sort_in_place_and_count_nan_as_missing():
+    x = np.array([3.0, np.nan, -1.0, np.inf, np.nan, 2.0])
+    d = Dist.from_floats(x, missing=1)
+    np.testing.assert_array_equal(d.values, [-1.0, 2.0, 3.0, np.inf])
+    assert d.missing == 3 and d.values.base is x  # a view of the array, not a copy

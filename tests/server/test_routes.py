@@ -136,3 +136,13 @@ async def test_an_unknown_run_id_is_404(api, root_project):
     code, body = await api("GET", "projects", "churn-risk", "runs", "abcdef123456")
     assert code == 404
     assert "No run" in body["message"]
+
+
+async def test_a_project_at_the_root_is_reached_as_the_frontend_sends_it(raw, jp_root_dir):
+    # Given the server rooted at the project itself (as `phasebook lab` starts it)
+    Project.new(jp_root_dir, name="rooted")
+    # When the frontend asks for the root's status: `%2E%2F` ("./"), since a browser drops a `%2E` segment
+    code, text = await raw("phasebook/projects/%2E%2F/status")
+    # Then the root project answers, with its path as the root ('')
+    assert code == 200, text
+    assert json.loads(text)["name"] == "rooted" and json.loads(text)["path"] == ""

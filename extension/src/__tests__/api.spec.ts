@@ -17,9 +17,13 @@ function answer(data: unknown, code = 200, etag: string | null = null) {
 beforeEach(() => request.mockReset());
 
 describe('encodeProjectPath', () => {
-  it('keeps slashes between encoded segments and sends the root as %2E', () => {
+  it('keeps slashes between encoded segments and sends the root as %2E%2F (a browser drops %2E)', () => {
     expect(api.encodeProjectPath('team/churn risk')).toBe('team/churn%20risk');
-    expect(api.encodeProjectPath('')).toBe('%2E');
+    expect(api.encodeProjectPath('')).toBe('%2E%2F');
+    expect(new URL('http://h/phasebook/projects/' + api.encodeProjectPath('') + '/status').pathname).toBe(
+      '/phasebook/projects/%2E%2F/status'
+    );
+    expect(new URL('http://h/phasebook/projects/%2E/status').pathname).toBe('/phasebook/projects/status');
     expect(api.encodeProjectPath('/a/')).toBe('a');
   });
 });

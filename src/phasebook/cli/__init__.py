@@ -7,6 +7,7 @@ failure); no traceback reaches the terminal unless ``PHASEBOOK_DEBUG=1``.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import sys
@@ -16,19 +17,49 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from ..core.errors import PhasebookError
 
-__all__ = ["main", "cli", "console", "err_console", "open_project", "print_json"]
+__all__ = ["main", "cli", "console", "err_console", "open_project", "print_json", "project_folder", "did_you_mean",
+           "shown_path"]
 
 console = Console(highlight=False, soft_wrap=False)
 err_console = Console(stderr=True, highlight=False)
 
 
+_PROJECT_HELP = "The project folder (default: search upward from the current folder for phasebook.yaml)."
+_PROJECT_DEST = "project_option"
+
+
+def _set_project(ctx: click.Context, value: Path | None) -> None:
+    """Record ``--project`` given after the subcommand; refuse two different folders."""
+    if value is None:
+        return
+    obj = ctx.find_root().ensure_object(dict)
+    before = obj.get("project")
+    if before is not None and Path(before).resolve() != Path(value).resolve():
+        raise click.UsageError(f"--project is given twice ({before} and {value}); give it once.")
+    obj["project"] = value
+
+
 class PhasebookCommand(click.Command):
-    """A command that remembers whether it was asked for ``--json`` (so errors come out as JSON too)."""
+    """A command that takes ``--project`` after its name too, and remembers ``--json`` (errors come out as JSON too).
+
+    ``phasebook --project P status`` and ``phasebook status --project P`` are the
+    same. Commands whose argument *is* the project folder (``new``, ``demo``)
+    pass ``project_option=False``.
+    """
+
+    def __init__(self, *args: Any, project_option: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if project_option:
+            self.params.append(click.Option(
+                ["--project", _PROJECT_DEST], type=click.Path(file_okay=False, path_type=Path), default=None,
+                help=_PROJECT_HELP, expose_value=True))
 
     def invoke(self, ctx: click.Context) -> Any:
+        _set_project(ctx, ctx.params.pop(_PROJECT_DEST, None))
         ctx.meta["phasebook.as_json"] = bool(ctx.params.get("as_json"))
         return super().invoke(ctx)
 
@@ -61,10 +92,52 @@ def _fail(message: str, code: int, exc: Exception | None) -> None:
     if ctx is not None and _wants_json(ctx) and isinstance(exc, PhasebookError):
         click.echo(json.dumps({"error": exc.to_dict()}, indent=2), err=True)
     else:
-        from rich.markup import escape  # a message's own brackets ("phasebook[mlflow]") are text, not markup
-
-        err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+        hint = did_you_mean(exc) if isinstance(exc, PhasebookError) else None
+        text = f"{message} Did you mean {hint!r}?" if hint else message
+        err_console.print(Text.assemble(("error:", "bold red"), " ", text), highlight=False, soft_wrap=True)
     sys.exit(code)
+
+
+#: Errors about a mistyped name: the error's field listing what exists.
+_NAME_CHOICES = {
+    "unknown_section": ("known",), "unknown_gate": ("known",), "unknown_role": ("known",),
+    "unknown_phase": ("known",), "unknown_workbook": ("phases", "notebooks"), "unknown_data_source": ("known",),
+}
+
+
+def did_you_mean(exc: PhasebookError) -> str | None:
+    """The closest existing name to the one a mistyped-name error reports (None if nothing is close)."""
+    fields = _NAME_CHOICES.get(exc.code)
+    name = exc.fields.get("name")
+    if not fields or not isinstance(name, str):
+        return None
+    known = [str(k) for f in fields for k in (exc.fields.get(f) or [])]
+    match = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return match[0] if match and match[0] != name else None
+
+
+def shown_path(path: Path) -> str:
+    """``path`` as a user types it from the current folder: relative below it, else absolute; shell-quoted."""
+    import shlex
+
+    try:
+        path = Path(path).relative_to(Path.cwd().resolve())
+    except ValueError:
+        pass
+    return shlex.quote(str(path))
+
+
+def project_folder(ctx: click.Context, positional: Path | None) -> Path:
+    """The project of a command taking ``[PROJECT]`` as an argument, or ``--project``, or the current folder."""
+    given = ctx.find_root().obj.get("project") if ctx.find_root().obj else None
+    if positional is not None and given is not None and Path(positional).resolve() != Path(given).resolve():
+        raise click.UsageError(f"Two project folders given ({positional} and --project {given}); give one.")
+    chosen = positional or given
+    if chosen is not None and not Path(chosen).is_dir():  # a typo must not open the project above it
+        from ..core.errors import ProjectNotFoundError
+
+        raise ProjectNotFoundError(path=str(chosen))
+    return Path(chosen or ".")
 
 
 def _wants_json(ctx: click.Context) -> bool:
@@ -96,8 +169,7 @@ def open_project(ctx: click.Context):
 
 @click.group(cls=PhasebookGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
-    "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="The project folder (default: search upward from the current folder for phasebook.yaml).",
+    "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=None, help=_PROJECT_HELP,
 )
 @click.version_option(package_name="phasebook", prog_name="phasebook")
 @click.pass_context
@@ -122,3 +194,4 @@ from . import serve  # noqa: E402,F401
 from . import data  # noqa: E402,F401
 from . import tracking  # noqa: E402,F401
 from . import integrity  # noqa: E402,F401
+from . import lab  # noqa: E402,F401

@@ -6,28 +6,34 @@ import sys
 from pathlib import Path
 
 import click
+from rich.text import Text
 
 from ..core.errors import PlanSyntaxError, PlanValidationError
 from ..core.events import BACKTRACK_REASONS, Actor
 from ..core.sections import SECTION_MODELS
 from ..store.plan import dump_yaml, parse_yaml, validate_section
-from . import cli, console, open_project, print_json
+from . import cli, console, open_project, print_json, shown_path
 from .integrity import integrity_banner
 from .render import render_history, render_status
 
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
-@cli.command()
+@cli.command(project_option=False)
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", help="The project's name (default: the folder's name).")
 def new(path: Path, name: str | None) -> None:
-    """Create a project in PATH: plan, journal, phase notebooks."""
+    """Create a project in PATH: plan, journal, phase notebooks (files PATH already holds are kept)."""
     from ..project import Project
 
     project = Project.new(path, name=name)
-    console.print(f"Created project [bold]{project.name}[/] in {project.root}")
-    console.print("Next: fill the scoping forms in workbooks/01_scoping.ipynb, or `phasebook status`.")
+    console.print(Text.assemble("Created project ", (project.name, "bold"), f" in {project.root}"))
+    if project.kept_files:
+        console.print(f"Kept your own files (not replaced by phasebook's templates): {', '.join(project.kept_files)}",
+                      markup=False, soft_wrap=True)
+    where = "" if project.root == Path.cwd().resolve() else f"cd {shown_path(project.root)} && "
+    console.print(f"Next: {where}phasebook lab   (the scoping notebook's forms), or {where}phasebook status",
+                  markup=False, soft_wrap=True)
 
 
 @cli.command()
@@ -94,25 +100,30 @@ def set_(ctx: click.Context, section: str, file: str) -> None:
 @click.argument("gate")
 @click.option("--as", "name", default=None, help="Who signs (a CLI sign-off is recorded as unverified).")
 @click.option("--role", default=None, help="The signer's role: product, data_science, data_engineering, customer_success.")
-@click.option("--approve", "decision", flag_value="approve", help="Approve the gate's content as it is now.")
-@click.option("--request-changes", "decision", flag_value="request_changes", help="Send it back with a comment.")
-@click.option("--reject", "decision", flag_value="reject", help="Reject it with a comment.")
+@click.option("--approve", is_flag=True, help="Approve the gate's content as it is now.")
+@click.option("--request-changes", is_flag=True, help="Send it back with a comment.")
+@click.option("--reject", is_flag=True, help="Reject it with a comment.")
 @click.option("-m", "--message", "comment", default="", help="Comment (required to request changes or reject).")
 @click.option("--show", is_flag=True, help="Print what the gate covers now and its content hash; record nothing.")
 @click.option("--expect-hash", default=None, help="Record only if the content hash is still this (from --show); "
               "otherwise exit 1 and record nothing.")
 @click.pass_context
-def signoff(ctx: click.Context, gate: str, name: str | None, role: str | None, decision: str | None, comment: str,
-            show: bool, expect_hash: str | None) -> None:
-    """Record a sign-off decision on GATE (`--show` first to see what you approve)."""
+def signoff(ctx: click.Context, gate: str, name: str | None, role: str | None, approve: bool, request_changes: bool,
+            reject: bool, comment: str, show: bool, expect_hash: str | None) -> None:
+    """Record a sign-off decision on GATE: one of --approve, --request-changes, --reject (`--show` first to see what you approve)."""
+    chosen = [d for d, on in (("approve", approve), ("request_changes", request_changes), ("reject", reject)) if on]
+    if len(chosen) > 1:
+        given = " and ".join("--" + d.replace("_", "-") for d in chosen)
+        raise click.UsageError(f"Choose one of --approve, --request-changes or --reject (not {given}).")
     project = open_project(ctx)
     content = project.gate_content(gate)
     if show:
         click.echo(dump_yaml(content["sections"]), nl=False)
         click.echo(f"content hash: {content['content_hash']}")
         return
-    if decision is None:
+    if not chosen:
         raise click.UsageError("Choose one of --approve, --request-changes or --reject (or --show to see the content).")
+    decision = chosen[0]
     name = (name or "").strip()
     if not name:
         raise click.BadParameter("say who signs, e.g. --as \"product owner\".", param_hint="--as")

@@ -12,10 +12,10 @@ import tempfile
 from pathlib import Path
 
 import click
-from rich.table import Table as RichTable
 
 from ..core.errors import BadInputError, ProjectNotFoundError
 from . import cli, console, open_project, print_json
+from .render import Table
 
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 _html_option = click.option(
@@ -34,6 +34,29 @@ def _project_or_none(ctx: click.Context):
         return open_project(ctx)
     except ProjectNotFoundError:
         return None
+
+
+def typed_path(project, value: str | None) -> str | None:
+    """A data argument as the data layer takes it: paths typed on the command line start at the current folder.
+
+    The plan's paths (and the data layer's) are relative to the project
+    folder, so a relative path the user typed is rewritten relative to the
+    project root (absolute when it lies outside the project). Data-source
+    names, URLs and absolute paths pass unchanged.
+    """
+    if project is None or not value or "://" in value or Path(value).expanduser().is_absolute():
+        return value
+    if value in {s.name for s in project.section("data_sources").items}:
+        return value
+    here = Path(os.path.realpath(os.getcwd()))
+    looks_like_path = "/" in value or os.sep in value or Path(value).suffix or any(c in value for c in "*?[")
+    if not looks_like_path and not (here / value).exists():
+        return value  # a (mistyped) source name: the data layer lists the plan's sources
+    full = Path(os.path.normpath(here / value))
+    try:
+        return full.relative_to(project.root).as_posix()
+    except ValueError:
+        return str(full)
 
 
 def _write_html(path: Path, text: str) -> None:
@@ -64,14 +87,17 @@ def check(ctx: click.Context, name: str | None, as_json: bool) -> None:
     if as_json:
         print_json(results[0].model_dump(mode="json") if name else [r.model_dump(mode="json") for r in results])
     else:
-        t = RichTable(title="Data sources")
-        for col in ("source", "reachable", "rows", "columns", "size", "modified"):
-            t.add_column(col)
+        t = Table(title="Data sources")
+        t.add_column("source", no_wrap=True)
+        t.add_column("reachable", overflow="fold")
+        for col in ("rows", "columns", "size"):
+            t.add_column(col, no_wrap=True, justify="right")
+        t.add_column("modified (UTC)", no_wrap=True)
         for r in results:
             t.add_row(
                 r.name, "yes" if r.reachable else f"[red]no[/]: {r.reason}",
                 "-" if r.rows is None else f"{r.rows:,}", str(len(r.columns)),
-                "-" if r.size_bytes is None else f"{r.size_bytes / 1e6:.1f} MB", (r.last_modified or "-")[:16],
+                "-" if r.size_bytes is None else f"{r.size_bytes / 1e6:.1f} MB", (r.last_modified or "-")[:16].replace("T", " "),
             )
         console.print(t)
     if not all(r.reachable for r in results):
@@ -88,7 +114,7 @@ def profile(ctx: click.Context, name_or_path: str, target: str | None, html_out:
     """Profile NAME_OR_PATH: a data source of the plan, or a Parquet / CSV / JSON-lines path or glob."""
     project = _project_or_none(ctx)
     if project is not None:
-        prof = project.profile(name_or_path, target=target)
+        prof = project.profile(typed_path(project, name_or_path), target=target)
     else:
         from ..data.profile import profile as run_profile
 
@@ -98,24 +124,42 @@ def profile(ctx: click.Context, name_or_path: str, target: str | None, html_out:
     if as_json:
         print_json(prof.model_dump(mode="json"))
         return
-    t = RichTable(title=f"{prof.source}: {prof.rows:,} rows" + (" (approximate: distinct counts marked ~)" if prof.approximate else ""))
-    for col in ("column", "type", "missing", "distinct", "min", "median", "max", "mean", "top / corr"):
-        t.add_column(col)
+    console.print(f"{prof.source}: {prof.rows:,} rows" + (" (approximate: distinct counts marked ~)" if prof.approximate else ""),
+                  markup=False, soft_wrap=True)
+    t = Table()
+    t.add_column("column", no_wrap=True)  # names people pass back (--target, --column)
+    t.add_column("type", overflow="ellipsis")
+    for col in ("missing", "distinct"):
+        t.add_column(col, no_wrap=True, justify="right")
+    for col in ("min", "median", "max", "mean"):  # values, not names: cut to fit
+        t.add_column(col, overflow="ellipsis", max_width=10)
+    tops = Table(title="Most frequent values, or the correlation with the target")
+    tops.add_column("column", no_wrap=True)
+    tops.add_column("top values / correlation", overflow="fold")
     for c in prof.columns:
-        top = ", ".join(f"{v['value']} {v['share']:.0%}" for v in c.top_values[:3])
+        top = ", ".join(f"{_short(v['value'])} {v['share']:.0%}" for v in c.top_values[:3])
         if c.target_correlation is not None:
             top = f"corr {c.target_correlation:+.3f}"
         t.add_row(
             c.name, c.type, f"{c.missing_share:.1%}", f"{'~' if c.distinct_approximate else ''}{c.distinct if c.distinct is not None else '-'}",
-            _short(c.min), _short(c.quantiles.get("p50")), _short(c.max), _short(c.mean), top or c.note,
+            _short(c.min), _short(c.quantiles.get("p50")), _short(c.max), _short(c.mean),
         )
+        if top or c.note:
+            tops.add_row(c.name, top or c.note)
     console.print(t)
+    if tops.row_count:
+        console.print(tops)
+
+
+def _stat(v) -> str:
+    """A drift statistic (all lie between 0 and a few units) in at most 5 characters."""
+    return "-" if v is None else f"{v:.3f}"
 
 
 def _short(v) -> str:
     if v is None:
         return "-"
-    return f"{v:.4g}" if isinstance(v, float) else str(v)[:20]
+    return f"{v:.3g}" if isinstance(v, float) else str(v)[:12]
 
 
 @data.command("drift")
@@ -133,7 +177,8 @@ def drift(
     """Compare CURRENT with REFERENCE (data-source names or paths; default: the plan's monitoring section)."""
     project = _project_or_none(ctx)
     if project is not None:
-        report = project.check_drift(reference, current, columns=list(columns) or None)
+        report = project.check_drift(typed_path(project, reference), typed_path(project, current),
+                                     columns=list(columns) or None)
     else:
         if not reference or not current:
             raise BadInputError(message="Give REFERENCE and CURRENT (paths), or run inside a project whose monitoring section names them.")
@@ -145,13 +190,21 @@ def drift(
     if as_json:
         print_json(report.event_data())
     else:
-        t = RichTable(title=f"{report.current} vs {report.reference}: {report.summary}")
-        for col in ("column", "kind", "PSI", "KS", "KS p", "JS", "unseen", "drift", "note"):
-            t.add_column(col)
+        console.print(f"{report.current} vs {report.reference}: {report.summary}", markup=False, soft_wrap=True)
+        t = Table()
+        t.add_column("column", no_wrap=True)  # names people pass back (--column)
+        t.add_column("kind", no_wrap=True)
+        for col in ("PSI", "KS", "KS p", "JS", "unseen"):
+            t.add_column(col, no_wrap=True, justify="right")
+        t.add_column("drift", overflow="fold", min_width=12)
+        notes = any(c.note for c in report.columns)
+        if notes:
+            t.add_column("note", overflow="fold")
         for c in report.columns:
             t.add_row(
-                c.name, c.kind, _short(c.psi), _short(c.ks_statistic), _short(c.ks_pvalue), _short(c.js_distance),
-                _short(c.unseen_share), "[red]yes[/] (" + ", ".join(c.reasons) + ")" if c.drifted else "no", c.note,
+                c.name, {"categorical": "cat", "numeric": "num"}.get(c.kind, c.kind),
+                *(_stat(v) for v in (c.psi, c.ks_statistic, c.ks_pvalue, c.js_distance, c.unseen_share)),
+                "[red]yes[/]: " + ", ".join(c.reasons) if c.drifted else "no", *([c.note] if notes else []),
             )
         console.print(t)
         for s in report.skipped:

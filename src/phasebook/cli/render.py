@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich import box
 from rich.console import Console
-from rich.table import Table
+from rich.table import Table as _RichTable
 from rich.text import Text
 
 from ..core.events import Event
@@ -26,6 +27,20 @@ STATE_STYLE = {
 TRACKS = ("product", "data_science", "data_engineering")
 
 
+def Table(title: str = "", **kwargs: Any) -> _RichTable:  # noqa: N802 - a drop-in for rich's Table
+    """A table that fits an 80-column terminal: a rule under the header, one space between columns.
+
+    Columns holding names people type back (gates, roles, sections,
+    metrics) are added with ``no_wrap=True``; free text folds.
+    """
+    return _RichTable(title=title, box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False, **kwargs)
+
+
+def _names(values: list[str]) -> str:
+    """Names one per line (never cut: each is something a user may type)."""
+    return "\n".join(values) or "-"
+
+
 def _styled(value: str) -> Text:
     return Text(value.replace("_", " "), style=STATE_STYLE.get(value, ""))
 
@@ -40,9 +55,10 @@ def render_status(console: Console, st: ProjectStatus) -> None:
         console.print(f"Last move: {_describe_move(last)} — {who}, {str(last.get('at', ''))[:16].replace('T', ' ')} UTC",
                       markup=False, highlight=False)
     grid = Table(title="Steps by track", show_lines=False, expand=False)
-    grid.add_column("track")
+    grid.add_column("track", overflow="fold")
     for phase in WORK_PHASES:
-        grid.add_column(phase + (" ◀" if phase == st.phase else ""), style="bold" if phase == st.phase else "")
+        grid.add_column(phase + (" ◀" if phase == st.phase else ""), style="bold" if phase == st.phase else "",
+                        overflow="fold")
     for track in TRACKS:
         row: list[Any] = [track.replace("_", " ")]
         for phase in WORK_PHASES:
@@ -56,23 +72,33 @@ def render_status(console: Console, st: ProjectStatus) -> None:
     console.print(grid)
 
     gates = Table(title="Gates")
-    for col in ("step", "gate", "state", "signed by", "still needed", "changed since approval"):
-        gates.add_column(col)
+    gates.add_column("step", no_wrap=True)
+    gates.add_column("gate", no_wrap=True)
+    gates.add_column("state", no_wrap=True)
+    gates.add_column("still needed", no_wrap=True)
+    gates.add_column("changed since approval", overflow="fold")
+    signoffs = Table(title="Sign-offs")
+    signoffs.add_column("gate", no_wrap=True)
+    signoffs.add_column("who", overflow="fold")
+    signoffs.add_column("decision", no_wrap=True)
+    signoffs.add_column("when (UTC)", no_wrap=True)
     for g in st.gates.values():
-        signed = "\n".join(
-            f"{s.name} ({s.role or '-'}, {'verified' if s.verified else 'unverified'}) {s.decision} {s.at[:16]}"
-            + ("" if s.fresh else " [stale]")
-            for s in g.signoffs
-        )
-        gates.add_row(g.step, g.name, _styled(g.state), signed or "-", ", ".join(g.missing_roles) or "-",
-                      ", ".join(g.changed_sections) or "-")
+        gates.add_row(g.step, g.name, _styled(g.state), _names(list(g.missing_roles)), _names(list(g.changed_sections)))
+        for s in g.signoffs:
+            who = f"{s.name} ({s.role or '-'}, {'verified' if s.verified else 'unverified'})"
+            decision = Text(s.decision.replace("_", " ") + ("" if s.fresh else " (stale)"),
+                            style=STATE_STYLE.get("stale" if not s.fresh else "", ""))
+            signoffs.add_row(g.name, who, decision, s.at[:16].replace("T", " "))
     console.print(gates)
+    if signoffs.row_count:
+        console.print(signoffs)
 
     test = st.latest_model_test
     if test:
         t = Table(title=f"Latest model test: {test.get('model')} ({'passed' if test.get('passed') else 'not passed'})")
-        for col in ("KPI", "metric", "target", "value", "outcome"):
-            t.add_column(col)
+        t.add_column("KPI", overflow="fold")
+        for col in ("metric", "target", "value", "outcome"):
+            t.add_column(col, no_wrap=True)
         for r in test.get("results", []):
             target = "-" if r["target"] is None else f"{r['comparator']} {r['target']:g}"
             value = "-" if r["value"] is None else f"{r['value']:.4g}"
@@ -88,11 +114,14 @@ def render_status(console: Console, st: ProjectStatus) -> None:
         _render_review(console, gate, review)
     if st.data_checks:
         d = Table(title="Data checks (1.3)")
-        for col in ("source", "reachable", "rows", "when"):
-            d.add_column(col)
+        d.add_column("source", no_wrap=True)
+        d.add_column("reachable", overflow="fold")
+        d.add_column("rows", no_wrap=True, justify="right")
+        d.add_column("when (UTC)", no_wrap=True)
         for name, chk in st.data_checks.items():
+            rows = chk.get("rows")
             d.add_row(name, "yes" if chk.get("reachable") else f"no: {chk.get('reason', '')}",
-                      str(chk.get("rows", "-")), str(chk.get("at", ""))[:16])
+                      "-" if rows is None else f"{rows:,}", str(chk.get("at", ""))[:16].replace("T", " "))
         console.print(d)
 
 
@@ -117,8 +146,9 @@ def _render_review(console: Console, gate: str, review: dict[str, Any]) -> None:
 def _render_segments(console: Console, st: ProjectStatus) -> None:
     """Per-segment model tests: how many segments meet each hard metric (their latest test, today's targets)."""
     t = Table(title=f"Per-segment model tests: {st.segments_passed} of {st.segments_total} segments meet every hard metric")
-    for col in ("metric", "target", "meet", "fail", "unmeasured", "failing segments"):
-        t.add_column(col, overflow="fold")
+    for col in ("metric", "target", "meet", "fail", "unmeasured"):
+        t.add_column(col, no_wrap=True)
+    t.add_column("failing segments", overflow="fold")
     for c in st.segments.values():
         more = c.failed + c.not_measured - len(c.failing)
         failing = ", ".join(c.failing) + (f" (+{more} more)" if more > 0 else "")
@@ -177,9 +207,12 @@ def summarize_event(e: Event) -> str:
 def render_history(console: Console, events: list[Event]) -> None:
     """Print the journal as a table."""
     t = Table(title="Journal")
-    for col in ("#", "when (UTC)", "who", "what", "details"):
-        t.add_column(col, overflow="fold")
+    t.add_column("#", no_wrap=True, justify="right")
+    t.add_column("when (UTC)", no_wrap=True)
+    t.add_column("who", overflow="fold", ratio=2)
+    t.add_column("what", no_wrap=True)
+    t.add_column("details", overflow="fold", ratio=3)
     for e in events:
         who = f"{e.actor.name}" + (f" ({e.actor.role})" if e.actor.role else "") + (" ✓" if e.actor.verified else "")
-        t.add_row(str(e.seq), e.at[:19].replace("T", " "), who, e.kind, summarize_event(e))
+        t.add_row(str(e.seq), e.at[:16].replace("T", " "), who, e.kind, summarize_event(e))
     console.print(t)

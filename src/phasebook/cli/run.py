@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import cli, console, open_project, print_json
+from . import cli, console, open_project, print_json, shown_path
 
 
 @cli.command(name="run")
@@ -79,7 +79,7 @@ def run(ctx: click.Context, target: str, params: tuple[tuple[str, str], ...], fo
         console.print(f"succeeded: {result.notebook} in {result.duration_s:.1f} s (run {result.run_id}); output: {where}")
 
 
-@cli.command()
+@cli.command(project_option=False)
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path), default="phasebook-demo")
 def demo(path: Path) -> None:
     """Build the subscription-churn demo project in PATH and run all four phases.
@@ -108,14 +108,14 @@ def demo(path: Path) -> None:
     if drift:
         console.print(f"  drift check: drifted columns {', '.join(drift.get('drifted_columns', [])) or 'none'}")
     console.print("  gates: " + ", ".join(f"{g.name} {g.state}" for g in status.gates.values()))
-    root = project.root
-    console.print("\nNext:")
+    console.print("\nNext (after the cd, every command runs from the project folder):")
     for line in (
-        f"cd {root}",
+        f"cd {shown_path(project.root)}",
         "phasebook status",
-        "phasebook signoff scope_approval --as 'product owner' --role product --approve",
+        'phasebook signoff scope_approval --as "product owner" --role product --approve -m "KPIs agreed"',
         "phasebook advance",
         "phasebook run research          # cached: nothing changed",
-        "jupyter lab workbooks/01_scoping.ipynb",
+        "phasebook lab                   # JupyterLab on the project, at the scoping notebook",
     ):
-        console.print(f"  {line}")
+        console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
+

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import click
 
-from . import cli, console
+from ..core.errors import BadInputError
+from . import cli, console, project_folder
+
+#: Where ``phasebook serve`` listens by default (its --ip and --port defaults).
+DEFAULT_SERVER_URL = "http://127.0.0.1:8866/"
 
 
 @cli.command()
@@ -24,9 +28,10 @@ from . import cli, console
 @click.option("--cull-idle-timeout", default=600, show_default=True, type=int,
               help="Seconds after which a dashboard kernel nobody is connected to is shut down.")
 @click.option("--cull-interval", default=60, show_default=True, type=int, help="Seconds between culling passes.")
-@click.option("--allow-root", is_flag=True, help="Allow running as root (containers).")
-def serve(project: Path | None, port: int, ip: str, token: str | None, no_shared_token: bool, users_file: Path | None,
-          trusted_header: str, cull_idle_timeout: int, cull_interval: int, allow_root: bool) -> None:
+@click.option("--allow-root", is_flag=True, help="Allow running as root (containers): the dashboards' kernels then run as root too.")
+@click.pass_context
+def serve(ctx: click.Context, project: Path | None, port: int, ip: str, token: str | None, no_shared_token: bool,
+          users_file: Path | None, trusted_header: str, cull_idle_timeout: int, cull_interval: int, allow_root: bool) -> None:
     """Serve the project's dashboards (overview, sign-off, monitoring) to stakeholders.
 
     Dashboards only: viewers can read pages and sign gates, nothing more
@@ -40,16 +45,23 @@ def serve(project: Path | None, port: int, ip: str, token: str | None, no_shared
     from ..dashboards.serving import ServeOptions, ensure_dashboards, overview_path, serve_config
     from ..project import Project
 
-    proj = Project.open(project or ".")
-    proj.ensure_signing_key()  # the serving side's Ed25519 key (outside the project), public half recorded in it
-    copied = ensure_dashboards(proj)
-    if copied:
-        console.print(f"Added missing dashboards to workbooks/dashboards: {', '.join(copied)}")
+    from .lab import running_as_root
+
+    proj = Project.open(project_folder(ctx, project))
     shared = "" if no_shared_token else (token or secrets.token_hex(24))
     opts = ServeOptions(root=proj.root, port=port, ip=ip, token=shared,
                         users_file=str(users_file.resolve()) if users_file else "", trusted_header=trusted_header,
                         cull_idle_timeout=cull_idle_timeout, cull_interval=cull_interval, allow_root=allow_root)
-    app = ServerApp.instance(config=serve_config(opts))
+    config = serve_config(opts)  # a bad users file or culling setting fails here, before anything is printed
+    if running_as_root() and not allow_root:  # before anything is printed or written: Jupyter would refuse later
+        raise BadInputError(message=(
+            "phasebook serve is running as root, and the dashboards' kernels would run as root too. "
+            "In a container (or wherever root is meant), add --allow-root; otherwise run it as an ordinary user."))
+    proj.ensure_signing_key()  # the serving side's Ed25519 key (outside the project), public half recorded in it
+    copied = ensure_dashboards(proj)
+    if copied:
+        console.print(f"Added missing dashboards to workbooks/dashboards: {', '.join(copied)}")
+    app = ServerApp.instance(config=config)
     app.initialize(argv=[])
     if not isinstance(app.authorizer, DashboardAuthorizer) or not isinstance(app.identity_provider, PhasebookIdentityProvider):
         raise click.ClickException("A Jupyter config file overrides the authorizer or identity provider; "
@@ -72,10 +84,20 @@ def serve(project: Path | None, port: int, ip: str, token: str | None, no_shared
 @click.option("--admin", is_flag=True, help="May use the whole server API (operators, not stakeholders).")
 @click.option("--users", "users_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The users file to create or update.")
-def serve_user(name: str, role: str | None, admin: bool, users_file: Path) -> None:
+@click.option("--url", "server_url", default=DEFAULT_SERVER_URL, show_default=True, metavar="URL",
+              help="Where people reach `phasebook serve` (its --ip and --port, or the proxy's address), "
+                   "to print their link.")
+def serve_user(name: str, role: str | None, admin: bool, users_file: Path, server_url: str) -> None:
     """Give NAME a personal token for `phasebook serve --users FILE` (printed once, stored hashed)."""
     from ..dashboards.identity import add_user
+    from ..dashboards.serving import overview_path
 
+    if not server_url.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{server_url!r} is not an http:// or https:// address.", param_hint="--url")
     token = add_user(users_file, name, role, admin=admin)
-    console.print(f"Personal token for {name}: {token}", soft_wrap=True)
-    console.print("Send it privately; it is stored only as a hash. Their link: <overview URL>?token=<token>")
+    link = f"{server_url.rstrip('/')}/{overview_path()}?token={token}"
+    console.print(f"Personal token for {name}: {token}", markup=False, soft_wrap=True)
+    console.print(f"Their link (once `phasebook serve --users {users_file}` runs at {server_url}): {link}",
+                  markup=False, soft_wrap=True)
+    console.print("Send it privately; the token is stored only as a hash. Served at another address? "
+                  "Give it with --url, or put it before the /voila/… part.", markup=False, soft_wrap=True)

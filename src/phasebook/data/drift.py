@@ -18,29 +18,33 @@ categories is not drift but many new ones are.
 Columns found in one table only, or whose type changed, are flagged with a
 note; a column missing everywhere gets a note and no statistics, never a
 NaN that silently passes.
+
+Both tables share one DuckDB connection, so the command keeps one memory
+limit; numeric columns are read and sorted on a thread pool (the reference
+and the current side of a column at once) within that limit, and finished
+in column order on the calling thread, so the parallel path gives the very
+numbers of the serial one (:mod:`.parallel`).
 """
 
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
-from scipy import stats as st
 
 from ..core.errors import EmptyTableError, UnknownColumnError
 from ..core.sections import DriftThresholds
 from . import stats
+from .parallel import pipeline, workers
 from .sources import open_table
-from .table import Table
+from .table import Duck, Table
 
 __all__ = ["ColumnDrift", "DriftReport", "drift", "TOP_CATEGORIES"]
 
 TOP_CATEGORIES = 20
 PLOT_BINS = 40
-BATCH_BYTES = 128 << 20
 
 
 class ColumnDrift(BaseModel):
@@ -121,9 +125,11 @@ def drift(
     """
     t0 = time.perf_counter()
     th = thresholds or DriftThresholds()
-    ref = open_table(reference, project)
-    cur = open_table(current, project)
+    duck = Duck()  # one connection, one memory limit, for both tables
+    ref = cur = None
     try:
+        ref = open_table(reference, project, duck=duck)
+        cur = open_table(current, project, duck=duck)
         for role, t in (("reference", ref), ("current", cur)):
             if t.rows == 0:
                 raise EmptyTableError(label=f"the {role} table {t.label}")
@@ -152,10 +158,10 @@ def drift(
             drifted=bool(flagged) and share >= th.dataset_share, seconds=time.perf_counter() - t0,
         )
     finally:
-        if not isinstance(reference, Table):
-            ref.close()
-        if not isinstance(current, Table):
-            cur.close()
+        for spec, t in ((reference, ref), (current, cur)):
+            if t is not None and not isinstance(spec, Table):
+                t.close()
+        duck.close()
 
 
 def _kind(k: str) -> str:
@@ -200,25 +206,31 @@ def _schema_entry(name: str, ref: Table, cur: Table, skipped: list) -> ColumnDri
 
 
 def _numeric_all(names: list[str], ref: Table, cur: Table, th: DriftThresholds) -> dict[str, ColumnDrift]:
-    """Read columns in batches of about :data:`BATCH_BYTES` a table; compute on two threads.
+    """Read and sort each column's two sides on the thread pool; compare them in column order here."""
+    rows = max(ref.rows, cur.rows)
+    # a column holds both sorted sides until it is compared; a running read holds one row group besides
+    per_column = 8 * (ref.rows + cur.rows)
+    transient = rows * workers()
 
-    NumPy's sorts and searches release the GIL, so two columns are worked on
-    at once; one batch at a time bounds memory on tables larger than RAM.
-    """
-    out: dict[str, ColumnDrift] = {}
-    per_batch = max(1, BATCH_BYTES // (8 * max(ref.rows, cur.rows, 1)))
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for start in range(0, len(names), per_batch):
-            batch = names[start:start + per_batch]
-            rv, cv = ref.numeric_many(batch), cur.numeric_many(batch)
-            futures = {n: pool.submit(_numeric, n, *rv.pop(n), *cv.pop(n), th) for n in batch}
-            for n, fut in futures.items():
-                out[n] = fut.result()
-    return out
+    def jobs(name: str):
+        return [lambda: _side(ref, name), lambda: _side(cur, name)]
+
+    def finish(name: str, sides: list[stats.Dist]) -> ColumnDrift:
+        return _numeric(name, *sides, th)
+
+    results = pipeline(names, jobs, finish, lambda _: per_column, rows=rows, reserve=transient)
+    return dict(zip(names, results))
 
 
-def _numeric(name: str, rv: np.ndarray, rm: int, cv: np.ndarray, cm: int, th: DriftThresholds) -> ColumnDrift:
-    ref, cur = stats.Dist.from_values(rv, rm), stats.Dist.from_values(cv, cm)
+def _side(t: Table, name: str) -> stats.Dist:
+    """One table's values of a numeric column, sorted (integers with a small range counted instead)."""
+    if t.is_integer(name):
+        return stats.Dist.from_values(*t.int_column(name))
+    return stats.Dist.from_floats(t.float_column(name))
+
+
+def _numeric(name: str, ref: stats.Dist, cur: stats.Dist, th: DriftThresholds) -> ColumnDrift:
+    rm, cm = ref.missing, cur.missing
     col = ColumnDrift(
         name=name, kind="numeric",
         missing_reference=rm / (ref.n + rm), missing_current=cm / (cur.n + cm),
@@ -287,7 +299,7 @@ def _categorical(
     col.js_distance = stats.js_distance(r, c)
     keep = (r + c) > 0
     if keep.sum() >= 2:
-        col.chi2_pvalue = float(st.chi2_contingency(np.vstack([r[keep], c[keep]]), correction=False).pvalue)
+        col.chi2_pvalue = stats.chi2_pvalue(np.vstack([r[keep], c[keep]]))
     else:
         col.chi2_pvalue = 1.0
     if n_cur:
@@ -300,7 +312,7 @@ def _categorical(
         # new categories arrive in clumps (one category, several rows): inflate by the mean clump size
         levels = sum(1 for k in ccounts if k not in rcounts)
         var += p0 * (1 - p0) / n_cur * max(1.0, unseen / max(levels, 1))
-        p_unseen = float(st.norm.sf((col.unseen_share - g) / np.sqrt(var)))
+        p_unseen = stats.norm_sf((col.unseen_share - g) / np.sqrt(var))
         if col.unseen_share - col.unseen_expected > th.unseen_share and p_unseen < th.ks_pvalue:
             col.reasons.append("unseen")
     if col.psi > th.psi and col.psi_pvalue < th.ks_pvalue:

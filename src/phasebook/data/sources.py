@@ -2,10 +2,13 @@
 
 Everything becomes a :class:`Table`: a DuckDB view named ``t`` on a private
 in-memory connection with a memory limit and a spill folder, so a file far
-larger than memory is scanned out of core, column by column. Parquet is read
-in place; CSV and JSON lines are loaded once into a DuckDB table (so several
-column scans parse the text once); SQL databases are copied in chunks through
-SQLAlchemy (the optional ``phasebook[sql]`` extra). A URI ``URL#table`` (or
+larger than memory is scanned out of core, column by column. SQL databases are copied in chunks through
+SQLAlchemy (the optional ``phasebook[sql]`` extra).
+
+Parquet is read in place; CSV and JSON lines are parsed once, streaming,
+into a temporary Parquet file in the spill folder (removed when the table is
+closed), so every later column read is a Parquet read within the memory
+limit, whatever the size of the text. A URI ``URL#table`` (or
 ``URL#SELECT ...``) names the table of a database.
 
 :func:`check` answers step 1.3 — is the source reachable, and what is in it —
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import glob as globmod
 import os
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -29,7 +33,7 @@ from ..core.errors import (
     UnreadableDataError,
 )
 from ..core.sections import DataSource
-from .table import Table, quote
+from .table import Duck, Table, quote, spill_dir
 
 __all__ = ["SourceCheck", "Table", "open_table", "check", "resolve_spec"]
 
@@ -79,7 +83,9 @@ def resolve_spec(spec: str, project: Any = None) -> tuple[str, str, Path]:
     return spec, spec, base
 
 
-def open_table(spec: Any, project: Any = None, *, base_dir: str | os.PathLike | None = None) -> Table:
+def open_table(
+    spec: Any, project: Any = None, *, base_dir: str | os.PathLike | None = None, duck: Duck | None = None
+) -> Table:
     """Open ``spec`` as a :class:`Table`.
 
     Args:
@@ -90,6 +96,8 @@ def open_table(spec: Any, project: Any = None, *, base_dir: str | os.PathLike | 
             (relative paths are then relative to its root).
         base_dir: the folder relative paths start from (default: the
             project root, else the current folder).
+        duck: a DuckDB connection to open the table on (the tables of one
+            command share one, and so one memory limit); default a new one.
 
     Raises:
         DataNotFoundError, UnreadableDataError, UnknownDataSourceError.
@@ -97,31 +105,36 @@ def open_table(spec: Any, project: Any = None, *, base_dir: str | os.PathLike | 
     if isinstance(spec, Table):
         return spec
     if not isinstance(spec, (str, os.PathLike)):
-        return Table.from_frame(spec, label="the in-memory table")
+        return Table.from_frame(spec, label="the in-memory table", duck=duck)
     label, uri, base = resolve_spec(str(spec), project)
     if base_dir is not None:
         base = Path(base_dir)
-    return _open_uri(uri, base, label)
+    return _open_uri(uri, base, label, duck)
 
 
-def _open_uri(uri: str, base: Path, label: str) -> Table:
+def _open_uri(uri: str, base: Path, label: str, duck: Duck | None = None) -> Table:
     if _is_sql_url(uri):
         from .sql import open_sql
 
         return open_sql(uri, base, label)
     paths, fmt = _files(uri, base)
-    table = Table(label=label, paths=paths)
+    table = Table(label=label, paths=paths, duck=duck)
     listing = "[" + ", ".join(quote(p, "'") for p in paths) + "]"
     reader = {
         "parquet": f"read_parquet({listing}, union_by_name = true)",
         "csv": f"read_csv({listing}, union_by_name = true)",
         "json": f"read_json({listing}, format = 'auto', union_by_name = true)",
     }[fmt]
-    what = "CREATE VIEW t AS" if fmt == "parquet" else "CREATE TABLE t AS"
     try:
-        table.con.execute(f"{what} SELECT * FROM {reader}")
+        if fmt != "parquet":  # parse the text once, streaming, into a Parquet file of our own
+            fd, tmp = tempfile.mkstemp(prefix="phasebook-", suffix=".parquet", dir=spill_dir())
+            os.close(fd)
+            table.temp_files.append(tmp)
+            table.sql(f"COPY (SELECT * FROM {reader}) TO {quote(tmp, chr(39))} (FORMAT parquet, COMPRESSION uncompressed)")
+            reader, paths = f"read_parquet({quote(tmp, chr(39))})", [tmp]
+        table.sql(f"CREATE VIEW {table.view} AS SELECT * FROM {reader}")
         table.load_schema()
-        if fmt == "parquet" and len(paths) == 1 and not paths[0].startswith(REMOTE):
+        if (fmt != "parquet" or len(paths) == 1) and not paths[0].startswith(REMOTE):
             table.arrow = paths[0]
     except Exception as exc:  # duckdb raises its own error classes
         table.close()

@@ -7,7 +7,7 @@ their counts (a plain sorted array is the special case where every count is
 * the two-sample Kolmogorov–Smirnov statistic, exactly (the same number
   ``scipy.stats.ks_2samp`` returns) with one ``searchsorted`` instead of two,
   and its p-value as SciPy computes it (exact while ``n1·n2 <= 10^7``,
-  asymptotic ``kstwo`` above);
+  asymptotic ``kstwo`` above, see :mod:`.pvalues`);
 * the population stability index over reference quantile bins.
 
 PSI conventions (they matter for reproducibility): bin edges are the
@@ -22,15 +22,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
-from scipy.stats import chi2
+from .pvalues import chi2_sf, kolmogorov_sf, kstwo_sf, norm_sf
 
-__all__ = ["EPS", "Dist", "psi", "psi_pvalue", "ks", "ks_pvalue", "quantiles", "js_distance"]
+__all__ = ["EPS", "Dist", "psi", "psi_pvalue", "ks", "ks_pvalue", "quantiles", "js_distance", "chi2_pvalue",
+           "norm_sf"]
 
 EPS = 1e-4
 EXACT_PAIRS = 10_000_000
 TINY_P = 1e-10
 PRUNE_ABOVE = 20_000
+SMALL_RANGE = 1 << 20  # integers spanning less than this are counted, not sorted
 DECILES = np.linspace(0.1, 0.9, 9)
 
 
@@ -43,19 +44,41 @@ class Dist:
     missing: int = 0
 
     @classmethod
-    def from_values(cls, values: np.ndarray, missing: int = 0, *, small_range: int = 1 << 20) -> "Dist":
-        """Build from unsorted non-missing values (sorts in place; integers with a small range are counted)."""
+    def from_values(cls, values: np.ndarray, missing: int = 0, *, small_range: int = SMALL_RANGE) -> "Dist":
+        """Build from unsorted non-missing values, in place: sorted (wide-range 64-bit integers converted to
+        floats where they lie first), or, for integers with a small range, counted.
+        """
         if values.dtype.kind in "iub" and len(values):
             lo, hi = int(values.min()), int(values.max())
             if hi - lo < small_range:
-                c = np.bincount((values - lo).astype(np.intp, copy=False), minlength=hi - lo + 1)
+                if 0 <= lo < small_range and (values.dtype.kind == "i" or values.dtype.itemsize < 8):
+                    c = np.bincount(values, minlength=hi + 1)[lo:]  # no shifted copy of the values
+                else:
+                    c = np.bincount((values - lo).astype(np.intp, copy=False), minlength=hi - lo + 1)
                 nz = np.flatnonzero(c)
                 return cls((nz + lo).astype(np.float64), c[nz].astype(np.int64), missing)
-        v = values.astype(np.float64, copy=False)
-        if not v.flags.writeable:  # a zero-copy view of Arrow memory
-            v = v.copy()
+        if values.dtype.itemsize == 8 and values.dtype.kind in "iu" and values.flags.writeable:
+            v = values.view(np.float64)  # convert in place, a block at a time: no second array
+            for i in range(0, len(values), 1 << 16):
+                v[i:i + (1 << 16)] = values[i:i + (1 << 16)]
+        else:
+            v = values.astype(np.float64, copy=False)
+            if not v.flags.writeable:  # a zero-copy view of Arrow memory
+                v = v.copy()
         v.sort()
         return cls(v, None, missing)
+
+    @classmethod
+    def from_floats(cls, values: np.ndarray, missing: int = 0) -> "Dist":
+        """Build from a writable float64 array holding NaN where values are missing (sorted in place).
+
+        NaN sorts last, so the values are a view of the array's start: no copy.
+        """
+        values.sort()
+        k = len(values)
+        if k and values[-1] != values[-1]:  # NaN at the end: find where it starts
+            k = int(np.searchsorted(values, np.nan, side="left"))
+        return cls(values[:k], None, missing + len(values) - k)
 
     @property
     def n(self) -> int:
@@ -118,7 +141,21 @@ def psi_pvalue(value: float, ref_counts: np.ndarray, cur_counts: np.ndarray) -> 
     dof = int(np.count_nonzero((ref_counts + cur_counts) > 0)) - 1
     if dof < 1:
         return 1.0
-    return float(chi2.sf(value * n1 * n2 / (n1 + n2), dof))
+    return chi2_sf(value * n1 * n2 / (n1 + n2), dof)
+
+
+def chi2_pvalue(table: np.ndarray) -> float:
+    """P-value of Pearson's chi-square test of independence on a contingency table, without continuity correction.
+
+    The number ``scipy.stats.chi2_contingency(table, correction=False).pvalue`` returns.
+    """
+    table = np.asarray(table, dtype=np.float64)
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
+    dof = expected.size - sum(expected.shape) + expected.ndim - 1
+    if dof == 0:
+        return 1.0
+    stat = float(np.sum((table - expected) ** 2 / expected))
+    return chi2_sf(stat, dof)
 
 
 def ks(ref: Dist, cur: Dist) -> float:
@@ -219,14 +256,16 @@ def ks_pvalue(stat: float, n1: int, n2: int, ref: Dist | None = None, cur: Dist 
     to better than 1e-11 there, and SciPy's finite-n tail is slow).
     """
     if n1 * n2 <= EXACT_PAIRS and ref is not None and cur is not None:
+        from scipy import stats  # 0.5 s to import: only small samples need it
+
         a = ref.values if ref.counts is None else np.repeat(ref.values, ref.counts)
         b = cur.values if cur.counts is None else np.repeat(cur.values, cur.counts)
         return float(stats.ks_2samp(a, b, method="exact").pvalue)
     en = np.round(n1 * n2 / (n1 + n2))
-    tail = float(special.kolmogorov(np.sqrt(en) * stat))
+    tail = kolmogorov_sf(float(np.sqrt(en) * stat))
     if tail < TINY_P:  # SciPy's finite-n tail takes ~1 s out here; the limit differs by < 1e-11
         return tail
-    return float(stats.kstwo.sf(stat, en))
+    return kstwo_sf(stat, int(en))
 
 
 def js_distance(p_counts: np.ndarray, q_counts: np.ndarray) -> float:

@@ -1,10 +1,14 @@
-"""A table behind a private DuckDB connection, read one column at a time.
+"""A table behind a DuckDB connection, read one column at a time.
 
-:class:`Table` is what :func:`phasebook.data.sources.open_table` returns. Its
-connection has a memory limit and a spill folder (``PHASEBOOK_MEMORY_LIMIT``,
-default ``1GB``; ``PHASEBOOK_SPILL_DIR``), so large files are scanned out of
-core; profile and drift ask it for one column at a time, as NumPy values or
-as value counts, with NULL and NaN both counted as missing.
+:class:`Table` is what :func:`phasebook.data.sources.open_table` returns: a
+view on a :class:`Duck` — one DuckDB connection with the command's memory
+limit (:func:`~phasebook.data.parallel.duckdb_limit`) and a spill folder
+(``PHASEBOOK_SPILL_DIR``), so large files are scanned out of core. The
+reference and the current table of a drift check share one. Profile and drift
+ask a table for one column at a time — as a float64 array with NaN where a
+value is missing, as the non-missing values of an integer column, or as value
+counts — reading plain numeric columns of Parquet files and in-memory tables
+with pyarrow, the rest through DuckDB.
 """
 
 from __future__ import annotations
@@ -12,21 +16,23 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import threading
 from typing import Any
 
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..core.errors import BadInputError
+from .parallel import duckdb_limit
 
-__all__ = ["Table", "quote", "column_kind", "connect"]
+__all__ = ["Table", "Duck", "quote", "column_kind", "connect", "spill_dir"]
 
 _NUMERIC = re.compile(r"^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|FLOAT|DOUBLE|REAL|DECIMAL.*|UHUGEINT)$")
 _DATETIME = re.compile(r"^(DATE|TIMESTAMP.*|TIME)$")
 _CATEGORICAL = re.compile(r"^(VARCHAR|BOOLEAN|ENUM.*|UUID)$")
+_INTEGER = re.compile(r"^(U?TINYINT|U?SMALLINT|U?INTEGER|BIGINT)$")  # read as integers (UBIGINT as floats)
 
 
 def quote(name: str, q: str = '"') -> str:
@@ -46,52 +52,126 @@ def column_kind(duck_type: str) -> str:
     return "other"
 
 
-def connect():
-    """A fresh in-memory DuckDB connection with a memory limit and a spill folder."""
+def spill_dir() -> str:
+    """The folder DuckDB spills to and temporary column files go (``PHASEBOOK_SPILL_DIR``)."""
     spill = os.environ.get("PHASEBOOK_SPILL_DIR") or os.path.join(tempfile.gettempdir(), "phasebook-spill")
     os.makedirs(spill, exist_ok=True)
+    return spill
+
+
+def connect():
+    """A fresh in-memory DuckDB connection with the command's DuckDB share of memory and a spill folder."""
     con = duckdb.connect(
         ":memory:",
-        config={
-            "memory_limit": os.environ.get("PHASEBOOK_MEMORY_LIMIT", "1GB"),
-            "temp_directory": spill,
-            "preserve_insertion_order": False,
-        },
+        config={"memory_limit": duckdb_limit(), "temp_directory": spill_dir(), "preserve_insertion_order": False},
     )
     con.execute("SET enable_progress_bar = false")
     return con
 
 
+class Duck:
+    """One DuckDB connection for the tables of one command, and the lock that serializes its use."""
+
+    def __init__(self) -> None:
+        self.con = connect()
+        self.lock = threading.RLock()
+        self._views = 0
+
+    def view_name(self) -> str:
+        """``t`` for the first table, ``t2``, ``t3``… for the next ones."""
+        self._views += 1
+        return "t" if self._views == 1 else f"t{self._views}"
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        except Exception:  # closing twice is harmless
+            pass
+
+
 _ARROW_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "FLOAT", "DOUBLE"}
+_NP_TYPES = {"int8": np.int8, "int16": np.int16, "int32": np.int32, "int64": np.int64, "uint8": np.uint8,
+             "uint16": np.uint16, "uint32": np.uint32, "uint64": np.uint64, "float": np.float32, "double": np.float64}
 
 
-def _drop_nan(values: np.ndarray, missing: int) -> tuple[np.ndarray, int]:
-    if values.dtype.kind == "f":
-        nan = np.isnan(values)
-        if nan.any():
-            return values[~nan], missing + int(nan.sum())
-    return values, missing
+def _valid_mask(chunk: pa.Array) -> np.ndarray | None:
+    """True where ``chunk`` holds a value (None: no nulls), from its validity bitmap without a copy per value."""
+    if chunk.null_count == 0:
+        return None
+    bits = np.frombuffer(chunk.buffers()[0], dtype=np.uint8)
+    return np.unpackbits(bits, count=chunk.offset + len(chunk), bitorder="little")[chunk.offset:].view(bool)
+
+
+def _raw(chunk: pa.Array) -> np.ndarray:
+    """The values buffer of a fixed-width numeric Arrow array as a read-only NumPy view (nulls hold junk)."""
+    dtype = _NP_TYPES.get(str(chunk.type))
+    if dtype is None:  # half floats, dictionary-encoded numbers…: convert this chunk first
+        chunk = chunk.cast(pa.float64())
+        dtype = np.float64
+    return np.frombuffer(chunk.buffers()[1], dtype=dtype, count=chunk.offset + len(chunk))[chunk.offset:]
+
+
+def _fill_floats(chunks, out: np.ndarray) -> np.ndarray:
+    """Copy numeric Arrow chunks into the float64 array ``out``, NaN where null; one chunk in memory at a time."""
+    pos = 0
+    for chunk in chunks:
+        n = len(chunk)
+        if n == 0:
+            continue
+        part = out[pos:pos + n]
+        part[...] = _raw(chunk)
+        valid = _valid_mask(chunk)
+        if valid is not None:
+            part[~valid] = np.nan
+        pos += n
+    return out
+
+
+def _fill_ints(chunks, rows: int) -> tuple[np.ndarray, int]:
+    """The non-null values of integer Arrow chunks in one writable array, and the null count."""
+    out: np.ndarray | None = None
+    pos = missing = 0
+    for chunk in chunks:
+        if len(chunk) == 0:
+            continue
+        raw = _raw(chunk)
+        if out is None:
+            out = np.empty(rows, dtype=raw.dtype)
+        valid = _valid_mask(chunk)
+        if valid is None:
+            out[pos:pos + len(raw)] = raw
+            pos += len(raw)
+        else:
+            k = int(np.count_nonzero(valid))
+            np.compress(valid, raw, out=out[pos:pos + k])
+            pos, missing = pos + k, missing + len(raw) - k
+    return (out[:pos] if out is not None else np.array([], dtype=np.int64)), missing
 
 
 class Table:
-    """A view ``t`` on a private DuckDB connection.
+    """A view on a DuckDB connection (its name is :attr:`view`; ``t`` unless the connection is shared).
 
     Attributes:
         label: how messages name the table (a data-source name or a path).
         paths: the files behind it (empty for frames and databases).
         columns: column name → DuckDB type, in table order.
+        duck: the connection; the table closes it on :meth:`close` unless it was given one.
     """
 
-    def __init__(self, label: str, paths: list[str] | None = None) -> None:
+    def __init__(self, label: str, paths: list[str] | None = None, duck: Duck | None = None) -> None:
         self.label = label
         self.paths = list(paths or [])
-        self.con = connect()
+        self._owns = duck is None
+        self.duck = duck or Duck()
+        self.con = self.duck.con
+        self.view = self.duck.view_name()
         self.columns: dict[str, str] = {}
         self.arrow: Any = None  # a pyarrow Table or one Parquet path: fast numeric reads
+        self.temp_files: list[str] = []  # removed on close (CSV / JSON converted to Parquet)
         self._rows: int | None = None
 
     @classmethod
-    def from_frame(cls, frame: Any, label: str) -> "Table":
+    def from_frame(cls, frame: Any, label: str, duck: Duck | None = None) -> "Table":
         """Wrap a pandas DataFrame or pyarrow Table (scanned in place, not copied)."""
         if not (hasattr(frame, "columns") or hasattr(frame, "schema")):
             raise BadInputError(
@@ -105,99 +185,77 @@ class Table:
                 raise BadInputError(
                     message=f"{label}: a column mixes types and cannot be read ({exc}); give each column one type."
                 ) from None
-        table = cls(label)
-        table.con.register("frame", frame)
-        table.con.execute("CREATE VIEW t AS SELECT * FROM frame")
+        table = cls(label, duck=duck)
+        table.con.register(f"{table.view}_frame", frame)
+        table.con.execute(f"CREATE VIEW {table.view} AS SELECT * FROM {table.view}_frame")
         table.load_schema()
         table._frame = frame  # keep it alive while the view exists
         if isinstance(frame, pa.Table):
             table.arrow = frame
         return table
 
+    def sql(self, query: str) -> Any:
+        """Run ``query`` on the table's connection (serialized: tables and threads may share it)."""
+        with self.duck.lock:
+            return self.con.execute(query)
+
     def load_schema(self) -> None:
-        self.columns = {r[0]: r[1] for r in self.con.execute("DESCRIBE t").fetchall()}
+        self.columns = {r[0]: r[1] for r in self.sql(f"DESCRIBE {self.view}").fetchall()}
 
     @property
     def rows(self) -> int:
         if self._rows is None:
-            self._rows = int(self.con.execute("SELECT count(*) FROM t").fetchone()[0])
+            self._rows = int(self.sql(f"SELECT count(*) FROM {self.view}").fetchone()[0])
         return self._rows
 
     def kind(self, name: str) -> str:
         return column_kind(self.columns[name])
 
+    def is_integer(self, name: str) -> bool:
+        """A plain integer column (read as integers, not floats)."""
+        return bool(_INTEGER.match(self.columns[name].upper()))
+
+    def _fast(self, name: str) -> bool:
+        return self.arrow is not None and self.columns[name].upper() in _ARROW_TYPES
+
+    def _chunks(self, name: str):
+        """The column's Arrow chunks: a Parquet file's row groups one at a time, or an in-memory table's chunks."""
+        if isinstance(self.arrow, str):
+            pf = pq.ParquetFile(self.arrow)
+            for i in range(pf.num_row_groups):
+                yield from pf.read_row_group(i, columns=[name]).column(0).chunks
+        else:
+            yield from self.arrow.column(name).chunks
+
     def _numeric_expr(self, name: str) -> str:
         t, expr = self.columns[name].upper(), quote(name)
         if column_kind(t) == "datetime":
             return f"CAST(epoch({expr}) AS DOUBLE)"
-        if t.startswith(("DECIMAL", "HUGEINT", "UHUGEINT", "UBIGINT")):
+        if t.startswith(("DECIMAL", "HUGEINT", "UHUGEINT", "UBIGINT")) or not _INTEGER.match(t):
             return f"CAST({expr} AS DOUBLE)"
         return expr
 
-    def numeric(self, name: str) -> tuple[np.ndarray, int]:
-        """The non-missing values of a numeric or datetime column, and how many are missing (NULL or NaN)."""
-        return self.numeric_many([name])[name]
+    def float_column(self, name: str) -> np.ndarray:
+        """A numeric or datetime column as a writable float64 array of every row, NaN where missing.
 
-    def numeric_many(self, names: list[str]) -> dict[str, tuple[np.ndarray, int]]:
-        """:meth:`numeric` for several columns in one scan.
-
-        Plain integer and float columns of a single Parquet file or an
-        in-memory table are read with pyarrow (no conversion through
-        DuckDB's result set); everything else through DuckDB.
+        Datetimes are seconds since 1970; the array is the caller's to sort in place.
         """
-        fast = [n for n in names if self.arrow is not None and self.columns[n].upper() in _ARROW_TYPES]
-        out = self._arrow_numeric(fast) if fast else {}
-        slow = [n for n in names if n not in out]
-        if slow:
-            out.update(self._duck_numeric(slow))
-        return {n: out[n] for n in names}
+        if self._fast(name):
+            return _fill_floats(self._chunks(name), np.empty(self.rows, dtype=np.float64))
+        arr = self.sql(f"SELECT CAST({self._numeric_expr(name)} AS DOUBLE) AS c FROM {self.view}").fetchnumpy()["c"]
+        if np.ma.isMaskedArray(arr):
+            return np.ma.filled(arr.astype(np.float64, copy=False), np.nan)
+        return np.array(arr, dtype=np.float64)
 
-    def full_numeric(self, names: list[str]) -> dict[str, np.ndarray]:
-        """Numeric columns as full-length float64 arrays, NaN where missing (rows stay aligned)."""
-        fast = [n for n in names if self.arrow is not None and self.columns[n].upper() in _ARROW_TYPES]
-        out: dict[str, np.ndarray] = {}
-        if fast:
-            tbl = pq.read_table(self.arrow, columns=fast) if isinstance(self.arrow, str) else self.arrow.select(fast)
-            for name in fast:
-                col = tbl.column(name)
-                out[name] = np.asarray(col.to_numpy(), dtype=np.float64) if col.null_count == 0 else (
-                    col.cast("double").to_numpy(zero_copy_only=False)  # nulls become NaN
-                )
-        slow = [n for n in names if n not in out]
-        if slow:
-            select = ", ".join(f"CAST({self._numeric_expr(n)} AS DOUBLE) AS c{i}" for i, n in enumerate(slow))
-            got = self.con.execute(f"SELECT {select} FROM t").fetchnumpy()
-            for i, name in enumerate(slow):
-                arr = got.pop(f"c{i}")
-                out[name] = np.ma.filled(arr.astype(np.float64), np.nan) if np.ma.isMaskedArray(arr) else (
-                    np.asarray(arr, dtype=np.float64)
-                )
-        return {n: out[n] for n in names}
-
-    def _arrow_numeric(self, names: list[str]) -> dict[str, tuple[np.ndarray, int]]:
-        tbl = pq.read_table(self.arrow, columns=names) if isinstance(self.arrow, str) else self.arrow.select(names)
-        out = {}
-        for name in names:
-            col = tbl.column(name)
-            missing = col.null_count
-            values = (pc.drop_null(col) if missing else col).to_numpy()
-            out[name] = _drop_nan(values, missing)
-        return out
-
-    def _duck_numeric(self, names: list[str]) -> dict[str, tuple[np.ndarray, int]]:
-        select = ", ".join(f"{self._numeric_expr(n)} AS c{i}" for i, n in enumerate(names))
-        got = self.con.execute(f"SELECT {select} FROM t").fetchnumpy()
-        out = {}
-        for i, name in enumerate(names):
-            arr = got.pop(f"c{i}")
-            mask, data = np.ma.getmask(arr), np.ma.getdata(arr)
-            if mask is not np.ma.nomask and mask.any():
-                values, missing = data[~mask], int(mask.sum())
-            else:
-                values, missing = np.asarray(data), 0
-            del arr, data
-            out[name] = _drop_nan(values, missing)
-        return out
+    def int_column(self, name: str) -> tuple[np.ndarray, int]:
+        """The non-missing values of an integer column as a writable array, and how many are missing."""
+        if self._fast(name):
+            return _fill_ints(self._chunks(name), self.rows)
+        arr = self.sql(f"SELECT {quote(name)} AS c FROM {self.view}").fetchnumpy()["c"]
+        mask = np.ma.getmask(arr)
+        if mask is not np.ma.nomask and mask.any():
+            return np.ma.getdata(arr)[~mask], int(mask.sum())
+        return np.array(np.ma.getdata(arr)), 0
 
     def counts(self, name: str) -> tuple[dict[str, int], int]:
         """Value → count for a categorical column (as text), and the missing count."""
@@ -208,9 +266,9 @@ class Table:
         cols = [f"CAST({quote(n)} AS VARCHAR) AS c{i}" for i, n in enumerate(names)]
         sets = ", ".join(f"(c{i})" for i in range(len(names)))
         which = f"grouping_id({', '.join(f'c{i}' for i in range(len(names)))})" if len(names) > 1 else "0"
-        rows = self.con.execute(
+        rows = self.sql(
             f"SELECT {which} AS g, {', '.join(f'c{i}' for i in range(len(names)))}, count(*) AS n "
-            f"FROM (SELECT {', '.join(cols)} FROM t) GROUP BY GROUPING SETS ({sets})"
+            f"FROM (SELECT {', '.join(cols)} FROM {self.view}) GROUP BY GROUPING SETS ({sets})"
         ).fetchall()
         full = (1 << len(names)) - 1
         out: dict[str, tuple[dict[str, int], int]] = {n: ({}, 0) for n in names}
@@ -225,10 +283,21 @@ class Table:
         return out
 
     def close(self) -> None:
-        try:
-            self.con.close()
-        except Exception:  # closing twice is harmless
-            pass
+        """Drop the view (or close the connection this table owns) and remove its temporary files."""
+        if self._owns:
+            self.duck.close()
+        else:
+            try:
+                with self.duck.lock:
+                    self.con.execute(f"DROP VIEW IF EXISTS {self.view}")
+            except Exception:  # the shared connection may be closed already
+                pass
+        for path in self.temp_files:
+            try:
+                os.remove(path)
+            except OSError:
+                pass
+        self.temp_files = []
 
     def __enter__(self) -> "Table":
         return self

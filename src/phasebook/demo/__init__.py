@@ -42,6 +42,7 @@ def build_demo(path: str | os.PathLike, *, echo: Callable[[str], None] | None = 
     from .plan import DATA_SCIENTIST, SECTIONS
 
     say = echo or (lambda _msg: None)
+    _refuse_a_folder_in_use(Path(path))
     project = Project.new(path, name=DEMO_NAME, actor=DATA_SCIENTIST)
     paths = write_demo_data(project.root / "data")
     say(f"wrote {', '.join(p.name for p in paths.values())} into {project.root / 'data'}")
@@ -55,6 +56,21 @@ def build_demo(path: str | os.PathLike, *, echo: Callable[[str], None] | None = 
                               actor=DATA_SCIENTIST)
         say(f"ran {phase}: {result.status} in {result.duration_s:.1f} s → {Path(result.output_path).relative_to(project.root)}")
     return project
+
+
+def _refuse_a_folder_in_use(root: Path) -> None:
+    """The demo writes data, notebooks and a plan: only into a new or empty folder (never over a user's files)."""
+    from ..core.errors import BadInputError
+    from ..store.plan import PLAN_FILE
+
+    if not root.is_dir() or (root / PLAN_FILE).exists():  # a project there: Project.new says so
+        return
+    held = sorted(p.name + ("/" if p.is_dir() else "") for p in root.iterdir())
+    if held:
+        shown = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
+        raise BadInputError(message=(
+            f"{root.resolve()} is not empty (it holds {shown}); the demo writes its data, notebooks and plan "
+            "only into a new or empty folder, so nothing of yours is replaced. Give another PATH."))
 
 
 def _run_region_grid(project, say: Callable[[str], None], progress_bar: bool) -> None:

@@ -15,7 +15,10 @@ points at that run (the journal records what happened, and nothing did).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
+import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
@@ -173,10 +176,12 @@ def _execute(
         extra["on_cell_complete"] = hook
     if execution_timeout is not None:
         extra["execution_timeout"] = execution_timeout
-    if kernel_env or kernel_ipc:
-        from .executors import env_kernel_manager
+    from .executors import env_kernel_manager
 
-        extra["kernel_manager_class"] = env_kernel_manager(kernel_env or {}, kernel_ipc)
+    # Unix sockets, never TCP: nothing to eavesdrop on, no port races, and no "Kernel is running over
+    # TCP without encryption" warning from every kernel on the user's terminal.
+    sockets = None if kernel_ipc else tempfile.mkdtemp(prefix="pbk-")  # short: socket paths are limited to ~100 bytes
+    extra["kernel_manager_class"] = env_kernel_manager(kernel_env or {}, kernel_ipc or os.path.join(sockets, "k"))
     try:
         papermill.execute_notebook(
             str(workbook.path), str(output), parameters=parameters, progress_bar=progress_bar,
@@ -193,6 +198,9 @@ def _execute(
 
             nbformat.write(nbformat.reads(_json(workbook.content), as_version=4), str(output))
         return RunError(cell_index=None, ename=type(exc).__name__, evalue=str(exc))
+    finally:
+        if sockets:
+            shutil.rmtree(sockets, ignore_errors=True)
     if on_progress is not None:
         on_progress(total, total)
     return None

@@ -47,6 +47,10 @@ def env_kernel_manager(extra_env: dict[str, str], ipc_path: str | None = None) -
                 self.transport, self.ip = "ipc", ipc_path
             env = dict(kw.pop("env", None) or os.environ)
             env.update(extra_env)
+            if any("ipykernel" in part for part in self.kernel_spec.argv):
+                # the kernel's own plumbing log (e.g. "KeyboardInterrupt caught in kernel." when jupyter_client
+                # interrupts it on shutdown) is not the user's business; a failure still fails the run
+                kw["extra_arguments"] = [*kw.get("extra_arguments", []), "--IPKernelApp.log_level=CRITICAL"]
             return await super()._async_pre_start_kernel(env=env, **kw)
 
     return _PhasebookKernelManager

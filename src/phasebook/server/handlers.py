@@ -1,8 +1,8 @@
 """The thin handlers behind ``/phasebook/``: each resolves a path and calls Project.
 
 Project paths in URLs are relative to the server root, either as plain
-segments (``a/b``) or URL-encoded (``a%2Fb``); ``.`` (sent as ``%2E``) is the
-root itself. A path
+segments (``a/b``) or URL-encoded (``a%2Fb``); ``.`` or ``./`` is the root
+itself (the frontend sends ``%2E%2F``: browsers drop a ``%2E`` segment). A path
 inside a project (its ``workbooks/`` folder, a notebook) finds the project
 above it, but never one above the server root.
 """

@@ -18,7 +18,7 @@ from .runs import RunManager
 
 __all__ = ["NAMESPACE", "ROUTES", "setup_handlers"]
 
-#: a project path relative to the root: plain segments (a/b) or one encoded one (a%2Fb); %2E is the root
+#: a project path relative to the root: plain segments (a/b) or one encoded one (a%2Fb); %2E%2F (./) is the root
 _PATH = r"(?P<path>.+?)"
 
 #: (pattern relative to /phasebook/, handler)

@@ -1,0 +1,78 @@
+"""Laying out a new project's files without touching what a folder already holds.
+
+``phasebook new .`` in a folder that has the team's own notebooks or
+``.gitignore`` must not replace them: the template notebooks are copied only
+where no file of that name exists (the ones left alone are reported), and
+phasebook's ignore lines are added to an existing ``.gitignore`` after the
+user's own lines.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+__all__ = ["copy_missing", "merge_lines"]
+
+#: Never copied out of the template folder.
+_SKIP = {".ipynb_checkpoints", "__pycache__"}
+
+
+def copy_missing(src: Path, dst: Path, *, root: Path) -> list[str]:
+    """Copy the files of ``src`` into ``dst`` where ``dst`` has no file of that name.
+
+    Returns:
+        The paths (relative to ``root``, POSIX form) that already existed and
+        were left as they are.
+    """
+    kept: list[str] = []
+    for path in sorted(src.rglob("*")):
+        rel = path.relative_to(src)
+        if _SKIP & set(rel.parts) or path.is_dir():
+            continue
+        target = dst / rel
+        if target.exists() or target.is_symlink():
+            kept.append(target.relative_to(root).as_posix())
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    return kept
+
+
+def merge_lines(path: Path, text: str) -> list[str]:
+    """Make the file at ``path`` hold every line of ``text``; its own lines stay first and unchanged.
+
+    Creates the file when it is missing. The file is replaced atomically
+    (a temporary file in the same folder, then a rename).
+
+    Returns:
+        The lines that were added (empty when nothing had to change).
+    """
+    wanted = text.splitlines()
+    if not path.exists():
+        _write_atomic(path, text)
+        return wanted
+    current = path.read_text(encoding="utf-8")
+    have = {line.strip() for line in current.splitlines()}
+    missing = [line for line in wanted if line.strip() and line.strip() not in have]
+    rules = [line for line in missing if not line.startswith("#")]
+    if not rules:
+        return []
+    joined = current + ("" if not current or current.endswith("\n") else "\n")
+    _write_atomic(path, joined + ("\n" if joined.strip() else "") + "\n".join(missing) + "\n")
+    return rules
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

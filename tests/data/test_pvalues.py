@@ -1,0 +1,39 @@
+"""The p-values computed without SciPy agree with SciPy's own."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import special, stats
+
+from phasebook.data.pvalues import chi2_sf, kolmogorov_sf, kstwo_sf, norm_sf
+from phasebook.data.stats import chi2_pvalue
+
+
+@pytest.mark.parametrize("dof", [1, 2, 3, 5, 9, 22, 40, 150])
+def test_chi2_sf_matches_scipy(dof):
+    for x in np.concatenate([np.linspace(0, 6 * dof + 60, 300), [1e-9, 1e-3, 1e3, 1e4]]):
+        expected = stats.chi2.sf(x, dof)
+        assert chi2_sf(x, dof) == pytest.approx(expected, rel=1e-11, abs=1e-300)
+
+
+def test_chi2_contingency_matches_scipy():
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        table = rng.integers(0, 500, size=(2, rng.integers(2, 25))).astype(float) + 1
+        expected = stats.chi2_contingency(table, correction=False).pvalue
+        assert chi2_pvalue(table) == pytest.approx(expected, rel=1e-10, abs=1e-300)
+    assert chi2_pvalue(np.array([[5.0], [7.0]])) == 1.0  # one category: nothing to test
+
+
+def test_norm_and_kolmogorov_tails_match_scipy():
+    for z in np.linspace(-8, 30, 400):
+        assert norm_sf(z) == pytest.approx(stats.norm.sf(z), rel=1e-11, abs=1e-300)
+    for y in np.linspace(0.02, 9, 900):
+        assert kolmogorov_sf(y) == pytest.approx(special.kolmogorov(y), rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("n", [20, 141, 999, 50_000, 100_001, 2_000_000])
+def test_kstwo_sf_matches_scipy(n):
+    for d in np.concatenate([np.geomspace(1e-7, 0.999, 40), [0.4 / n, 0.5 / n, 0.8 / n, 1 / n, 1 - 1 / n]]):
+        assert kstwo_sf(d, n) == pytest.approx(stats.kstwo.sf(d, n), rel=1e-12, abs=1e-15), d
