@@ -49,8 +49,9 @@ def test_fleiss_kappa_of_the_textbook_table():
 _seq = iter(range(1, 10_000))
 
 
-def _ev(kind, data, who="phasebook", at="2026-12-01T10:00:00Z"):
-    return Event(seq=next(_seq), at=at, actor=Actor(name=who), kind=kind, data=data, prev=GENESIS).sealed()
+def _ev(kind, data, who="phasebook", at="2026-12-01T10:00:00Z", verified=False):
+    return Event(seq=next(_seq), at=at, actor=Actor(name=who, verified=verified), kind=kind, data=data,
+                 prev=GENESIS).sealed()
 
 
 def _sample(test, size=3):
@@ -59,9 +60,9 @@ def _sample(test, size=3):
                                  "model_test": {"seq": test.seq, "hash": test.hash}})
 
 
-def _judge(item, answer, who, note=""):
+def _judge(item, answer, who, note="", verified=True):
     return _ev("review_judgement", {"sample_id": "kpi_check-1", "item": item, "metric": "usefulness",
-                                    "answer": answer, "note": note}, who)
+                                    "answer": answer, "note": note}, who, verified=verified)
 
 
 def test_summary_counts_latest_answers_and_agreement():
@@ -91,3 +92,11 @@ def test_review_condition_needs_a_complete_review_of_the_latest_model_test():
     assert "judged on gradient_boosting of 2026-12-01; the model tested since is linear of 2026-12-03" in message
     assert review_state(events, "kpi_check")["current"] is False
     assert review_condition([], "kpi_check") == (False, "no review sample of the model's outputs has been drawn")
+
+
+def test_an_unverified_judgement_under_a_verified_name_does_not_replace_it():
+    test = _ev("model_test", {"model": "gradient_boosting"})
+    events = [test, _sample(test, size=1)]
+    events += [_judge("a", "bad", "po"), _judge("a", "good", "po", verified=False)]  # the same name, typed on a shared link
+    s = summarize(events[1].data, events)["usefulness"]
+    assert (s["good"], s["bad"]) == (1, 1) and s["reviewers"] == ["po", "po (unverified)"]

@@ -28,7 +28,7 @@ from typing import Any, Iterable, Sequence
 from .events import Event
 
 __all__ = [
-    "ANSWERS", "sample_size", "wilson_interval", "cohen_kappa", "fleiss_kappa", "latest_judgements",
+    "ANSWERS", "reviewer_of", "sample_size", "wilson_interval", "cohen_kappa", "fleiss_kappa", "latest_judgements",
     "summarize", "review_state", "review_condition", "samples_of", "precision_text", "describe_sample", "pct", "share_text",
 ]
 
@@ -106,12 +106,21 @@ def fleiss_kappa(items: Sequence[Sequence[str]]) -> float | None:
     return (p_bar - p_e) / (1 - p_e)
 
 
+def reviewer_of(e: Event) -> str:
+    """Who judged: the name, marked when the server did not vouch for it.
+
+    An unverified judgement under a verified reviewer's name is another reviewer:
+    it never replaces the verified person's answer.
+    """
+    return e.actor.name if e.actor.verified else f"{e.actor.name} (unverified)"
+
+
 def latest_judgements(events: Iterable[Event], sample_id: str) -> dict[tuple[str, str, str], Event]:
-    """``(metric, item, reviewer) → the reviewer's latest review_judgement`` of one sample."""
+    """``(metric, item, reviewer) → the reviewer's latest review_judgement`` of one sample (see :func:`reviewer_of`)."""
     out: dict[tuple[str, str, str], Event] = {}
     for e in events:
         if e.kind == "review_judgement" and e.data.get("sample_id") == sample_id:
-            out[(str(e.data.get("metric")), str(e.data.get("item")), e.actor.name)] = e
+            out[(str(e.data.get("metric")), str(e.data.get("item")), reviewer_of(e))] = e
     return out
 
 

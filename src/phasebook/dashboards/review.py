@@ -97,9 +97,11 @@ class ReviewWidget(w.VBox):
         return Actor(name=name, role=self.role.value, verified=False)
 
     def _me(self) -> str | None:
+        """This viewer as :func:`~phasebook.core.reviews.reviewer_of` names reviewers."""
         if self.viewer.verified:
             return self.viewer.name
-        return (self.name.value or "").strip() or None
+        name = (self.name.value or "").strip()
+        return f"{name} (unverified)" if name else None
 
     def mine(self) -> dict[tuple[str, str], str]:
         """``(metric, item) → answer`` of this viewer's latest judgements."""
