@@ -499,7 +499,7 @@ class Project:
         """
         return tracking.model_test_from_run(self, run_id, model_version=model_version, model=model, actor=actor)
 
-    # review samples and judgements (steps 3.4 / 4.3; rules in core/reviews.py) ------------------
+    # review samples and judgements (steps 3.4 / 4.3; reviewing.py, core/reviews.py) ---------------
     def review_sample(
         self, model: str | None = None, items: Any = None, *, size: int | None = None, strata: Any = None,
         seed: int = 0, columns: list[str] | tuple[str, ...] = (), output: Any = "score", id_column: str | None = None,
@@ -519,69 +519,23 @@ class Project:
             questions: soft metric → the question asked (default: each soft metric's definition).
 
         Returns:
-            The journaled data (``sample_id``, ``path``, ``file_hash``, ``size``, how it was drawn…).
+            The journaled data (``sample_id``, ``path``, ``file_hash``, ``size``, how it was drawn…);
+            the same draw again returns the sample already journaled.
         """
-        from .core.reviews import sample_size
-        from .modeling.sampling import draw
-        from .store.reviews import REVIEWS_DIR, sample_path, write_sample
+        from .reviewing import prepare_sample
 
-        self.flow.gate(gate)
-        if items is None or not hasattr(items, "columns"):
-            raise InvalidDecisionError(reason="Pass the model's outputs as a DataFrame (items=frame).")
-        events = self.events()
-        test = None
-        if source != "production":
-            test = next((e for e in reversed(events) if e.kind == "model_test" and e.data.get("model") == model), None)
-            if test is None:
-                raise InvalidDecisionError(reason=f"No model test of {model!r} is recorded; test the model first "
-                                                  "(project.test_model), then draw its review sample.")
-        soft = [m for k in self.section("scope").kpis for m in k.metrics if m.hardness == "soft"]
-        asked = dict(questions or {m.name: (m.definition or m.name) for m in soft})
-        if not asked:
-            raise InvalidDecisionError(reason="The scope has no soft metric to judge; add one (hardness: soft) "
-                                              "or pass questions={metric: question}.")
-        try:
-            needed = sample_size(margin, confidence, population=len(items))
-        except ValueError as exc:
-            raise InvalidDecisionError(reason=str(exc)) from None
-        n = int(size) if size is not None else needed
-        drawn = draw(items, n, columns=list(columns), output=output, strata=strata, seed=seed, id_column=id_column)
-        how = {"method": "stratified" if strata else "simple random", "strata": strata, "seed": seed,
-               "population": len(items), "requested": n, "margin": margin, "confidence": confidence,
-               "needed_for_margin": needed, "description": description.strip()}
-        body = {"gate": gate, "model": model, "source": source, "columns": list(columns),
-                "output": [output] if isinstance(output, str) else list(output),
-                "questions": [{"metric": k, "question": v} for k, v in asked.items()], "drawn": how, "items": drawn}
-        sample_id = f"{gate}-{content_hash(body)[7:19]}"
-        existing = next((e for e in events if e.kind == "review_sample" and e.data.get("sample_id") == sample_id), None)
-        if existing is not None:
-            return dict(existing.data)  # the same draw again (a re-run notebook): the journaled sample
-        self.require_intact(plan=False)
-        sample_path(self.root, sample_id).unlink(missing_ok=True)  # a file a killed draw left unjournaled
-        path, digest = write_sample(self.root, {"sample_id": sample_id, **body})
-        data = {"sample_id": sample_id, "path": f"{REVIEWS_DIR}/{path.name}", "file_hash": digest, "size": len(drawn),
-                **{k: v for k, v in body.items() if k != "items"},
-                "model_test": {"seq": test.seq, "hash": test.hash, "at": test.at} if test else None}
-        self._append("review_sample", data, actor or default_actor())
+        data, new = prepare_sample(self, model, items, size=size, strata=strata, seed=seed, columns=columns,
+                                   output=output, id_column=id_column, gate=gate, margin=margin, confidence=confidence,
+                                   questions=questions, description=description, source=source)
+        if new:
+            self._append("review_sample", data, actor or default_actor())
         return data
 
     def review_items(self, sample_id: str) -> dict[str, Any]:
         """The sample file of ``sample_id``, checked against its journaled hash (see store/reviews.py)."""
-        from .store.reviews import read_sample
+        from .reviewing import sample_items
 
-        event = self._sample_event(sample_id)
-        return read_sample(self.root, sample_id, event.data["file_hash"])
-
-    def _sample_event(self, sample_id: str) -> Event:
-        from .core.errors import NotFoundError
-        from .store.reviews import valid_sample_id
-
-        valid_sample_id(sample_id)  # a query-string value: checked before anything is looked up
-        found = next((e for e in reversed(self.events()) if e.kind == "review_sample"
-                      and e.data.get("sample_id") == sample_id), None)
-        if found is None:
-            raise NotFoundError(message=f"No review sample {str(sample_id)[:80]!r} is recorded in this project.")
-        return found
+        return sample_items(self, sample_id)
 
     def judge(self, sample_id: str, item: str, metric: str, answer: str, note: str = "", *, actor: Actor) -> Event:
         """Record one reviewer's judgement of one sampled output on one soft metric; journal ``review_judgement``.
@@ -589,23 +543,10 @@ class Project:
         Raises:
             InvalidDecisionError: an unknown item, metric or answer, or a note over 2,000 characters.
         """
-        from .core.reviews import ANSWERS
+        from .reviewing import prepare_judgement
 
-        sample = self.review_items(sample_id)
-        if answer not in ANSWERS:
-            raise InvalidDecisionError(reason=f"Answer {', '.join(ANSWERS)}; {str(answer)[:40]!r} is not one of them.")
-        if metric not in {q["metric"] for q in sample["questions"]}:
-            raise InvalidDecisionError(reason=f"{str(metric)[:80]!r} is not a question of this review sample.")
-        if item not in {i["id"] for i in sample["items"]}:
-            raise InvalidDecisionError(reason=f"Item {str(item)[:80]!r} is not in this review sample.")
-        note = (note or "").strip()
-        if len(note) > 2000:
-            raise InvalidDecisionError(reason="Keep the note under 2,000 characters.")
-        if actor.role is not None:
-            self.flow.check_role(actor.role)
+        data = prepare_judgement(self, sample_id, item, metric, answer, note, actor)
         self.require_intact(plan=False)
-        data = {"sample_id": sample_id, "file_hash": self._sample_event(sample_id).data["file_hash"],
-                "gate": sample["gate"], "item": item, "metric": metric, "answer": answer, "note": note}
         return self._append("review_judgement", data, actor)
 
     def review_state(self, gate: str = "kpi_check") -> dict[str, Any] | None:
