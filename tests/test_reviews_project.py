@@ -125,6 +125,12 @@ def test_widget_judgements_are_attributed_and_measured(project):
     assert state["share_good"] == good / (good + bad) and state["interval"] == wilson_interval(good, good + bad)
     assert state["agreement"] == pytest.approx(cohen_kappa(list(zip(*answers.values()))))
     assert project.status().reviews["kpi_check"]["complete"] is True
+    # the overview shows it beside the hard metrics' scoreboard
+    from phasebook.dashboards.overview import overview_parts
+    from phasebook.core.reviews import share_text
+
+    board = next(p for p in overview_parts(project) if "KPI scoreboard" in p)
+    assert "Soft metrics judged by people (3.4 KPIs check)" in board and share_text(state) in board
 
 
 def test_unverified_reviewer_must_type_a_name_and_xss_in_a_note_is_text(project):
