@@ -100,3 +100,12 @@ def test_an_unverified_judgement_under_a_verified_name_does_not_replace_it():
     events += [_judge("a", "bad", "po"), _judge("a", "good", "po", verified=False)]  # the same name, typed on a shared link
     s = summarize(events[1].data, events)["usefulness"]
     assert (s["good"], s["bad"]) == (1, 1) and s["reviewers"] == ["po", "po (unverified)"]
+
+
+def test_review_events_are_described_in_one_line():
+    from phasebook.core.reviews import describe_review_event
+
+    sample = _ev("review_sample", {"sample_id": "kpi_check-1", "gate": "kpi_check", "size": 3, "model": "gbm",
+                                   "source": "model_test"})
+    assert describe_review_event(sample) == "review sample kpi_check-1 for kpi_check: 3 items of gbm"
+    assert describe_review_event(_judge("a", "bad", "cs", "loyal")) == "judged a bad on usefulness (kpi_check-1): loyal"

@@ -199,6 +199,10 @@ def summarize_event(e: Event) -> str:
         return f"{d.get('decision')}" + (f": {d['text']}" if d.get("text") else "")
     if e.kind == "project_created":
         return f"created {d.get('name')}"
+    if e.kind in ("review_sample", "review_judgement"):
+        from ..core.reviews import describe_review_event
+
+        return describe_review_event(e)
     if e.kind == "merge":
         return "git merge of two branches' journals: " + " + ".join(str(h)[7:19] for h in d.get("heads", []))
     return ", ".join(f"{k}={v}" for k, v in list(d.items())[:4] if not isinstance(v, (dict, list)))

@@ -29,7 +29,7 @@ from .events import Event
 
 __all__ = [
     "ANSWERS", "reviewer_of", "sample_size", "wilson_interval", "cohen_kappa", "fleiss_kappa", "latest_judgements",
-    "summarize", "review_state", "review_condition", "samples_of", "precision_text", "describe_sample", "pct", "share_text",
+    "summarize", "review_state", "review_condition", "samples_of", "precision_text", "describe_sample", "pct", "share_text", "describe_review_event",
 ]
 
 ANSWERS: tuple[str, ...] = ("good", "bad", "unsure")
@@ -253,3 +253,13 @@ def share_text(m: dict[str, Any]) -> str:
     lo, hi = m["interval"]
     n = m["good"] + m["bad"]
     return f"{pct(m['share_good'])} good ({m['confidence'] * 100:g}% CI {pct(lo)}–{pct(hi)}, n={n})"
+
+
+def describe_review_event(e: Event) -> str:
+    """A one-line description of a ``review_sample`` or ``review_judgement`` entry (history, logs)."""
+    d = e.data
+    if e.kind == "review_sample":
+        of = d.get("model") if d.get("source") != "production" else "production outputs"
+        return f"review sample {d.get('sample_id')} for {d.get('gate')}: {d.get('size')} items of {of}"
+    note = f": {d['note']}" if d.get("note") else ""
+    return f"judged {d.get('item')} {d.get('answer')} on {d.get('metric')} ({d.get('sample_id')}){note}"
