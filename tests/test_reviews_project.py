@@ -205,3 +205,15 @@ def test_a_gate_requiring_a_current_review_cannot_be_approved_until_one_is_done(
         p.sign_off("kpi_check", PO, "approve")
     # sign-offs that send the work back need no review
     p.sign_off("kpi_check", PO, "request_changes", "review the new model first")
+
+
+def test_the_review_page_refuses_a_hostile_sample_id_and_a_changed_file(project, monkeypatch):
+    data = project.review_sample(model="gradient_boosting", items=_outputs(), columns=["plan"], size=3, seed=4)
+    monkeypatch.setenv("QUERY_STRING", "sample=../../phasebook&token=SECRET123")
+    html = review_page(str(project.root)).value
+    assert "not a review sample id" in html and "SECRET123" not in html
+    path = project.root / data["path"]
+    path.write_text(path.read_text().replace('"plan"', '"plan "', 1))
+    monkeypatch.setenv("QUERY_STRING", f"sample={data['sample_id']}")
+    html = review_page(str(project.root)).value
+    assert 'role="alert"' in html and "changed after it was recorded" in html
