@@ -254,7 +254,7 @@ def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event]) -> Pr
             for g in flow.gates:
                 if flow.order(g.phase) >= flow.order(target):
                     resets[g.name] = e
-    gates = {g.name: _gate_status(g, plan, events, resets.get(g.name)) for g in flow.gates}
+    gates = {g.name: _review_required(g, _gate_status(g, plan, events, resets.get(g.name)), events) for g in flow.gates}
     steps = [
         StepStatus(
             id=s.id, title=s.title, phase=s.phase, tracks=list(s.tracks), kind=s.kind, gate=s.gate,
@@ -284,6 +284,17 @@ def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event]) -> Pr
         segments_passed=segments_passed,
         reviews=_reviews(flow, events),
     )
+
+
+def _review_required(gate: Gate, status: GateStatus, events: list[Event]) -> GateStatus:
+    """A gate whose policy requires a review (``require_review``) is not approved without a complete, current one."""
+    if not gate.require_review or status.state != "approved":
+        return status
+    from .reviews import review_condition
+
+    met, why = review_condition(events, gate.name)
+    return status if met else status.model_copy(update={"state": "pending", "changed_sections": [
+        f"condition not met: {why}"]})
 
 
 def _reviews(flow: Flow, events: list[Event]) -> dict[str, dict[str, Any]]:
