@@ -102,7 +102,8 @@ def test_advance_without_approval_names_gate_and_missing_roles(scoped):
     with pytest.raises(GateNotSatisfiedError) as info:
         scoped.advance()
     assert info.value.fields["gate"] == "scope_approval" and info.value.fields["missing_roles"] == ["product"]
-    assert "product" in info.value.message and "--override" in info.value.message
+    assert "product" in info.value.message and "override reason" in info.value.message
+    assert "--override" not in info.value.message  # surface-neutral; the CLI adds the flag
 
 
 def test_changes_requested_block_advance_naming_who(scoped):
@@ -148,6 +149,7 @@ def test_invalid_signoffs_are_refused_and_not_journaled(scoped, call, error):
 def test_kpi_check_needs_product_and_customer_success(scoped):
     scoped.advance(override="test")
     scoped.advance(override="test")
+    scoped.test_model({"roc_auc": 0.85, "mape": 0.15}, model="gbm-v3")  # the KPI check needs a passing test
     scoped.sign_off("kpi_check", PRODUCT_OWNER, "approve")
     assert scoped.status().gates["kpi_check"].missing_roles == ["customer_success"]
     scoped.sign_off("kpi_check", CUSTOMER_SUCCESS, "approve")

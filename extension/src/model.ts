@@ -22,8 +22,10 @@ const BADGES: Record<GateState, IBadge> = {
   rejected: { label: 'rejected', kind: 'rejected' }
 };
 
-export function gateBadge(state: GateState): IBadge {
-  return BADGES[state] ?? { label: state, kind: 'pending' };
+/** The badge of a gate state; ``label`` (the server's, e.g. "approved (unverified)") wins over the default text. */
+export function gateBadge(state: GateState, label?: string): IBadge {
+  const badge = BADGES[state] ?? { label: state, kind: 'pending' };
+  return label ? { ...badge, label } : badge;
 }
 
 /** The red banner's text when the journal fails its integrity check (null when it passes or is not reported). */
@@ -45,7 +47,8 @@ export function signers(status: IProjectStatus, gate: string): string[] {
     const who = s.role ? `${s.name} (${s.role})` : s.name;
     const verified = s.verified ? '' : ', unverified';
     const stale = s.fresh ? '' : ', stale';
-    return `${who}: ${s.decision.replace('_', ' ')}${verified}${stale}`;
+    const counted = s.counts === false ? ', not counted' : '';
+    return `${who}: ${s.decision.replace('_', ' ')}${verified}${stale}${counted}`;
   });
 }
 
@@ -60,16 +63,16 @@ export function stepsByTrack(
     .filter(group => group.steps.length > 0);
 }
 
-/** Work phases (those with a notebook), with the current one marked. */
+/** Work phases in the flow's order (a flow file may add one without a notebook), with the current one marked. */
 export function phaseList(
   status: IProjectStatus
-): { name: string; title: string; notebook: string; gate: string | null; current: boolean }[] {
+): { name: string; title: string; notebook: string | null; gate: string | null; current: boolean }[] {
   return status.phases
-    .filter(p => p.notebook)
+    .filter(p => (p.kind ? p.kind === 'work' : Boolean(p.notebook)))
     .map(p => ({
       name: p.name,
       title: p.title,
-      notebook: p.notebook as string,
+      notebook: p.notebook,
       gate: p.gate,
       current: p.name === status.phase
     }));

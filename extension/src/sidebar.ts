@@ -53,12 +53,6 @@ function button(label: string, aria: string, onClick: () => void): HTMLButtonEle
   return b;
 }
 
-const TRACK_TITLES: Record<string, string> = {
-  product: 'Product',
-  data_science: 'Data science',
-  data_engineering: 'Data engineering'
-};
-
 export class ProjectFlowPanel extends Widget {
   /** Jobs started from this page, by id, with their latest state. */
   readonly jobs = new Map<string, IRunJob>();
@@ -178,8 +172,11 @@ export class ProjectFlowPanel extends Widget {
     }
     section.appendChild(head);
     const actions = el('div', 'jp-phasebook-actions');
-    actions.appendChild(button('Open', `Open ${phase.name} notebook`, () => this._actions.openFile(notebookPath(status.path, phase.notebook))));
-    actions.appendChild(button('Run', `Run ${phase.name}`, () => this._actions.runPhase(phase.name)));
+    const notebook = phase.notebook;
+    if (notebook) {
+      actions.appendChild(button('Open', `Open ${phase.name} notebook`, () => this._actions.openFile(notebookPath(status.path, notebook))));
+      actions.appendChild(button('Run', `Run ${phase.name}`, () => this._actions.runPhase(phase.name)));
+    }
     if (phase.gate) {
       const gate = phase.gate;
       actions.appendChild(button('Sign-off', `Open ${gate} sign-off page`, () => this._actions.openDashboard('signoff', gate)));
@@ -187,7 +184,7 @@ export class ProjectFlowPanel extends Widget {
     section.appendChild(actions);
     for (const group of stepsByTrack(status, phase.name)) {
       const track = el('div', 'jp-phasebook-track');
-      track.appendChild(el('h4', '', TRACK_TITLES[group.track] ?? group.track));
+      track.appendChild(el('h4', '', status.track_titles?.[group.track] ?? group.track));
       const list = el('ul', 'jp-phasebook-steps');
       for (const step of group.steps) {
         const item = el('li', `jp-phasebook-step jp-mod-${step.status}`, `${step.id} ${step.title}`);
@@ -210,7 +207,7 @@ export class ProjectFlowPanel extends Widget {
     if (!gate) {
       return wrap;
     }
-    const badge = gateBadge(gate.state);
+    const badge = gateBadge(gate.state, gate.label);
     const b = el('span', `jp-phasebook-badge jp-mod-${badge.kind}`, badge.label);
     b.setAttribute('data-gate', gateName);
     b.setAttribute('aria-label', `${gateName}: ${badge.label}`);
@@ -222,8 +219,13 @@ export class ProjectFlowPanel extends Widget {
         list.appendChild(el('li', '', line));
       }
       wrap.appendChild(list);
-    } else if (gate.missing_roles.length) {
+    }
+    if (gate.missing_roles.length) {
       wrap.appendChild(el('div', 'jp-phasebook-signers', `awaiting: ${gate.missing_roles.join(', ')}`));
+    }
+    const shown = gate.state !== 'pending' || gate.signoffs.length > 0;
+    for (const reason of shown ? gate.reasons ?? [] : []) {
+      wrap.appendChild(el('div', 'jp-phasebook-signers', reason));
     }
     if (gate.changed_sections.length) {
       wrap.appendChild(el('div', 'jp-phasebook-signers', `changed since: ${gate.changed_sections.join(', ')}`));

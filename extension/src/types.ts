@@ -40,6 +40,10 @@ export interface ISignoff {
   decision: string;
   comment: string;
   fresh: boolean;
+  /** False when recorded but not counted (a role the gate does not require, unverified under require_verified…). */
+  counts?: boolean;
+  /** Why it does not count (or what was acknowledged). */
+  note?: string;
 }
 
 export interface IGateStatus {
@@ -52,6 +56,11 @@ export interface IGateStatus {
   missing_roles: string[];
   changed_sections: string[];
   signoffs: ISignoff[];
+  /** What to print for the state: "approved (unverified)" when an approval rests on an unverified signature. */
+  label?: string;
+  unverified?: boolean;
+  /** Plain sentences: why the gate is not approved (or only unverified). */
+  reasons?: string[];
 }
 
 export interface IStepStatus {
@@ -71,6 +80,8 @@ export interface IPhase {
   gate: string | null;
   notebook: string | null;
   terminal: boolean;
+  /** What the phase means to transitions: work (closed by a gate), done, upkeep, stopped. */
+  kind?: string;
 }
 
 export interface IMetricResult {
@@ -143,12 +154,19 @@ export interface IProjectStatus {
   name: string;
   path: string;
   flow_version: string;
+  /** The hash of the flow the project follows, and the one the journal last recorded (they differ after a flow edit). */
+  flow_hash?: string;
+  flow_pinned_hash?: string | null;
+  /** Gates whose policy changed since the recorded flow (their approvals are stale). */
+  flow_gates_changed?: string[];
   phase: string;
   previous_phase: string | null;
   gates: Record<string, IGateStatus>;
   steps: IStepStatus[];
   phases: IPhase[];
   tracks: string[];
+  /** Display titles of the flow's tracks (the flow file decides them). */
+  track_titles?: Record<string, string>;
   latest_model_test: IModelTest | null;
   model_tests: number;
   /** Per-segment model tests (a model per customer / region): hard metric → counts. */

@@ -14,33 +14,42 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .core.errors import (
+    ConditionNotMetError,
     ContentChangedError,
     InvalidDecisionError,
-    InvalidTransitionError,
     ProjectExistsError,
     ProjectNotFoundError,
-    GateNotSatisfiedError,
-    StaleApprovalError,
+    SignerNotAllowedError,
     UnknownSectionError,
 )
-from .core.events import BACKTRACK_REASONS, DECISIONS, Actor, Event
-from .core.flow import WORK_PHASES, Flow, default_flow
+from .core.events import DECISIONS, Actor, Event, utc_now
+from .core.flow import DEFAULT_FLOW_VERSION, Flow, default_flow, flow_hash, policy_of
+from .core.gates import check_conditions, covered_content, delegation_for
 from .core.kpis import ModelTestResult, judge
+from .core.pinning import flow_pin, pinned_flow
 from .core.sections import SECTION_MODELS, Section
-from .core.status import ProjectStatus, covered_content, fold, phase_of
+from .core.status import ProjectStatus, fold, phase_of
 from .core.hashing import content_hash
+from .core import transitions
+from .store.flowfile import resolve_flow
 from .store.journal import JOURNAL_FILE, Journal, VerifyReport
 from .store import integrity as _integrity
 from .store.outbox import OutboxJournal, outbox_for
-from .store.plan import PLAN_FILE, PlanDocument, PlanStore, validate_section
+from .store.plan import PLAN_FILE, PlanDocument, PlanStore, dump_yaml, parse_yaml, validate_section
+from .store.guard import lock_to_signoffs, locked
+from .store.yaml import read_yaml_file
 from . import tracking
 
-__all__ = ["Project", "default_actor", "workbook_templates"]
+__all__ = ["Project", "default_actor", "workbook_templates", "dump_yaml", "parse_yaml", "read_yaml_file", "validate_section",
+           "lock_to_signoffs", "locked"]
+# Re-exported for surfaces (cli, widgets, dashboards, server), which import the facade, never ``store``:
+# the plan's text format with its parser limits, section validation, and the viewer-kernel write lock.
 
 #: Event kinds only Project's own methods may journal (kind → method).
 DECISION_KINDS = {
     "project_created": "new", "section_saved": "save_section", "sign_off": "sign_off", "advance": "advance",
     "backtrack": "backtrack", "cancel": "cancel", "deliver": "deliver", "reopen": "reopen", "decision": "decide",
+    "flow_changed": "pin_flow", "delegation": "delegate",
     "review_sample": "review_sample", "review_judgement": "judge",
 }
 GITIGNORE = "# phasebook: executed notebooks and local state\nruns/\n.phasebook/\n.ipynb_checkpoints/\n"
@@ -75,13 +84,47 @@ class Project:
 
     def __init__(self, root: Path, *, flow: Flow | None = None) -> None:
         self.root = Path(root).resolve()
-        self.flow = flow or default_flow()
+        self._fixed_flow = flow
+        self._flow_cache: tuple[Any, Flow] | None = None
         self.plan_store = PlanStore(self.root)
         self.journal = Journal(self.root)
         self.kept_files: list[str] = []  # set by new(): files of the folder it left as they were
         outbox = outbox_for(self.root)  # a grid row's kernel: events go to the row's outbox (store/outbox.py)
         if outbox is not None:
             self.journal = OutboxJournal(self.root, outbox)
+
+    @property
+    def flow(self) -> Flow:
+        """The flow this project follows: ``flow:`` in the plan (a shipped version or a flow file).
+
+        Raises:
+            UnknownFlowError: the plan names neither a shipped flow nor a file in the project.
+            FlowInvalidError: the flow file is not a valid flow (each field path named).
+        """
+        if self._fixed_flow is not None:
+            return self._fixed_flow
+        if not self.plan_path.is_file():
+            return default_flow()
+        name = self.plan_store.load().flow_version
+        key: Any = name
+        candidate = self.root / name if name else None
+        if candidate is not None and candidate.is_file():
+            st = candidate.stat()
+            key = (name, st.st_mtime_ns, st.st_size)
+        if self._flow_cache is None or self._flow_cache[0] != key:
+            self._flow_cache = (key, resolve_flow(self.root, name))
+        return self._flow_cache[1]
+
+    @staticmethod
+    def load_flow(path: str | os.PathLike) -> Flow:
+        """Read and validate a flow file (YAML or JSON) without opening a project.
+
+        Raises:
+            FlowInvalidError: naming each field path that is wrong.
+        """
+        from .store.flowfile import load_flow_file
+
+        return load_flow_file(path)
 
     # creating and opening ----------------------------------------------------
     @classmethod
@@ -108,14 +151,16 @@ class Project:
         root.mkdir(parents=True, exist_ok=True)
         project = cls(root)
         name = name or root.name
-        project.plan_store.create(name, project.flow.version)
+        project.plan_store.create(name, DEFAULT_FLOW_VERSION,
+                                  titles={k: project.flow.section_title(k) for k in SECTION_MODELS})
         for sub in ("data", "runs", "workbooks"):
             (root / sub).mkdir(exist_ok=True)
         merge_lines(root / ".gitignore", GITIGNORE)
         _integrity.prepare_git(root)  # .gitattributes; the journal merge driver when inside a repository
         templates = workbook_templates()
         project.kept_files = copy_missing(templates, root / "workbooks", root=root) if templates is not None else []
-        project.journal.append("project_created", {"name": name, "flow": project.flow.version}, actor or default_actor())
+        project.journal.append("project_created", {"name": name, "flow": project.flow.version, **flow_pin(project.flow)},
+                               actor or default_actor())
         return project
 
     @classmethod
@@ -130,6 +175,7 @@ class Project:
             if (candidate / PLAN_FILE).is_file():
                 project = cls(candidate)
                 project.plan()
+                project.flow  # an unknown or invalid flow file is reported here
                 project.events()
                 return project
         raise ProjectNotFoundError(path=str(start))
@@ -139,6 +185,28 @@ class Project:
         """The project root at or above ``path`` without opening it (None if there is none)."""
         start = Path(path).resolve()
         return next((c for c in (start, *start.parents) if (c / PLAN_FILE).is_file()), None)
+
+    @property
+    def flow_file(self) -> Path | None:
+        """The flow file the plan names (None when the project follows a shipped flow)."""
+        name = self.plan_store.load().flow_version if self.plan_path.is_file() else ""
+        candidate = self.root / name if name else None
+        return candidate if candidate is not None and candidate.is_file() else None
+
+    def use_flow(self, name: str, *, actor: Actor | None = None) -> Event | None:
+        """Follow another flow: a shipped version or a flow file in the project (``flow.yaml``).
+
+        The flow is validated first (nothing is written if it is invalid); the
+        change is journaled (``flow_changed``, naming the gates whose policy
+        changed), and exactly those gates' approvals go stale.
+        """
+        from .store.flowfile import resolve_flow
+
+        resolve_flow(self.root, name)  # raises UnknownFlowError / FlowInvalidError
+        self.require_intact(plan=False)
+        self.pin_flow(actor)  # a change of the file itself, made before this switch
+        self.plan_store.set_flow(name)
+        return self.pin_flow(actor)
 
     # plan ----------------------------------------------------------------------
     @property
@@ -207,6 +275,7 @@ class Project:
             return before
         self.journal.check_appendable()  # a torn journal must be repaired before anything is written
         self.require_intact(plan=False)  # never write after a broken entry
+        self.pin_flow(actor)
         written = self.plan_store.save_section(name, section, expected_digest=expected_digest)
         self._append(
             "section_saved", {"section": name, "hash": new_hash, "previous_hash": old_hash}, actor or default_actor()
@@ -232,6 +301,10 @@ class Project:
             )
         self.require_intact(plan=False)
         return self._append(kind, data, actor or Actor.system())
+
+    def repair_journal(self):
+        """Move a torn last line of the journal aside into ``.phasebook/`` (returns where it went, or None)."""
+        return self.journal.repair()
 
     # integrity (store/integrity.py) ----------------------------------------------
     def _append(self, kind: str, data: dict[str, Any], actor: Actor) -> Event:
@@ -263,6 +336,41 @@ class Project:
         """Journal the plan sections that changed without a recorded save; return their names."""
         return _integrity.record_plan(self, actor or default_actor())
 
+    # git: anchors and journal merges (store/gitrepo.py, store/merge.py), for the surfaces
+    def anchor(self):
+        """Record the journal's head in a git commit (with the plan and key file it agrees with); return the anchor."""
+        from .store.gitrepo import anchor_journal
+        from .store.signing import KEYS_FILE
+
+        self.require_intact()  # anchor only a journal that verifies (an empty one does not), with the plan agreeing
+        events = self.events()
+        head = events[-1]
+        return anchor_journal(self.journal_path, len(events), head.seq, head.hash,
+                              with_files=(self.plan_path, self.root / KEYS_FILE))
+
+    def git_setup(self) -> tuple[Path, bool]:
+        """Register the journal merge driver; return the repository's top folder and whether .gitattributes changed."""
+        from .store.gitrepo import register_driver, write_gitattributes
+
+        return register_driver(self.root), write_gitattributes(self.root)
+
+    def resolve_journal_merge(self) -> VerifyReport:
+        """Rebuild a conflicted journal from both sides of the unfinished git merge, stage it, and verify."""
+        from .store.gitrepo import add_path, index_stage
+        from .store.merge import merge_journals
+
+        path = self.journal_path
+        path.write_bytes(merge_journals(index_stage(path, 1), index_stage(path, 2), index_stage(path, 3)))
+        add_path(path)
+        return self.verify()
+
+    @staticmethod
+    def merge_journal_bytes(base: bytes, ours: bytes, theirs: bytes) -> bytes:
+        """Merge three versions of a journal entry by entry (what git's merge driver runs)."""
+        from .store.merge import merge_journals
+
+        return merge_journals(base, ours, theirs)
+
     def ensure_signing_key(self) -> str:
         """Create the serving side's key if needed and record its public half in the project; return its id."""
         return _integrity.signer_for(self.root).id
@@ -275,21 +383,56 @@ class Project:
 
     @property
     def phase(self) -> str:
-        return self.status().phase
+        return phase_of(self.events(), self.flow)
 
     def gate_content(self, gate: str) -> dict[str, Any]:
         """What a sign-off of ``gate`` would approve now (sections, hashes, measurements)."""
         plan = self.plan()
         return covered_content(self.flow.gate(gate), plan.dump(), self.events())
 
-    def approved_content(self, gate: str) -> dict[str, Any] | None:
-        """The covered sections as they were at the latest approval of ``gate`` (None if never approved)."""
+    def approved_content(self, gate: str, signer: str | None = None, role: str | None = None) -> dict[str, Any] | None:
+        """The covered sections as one signer's latest approval of ``gate`` saw them (None if none).
+
+        Args:
+            signer: whose approval (default: the latest approval by anyone).
+            role: narrow ``signer`` to the role they signed in.
+        """
+        found = self.approval_event(gate, signer, role)
+        return dict(found.data.get("snapshot", {})) if found else None
+
+    def approval_event(self, gate: str, signer: str | None = None, role: str | None = None,
+                       seq: int | None = None) -> Event | None:
+        """The journaled approval of ``gate`` by ``signer`` (or with entry number ``seq``), latest first."""
         self.flow.gate(gate)
         last = None
         for e in self.events():
             if e.kind == "sign_off" and e.data.get("gate") == gate and e.data.get("decision") == "approve":
+                if seq is not None and e.seq != seq:
+                    continue
+                if signer is not None and e.actor.name != signer:
+                    continue
+                if role is not None and e.actor.role != role:
+                    continue
                 last = e
-        return dict(last.data.get("snapshot", {})) if last else None
+        return last
+
+    def pin_flow(self, actor: Actor | None = None) -> Event | None:
+        """Journal a ``flow_changed`` when the flow differs from the one the project last recorded.
+
+        Approvals whose gate policy changed go stale by themselves (each sign-off
+        stores its gate's policy hash); this entry records when and what changed.
+        """
+        events = self.events()
+        pinned = pinned_flow(events)
+        if pinned is None:
+            return None
+        current = flow_pin(self.flow)
+        if pinned.get("flow_hash") == current["flow_hash"]:
+            return None
+        old, new = pinned.get("gate_policies", {}), current["gate_policies"]
+        changed = sorted(g for g in set(old) | set(new) if old.get(g) != new.get(g))
+        data = {"from_hash": pinned.get("flow_hash"), "version": self.flow.version, "gates_changed": changed, **current}
+        return self._append("flow_changed", data, actor or default_actor())
 
     # sign-offs -----------------------------------------------------------------
     def sign_off(
@@ -299,50 +442,56 @@ class Project:
         decision: str,
         comment: str = "",
         *,
+        acknowledge: bool = False,
         expected_hash: str | None = None,
     ) -> Event:
-        """Record a decision on a gate, with the hash of the content it judged.
+        """Record a decision on a gate, with the hash of the content it judged and the gate policy.
 
         Args:
-            gate: gate name (``scope_approval``).
+            gate: gate name.
             actor: who decides; ``verified`` only when a server vouched for it.
             decision: ``approve``, ``request_changes`` or ``reject``.
-            comment: required for ``request_changes`` and ``reject``.
+            comment: required for ``request_changes``, ``reject`` and an acknowledgement.
+            acknowledge: approve although a gate condition is unmet (the comment says why).
             expected_hash: the content hash the signer was shown (``gate_content(gate)["content_hash"]``);
                 refused with :class:`ContentChangedError` when the content is no longer that.
+
+        Raises:
+            SignerNotAllowedError: no role (a verified viewer whose identity carries none cannot sign).
+            ConditionNotMetError: an approval while a gate condition is unmet, not acknowledged.
         """
         g = self.flow.gate(gate)
+        events = self.events()
+        grant = delegation_for(events, gate, actor.name, utc_now())
+        if grant is not None and actor.role not in g.roles:
+            actor = Actor(name=actor.name, role=grant.data["role"], verified=actor.verified)
         if actor.role is None:
-            raise InvalidDecisionError(
-                reason=f"Say in which role {actor.name} signs ({', '.join(self.flow.roles)}): "
-                f"gate {gate} needs approval from {', '.join(g.roles)}."
-            )
+            if actor.verified:
+                raise SignerNotAllowedError(reason=f"{actor.name} is signed in, but their identity carries no role, "
+                                            "so they cannot sign. Ask whoever runs the server to give them a role.")
+            raise SignerNotAllowedError(reason=f"Say in which role {actor.name} signs ({', '.join(self.flow.roles)}): "
+                                        f"this gate needs approval from {', '.join(g.roles)}.")
         self.flow.check_role(actor.role)
         if decision not in DECISIONS:
             raise InvalidDecisionError(reason=f"Unknown decision {decision!r}; use one of: {', '.join(DECISIONS)}.")
         comment = (comment or "").strip()
         if decision != "approve" and not comment:
-            raise InvalidDecisionError(
-                reason=f"A comment is required to {decision.replace('_', ' ')}: say what must change (-m TEXT)."
-            )
-        plan, events = self.plan(), self.events()
-        phase = phase_of(events)
-        if phase == "cancelled":
-            raise InvalidTransitionError(reason="The project is cancelled; nothing can be signed.")
-        if phase in WORK_PHASES and self.flow.order(g.phase) > self.flow.order(phase):
-            raise InvalidTransitionError(
-                reason=f"Gate {gate} closes the {g.phase} phase; the project is in {phase}. "
-                f"Sign it once the project reaches {g.phase}."
-            )
+            raise InvalidDecisionError(reason=f"A comment is required to {decision.replace('_', ' ')}: say what must change.",
+                                       needs="comment")
+        plan = self.plan()
+        transitions.check_signable(self.flow, g.phase, phase_of(events, self.flow))
+        acknowledged: list[str] = []
+        if decision == "approve" and actor.role in g.roles:
+            unmet = [c for c in check_conditions(g, events) if not c.met]
+            if unmet and not acknowledge:
+                raise ConditionNotMetError(gate=gate, unmet=[c.message for c in unmet], needs="acknowledgement")
+            if unmet and not comment:
+                raise InvalidDecisionError(reason="An acknowledgement needs a comment: say why approving without "
+                                           + "; ".join(c.message for c in unmet) + " is acceptable.", needs="comment")
+            acknowledged = [c.kind for c in unmet]
         self.require_intact()  # never decide on a journal that fails its check
-        if decision == "approve" and g.require_review:  # the gate's policy: people judged the current model's outputs
-            from .core.reviews import review_condition
-
-            met, why = review_condition(events, gate)
-            if not met:
-                raise InvalidDecisionError(reason=f"Gate {gate} requires a complete review of the current model's "
-                                                  f"outputs before it can be approved: {why}. Reviewers judge the "
-                                                  "sample on the review page.")
+        self.pin_flow(actor)
+        events = self.events()
         content = covered_content(g, plan.dump(), events)
         if expected_hash is not None and expected_hash != content["content_hash"]:
             raise ContentChangedError(gate=gate, expected=expected_hash, current=content["content_hash"])
@@ -354,13 +503,51 @@ class Project:
             "section_hashes": content["section_hashes"],
             "measurements": content["measurements"],
             "snapshot": content["sections"],
+            "policy_hash": content_hash(policy_of(g)),
+            "policy": policy_of(g),
+            "flow_hash": flow_hash(self.flow),
             **tracking.approval_binding(self.flow, gate, events, decision),  # the model version approved, if any
         }
+        if acknowledged:
+            data["acknowledged"] = acknowledged
+        if grant is not None and actor.role == grant.data["role"]:
+            data["delegated_by"] = grant.seq
         return self._append("sign_off", data, actor)
 
+    def active_delegation(self, gate: str, name: str | None) -> Event | None:
+        """The delegation of ``gate`` to ``name`` in force now (None if there is none)."""
+        return delegation_for(self.events(), gate, name, utc_now()) if name else None
+
+    def delegate(self, gate: str, to: str, until: str, *, actor: Actor) -> Event:
+        """Let ``to`` sign ``gate`` in ``actor``'s role until ``until`` (ISO 8601 UTC, e.g. ``2027-01-31T00:00:00Z``).
+
+        Raises:
+            SignerNotAllowedError: ``actor`` holds no role the gate requires.
+            InvalidDecisionError: ``until`` is not a time in the future, or ``to`` is empty.
+        """
+        import datetime as dt
+
+        g = self.flow.gate(gate)
+        if actor.role not in g.roles:
+            raise SignerNotAllowedError(reason=f"Only a holder of a role this gate requires "
+                                        f"({', '.join(g.roles)}) can delegate it.")
+        to = (to or "").strip()
+        try:
+            end = dt.datetime.fromisoformat(str(until).replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidDecisionError(reason=f"{until!r} is not a time; give an ISO 8601 date such as 2027-01-31.") from None
+        if end.tzinfo is None:
+            end = end.replace(tzinfo=dt.timezone.utc)
+        until_s = end.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        if not to or until_s <= utc_now():
+            raise InvalidDecisionError(reason="Name the person, and an end of the delegation in the future.")
+        return self._transition(("delegation", {"gate": gate, "role": actor.role, "to": to, "until": until_s}), actor)
+
     # transitions ---------------------------------------------------------------
-    def _transition(self, kind: str, data: dict[str, Any], actor: Actor | None) -> Event:
+    def _transition(self, planned: tuple[str, dict[str, Any]], actor: Actor | None) -> Event:
+        kind, data = planned
         self.require_intact()
+        self.pin_flow(actor)
         return self._append(kind, data, actor or default_actor())
 
     def advance(self, override: str | None = None, *, actor: Actor | None = None) -> Event:
@@ -375,77 +562,36 @@ class Project:
         """
         self.require_intact()  # a broken journal is reported before anything it claims is judged
         status = self.status()
-        phase = status.phase
-        if phase not in WORK_PHASES:
-            raise InvalidTransitionError(
-                reason=f"The project is {phase}; advance only moves through scoping, research, development and deployment."
-                + (" Use `phasebook reopen` to start maintenance." if phase == "delivered" else "")
-            )
-        gate = status.gates[self.flow.phase(phase).gate]
-        override = (override or "").strip() or None
-        if override is None:
-            if gate.state == "stale":
-                raise StaleApprovalError(phase=phase, gate=gate.name, changed_sections=gate.changed_sections)
-            if gate.state != "approved":
-                blocking = ""
-                if gate.state in ("changes_requested", "rejected"):
-                    who = [f"{s.name} ({s.role})" for s in gate.signoffs if s.decision != "approve" and s.fresh]
-                    blocking = f"{gate.state.replace('_', ' ')} by {', '.join(who)}"
-                raise GateNotSatisfiedError(
-                    phase=phase, gate=gate.name, state=gate.state, missing_roles=gate.missing_roles, blocking=blocking
-                )
-        target = self.flow.next_phase(phase)
-        data: dict[str, Any] = {"from": phase, "to": target, "gate": gate.name, "gate_state": gate.state}
-        if override:
-            data["override"] = override
-        return self._transition("deliver" if target == "delivered" else "advance", data, actor)
+        return self._transition(transitions.plan_advance(self.flow, status.phase, status.gates, override), actor)
 
     def deliver(self, override: str | None = None, *, actor: Actor | None = None) -> Event:
-        """Mark the solution delivered (4.4): leaves deployment through its gate."""
-        phase = self.status().phase
-        if phase != "deployment":
-            raise InvalidTransitionError(reason=f"Only a project in deployment can be delivered; this one is in {phase}.")
+        """Mark the solution delivered: leaves the last work phase through its gate."""
+        phase = self.phase
+        last = self.flow.work_phases[-1]
+        if phase != last:
+            from .core.errors import InvalidTransitionError
+
+            raise InvalidTransitionError(reason=f"Only a project in {last} can be delivered; this one is in {phase}.")
         return self.advance(override, actor=actor)
 
     def backtrack(self, phase: str, reason: str, text: str = "", *, actor: Actor | None = None) -> Event:
-        """Go back to an earlier phase (``model_failure``, ``approach_failure``, ``goal_change``)."""
-        self.flow.phase(phase)
-        if reason not in BACKTRACK_REASONS:
-            raise InvalidDecisionError(reason=f"Unknown backtrack reason {reason!r}; use one of: {', '.join(BACKTRACK_REASONS)}.")
-        current = self.status().phase
-        if phase not in WORK_PHASES:
-            raise InvalidTransitionError(reason=f"Backtrack goes to a work phase ({', '.join(WORK_PHASES)}), not {phase}.")
-        if current == "cancelled":
-            raise InvalidTransitionError(reason="The project is cancelled; it cannot move.")
-        if current in WORK_PHASES and self.flow.order(phase) >= self.flow.order(current):
-            raise InvalidTransitionError(
-                reason=f"Backtrack goes to an earlier phase; {phase} is not before {current}."
-            )
-        return self._transition("backtrack", {"from": current, "to": phase, "reason": reason, "text": text.strip()}, actor)
+        """Go back to an earlier work phase (``model_failure``, ``approach_failure``, ``goal_change``)."""
+        return self._transition(transitions.plan_backtrack(self.flow, self.phase, phase, reason, text), actor)
 
     def cancel(self, reason: str, *, actor: Actor | None = None) -> Event:
         """End the project, recording why; a decision to make with courage."""
-        reason = (reason or "").strip()
-        if not reason:
-            raise InvalidDecisionError(reason="Say why the project is cancelled (-m TEXT): the record is for whoever asks later.")
-        current = self.status().phase
-        if current == "cancelled":
-            raise InvalidTransitionError(reason="The project is already cancelled.")
-        return self._transition("cancel", {"from": current, "to": "cancelled", "reason": reason}, actor)
+        return self._transition(transitions.plan_cancel(self.flow, self.phase, reason), actor)
 
     def reopen(self, reason: str = "", *, actor: Actor | None = None) -> Event:
         """Start maintenance after delivery (health checks, monitoring-driven work)."""
-        current = self.status().phase
-        if current != "delivered":
-            raise InvalidTransitionError(reason=f"Only a delivered project can be reopened for maintenance; this one is {current}.")
-        return self._transition("reopen", {"from": current, "to": "maintenance", "reason": reason.strip()}, actor)
+        return self._transition(transitions.plan_reopen(self.flow, self.phase, reason), actor)
 
     def decide(self, decision: str, text: str = "", *, actor: Actor | None = None, **data: Any) -> Event:
         """Record a team decision that does not move the phase (e.g. ``iterate`` after a model test)."""
         decision = (decision or "").strip()
         if not decision:
             raise InvalidDecisionError(reason="Name the decision (iterate, ship, …).")
-        return self._transition("decision", {"decision": decision, "text": text.strip(), **data}, actor)
+        return self._transition(("decision", {"decision": decision, "text": text.strip(), **data}), actor)
 
     # model tests -----------------------------------------------------------------
     def test_model(
@@ -603,16 +749,16 @@ class Project:
         actor: Actor | None = None,
     ):
         """Compare current with reference data (defaults and thresholds from ``monitoring``); journal ``drift_check``."""
-        from .core.errors import BadInputError
+        from .core.errors import MissingInputError
         from .data.drift import drift
 
         mon = self.section("monitoring")
         reference = mon.reference_data.strip() if reference is None else self._relative(reference)
         current = mon.current_data.strip() if current is None else self._relative(current)
         if not (isinstance(reference, str) and reference) and not hasattr(reference, "columns"):
-            raise BadInputError(message="Name the reference data: an argument, or monitoring.reference_data in the plan.")
+            raise MissingInputError(what="the reference data", where="an argument, or monitoring.reference_data in the plan")
         if not (isinstance(current, str) and current) and not hasattr(current, "columns"):
-            raise BadInputError(message="Name the current data: an argument, or monitoring.current_data in the plan.")
+            raise MissingInputError(what="the current data", where="an argument, or monitoring.current_data in the plan")
         report = drift(reference, current, thresholds=mon.drift_thresholds, columns=columns or mon.columns or None,
                        project=self)
         self.record("drift_check", report.event_data(), actor)

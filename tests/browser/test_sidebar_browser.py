@@ -85,8 +85,8 @@ def test_launcher_sidebar_run_and_cli_signoff(tmp_path, page, artifacts_dir):
             capture_output=True, text=True, timeout=60,
         )
         assert cli.returncode == 0, cli.stderr
-        # Then the badge turns approved without a page reload
-        approved = flow.get_by_label("scope_approval: approved")
+        # Then the badge turns approved without a page reload, saying the CLI signature is unverified
+        approved = flow.get_by_label("scope_approval: approved (unverified)")
         approved.wait_for(timeout=UI_TIMEOUT)
         approved.scroll_into_view_if_needed()
         assert flow.get_by_text(re.compile(r"product owner \(product\): approve")).count() == 1

@@ -131,3 +131,11 @@ def test_missing_project_folder_is_not_found_even_inside_a_project(project, comm
 
     result = CliRunner().invoke(cli, ["--project", str(project.root / "typo"), *command])
     assert result.exit_code == 2 and "No phasebook project" in result.stderr
+
+
+def test_surface_neutral_gate_errors_get_their_command_at_the_cli_edge(phasebook):
+    result = phasebook("advance")
+    text = " ".join(result.stderr.split())
+    assert result.exit_code == 1
+    assert "advance with an override reason" in text
+    assert "`phasebook signoff scope_approval --as NAME --role ROLE --approve`" in text and "--override REASON" in text

@@ -45,7 +45,7 @@ def test_backtrack_and_cancel_show_in_status_and_history(phasebook):
     assert "phase: cancelled" in text and "Last move: cancelled in research: the churn signal is too weak" in text
     history = phasebook("history")
     assert history.exit_code == 0
-    assert "approach_failure" in history.stdout and "cancelled in research" in history.stdout
+    assert "approach failure" in " ".join(history.stdout.split()) and "cancelled in research" in history.stdout
     events = phasebook.json("history")
     assert isinstance(events, list)
     for e in events:

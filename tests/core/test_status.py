@@ -74,6 +74,7 @@ def test_uncovered_section_change_keeps_approval_fresh(history):
 
 def test_gate_needs_every_required_role(history):
     plan = empty_plan()
+    history.add("model_test", {"model": "v1", "passed": True})
     history.sign("kpi_check", plan)
     gate = history.status(plan).gates["kpi_check"]
     assert (gate.state, gate.missing_roles) == ("pending", ["customer_success"])
@@ -83,6 +84,7 @@ def test_gate_needs_every_required_role(history):
 
 def test_new_model_test_reopens_the_kpi_check(history):
     plan = empty_plan()
+    history.add("model_test", {"model": "v1", "passed": True})
     history.sign("kpi_check", plan)
     history.sign("kpi_check", plan, actor=CS)
     history.add("model_test", {"model": "v2", "passed": True})

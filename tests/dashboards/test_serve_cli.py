@@ -30,3 +30,22 @@ def test_serve_user_prints_a_token_once_and_stores_its_hash(tmp_path):
     entry = load_users(users)["product owner"]
     assert entry == {"role": "product", "token_sha256": hash_token(token)}
     assert token not in users.read_text()
+
+
+def test_a_trusted_header_alone_is_refused_before_the_server_starts(filled_project):
+    result = CliRunner().invoke(cli, ["serve", str(filled_project.root), "--trusted-header", "X-Forwarded-User"])
+    assert result.exit_code == 2
+    assert "--trusted-header-secret" in result.output and "--trusted-proxy" in result.output
+
+
+def test_a_hostile_users_file_is_refused_naming_it(filled_project, tmp_path):
+    bomb = tmp_path / "users.yaml"
+    lines = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    bomb.write_text("\n".join(lines) + "\nusers: *i\n")
+    result = CliRunner().invoke(cli, ["serve", str(filled_project.root), "--users", str(bomb)])
+    assert result.exit_code == 2 and str(bomb) in " ".join(result.output.split()) and "aliases" in result.output
+    bomb.write_bytes(b"users:\n  \xff: {}\n")
+    result = CliRunner().invoke(cli, ["serve", str(filled_project.root), "--users", str(bomb)])
+    assert result.exit_code == 2 and "UTF-8" in result.output

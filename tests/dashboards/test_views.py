@@ -18,16 +18,21 @@ from phasebook.dashboards.overview import overview_parts
 from phasebook.dashboards.render import content_diff
 from phasebook.dashboards.signoff import SignoffWidget, gate_header, signoff_page
 from phasebook.core.errors import BadInputError
+from phasebook.project import Project
+from phasebook.store import guard
 
 from .fixtures import SCOPE, XSS
 
 
 @pytest.fixture(autouse=True)
 def clean_context(monkeypatch):
+    """Each test starts outside a viewer kernel (set_context locks the process's store to sign-offs)."""
     context._CONTEXT.clear()
+    guard._LOCKED.clear()
     monkeypatch.delenv("QUERY_STRING", raising=False)
     yield
     context._CONTEXT.clear()
+    guard._LOCKED.clear()
 
 
 def test_user_text_is_escaped_everywhere(filled_project):
@@ -186,14 +191,94 @@ def test_trusted_proxy_header_and_jupyterhub_users_are_persons():
 
     from phasebook.dashboards.identity import is_personal, person_of
 
-    provider = PhasebookIdentityProvider(token="shared", trusted_header="X-Forwarded-User")
-    handler = types.SimpleNamespace(request=types.SimpleNamespace(headers={"X-Forwarded-User": "product owner"}))
-    with ThreadPoolExecutor(1) as pool:  # a fresh thread: the browser tests may leave a loop running here
-        user = pool.submit(asyncio.run, provider.get_user(handler)).result()
+    from tornado.web import HTTPError
+
+    from phasebook.dashboards.identity import SECRET_HEADER
+
+    def user_for(provider, headers, ip="10.0.0.9"):
+        handler = types.SimpleNamespace(request=types.SimpleNamespace(headers=headers, remote_ip=ip))
+        with ThreadPoolExecutor(1) as pool:  # a fresh thread: the browser tests may leave a loop running here
+            return pool.submit(asyncio.run, provider.get_user(handler)).result()
+
+    provider = PhasebookIdentityProvider(token="shared", trusted_header="X-Forwarded-User", trusted_header_secret="s3cret")
+    user = user_for(provider, {"X-Forwarded-User": "product owner", SECRET_HEADER: "s3cret"})
     assert person_of(user) == "product owner" and is_personal(user, provider)
+    # the header alone, or with a wrong secret, is refused: nobody becomes "product owner" by typing a header
+    for headers in ({"X-Forwarded-User": "product owner"}, {"X-Forwarded-User": "operator", SECRET_HEADER: "guess"}):
+        with pytest.raises(HTTPError) as refused:
+            user_for(provider, headers)
+        assert refused.value.status_code == 403
+    # or trust a proxy by its address
+    by_address = PhasebookIdentityProvider(token="shared", trusted_header="X-Forwarded-User", trusted_proxies=["127.0.0.1"])
+    assert person_of(user_for(by_address, {"X-Forwarded-User": "product owner"}, ip="127.0.0.1")) == "product owner"
+    with pytest.raises(HTTPError):
+        user_for(by_address, {"X-Forwarded-User": "product owner"}, ip="10.0.0.9")
     hub = type("HubIdentityProvider", (), {"__module__": "jupyterhub.services.auth"})()
     hub_user = types.SimpleNamespace(username="product-owner", name="product-owner", display_name="Product Owner")
     assert is_personal(hub_user, hub)
     assert viewer_payload(FakeReq(hub_user, hub))["viewer"] == {"name": "product-owner", "role": None, "verified": True}
     shared = types.SimpleNamespace(username="5148cc10", name="Anonymous Io", display_name="Anonymous Io")
     assert not is_personal(shared, provider)
+
+
+def test_the_shared_link_signs_only_when_nobody_is_identified_or_the_operator_allows_it(tmp_path):
+    """``phasebook serve --users F`` (or --trusted-header) stops the shared link signing unless --shared-can-sign."""
+    from phasebook.dashboards.serving import ServeOptions, serve_config
+
+    users = tmp_path / "users.yaml"
+    add_user(users, "product owner", "product")
+    anon = types.SimpleNamespace(username="0f3c", name="Anonymous Io", display_name="Anonymous Io")
+    cases = [(PhasebookIdentityProvider(token="shared"), True),
+             (PhasebookIdentityProvider(users_file=str(users), token="shared"), False),
+             (PhasebookIdentityProvider(trusted_header="X-Forwarded-User", token="shared"), False),
+             (PhasebookIdentityProvider(users_file=str(users), token="shared", shared_can_sign=True), True)]
+    for provider, may in cases:
+        payload = viewer_payload(FakeReq(anon, provider))
+        assert payload["shared_can_sign"] is may
+        context._CONTEXT.clear()
+        context.set_context(json.dumps(payload))
+        assert context.viewer().shared_can_sign is may
+    config = serve_config(ServeOptions(root=tmp_path, port=1, ip="127.0.0.1", token="t", users_file=str(users),
+                                       shared_can_sign=True))
+    assert config.PhasebookIdentityProvider.shared_can_sign is True
+
+
+def test_a_viewer_kernel_writes_nothing_but_the_viewers_own_signoff(filled_project):
+    from phasebook.core.errors import ViewerWriteRefusedError
+
+    # Given a viewer kernel (the server's first cell ran) for a verified product owner
+    context.set_context(json.dumps({"viewer": {"name": "product owner", "role": "product", "verified": True}}))
+    plan_before, events_before = filled_project.plan_path.read_bytes(), len(filled_project.events())
+    project = context.open_dashboard_project(str(filled_project.root))
+    # When the page's code tries anything but reading and signing as the viewer
+    for attempt in (lambda: project.save_section("product_need", {"statement": "hacked"}),
+                    lambda: project.check_source("customers"),
+                    lambda: project.decide("iterate", "x"),
+                    lambda: project.record("section_saved", {}),
+                    lambda: project.sign_off("scope_approval", Actor(name="CEO", role="product", verified=True), "approve"),
+                    # even a Project opened directly: the store itself is locked to sign-offs
+                    lambda: Project.open(filled_project.root).save_section("product_need", {"statement": "hacked"}),
+                    lambda: Project.open(filled_project.root).record("data_check", {"source": "/etc/shadow"})):
+        with pytest.raises(ViewerWriteRefusedError):
+            attempt()
+    # Then the plan and the journal are unchanged, and reading still works
+    assert filled_project.plan_path.read_bytes() == plan_before and len(filled_project.events()) == events_before
+    assert project.status().gates["scope_approval"].state
+    # And the viewer's own sign-off is recorded, as the viewer
+    event = project.sign_off("scope_approval", Actor(name="product owner", role="product", verified=True), "approve")
+    assert event.actor == Actor(name="product owner", role="product", verified=True)
+
+
+def test_only_dashboard_notebooks_of_a_project_are_served(filled_project, tmp_path):
+    from phasebook.dashboards.serverext import is_dashboard
+
+    root = filled_project.root
+    assert is_dashboard(root, "workbooks/dashboards/signoff.ipynb")
+    outside = tmp_path / "elsewhere.ipynb"
+    outside.write_text("{}")
+    (root / "workbooks" / "dashboards" / "link.ipynb").symlink_to(root / "workbooks" / "01_scoping.ipynb")
+    for rel in ("workbooks/01_scoping.ipynb", "workbooks/dashboards/../01_scoping.ipynb",
+                "workbooks/dashboards/link.ipynb", "workbooks/dashboards/%2E%2E/01_scoping.ipynb",
+                "phasebook.yaml", "/etc/passwd", "../elsewhere.ipynb", "workbooks/dashboards/missing.ipynb",
+                "workbooks/dashboards/signoff.ipynb\x00", "a" * 5000, ""):
+        assert not is_dashboard(root, rel), rel

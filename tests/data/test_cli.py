@@ -64,3 +64,29 @@ def test_bad_input_gives_a_message_and_exit_code_2(tmp_path, monkeypatch):
     (tmp_path / "x.parquet").write_text("garbage")
     result = run("data", "drift", "x.parquet", "x.parquet", "--json")
     assert result.exit_code == 2 and json.loads(result.output)["error"]["code"] == "unreadable_data"
+
+
+def test_html_reports_show_hostile_column_names_and_values_as_text(tmp_path, monkeypatch):
+    from html.parser import HTMLParser
+
+    monkeypatch.chdir(tmp_path)
+    evil = '<img src=x onerror="window.__y=1">'
+    frame = pd.DataFrame({evil: [1.0, 2.0, 3.0] * 20, "kind": ["<script>window.__x=1</script>", "b", "c"] * 20})
+    frame.to_csv(tmp_path / "evil.csv", index=False)
+    for args in (["profile", "evil.csv"], ["drift", "evil.csv", "evil.csv"]):
+        out = tmp_path / f"{args[0]}.html"
+        result = run("data", *args, "--html", str(out))
+        assert result.exit_code == 0, result.output
+        tags = []
+
+        class Collect(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                tags.append((tag, dict(attrs)))
+
+        report = out.read_text()
+        # only the report's own tables: the plotly bundle is a <script> the report itself adds
+        body = report.split("<table", 1)[1].split("</table>", 1)[0]
+        Collect().feed("<table" + body + "</table>")
+        assert not [t for t, _ in tags if t in ("img", "script")]
+        assert not [a for _, attrs in tags for a in attrs if a.startswith("on")]
+        assert "&lt;img src=x onerror=&quot;window.__y=1&quot;&gt;" in report

@@ -109,3 +109,57 @@ def test_check_drift_uses_the_monitoring_section_and_journals(project, small_pai
     latest = project.status().latest_drift_check
     assert latest["drifted_columns"] == [] and latest["columns"][0]["name"] == "f00_normal"
     assert project.check_drift("train", "data/live.parquet", columns=["f00_normal"]).columns[0].ks_statistic > 0.1
+
+
+def _customers_db(project, rows: int = 100):
+    db = project.root / "data" / "shop.db"
+    db.parent.mkdir(exist_ok=True)
+    with sqlite3.connect(db) as con:
+        con.execute("CREATE TABLE customers (id INTEGER)")
+        con.executemany("INSERT INTO customers VALUES (?)", [(i,) for i in range(rows)])
+    return db
+
+
+def _count(db) -> int:
+    with sqlite3.connect(db) as con:
+        return con.execute("SELECT count(*) FROM customers").fetchone()[0]
+
+
+@pytest.mark.parametrize("query", [
+    "WITH x AS (SELECT 1) DELETE FROM customers",
+    "DELETE FROM customers",
+    "SELECT 1; DELETE FROM customers",
+    "SELECT * INTO copy FROM customers",
+    "customers; DROP TABLE customers",
+])
+def test_a_sql_source_that_writes_is_refused_naming_it_and_changes_nothing(project, query):
+    from phasebook.core.errors import BadInputError
+    from phasebook.data.sources import open_table
+
+    db = _customers_db(project)
+    project.save_section("data_sources", {"items": [{"name": "shop", "uri": f"sqlite:///data/shop.db#{query}",
+                                                       "kind": "database"}]})
+    with pytest.raises(BadInputError, match=r"shop: the query is refused .*one SELECT only"):
+        open_table("shop", project)
+    assert _count(db) == 100
+
+
+def test_the_connection_itself_is_read_only_when_the_statement_check_is_bypassed(project, monkeypatch):
+    # Given the statement check switched off (the second line of defence alone)
+    from phasebook.core.errors import UnreadableDataError
+    from phasebook.data import sql
+    from phasebook.data.sources import open_table
+
+    monkeypatch.setattr(sql, "check_select", lambda query, label: query)
+    db = _customers_db(project)
+    project.save_section("data_sources", {"items": [{
+        "name": "shop", "uri": "sqlite:///data/shop.db#WITH x AS (SELECT 1) DELETE FROM customers RETURNING id",
+        "kind": "database"}]})
+    # When it is read, the read-only connection refuses the write and nothing changes
+    with pytest.raises(UnreadableDataError):
+        open_table("shop", project)
+    assert _count(db) == 100
+    # And a plain SELECT still reads
+    project.save_section("data_sources", {"items": [{
+        "name": "shop", "uri": "sqlite:///data/shop.db#SELECT id FROM customers WHERE id < 10", "kind": "database"}]})
+    assert open_table("shop", project).rows == 10

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from phasebook.core.flow import WORK_PHASES
+from phasebook.core.flow import default_flow
 from tests.demo_fixture import run_cli
+
+WORK_PHASES = default_flow().work_phases
 
 
 def test_the_demo_runs_all_four_phases_and_keeps_their_notebooks(demo_build, demo_project):

@@ -99,6 +99,7 @@ def test_moving_the_alias_by_hand_makes_status_warn(tracked_project):
 def test_the_post_deployment_approval_binds_the_version_the_kpi_check_approved(tracked_project):
     client, name, version, _, _ = _approved_version(tracked_project)
     tracked_project.advance()  # development → deployment, through the fresh kpi_check approval
+    tracked_project.record("drift_check", {"columns": [], "drifted": []})  # the gate's condition: a drift check
     event = tracked_project.sign_off("post_deployment_kpi_check", PRODUCT_OWNER, "approve")
     assert event.data["model"]["name"] == name and event.data["model"]["version"] == version
     aliases = client.get_registered_model(name).aliases

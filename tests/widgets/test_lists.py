@@ -109,10 +109,38 @@ def test_long_text_has_a_markdown_preview(project):
     statement = f.body.fields["statement"]
     statement.input.value = "Customers need **budgets**"
     statement.mode.value = "Preview"
-    assert statement.preview.outputs[0]["data"]["text/markdown"] == "Customers need **budgets**"
+    assert statement.preview.outputs[0]["data"]["text/html"] == "<p>Customers need <strong>budgets</strong></p>\n"
     assert statement.input.layout.display == "none" and statement.preview.layout.display is None
     statement.mode.value = "Write"
     assert statement.input.layout.display is None
+
+
+def test_the_markdown_preview_is_sanitized_https_links_stay_javascript_links_do_not(project):
+    # JupyterLab trusts the outputs of a cell it ran, so the preview is sanitized here
+    f = form(project, "product_need")
+    statement = f.body.fields["statement"]
+    statement.input.value = ('Churn <script>window.__x=1</script><img src=x onerror="window.__y=1"> '
+                             "[docs](https://example.org/a) [bad](javascript:alert(1)) <a href=\"javascript:alert(2)\">x</a>")
+    statement.mode.value = "Preview"
+    html = statement.preview.outputs[0]["data"]["text/html"]
+    tags = _tags(html)  # the elements the browser would build
+    assert {t for t, _ in tags} <= {"p", "a", "strong", "em", "code"}
+    assert not [k for _, attrs in tags for k, _ in attrs if k.startswith("on")]
+    assert [dict(a)["href"] for t, a in tags if t == "a"] == ["https://example.org/a"]
+    assert "&lt;script&gt;window.__x=1&lt;/script&gt;" in html  # shown as typed
+
+
+def _tags(html: str) -> list:
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, attrs))
+
+    Collect().feed(html)
+    return found
 
 
 def test_field_titles_and_descriptions_are_labels_and_help(project):

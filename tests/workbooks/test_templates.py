@@ -10,7 +10,7 @@ import pytest
 
 from phasebook.project import workbook_templates
 from phasebook.runner.parameters import declared_parameters
-from phasebook.runner.resolve import DEFAULT_READS
+from phasebook.core.flow import default_flow
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOKS = {
@@ -29,7 +29,7 @@ def test_stored_workbook_is_valid_and_clean(phase):
     nbformat.validate(raw)
     assert raw.nbformat == 4
     assert raw.metadata.kernelspec.name == "python3"
-    assert raw.metadata.phasebook == {"phase": phase, "reads": list(DEFAULT_READS[phase])}
+    assert raw.metadata.phasebook == {"phase": phase, "reads": list(default_flow().phase(phase).reads)}
     for cell in raw.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, f"{name} stores outputs"

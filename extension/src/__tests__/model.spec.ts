@@ -31,6 +31,19 @@ describe('view functions', () => {
     expect(phases.map(p => [p.name, p.current])).toEqual([['scoping', false], ['research', true]]);
   });
 
+  it('lists the work phases of a flow file, also one without a notebook', () => {
+    const s = status();
+    s.phases = [
+      { name: 'scoping', title: 'Scoping', number: 1, gate: 'scope_approval', notebook: '01_scoping.ipynb', terminal: false, kind: 'work' },
+      { name: 'security', title: 'Security', number: 2, gate: 'security_review', notebook: null, terminal: false, kind: 'work' },
+      { name: 'delivered', title: 'Delivered', number: 5, gate: null, notebook: null, terminal: false, kind: 'done' }
+    ];
+    expect(phaseList(s).map(p => [p.name, p.notebook, p.gate])).toEqual([
+      ['scoping', '01_scoping.ipynb', 'scope_approval'],
+      ['security', null, 'security_review']
+    ]);
+  });
+
   it('groups a phase\'s steps by track in the flow\'s order', () => {
     const groups = stepsByTrack(status(), 'scoping');
     expect(groups.map(g => [g.track, g.steps.map(s => s.id)])).toEqual([
@@ -45,6 +58,19 @@ describe('view functions', () => {
     expect(gateBadge('stale').kind).toBe('stale');
     expect(gateBadge('pending').kind).toBe('pending');
     expect(gateBadge('changes_requested')).toEqual({ label: 'changes requested', kind: 'changes-requested' });
+  });
+
+  it('prints the server label, so an approval on an unverified signature says so', () => {
+    expect(gateBadge('approved', 'approved (unverified)')).toEqual({ label: 'approved (unverified)', kind: 'fresh' });
+  });
+
+  it('marks a sign-off that is recorded but not counted', () => {
+    const s = status();
+    s.gates.scope_approval.signoffs = [
+      { seq: 4, at: 't', name: 'pat', role: 'product', verified: false, decision: 'approve', comment: '', fresh: true,
+        counts: false, note: 'not counted: pat has a verified sign-off' }
+    ];
+    expect(signers(s, 'scope_approval')).toEqual(['pat (product): approve, unverified, not counted']);
   });
 
   it('says who signed, with unverified and stale marks', () => {

@@ -3,195 +3,23 @@
 Every command calls :class:`phasebook.Project`. A :class:`PhasebookError`
 prints its one-paragraph message and exits with its code (2 bad input, 1
 failure); no traceback reaches the terminal unless ``PHASEBOOK_DEBUG=1``.
+The group lives in :mod:`.app`; importing this package registers every
+command module.
 """
 
 from __future__ import annotations
 
-import difflib
-import json
-import os
-import sys
-import traceback
-from pathlib import Path
-from typing import Any
-
-import click
-from rich.console import Console
-from rich.text import Text
-
-from ..core.errors import PhasebookError
+from .app import (CLI_HINTS, cli, cli_message, console, did_you_mean, err_console, main, open_project, print_json,
+                  project_folder, shown_path)
 
 __all__ = ["main", "cli", "console", "err_console", "open_project", "print_json", "project_folder", "did_you_mean",
-           "shown_path"]
-
-console = Console(highlight=False, soft_wrap=False)
-err_console = Console(stderr=True, highlight=False)
-
-
-_PROJECT_HELP = "The project folder (default: search upward from the current folder for phasebook.yaml)."
-_PROJECT_DEST = "project_option"
-
-
-def _set_project(ctx: click.Context, value: Path | None) -> None:
-    """Record ``--project`` given after the subcommand; refuse two different folders."""
-    if value is None:
-        return
-    obj = ctx.find_root().ensure_object(dict)
-    before = obj.get("project")
-    if before is not None and Path(before).resolve() != Path(value).resolve():
-        raise click.UsageError(f"--project is given twice ({before} and {value}); give it once.")
-    obj["project"] = value
-
-
-class PhasebookCommand(click.Command):
-    """A command that takes ``--project`` after its name too, and remembers ``--json`` (errors come out as JSON too).
-
-    ``phasebook --project P status`` and ``phasebook status --project P`` are the
-    same. Commands whose argument *is* the project folder (``new``, ``demo``)
-    pass ``project_option=False``.
-    """
-
-    def __init__(self, *args: Any, project_option: bool = True, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if project_option:
-            self.params.append(click.Option(
-                ["--project", _PROJECT_DEST], type=click.Path(file_okay=False, path_type=Path), default=None,
-                help=_PROJECT_HELP, expose_value=True))
-
-    def invoke(self, ctx: click.Context) -> Any:
-        _set_project(ctx, ctx.params.pop(_PROJECT_DEST, None))
-        ctx.meta["phasebook.as_json"] = bool(ctx.params.get("as_json"))
-        return super().invoke(ctx)
-
-
-class PhasebookGroup(click.Group):
-    """A click group that turns phasebook errors into one clear message and an exit code."""
-
-    command_class = PhasebookCommand
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except PhasebookError as exc:
-            _fail(exc.message, exc.exit_code, exc)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
-            raise
-        except KeyboardInterrupt:
-            _fail("Interrupted.", 130, None)
-        except Exception as exc:  # an internal error: still no traceback by default
-            if os.environ.get("PHASEBOOK_DEBUG"):
-                traceback.print_exc()
-            _fail(
-                f"Internal error: {type(exc).__name__}: {exc}. Re-run with PHASEBOOK_DEBUG=1 for details "
-                "and report it.", 1, exc,
-            )
-
-
-def _fail(message: str, code: int, exc: Exception | None) -> None:
-    ctx = click.get_current_context(silent=True)
-    if ctx is not None and _wants_json(ctx) and isinstance(exc, PhasebookError):
-        click.echo(json.dumps({"error": exc.to_dict()}, indent=2), err=True)
-    else:
-        hint = did_you_mean(exc) if isinstance(exc, PhasebookError) else None
-        text = f"{message} Did you mean {hint!r}?" if hint else message
-        err_console.print(Text.assemble(("error:", "bold red"), " ", text), highlight=False, soft_wrap=True)
-    sys.exit(code)
-
-
-#: Errors about a mistyped name: the error's field listing what exists.
-_NAME_CHOICES = {
-    "unknown_section": ("known",), "unknown_gate": ("known",), "unknown_role": ("known",),
-    "unknown_phase": ("known",), "unknown_workbook": ("phases", "notebooks"), "unknown_data_source": ("known",),
-}
-
-
-def did_you_mean(exc: PhasebookError) -> str | None:
-    """The closest existing name to the one a mistyped-name error reports (None if nothing is close)."""
-    fields = _NAME_CHOICES.get(exc.code)
-    name = exc.fields.get("name")
-    if not fields or not isinstance(name, str):
-        return None
-    known = [str(k) for f in fields for k in (exc.fields.get(f) or [])]
-    match = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return match[0] if match and match[0] != name else None
-
-
-def shown_path(path: Path) -> str:
-    """``path`` as a user types it from the current folder: relative below it, else absolute; shell-quoted."""
-    import shlex
-
-    try:
-        path = Path(path).relative_to(Path.cwd().resolve())
-    except ValueError:
-        pass
-    return shlex.quote(str(path))
-
-
-def project_folder(ctx: click.Context, positional: Path | None) -> Path:
-    """The project of a command taking ``[PROJECT]`` as an argument, or ``--project``, or the current folder."""
-    given = ctx.find_root().obj.get("project") if ctx.find_root().obj else None
-    if positional is not None and given is not None and Path(positional).resolve() != Path(given).resolve():
-        raise click.UsageError(f"Two project folders given ({positional} and --project {given}); give one.")
-    chosen = positional or given
-    if chosen is not None and not Path(chosen).is_dir():  # a typo must not open the project above it
-        from ..core.errors import ProjectNotFoundError
-
-        raise ProjectNotFoundError(path=str(chosen))
-    return Path(chosen or ".")
-
-
-def _wants_json(ctx: click.Context) -> bool:
-    if ctx.meta.get("phasebook.as_json"):  # set by the subcommand, whose context is gone by now
-        return True
-    while ctx is not None:
-        if ctx.params.get("as_json"):
-            return True
-        ctx = ctx.parent
-    return False
-
-
-def print_json(value: Any) -> None:
-    """Print ``value`` as indented JSON on stdout (for scripts)."""
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
-
-
-def open_project(ctx: click.Context):
-    """The project named by ``--project`` (or found upward from the cwd)."""
-    from ..project import Project
-
-    root = ctx.find_root().obj.get("project")
-    if root is not None and not Path(root).is_dir():  # a typo must not open the project above it
-        from ..core.errors import ProjectNotFoundError
-
-        raise ProjectNotFoundError(path=str(root))
-    return Project.open(root or ".")
-
-
-@click.group(cls=PhasebookGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=None, help=_PROJECT_HELP,
-)
-@click.version_option(package_name="phasebook", prog_name="phasebook")
-@click.pass_context
-def cli(ctx: click.Context, project: Path | None) -> None:
-    """phasebook: a data-science project from product need to monitored model.
-
-    Phases: scoping → research → development → deployment, each closed by a
-    sign-off gate. Start with `phasebook new PATH` or `phasebook demo PATH`.
-    """
-    ctx.ensure_object(dict)
-    ctx.obj["project"] = project
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point."""
-    cli.main(args=argv, prog_name="phasebook")
-
+           "shown_path", "CLI_HINTS", "cli_message"]
 
 from . import commands  # noqa: E402,F401  (registers the commands)
 from . import run  # noqa: E402,F401
 from . import serve  # noqa: E402,F401
 from . import data  # noqa: E402,F401
+from . import flow  # noqa: E402,F401
 from . import tracking  # noqa: E402,F401
 from . import integrity  # noqa: E402,F401
 from . import lab  # noqa: E402,F401

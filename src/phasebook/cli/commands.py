@@ -11,8 +11,8 @@ from rich.text import Text
 from ..core.errors import PlanSyntaxError, PlanValidationError
 from ..core.events import BACKTRACK_REASONS, Actor
 from ..core.sections import SECTION_MODELS
-from ..store.plan import dump_yaml, parse_yaml, validate_section
-from . import cli, console, open_project, print_json, shown_path
+from ..project import dump_yaml, parse_yaml, validate_section
+from .app import cli, console, open_project, print_json, shown_path
 from .integrity import integrity_banner
 from .render import render_history, render_status
 
@@ -52,7 +52,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
                     "integrity": {"ok": report.ok, "check": report.check, "message": report.message()}})
     else:
         integrity_banner(project, report)
-        render_status(console, st)
+        render_status(console, st, project.flow)
         print_registry_warnings(console, project)
 
 
@@ -99,17 +99,19 @@ def set_(ctx: click.Context, section: str, file: str) -> None:
 @cli.command()
 @click.argument("gate")
 @click.option("--as", "name", default=None, help="Who signs (a CLI sign-off is recorded as unverified).")
-@click.option("--role", default=None, help="The signer's role: product, data_science, data_engineering, customer_success.")
+@click.option("--role", default=None, help="The signer's role, one of the roles of the project's flow (`phasebook flow show`).")
 @click.option("--approve", is_flag=True, help="Approve the gate's content as it is now.")
 @click.option("--request-changes", is_flag=True, help="Send it back with a comment.")
 @click.option("--reject", is_flag=True, help="Reject it with a comment.")
 @click.option("-m", "--message", "comment", default="", help="Comment (required to request changes or reject).")
+@click.option("--acknowledge", is_flag=True, help="Approve although a gate condition is unmet (e.g. no passing model "
+              "test); -m must say why. Journaled with the approval.")
 @click.option("--show", is_flag=True, help="Print what the gate covers now and its content hash; record nothing.")
 @click.option("--expect-hash", default=None, help="Record only if the content hash is still this (from --show); "
               "otherwise exit 1 and record nothing.")
 @click.pass_context
 def signoff(ctx: click.Context, gate: str, name: str | None, role: str | None, approve: bool, request_changes: bool,
-            reject: bool, comment: str, show: bool, expect_hash: str | None) -> None:
+            reject: bool, comment: str, acknowledge: bool, show: bool, expect_hash: str | None) -> None:
     """Record a sign-off decision on GATE: one of --approve, --request-changes, --reject (`--show` first to see what you approve)."""
     chosen = [d for d, on in (("approve", approve), ("request_changes", request_changes), ("reject", reject)) if on]
     if len(chosen) > 1:
@@ -130,11 +132,13 @@ def signoff(ctx: click.Context, gate: str, name: str | None, role: str | None, a
     if not role:
         raise click.BadParameter("say in which role you sign, e.g. --role product.", param_hint="--role")
     expected = expect_hash.strip() if expect_hash else content["content_hash"]
-    event = project.sign_off(gate, Actor(name=name, role=role, verified=False), decision, comment, expected_hash=expected)
-    state = project.status().gates[gate].state
+    event = project.sign_off(gate, Actor(name=name, role=role, verified=False), decision, comment,
+                             acknowledge=acknowledge, expected_hash=expected)
+    g = project.status().gates[gate]
+    why = f" ({'; '.join(g.reasons)})" if g.reasons else ""
     console.print(f"Recorded {decision.replace('_', ' ')} of {gate} ({', '.join(content['sections'])}; content "
                   f"{event.data['content_hash'][:19]}…) by {name} ({role}, unverified) as entry {event.seq}. "
-                  f"Gate is now {state}.", markup=False, highlight=False)
+                  f"Gate is now {g.label}{why}.", markup=False, highlight=False)
 
 
 @cli.command()
@@ -200,3 +204,4 @@ def history(ctx: click.Context, as_json: bool, kinds: tuple[str, ...]) -> None:
         print_json([e.model_dump(mode="json") for e in events])
     else:
         render_history(console, events)
+

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import click
 
+from ..core.escape import rich_text
 from ..core.errors import BadInputError, ProjectNotFoundError
-from . import cli, console, open_project, print_json
+from .app import cli, console, open_project, print_json
 from .render import Table
 
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
@@ -95,7 +96,7 @@ def check(ctx: click.Context, name: str | None, as_json: bool) -> None:
         t.add_column("modified (UTC)", no_wrap=True)
         for r in results:
             t.add_row(
-                r.name, "yes" if r.reachable else f"[red]no[/]: {r.reason}",
+                rich_text(r.name), "yes" if r.reachable else f"[red]no[/]: {rich_text(r.reason)}",
                 "-" if r.rows is None else f"{r.rows:,}", str(len(r.columns)),
                 "-" if r.size_bytes is None else f"{r.size_bytes / 1e6:.1f} MB", (r.last_modified or "-")[:16].replace("T", " "),
             )
@@ -202,12 +203,12 @@ def drift(
             t.add_column("note", overflow="fold")
         for c in report.columns:
             t.add_row(
-                c.name, {"categorical": "cat", "numeric": "num"}.get(c.kind, c.kind),
+                rich_text(c.name), {"categorical": "cat", "numeric": "num"}.get(c.kind, c.kind),
                 *(_stat(v) for v in (c.psi, c.ks_statistic, c.ks_pvalue, c.js_distance, c.unseen_share)),
                 "[red]yes[/]: " + ", ".join(c.reasons) if c.drifted else "no", *([c.note] if notes else []),
             )
         console.print(t)
         for s in report.skipped:
-            console.print(f"skipped {s['name']}: {s['reason']}")
+            console.print(f"skipped {rich_text(s['name'])}: {rich_text(s['reason'])}")
     if fail_on_drift and report.drifted:
         ctx.exit(1)

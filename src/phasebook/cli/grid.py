@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import console, print_json
+from .app import console, print_json
 
 __all__ = ["run_grid_command"]
 

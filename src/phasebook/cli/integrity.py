@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import cli, console, err_console, open_project
+from .app import cli, console, err_console, open_project
 
 __all__ = ["verify", "anchor", "git_setup", "merge_journal", "record_plan", "integrity_banner"]
 
@@ -62,16 +62,10 @@ def verify(ctx: click.Context, repair: bool, anchors: bool) -> None:
 @click.pass_context
 def anchor(ctx: click.Context) -> None:
     """Record the journal's head (entry count and hash) in a git commit, where rewriting it shows."""
-    from ..store.gitrepo import anchor_journal
-
     project = open_project(ctx)
-    project.require_intact()  # anchor only a journal that verifies (an empty one does not), with the plan agreeing
+    made = project.anchor()  # only a journal that verifies, with the plan agreeing
     events = project.events()
     head = events[-1]
-    from ..store.signing import KEYS_FILE
-
-    made = anchor_journal(project.journal_path, len(events), head.seq, head.hash,
-                          with_files=(project.plan_path, project.root / KEYS_FILE))
     console.print(f"Anchored entry {head.seq} ({len(events)} lines, {head.hash[:19]}…) in commit {made.commit[:10]}. "
                   "Push it so everyone has the anchor.")
 
@@ -80,11 +74,8 @@ def anchor(ctx: click.Context) -> None:
 @click.pass_context
 def git_setup(ctx: click.Context) -> None:
     """Register the journal merge driver in the repository and route journal.jsonl to it (.gitattributes)."""
-    from ..store.gitrepo import register_driver, write_gitattributes
-
     project = _project_unopened(ctx)
-    top = register_driver(project.root)
-    wrote = write_gitattributes(project.root)
+    top, wrote = project.git_setup()
     console.print(f"Registered the phasebook-journal merge driver in {top / '.git' / 'config'}"
                   + (" and added it to .gitattributes (commit that file)." if wrote else "."))
     console.print("Each clone runs `phasebook git-setup` once: git does not copy merge drivers between clones.")
@@ -96,23 +87,19 @@ def git_setup(ctx: click.Context) -> None:
 @click.pass_context
 def merge_journal(ctx: click.Context, files: tuple[Path, ...], resolve: bool) -> None:
     """Merge journals entry by entry (git runs it as `merge-journal BASE OURS THEIRS`; the result goes to OURS)."""
-    from ..store.gitrepo import add_path, index_stage
-    from ..store.merge import merge_journals
+    from ..project import Project
 
     if resolve:
         project = _project_unopened(ctx)
         path = project.journal_path
-        merged = merge_journals(index_stage(path, 1), index_stage(path, 2), index_stage(path, 3))
-        path.write_bytes(merged)
-        add_path(path)
-        report = project.verify()
+        report = project.resolve_journal_merge()
         console.print(f"Rebuilt {path.name} from both sides and staged it ({report.message()}). Commit to finish the merge.")
         return
     if len(files) != 3:
         raise click.UsageError("Give BASE OURS THEIRS (git's %O %A %B), or --resolve.")
     base, ours, theirs = files
     try:
-        merged = merge_journals(base.read_bytes(), ours.read_bytes(), theirs.read_bytes())
+        merged = Project.merge_journal_bytes(base.read_bytes(), ours.read_bytes(), theirs.read_bytes())
     except Exception as exc:  # git shows a conflict; say why
         click.echo(f"phasebook merge-journal: {getattr(exc, 'message', exc)}", err=True)
         sys.exit(1)

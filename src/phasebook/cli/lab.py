@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from . import cli, console, project_folder
+from .app import cli, console, project_folder
 
 #: The notebook ``phasebook lab`` opens (the scoping forms, step 1.1 onwards).
 FIRST_NOTEBOOK = "workbooks/01_scoping.ipynb"

@@ -9,8 +9,10 @@ from rich.console import Console
 from rich.table import Table as _RichTable
 from rich.text import Text
 
+from ..core.describe import describe_event, describe_move
+from ..core.escape import rich_text
 from ..core.events import Event
-from ..core.flow import WORK_PHASES
+from ..core.flow import Flow, default_flow
 from ..core.status import ProjectStatus
 
 __all__ = ["render_status", "render_history", "summarize_event", "STATE_STYLE"]
@@ -24,7 +26,6 @@ STATE_STYLE = {
     "done": "green",
     "todo": "dim",
 }
-TRACKS = ("product", "data_science", "data_engineering")
 
 
 def Table(title: str = "", **kwargs: Any) -> _RichTable:  # noqa: N802 - a drop-in for rich's Table
@@ -45,8 +46,9 @@ def _styled(value: str) -> Text:
     return Text(value.replace("_", " "), style=STATE_STYLE.get(value, ""))
 
 
-def render_status(console: Console, st: ProjectStatus) -> None:
-    """Print phase, steps by track and phase, gates and the latest model test."""
+def render_status(console: Console, st: ProjectStatus, flow: Flow | None = None) -> None:
+    """Print phase, steps by track and phase, gates and the latest model test (``flow``: the project's; default flow)."""
+    flow = flow or default_flow()
     console.print(Text.assemble(("Project ", "bold"), (st.name, "bold cyan"), "  ·  phase: ", (st.phase, "bold")))
     moves = [d for d in st.decisions if d.get("kind") != "decision"]
     if moves:
@@ -56,12 +58,12 @@ def render_status(console: Console, st: ProjectStatus) -> None:
                       markup=False, highlight=False)
     grid = Table(title="Steps by track", show_lines=False, expand=False)
     grid.add_column("track", overflow="fold")
-    for phase in WORK_PHASES:
+    for phase in flow.work_phases:
         grid.add_column(phase + (" ◀" if phase == st.phase else ""), style="bold" if phase == st.phase else "",
                         overflow="fold")
-    for track in TRACKS:
-        row: list[Any] = [track.replace("_", " ")]
-        for phase in WORK_PHASES:
+    for track in flow.tracks:
+        row: list[Any] = [flow.title_of(track)]
+        for phase in flow.work_phases:
             cell = Text()
             for step in st.steps:
                 if step.phase == phase and track in step.tracks:
@@ -83,19 +85,24 @@ def render_status(console: Console, st: ProjectStatus) -> None:
     signoffs.add_column("decision", no_wrap=True)
     signoffs.add_column("when (UTC)", no_wrap=True)
     for g in st.gates.values():
-        gates.add_row(g.step, g.name, _styled(g.state), _names(list(g.missing_roles)), _names(list(g.changed_sections)))
+        gates.add_row(g.step, g.name, Text(g.label, style=STATE_STYLE.get(g.state, "")), _names(list(g.missing_roles)),
+                      _names(list(g.changed_sections)))
         for s in g.signoffs:
             who = f"{s.name} ({s.role or '-'}, {'verified' if s.verified else 'unverified'})"
-            decision = Text(s.decision.replace("_", " ") + ("" if s.fresh else " (stale)"),
+            decision = Text(s.decision.replace("_", " ") + ("" if s.fresh else " (stale)")
+                            + ("" if s.counts else " (not counted)"),
                             style=STATE_STYLE.get("stale" if not s.fresh else "", ""))
-            signoffs.add_row(g.name, who, decision, s.at[:16].replace("T", " "))
+            signoffs.add_row(g.name, rich_text(who), decision, s.at[:16].replace("T", " "))
     console.print(gates)
     if signoffs.row_count:
         console.print(signoffs)
+    for g in st.gates.values():
+        if g.reasons and (g.state != "pending" or g.signoffs or g.phase == st.phase):
+            console.print(Text(f"  {g.name}: " + "; ".join(g.reasons)))
 
     test = st.latest_model_test
     if test:
-        t = Table(title=f"Latest model test: {test.get('model')} ({'passed' if test.get('passed') else 'not passed'})")
+        t = Table(title=f"Latest model test: {rich_text(test.get('model'))} ({'passed' if test.get('passed') else 'not passed'})")
         t.add_column("KPI", overflow="fold")
         for col in ("metric", "target", "value", "outcome"):
             t.add_column(col, no_wrap=True)
@@ -103,7 +110,7 @@ def render_status(console: Console, st: ProjectStatus) -> None:
             target = "-" if r["target"] is None else f"{r['comparator']} {r['target']:g}"
             value = "-" if r["value"] is None else f"{r['value']:.4g}"
             outcome = r["outcome"]
-            t.add_row(r["kpi"], r["metric"], target, value,
+            t.add_row(rich_text(r["kpi"]), rich_text(r["metric"]), target, value,
                       Text(outcome.replace("_", " "), style={"passed": "green", "failed": "red"}.get(outcome, "yellow")))
         console.print(t)
     else:
@@ -120,7 +127,7 @@ def render_status(console: Console, st: ProjectStatus) -> None:
         d.add_column("when (UTC)", no_wrap=True)
         for name, chk in st.data_checks.items():
             rows = chk.get("rows")
-            d.add_row(name, "yes" if chk.get("reachable") else f"no: {chk.get('reason', '')}",
+            d.add_row(rich_text(name), "yes" if chk.get("reachable") else rich_text(f"no: {chk.get('reason', '')}"),
                       "-" if rows is None else f"{rows:,}", str(chk.get("at", ""))[:16].replace("T", " "))
         console.print(d)
 
@@ -153,59 +160,18 @@ def _render_segments(console: Console, st: ProjectStatus) -> None:
         more = c.failed + c.not_measured - len(c.failing)
         failing = ", ".join(c.failing) + (f" (+{more} more)" if more > 0 else "")
         meet = Text(f"{c.passed}/{c.total}", style="green" if c.passed == c.total else "red")
-        t.add_row(c.metric, f"{c.comparator} {c.target:g}", meet, str(c.failed), str(c.not_measured), failing or "-")
+        t.add_row(rich_text(c.metric), f"{c.comparator} {c.target:g}", meet, str(c.failed), str(c.not_measured),
+                  rich_text(failing or "-"))
     console.print(t)
 
 
 def _describe_move(d: dict[str, Any]) -> str:
-    """A transition (advance, backtrack, cancel, deliver, reopen) in words."""
-    if d.get("kind") == "cancel":
-        return f"cancelled in {d.get('from')}: {d.get('reason')}"
-    text = f"{d.get('from')} → {d.get('to')}"
-    if d.get("kind") == "backtrack":
-        text += f" ({str(d.get('reason', '')).replace('_', ' ')})" + (f": {d['text']}" if d.get("text") else "")
-    if d.get("override"):
-        text += f" (override: {d['override']})"
-    return text
+    return describe_move(str(d.get("kind")), d)
 
 
 def summarize_event(e: Event) -> str:
-    """A one-line, human description of an event."""
-    d = e.data
-    if e.kind == "sign_off":
-        text = f"{d.get('decision', '').replace('_', ' ')} {d.get('gate')}"
-        return text + (f": {d['comment']}" if d.get("comment") else "")
-    if e.kind in ("advance", "deliver", "reopen"):
-        text = f"{d.get('from')} → {d.get('to')}"
-        return text + (f" (override: {d['override']})" if d.get("override") else "")
-    if e.kind == "backtrack":
-        return f"{d.get('from')} → {d.get('to')} ({d.get('reason')})" + (f": {d['text']}" if d.get("text") else "")
-    if e.kind == "cancel":
-        return f"cancelled in {d.get('from')}: {d.get('reason')}"
-    if e.kind == "section_saved":
-        return f"saved {d.get('section')}"
-    if e.kind == "model_test":
-        s = d.get("summary", {})
-        model = f"{d.get('model')}" + (f" for {d['segment']}" if d.get("segment") else "")
-        return (f"{model}: {'passed' if d.get('passed') else 'not passed'} ({s.get('passed', 0)} passed, "
-                f"{s.get('failed', 0)} failed, {s.get('not_measured', 0)} not measured)")
-    if e.kind == "run":
-        row = f" row {d['row']}" if d.get("row") else ""
-        return f"{d.get('notebook', d.get('phase'))}{row}: {d.get('status')}"
-    if e.kind == "grid_run":
-        counts = d.get("counts", {})
-        return f"grid of {d.get('notebook')}: " + ", ".join(f"{v} {k}" for k, v in counts.items() if v)
-    if e.kind == "decision":
-        return f"{d.get('decision')}" + (f": {d['text']}" if d.get("text") else "")
-    if e.kind == "project_created":
-        return f"created {d.get('name')}"
-    if e.kind in ("review_sample", "review_judgement"):
-        from ..core.reviews import describe_review_event
-
-        return describe_review_event(e)
-    if e.kind == "merge":
-        return "git merge of two branches' journals: " + " + ".join(str(h)[7:19] for h in d.get("heads", []))
-    return ", ".join(f"{k}={v}" for k, v in list(d.items())[:4] if not isinstance(v, (dict, list)))
+    """A one-line, human description of an event (:func:`phasebook.core.describe.describe_event`)."""
+    return describe_event(e.kind, e.data)
 
 
 def render_history(console: Console, events: list[Event]) -> None:
@@ -218,5 +184,5 @@ def render_history(console: Console, events: list[Event]) -> None:
     t.add_column("details", overflow="fold", ratio=3)
     for e in events:
         who = f"{e.actor.name}" + (f" ({e.actor.role})" if e.actor.role else "") + (" ✓" if e.actor.verified else "")
-        t.add_row(str(e.seq), e.at[:16].replace("T", " "), who, e.kind, summarize_event(e))
+        t.add_row(str(e.seq), e.at[:16].replace("T", " "), rich_text(who), e.kind, rich_text(summarize_event(e)))
     console.print(t)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from . import cli, console, open_project, print_json, shown_path
+from ..core.escape import rich_text
+from .app import cli, console, open_project, print_json, shown_path
 
 
 @cli.command(name="run")
@@ -95,7 +96,7 @@ def demo(path: Path) -> None:
     elapsed = time.perf_counter() - start
     status = project.status()
     tests = [e for e in project.events() if e.kind == "model_test"]
-    console.print(f"\nDemo project [bold]{project.name}[/] ready in {project.root} ({elapsed:.0f} s).")
+    console.print(f"\nDemo project [bold]{rich_text(project.name)}[/] ready in {project.root} ({elapsed:.0f} s).")
     for e in tests:
         verdict = "passes" if e.data.get("passed") else "fails"
         values = ", ".join(f"{r['metric']}={r['value']:.3f}" for r in e.data["results"] if r.get("value") is not None)
@@ -107,7 +108,7 @@ def demo(path: Path) -> None:
     drift = status.latest_drift_check or {}
     if drift:
         console.print(f"  drift check: drifted columns {', '.join(drift.get('drifted_columns', [])) or 'none'}")
-    console.print("  gates: " + ", ".join(f"{g.name} {g.state}" for g in status.gates.values()))
+    console.print("  gates: " + ", ".join(f"{g.name} {g.label}" for g in status.gates.values()))
     console.print("\nNext (after the cd, every command runs from the project folder):")
     for line in (
         f"cd {shown_path(project.root)}",

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from ..core.errors import BadInputError
-from . import cli, console, project_folder
+from ..core.escape import rich_text
+from .app import cli, console, project_folder
 
 #: Where ``phasebook serve`` listens by default (its --ip and --port defaults).
 DEFAULT_SERVER_URL = "http://127.0.0.1:8866/"
@@ -25,13 +26,24 @@ DEFAULT_SERVER_URL = "http://127.0.0.1:8866/"
               help="Users file of personal tokens (see `phasebook serve-user`); their sign-offs are verified.")
 @click.option("--trusted-header", default="", help="Header naming the person, set by a trusted reverse proxy "
               "(e.g. X-Forwarded-User); sign-offs are verified.")
+@click.option("--shared-can-sign", is_flag=True, help="With --users or --trusted-header, still let the shared link "
+              "sign (recorded unverified). Off by default: the shared link reads but cannot sign.")
+@click.option("--trusted-header-secret", default="", envvar="PHASEBOOK_PROXY_SECRET", show_envvar=True,
+              help="A secret your proxy sends in the X-Phasebook-Proxy-Secret header; the trusted header counts only with it.")
+@click.option("--trusted-proxy", "trusted_proxies", multiple=True,
+              help="Address of the reverse proxy whose trusted header counts (repeatable), e.g. 127.0.0.1.")
+@click.option("--max-pages-per-viewer", default=8, show_default=True, type=int,
+              help="Dashboard pages one viewer may have open at once (each holds a kernel).")
+@click.option("--max-pages", default=40, show_default=True, type=int, help="Dashboard pages open at once on the server.")
 @click.option("--cull-idle-timeout", default=600, show_default=True, type=int,
               help="Seconds after which a dashboard kernel nobody is connected to is shut down.")
 @click.option("--cull-interval", default=60, show_default=True, type=int, help="Seconds between culling passes.")
 @click.option("--allow-root", is_flag=True, help="Allow running as root (containers): the dashboards' kernels then run as root too.")
 @click.pass_context
 def serve(ctx: click.Context, project: Path | None, port: int, ip: str, token: str | None, no_shared_token: bool,
-          users_file: Path | None, trusted_header: str, cull_idle_timeout: int, cull_interval: int, allow_root: bool) -> None:
+          users_file: Path | None, trusted_header: str, shared_can_sign: bool, trusted_header_secret: str,
+          trusted_proxies: tuple[str, ...], max_pages_per_viewer: int, max_pages: int, cull_idle_timeout: int,
+          cull_interval: int, allow_root: bool) -> None:
     """Serve the project's dashboards (overview, sign-off, monitoring) to stakeholders.
 
     Dashboards only: viewers can read pages and sign gates, nothing more
@@ -51,6 +63,8 @@ def serve(ctx: click.Context, project: Path | None, port: int, ip: str, token: s
     shared = "" if no_shared_token else (token or secrets.token_hex(24))
     opts = ServeOptions(root=proj.root, port=port, ip=ip, token=shared,
                         users_file=str(users_file.resolve()) if users_file else "", trusted_header=trusted_header,
+                        shared_can_sign=shared_can_sign, trusted_header_secret=trusted_header_secret, trusted_proxies=tuple(trusted_proxies),
+                        max_pages_per_viewer=max_pages_per_viewer, max_pages=max_pages,
                         cull_idle_timeout=cull_idle_timeout, cull_interval=cull_interval, allow_root=allow_root)
     config = serve_config(opts)  # a bad users file or culling setting fails here, before anything is printed
     if running_as_root() and not allow_root:  # before anything is printed or written: Jupyter would refuse later
@@ -67,7 +81,7 @@ def serve(ctx: click.Context, project: Path | None, port: int, ip: str, token: s
         raise click.ClickException("A Jupyter config file overrides the authorizer or identity provider; "
                                    "phasebook serve will not start without its own. Remove that setting.")
     url = f"http://{ip}:{port}{app.base_url}{overview_path()}"
-    console.print(f"Serving the dashboards of [bold]{proj.name}[/] ({proj.root})")
+    console.print(f"Serving the dashboards of [bold]{rich_text(proj.name)}[/] ({rich_text(proj.root)})")
     if shared:
         console.print(f"Overview (shared link, unverified sign-offs): {url}?token={shared}", soft_wrap=True)
     if users_file:
@@ -79,8 +93,8 @@ def serve(ctx: click.Context, project: Path | None, port: int, ip: str, token: s
 
 @cli.command(name="serve-user")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["product", "data_science", "data_engineering", "customer_success"]),
-              default=None, help="The role this person signs in (fixed on their sign-offs).")
+@click.option("--role", default=None, help="The role this person signs in (fixed on their sign-offs); one of the "
+              "roles of the project's flow (`phasebook flow show`). Without a role they can read but not sign.")
 @click.option("--admin", is_flag=True, help="May use the whole server API (operators, not stakeholders).")
 @click.option("--users", "users_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The users file to create or update.")
@@ -90,6 +104,12 @@ def serve(ctx: click.Context, project: Path | None, port: int, ip: str, token: s
 def serve_user(name: str, role: str | None, admin: bool, users_file: Path, server_url: str) -> None:
     """Give NAME a personal token for `phasebook serve --users FILE` (printed once, stored hashed)."""
     from ..dashboards.identity import add_user
+    from ..project import Project
+
+    root = Project.find(".")
+    if role and root is not None:
+        Project.open(root).flow.check_role(role)
+
     from ..dashboards.serving import overview_path
 
     if not server_url.startswith(("http://", "https://")):

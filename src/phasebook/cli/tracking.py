@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 
 from ..core.errors import BadInputError
-from . import cli, console, open_project, print_json
+from .app import cli, console, open_project, print_json
 
 __all__ = ["test_model_cmd", "tracking_group", "print_registry_warnings"]
 

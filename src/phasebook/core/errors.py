@@ -18,6 +18,8 @@ from __future__ import annotations
 import functools
 from typing import Any, ClassVar
 
+from .hashing import jsonable
+
 __all__ = [
     "PhasebookError",
     "BadInputError",
@@ -44,6 +46,13 @@ __all__ = [
     "UnknownWorkbookError",
     "UnknownParameterError",
     "UnknownMetricError",
+    "FlowInvalidError",
+    "UnknownFlowError",
+    "ConditionNotMetError",
+    "SignerNotAllowedError",
+    "GridFileError",
+    "ExecutorUnavailableError",
+    "MissingInputError",
 ]
 
 
@@ -58,6 +67,8 @@ class PhasebookError(Exception):
     code: ClassVar[str] = "phasebook_error"
     exit_code: ClassVar[int] = 1
     http_status: ClassVar[int] = 500
+    #: the message as a ``str.format`` template over the fields (subclasses with one-line messages)
+    template: ClassVar[str] = ""
 
     def __init__(self, message: str | None = None, **fields: Any) -> None:
         self.fields = dict(fields)
@@ -67,7 +78,12 @@ class PhasebookError(Exception):
         super().__init__(self.message)
 
     def describe(self) -> str:
-        """Return the message built from the fields (subclasses override)."""
+        """Return the message built from the fields (``template``, or subclasses override)."""
+        if self.template:
+            try:
+                return self.template.format(**self.fields)
+            except (KeyError, IndexError, ValueError):
+                pass
         return self.__class__.__name__
 
     def __reduce__(self):  # keep fields across pickling
@@ -80,13 +96,7 @@ class PhasebookError(Exception):
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
+    return jsonable(value, unknown=str)
 
 
 class BadInputError(PhasebookError):
@@ -124,7 +134,11 @@ class PlanSyntaxError(BadInputError):
 
     def describe(self) -> str:
         f = self.fields
-        where = f"{f.get('file')}, line {f.get('line')}, column {f.get('column')}"
+        where = str(f.get("file"))
+        if f.get("line") is not None:
+            where += f", line {f.get('line')}" + (f", column {f['column']}" if f.get("column") is not None else "")
+        if f.get("limit"):  # a parser limit (size, depth, aliases, number length): the problem says what to do
+            return f"{where}: the YAML is refused: {f.get('problem')}."
         return (
             f"{where}: the YAML cannot be read ({f.get('problem')}). "
             "Fix the syntax at that position (indentation, a missing ':' or an unclosed quote) and try again."
@@ -197,9 +211,67 @@ class UnknownPhaseError(BadInputError):
 
 class InvalidDecisionError(BadInputError):
     code = "invalid_decision"
+    template = "{reason}"
+
+
+class FlowInvalidError(BadInputError):
+    """A flow file does not describe a valid flow. Fields: ``file``, ``problems`` — ``[(field path, message)]``."""
+
+    code = "flow_invalid"
 
     def describe(self) -> str:
-        return str(self.fields.get("reason", "Invalid decision."))
+        f = self.fields
+        lines = [f"- {path or '(top)'}: {msg}" for path, msg in f.get("problems", [])]
+        return (f"{f.get('file')}: not a valid flow ({len(lines)} problem{'s' if len(lines) != 1 else ''}):\n"
+                + "\n".join(lines) + "\nCorrect these fields; the project keeps the flow it had until the file is valid.")
+
+
+class UnknownFlowError(BadInputError):
+    """``flow:`` in the plan names neither a shipped flow nor a file in the project."""
+
+    code = "unknown_flow"
+    template = ("The plan names flow {name!r}, which is neither a flow shipped with phasebook ({known}) "
+                "nor a flow file in {root}. Name a shipped flow, or put the flow file (e.g. flow.yaml) in the project.")
+
+
+class ConditionNotMetError(ConflictError):
+    """An approval was refused because a gate condition is not met and was not acknowledged."""
+
+    code = "condition_not_met"
+
+    def describe(self) -> str:
+        f = self.fields
+        return (f"Gate {f['gate']} cannot be approved yet: {'; '.join(f['unmet'])}. "
+                "Approve only once it is met, or acknowledge it explicitly: tick the acknowledgement and "
+                "say in the comment why approving without it is acceptable.")
+
+
+class SignerNotAllowedError(InvalidDecisionError):
+    """The person may not sign this way (no role, or a role their identity does not hold)."""
+
+    code = "signer_not_allowed"
+    template = "{reason}"
+
+
+class GridFileError(BadInputError):
+    """A grid file (one row per run) cannot be used. Fields: ``file``, ``problem`` (what is wrong and what to do)."""
+
+    code = "grid_file"
+    template = "Grid file {file}: {problem}"
+
+
+class ExecutorUnavailableError(BadInputError):
+    """The executor asked for (a Dask cluster) cannot be used. Fields: ``executor``, ``problem``."""
+
+    code = "executor_unavailable"
+    template = "{problem}"
+
+
+class MissingInputError(BadInputError):
+    """A step needs something the plan or the call does not name. Fields: ``what``, ``where`` (how to give it)."""
+
+    code = "missing_input"
+    template = "Name {what}: {where}."
 
 
 class ProjectNotFoundError(NotFoundError):
@@ -214,12 +286,8 @@ class ProjectNotFoundError(NotFoundError):
 
 class ProjectExistsError(ConflictError):
     code = "project_exists"
-
-    def describe(self) -> str:
-        return (
-            f"{self.fields['path']} already holds a phasebook project (phasebook.yaml exists). "
-            "Choose another folder, or open the existing project."
-        )
+    template = ("{path} already holds a phasebook project (phasebook.yaml exists). "
+                "Choose another folder, or open the existing project.")
 
 
 class GateNotSatisfiedError(ConflictError):
@@ -234,11 +302,7 @@ class GateNotSatisfiedError(ConflictError):
             parts.append(f"; approval still needed from: {', '.join(f['missing_roles'])}")
         if f.get("blocking"):
             parts.append(f"; {f['blocking']}")
-        return (
-            "".join(parts)
-            + f". Get the sign-off (`phasebook signoff {f['gate']} --as NAME --role ROLE --approve`)"
-            " or advance with --override REASON, which is journaled."
-        )
+        return "".join(parts) + ". Get the sign-off, or advance with an override reason, which is journaled."
 
 
 class StaleApprovalError(ConflictError):
@@ -250,26 +314,21 @@ class StaleApprovalError(ConflictError):
         f = self.fields
         return (
             f"Cannot leave {f['phase']}: the approval of gate {f['gate']} is stale — "
-            f"changed since it was approved: {', '.join(f['changed_sections'])}. "
-            f"Ask the approvers to review and sign again (`phasebook signoff {f['gate']} ...`)."
+            f"changed since it was approved: {', '.join(f['changed_sections'])}"
+            + (f"; approval still needed from: {', '.join(f['missing_roles'])}" if f.get("missing_roles") else "")
+            + ". Ask the approvers to review the changes and sign again."
         )
 
 
 class InvalidTransitionError(ConflictError):
     code = "invalid_transition"
-
-    def describe(self) -> str:
-        return str(self.fields.get("reason", "That transition is not allowed from the current phase."))
+    template = "{reason}"
 
 
 class PlanChangedOnDiskError(ConflictError):
     code = "plan_changed_on_disk"
-
-    def describe(self) -> str:
-        return (
-            f"{self.fields['file']} changed on disk since this was loaded (someone else saved, "
-            "or a git pull). Nothing was saved. Reload to see the current plan, then reapply your edits."
-        )
+    template = ("{file} changed on disk since this was loaded (someone else saved, or a git pull). "
+                "Nothing was saved. Reload to see the current plan, then reapply your edits.")
 
 
 class JournalCorruptError(IntegrityError):
@@ -516,3 +575,18 @@ class NotAGitRepositoryError(BadInputError):
 __all__ += ["ContentChangedError", "JournalIntegrityError", "JournalConflictError", "PlanJournalMismatchError",
             "NotAGitRepositoryError"]
 # --- end journal integrity ---
+
+# --- dashboards server (issue 13) ---
+class ViewerWriteRefusedError(PhasebookError):
+    """A viewer's dashboard kernel tried to write something other than the viewer's own sign-off."""
+
+    code = "viewer_write_refused"
+    exit_code = 1
+    http_status = 403
+
+    def describe(self) -> str:
+        return (f"This page is read-only: {self.fields.get('what', 'that change')} is not possible from a dashboard. "
+                "Viewers can read the dashboards and sign gates as themselves; the team edits the plan in JupyterLab.")
+
+
+__all__ += ["ViewerWriteRefusedError"]

@@ -50,6 +50,8 @@ EventKind = Literal[
     "data_check",
     "drift_check",
     "kpi_measurement",
+    "flow_changed",
+    "delegation",
     "merge",
 ]
 Decision = Literal["approve", "request_changes", "reject"]

@@ -27,28 +27,30 @@ def content_hash(value: Any) -> str:
     return "sha256:" + hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
 
 
-def jsonable(value: Any) -> Any:
+def jsonable(value: Any, *, unknown: Any = None) -> Any:
     """Return ``value`` as plain JSON data, so that tools can journal what they computed.
 
     Converts NumPy scalars and arrays (duck-typed: anything with ``tolist``),
     pydantic models, dates, paths, sets and tuples; a non-finite float (NaN,
     infinity) becomes ``None`` because JSON has no way to say it. Mapping keys
-    become strings. Anything else unknown is kept for the serializer to refuse.
+    become strings. Anything else unknown is kept for the serializer to refuse,
+    or passed to ``unknown`` (e.g. ``str``, for error bodies that must always serialize).
+    The one JSON sanitizer of phasebook.
     """
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v, unknown=unknown) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [jsonable(v) for v in value]
+        return [jsonable(v, unknown=unknown) for v in value]
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, PurePath):
         return str(value)
     if hasattr(value, "model_dump"):  # pydantic models
-        return jsonable(value.model_dump(mode="json"))
+        return jsonable(value.model_dump(mode="json"), unknown=unknown)
     if hasattr(value, "tolist"):  # numpy scalars and arrays, pandas objects
-        return jsonable(value.tolist())
-    return value
+        return jsonable(value.tolist(), unknown=unknown)
+    return unknown(value) if unknown is not None else value

@@ -14,30 +14,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from .metrics import METRIC_RANGES
+
 if TYPE_CHECKING:  # pragma: no cover
     from .sections import Scope
 
 __all__ = ["METRIC_RANGES", "Outcome", "MetricResult", "ModelTestResult", "SegmentCounts", "judge", "segment_counts"]
-
-#: Known metric names and their value ranges (None = unbounded). Targets
-#: outside the range are rejected when the scope is saved.
-METRIC_RANGES: dict[str, tuple[float | None, float | None]] = {
-    "roc_auc": (0.0, 1.0),
-    "pr_auc": (0.0, 1.0),
-    "accuracy": (0.0, 1.0),
-    "balanced_accuracy": (0.0, 1.0),
-    "precision": (0.0, 1.0),
-    "recall": (0.0, 1.0),
-    "f1": (0.0, 1.0),
-    "recall_at_top_k": (0.0, 1.0),
-    "precision_at_top_k": (0.0, 1.0),
-    "r2": (None, 1.0),
-    "rmse": (0.0, None),
-    "mae": (0.0, None),
-    "mape": (0.0, None),
-    "log_loss": (0.0, None),
-    "brier": (0.0, 1.0),
-}
 
 Outcome = Literal["passed", "failed", "not_measured", "not_judged", "no_target"]
 

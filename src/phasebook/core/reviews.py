@@ -29,7 +29,7 @@ from .events import Event
 
 __all__ = [
     "ANSWERS", "reviewer_of", "sample_size", "wilson_interval", "cohen_kappa", "fleiss_kappa", "latest_judgements",
-    "summarize", "review_state", "review_condition", "samples_of", "precision_text", "describe_sample", "pct", "share_text", "describe_review_event",
+    "summarize", "review_state", "review_condition", "samples_of", "precision_text", "describe_sample", "pct", "share_text", "describe_review_event", "describe_review_data",
 ]
 
 ANSWERS: tuple[str, ...] = ("good", "bad", "unsure")
@@ -257,8 +257,12 @@ def share_text(m: dict[str, Any]) -> str:
 
 def describe_review_event(e: Event) -> str:
     """A one-line description of a ``review_sample`` or ``review_judgement`` entry (history, logs)."""
-    d = e.data
-    if e.kind == "review_sample":
+    return describe_review_data(e.kind, e.data)
+
+
+def describe_review_data(kind: str, d: dict[str, Any]) -> str:
+    """:func:`describe_review_event` from an entry's kind and data."""
+    if kind == "review_sample":
         of = d.get("model") if d.get("source") != "production" else "production outputs"
         return f"review sample {d.get('sample_id')} for {d.get('gate')}: {d.get('size')} items of {of}"
     note = f": {d['note']}" if d.get("note") else ""

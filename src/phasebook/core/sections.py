@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from .kpis import METRIC_RANGES
+from .metrics import METRIC_RANGES
 
 __all__ = [
     "Section",
@@ -41,7 +41,7 @@ __all__ = [
     "DriftThresholds",
     "Monitoring",
     "SECTION_MODELS",
-    "SECTION_TITLES",
+    "SECTION_NAMES",
 ]
 
 LONG = {"long": True}
@@ -261,6 +261,8 @@ class Scope(Section):
 EntryKind = Literal["paper", "code", "tool", "product", "blog", "talk", "internal", "other"]
 Depth = Literal["skimmed", "read", "reproduced", "prototyped"]
 Verdict = Literal["chosen", "alternative", "rejected", "undecided"]
+#: how literature entries are listed: chosen first, rejected last (forms and notebooks)
+VERDICT_ORDER: tuple[str, ...] = ("chosen", "alternative", "undecided", "rejected")
 
 
 class LiteratureEntry(Section):
@@ -428,8 +430,8 @@ class KpiReviewRound(Section):
 class KpiReview(Section):
     """Steps 3.4 and 4.3 — KPIs checked by people."""
 
-    development: KpiReviewRound = Field(default_factory=KpiReviewRound, title="Before deployment (3.4)")
-    post_deployment: KpiReviewRound = Field(default_factory=KpiReviewRound, title="After deployment (4.3)")
+    development: KpiReviewRound = Field(default_factory=KpiReviewRound, title="Before deployment")
+    post_deployment: KpiReviewRound = Field(default_factory=KpiReviewRound, title="After deployment")
 
 
 # 4.1 / 4.2 -----------------------------------------------------------------
@@ -544,15 +546,16 @@ SECTION_MODELS: dict[str, type[Section]] = {
     "monitoring": Monitoring,
 }
 
-SECTION_TITLES: dict[str, str] = {
-    "product_need": "Product need (1.1)",
-    "ideas": "Solution ideas (1.2)",
-    "data_sources": "Data sources (1.3)",
-    "scope": "Scope & KPIs (1.4)",
-    "literature": "Literature & solutions review (2.2)",
-    "technical_check": "Technical validity check (2.3)",
-    "experiment_setup": "Experiments framework (3.1)",
-    "kpi_review": "KPI reviews (3.4, 4.3)",
-    "deployment": "Deployment (4.2)",
-    "monitoring": "Monitoring (4.1)",
+#: each section's name for readers; the flow adds the steps that fill it (:meth:`~phasebook.core.flow.Flow.section_title`)
+SECTION_NAMES: dict[str, str] = {
+    "product_need": "Product need",
+    "ideas": "Solution ideas",
+    "data_sources": "Data sources",
+    "scope": "Scope & KPIs",
+    "literature": "Literature & solutions review",
+    "technical_check": "Technical validity check",
+    "experiment_setup": "Experiments framework",
+    "kpi_review": "KPI reviews",
+    "deployment": "Deployment",
+    "monitoring": "Monitoring",
 }

@@ -5,18 +5,9 @@ approved, stale, changes requested, rejected), step progress and the KPI
 scoreboard are derived from the plan's sections and the journal's events
 every time, so they can never disagree with what was decided.
 
-Gate rules:
-
-* the latest decision of each signer (name + role) counts;
-* a ``reject`` or ``request_changes`` blocks the gate while the content it
-  judged is unchanged (state ``rejected`` / ``changes_requested``); once
-  the covered content changes it no longer blocks;
-* the gate is ``approved`` when every required role has a current approval
-  whose content hash equals today's; ``stale`` when each required role has
-  an approval but one of them judged other content; else ``pending``;
-* going back (``backtrack``) to a phase reopens its gate and every later
-  one: decisions made before the backtrack judged a solution the team has
-  since abandoned, so they count as stale until people sign again.
+Gate rules live in :mod:`phasebook.core.gates` (which sign-offs count, per
+role and signer) and transitions in :mod:`phasebook.core.transitions` (what a
+backtrack makes stale); this module only folds.
 """
 
 from __future__ import annotations
@@ -26,10 +17,12 @@ from typing import Any, Iterable, Literal
 from pydantic import BaseModel, Field
 
 from .events import Event
-from .flow import Flow, Gate
-from .hashing import content_hash
+from .flow import Flow
+from .gates import GateState, GateStatus, Signoff, covered_content, evaluate_gate, latest_event, section_value
 from .kpis import SegmentCounts, segment_counts
+from .pinning import flow_pin, pinned_flow
 from .sections import SECTION_MODELS
+from .transitions import gate_resets
 
 __all__ = [
     "GateState",
@@ -44,33 +37,7 @@ __all__ = [
     "TRANSITIONS",
 ]
 
-GateState = Literal["pending", "approved", "stale", "changes_requested", "rejected"]
 TRANSITIONS = ("advance", "backtrack", "cancel", "deliver", "reopen")
-
-
-class Signoff(BaseModel):
-    seq: int
-    at: str
-    name: str
-    role: str | None
-    verified: bool
-    decision: str
-    comment: str = ""
-    content_hash: str
-    fresh: bool
-
-
-class GateStatus(BaseModel):
-    name: str
-    title: str
-    step: str
-    phase: str
-    state: GateState
-    roles: list[str]
-    missing_roles: list[str] = Field(default_factory=list)
-    changed_sections: list[str] = Field(default_factory=list)
-    signoffs: list[Signoff] = Field(default_factory=list)
-    content_hash: str
 
 
 class StepStatus(BaseModel):
@@ -86,6 +53,12 @@ class StepStatus(BaseModel):
 class ProjectStatus(BaseModel):
     name: str
     flow_version: str
+    flow_hash: str = ""
+    #: the flow hash the journal last recorded (``project_created`` / ``flow_changed``); differs from
+    #: ``flow_hash`` when the flow file changed and no write has journaled the change yet
+    flow_pinned_hash: str | None = None
+    #: gates whose policy differs from the recorded pin (their approvals are stale)
+    flow_gates_changed: list[str] = Field(default_factory=list)
     phase: str
     previous_phase: str | None = None
     gates: dict[str, GateStatus]
@@ -106,98 +79,6 @@ class ProjectStatus(BaseModel):
     reviews: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
-def section_value(plan: dict[str, Any], path: str) -> Any:
-    """Resolve a section path such as ``kpi_review.development`` in a plan dump."""
-    value: Any = plan
-    for part in path.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
-
-
-def _latest(events: Iterable[Event], kind: str) -> Event | None:
-    found = None
-    for e in events:
-        if e.kind == kind:
-            found = e
-    return found
-
-
-def covered_content(gate: Gate, plan: dict[str, Any], events: list[Event]) -> dict[str, Any]:
-    """The content a sign-off of ``gate`` approves: covered sections and latest measurements.
-
-    Returns:
-        ``{"sections": {path: value}, "section_hashes": {path: hash},
-        "measurements": {kind: entry hash or None}, "content_hash": hash}``.
-    """
-    sections = {p: section_value(plan, p) for p in gate.covers}
-    hashes = {p: content_hash(v) for p, v in sections.items()}
-    measurements = {}
-    for kind in gate.measurements:
-        ev = _latest(events, kind)
-        measurements[kind] = ev.hash if ev else None
-    digest = content_hash({"sections": hashes, "measurements": measurements})
-    return {"sections": sections, "section_hashes": hashes, "measurements": measurements, "content_hash": digest}
-
-
-def _gate_status(gate: Gate, plan: dict[str, Any], events: list[Event], reset: Event | None = None) -> GateStatus:
-    """One gate's state; ``reset`` is the latest backtrack that reopened it (decisions before it are stale)."""
-    current = covered_content(gate, plan, events)
-    reset_seq = reset.seq if reset is not None else 0
-    latest: dict[tuple[str, str | None], Event] = {}
-    for e in events:
-        if e.kind == "sign_off" and e.data.get("gate") == gate.name:
-            latest[(e.actor.name, e.actor.role)] = e
-    signoffs = [
-        Signoff(
-            seq=e.seq, at=e.at, name=e.actor.name, role=e.actor.role, verified=e.actor.verified,
-            decision=e.data["decision"], comment=e.data.get("comment", ""),
-            content_hash=e.data["content_hash"],
-            fresh=e.data["content_hash"] == current["content_hash"] and e.seq > reset_seq,
-        )
-        for e in sorted(latest.values(), key=lambda e: e.seq)
-    ]
-    approvals = {s.role: s for s in signoffs if s.decision == "approve"}
-    # the freshest approval per role wins
-    for s in signoffs:
-        if s.decision == "approve" and s.fresh:
-            approvals[s.role] = s
-    missing = [r for r in gate.roles if r not in approvals]
-    changed: list[str] = []
-    blocking = [s for s in signoffs if s.decision != "approve" and s.fresh]
-    if any(s.decision == "reject" for s in blocking):
-        state: GateState = "rejected"
-    elif blocking:
-        state = "changes_requested"
-    elif missing:
-        state = "pending"
-    elif all(approvals[r].fresh for r in gate.roles):
-        state = "approved"
-    else:
-        state = "stale"
-    if state == "stale" or any(not s.fresh for s in signoffs):
-        by_seq = {e.seq: e for e in latest.values()}
-        for s in signoffs:
-            if s.fresh:
-                continue
-            if s.seq < reset_seq and reset is not None:
-                note = f"the project went back to {reset.data.get('to')} (entry {reset.seq})"
-                if note not in changed:
-                    changed.append(note)
-            old = by_seq[s.seq].data.get("section_hashes", {})
-            for path, h in current["section_hashes"].items():
-                if old.get(path) != h and path not in changed:
-                    changed.append(path)
-            old_m = by_seq[s.seq].data.get("measurements", {})
-            for kind, h in current["measurements"].items():
-                if old_m.get(kind) != h and f"latest {kind}" not in changed:
-                    changed.append(f"latest {kind}")
-    return GateStatus(
-        name=gate.name, title=gate.title, step=gate.step, phase=gate.phase, state=state,
-        roles=list(gate.roles), missing_roles=missing, changed_sections=changed if state != "approved" else [],
-        signoffs=signoffs, content_hash=current["content_hash"],
-    )
-
-
 def _section_filled(plan: dict[str, Any], path: str) -> bool:
     top = path.split(".")[0]
     model = SECTION_MODELS.get(top)
@@ -207,39 +88,43 @@ def _section_filled(plan: dict[str, Any], path: str) -> bool:
     return section_value(plan, path) != section_value({top: default}, path)
 
 
-def _step_status(step, plan, events, gates, phase) -> str:
+def _step_status(step, plan, events, gates, phase, flow: Flow) -> str:
     if step.kind == "gate":
         return "done" if gates[step.gate].state == "approved" else "todo"
     if step.kind == "milestone":
-        return "done" if phase in ("delivered", "maintenance") else "todo"
+        return "done" if flow.is_kind(phase, "done") or flow.is_kind(phase, "upkeep") else "todo"
     if step.kind == "form":
         return "done" if step.sections and all(_section_filled(plan, s) for s in step.sections) else "todo"
-    # notebook steps: done once the phase notebook ran successfully (3.3: once a model was tested)
-    if step.id == "3.3":
-        return "done" if any(e.kind == "model_test" for e in events) else "todo"
+    # notebook steps: done once the phase notebook ran successfully (or once an event of ``done_when`` exists)
+    if step.done_when:
+        return "done" if any(e.kind == step.done_when for e in events) else "todo"
     ok = any(e.kind == "run" and e.data.get("phase") == step.phase and e.data.get("status") == "succeeded" for e in events)
     return "done" if ok else "todo"
 
 
-def phase_of(events: Iterable[Event]) -> str:
-    """The current phase alone (cheaper than :func:`fold` when nothing else is needed)."""
-    phase = "scoping"
+def phases_of(events: Iterable[Event], flow: Flow) -> tuple[str, str | None]:
+    """``(current phase, the phase before the last move)``: the one place the phase is derived."""
+    phase, previous = flow.first_phase, None
     for e in events:
         if e.kind in TRANSITIONS:
-            phase = e.data.get("to", phase)
-    return phase
+            previous, phase = phase, e.data.get("to", phase)
+    return phase, previous
+
+
+def phase_of(events: Iterable[Event], flow: Flow) -> str:
+    """The current phase alone (cheaper than :func:`fold` when nothing else is needed)."""
+    return phases_of(events, flow)[0]
 
 
 def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event]) -> ProjectStatus:
     """Derive the project's status from its plan (JSON dump of every section) and events."""
-    phase, previous = "scoping", None
+    phase, previous = phases_of(events, flow)
     decisions: list[dict[str, Any]] = []
     runs: list[dict[str, Any]] = []
     data_checks: dict[str, dict[str, Any]] = {}
     model_tests = [e for e in events if e.kind == "model_test"]
     for e in events:
         if e.kind in TRANSITIONS:
-            previous, phase = phase, e.data.get("to", phase)
             decisions.append({"seq": e.seq, "at": e.at, "kind": e.kind, "actor": e.actor.model_dump(), **e.data})
         elif e.kind == "decision":
             decisions.append({"seq": e.seq, "at": e.at, "kind": e.kind, "actor": e.actor.model_dump(), **e.data})
@@ -247,27 +132,28 @@ def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event]) -> Pr
             runs.append({"seq": e.seq, "at": e.at, **e.data})
         elif e.kind == "data_check":
             data_checks[str(e.data.get("source", "?"))] = {"seq": e.seq, "at": e.at, **e.data}
-    resets: dict[str, Event] = {}
-    for e in events:
-        target = e.data.get("to")
-        if e.kind == "backtrack" and target in flow.phases_by_name():
-            for g in flow.gates:
-                if flow.order(g.phase) >= flow.order(target):
-                    resets[g.name] = e
-    gates = {g.name: _review_required(g, _gate_status(g, plan, events, resets.get(g.name)), events) for g in flow.gates}
+    resets = gate_resets(flow, events)
+    gates = {g.name: evaluate_gate(g, plan, events, resets.get(g.name)) for g in flow.gates}
     steps = [
         StepStatus(
             id=s.id, title=s.title, phase=s.phase, tracks=list(s.tracks), kind=s.kind, gate=s.gate,
-            status=_step_status(s, plan, events, gates, phase),
+            status=_step_status(s, plan, events, gates, phase, flow),
         )
         for s in flow.steps
     ]
-    drift = _latest(events, "drift_check")
+    drift = latest_event(events, "drift_check")
+    pinned = pinned_flow(events)
+    now = flow_pin(flow)
+    old_policies = (pinned or {}).get("gate_policies", {})
+    changed_gates = sorted(g for g, h in now["gate_policies"].items() if pinned and old_policies.get(g) != h)
     segments, segments_passed, segments_total = _segments(plan, model_tests)
     latest_test = model_tests[-1] if model_tests else None
     return ProjectStatus(
         name=name,
         flow_version=flow.version,
+        flow_hash=now["flow_hash"],
+        flow_pinned_hash=(pinned or {}).get("flow_hash"),
+        flow_gates_changed=changed_gates,
         phase=phase,
         previous_phase=previous,
         gates=gates,
@@ -284,17 +170,6 @@ def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event]) -> Pr
         segments_passed=segments_passed,
         reviews=_reviews(flow, events),
     )
-
-
-def _review_required(gate: Gate, status: GateStatus, events: list[Event]) -> GateStatus:
-    """A gate whose policy requires a review (``require_review``) is not approved without a complete, current one."""
-    if not gate.require_review or status.state != "approved":
-        return status
-    from .reviews import review_condition
-
-    met, why = review_condition(events, gate.name)
-    return status if met else status.model_copy(update={"state": "pending", "changed_sections": [
-        f"condition not met: {why}"]})
 
 
 def _reviews(flow: Flow, events: list[Event]) -> dict[str, dict[str, Any]]:

@@ -12,6 +12,11 @@ sessions, terminals, JupyterLab or nbconvert.
 kernel was started for. Voilà starts a page's kernel in the same task that
 ran the prelaunch hook, which sets :data:`PENDING_OWNER`; the kernel manager
 takes it when the kernel starts.
+
+Kernels are bounded: :meth:`DashboardKernelManager.admit` refuses a page
+over :attr:`~DashboardKernelManager.max_kernels_per_viewer` kernels for that
+viewer or :attr:`~DashboardKernelManager.max_kernels` in all (pages being
+rendered count too), with a message for the "too many open pages" page.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from typing import Any
 
 from jupyter_server.auth.authorizer import Authorizer
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-from traitlets import TraitError
+from traitlets import Integer, TraitError
 
 __all__ = ["DashboardAuthorizer", "DashboardKernelManager", "PENDING_OWNER", "VIEWER_ALLOWED", "WIDGET_MESSAGES"]
 
@@ -38,9 +43,36 @@ WIDGET_MESSAGES = ["comm_msg", "comm_open", "comm_close", "comm_info_request", "
 class DashboardKernelManager(AsyncMappingKernelManager):
     """A mapping kernel manager that remembers which user each kernel was started for."""
 
+    max_kernels_per_viewer = Integer(8, config=True, help="Dashboard pages (kernels) one viewer may have open at once; "
+                                     "one more shows 'too many open pages'. Example: 8.")
+    max_kernels = Integer(40, config=True, help="Dashboard pages (kernels) open at once on the whole server; "
+                          "one more shows 'too many open pages'. Example: 40 (each kernel takes ~65-150 MB).")
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.kernel_owners: dict[str, str | None] = {}
+        self._rendering: dict[str | None, int] = {}
+
+    def admit(self, owner: str | None) -> str | None:
+        """Reserve a page's kernel for ``owner``; the reason for refusing when over a cap, else None."""
+        mine = sum(1 for o in self.kernel_owners.values() if o == owner) + self._rendering.get(owner, 0)
+        everyone = len(self.kernel_owners) + sum(self._rendering.values())
+        if mine >= self.max_kernels_per_viewer:
+            return (f"You have {mine} dashboard pages open on this server, the most one person may have. "
+                    "Close a tab you no longer need, then reload this page.")
+        if everyone >= self.max_kernels:
+            return (f"This server has {everyone} dashboard pages open, as many as it serves at once. "
+                    "Close a tab you no longer need, or try again in a few minutes.")
+        self._rendering[owner] = self._rendering.get(owner, 0) + 1
+        return None
+
+    def release(self, owner: str | None) -> None:
+        """The page for ``owner`` has finished rendering (its kernel, if any, is now counted as running)."""
+        left = self._rendering.get(owner, 0) - 1
+        if left > 0:
+            self._rendering[owner] = left
+        else:
+            self._rendering.pop(owner, None)
 
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
         owner = PENDING_OWNER.get()

@@ -11,6 +11,12 @@ verified viewer and the sign-off widget asks for a name, recorded unverified.
 Parameters (``?project=…&gate=…``) come from the query string Voilà puts in
 the kernel's ``QUERY_STRING``; only those two keys are read, never echoed
 raw (the query string can hold the server token).
+
+A kernel whose context the server set is a *viewer kernel*: :func:`set_context`
+locks the store to sign-offs (:mod:`phasebook.store.guard`), and
+:func:`open_dashboard_project` hands out a :class:`ViewerProject` — the read
+methods of :class:`~phasebook.Project` plus ``sign_off`` as the viewer
+(never as the server's OS user).
 """
 
 from __future__ import annotations
@@ -19,12 +25,21 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
-from ..core.errors import BadInputError, ProjectNotFoundError
+from ..core.errors import BadInputError, ProjectNotFoundError, ViewerWriteRefusedError
+from ..core.events import Actor
 from ..project import Project
+from ..project import lock_to_signoffs, locked
 
-__all__ = ["Viewer", "set_context", "viewer", "server_root", "query_params", "open_dashboard_project"]
+__all__ = ["Viewer", "ViewerProject", "set_context", "viewer", "server_root", "query_params", "open_dashboard_project",
+           "READ_METHODS"]
+
+#: what a viewer kernel may use of a Project (everything else is refused)
+READ_METHODS = frozenset({"root", "name", "flow", "plan", "plan_path", "journal_path", "section", "events", "verify",
+                          "status", "phase", "gate_content", "approved_content", "data_source", "integrity",
+                          "require_intact"})
 
 
 @dataclass(frozen=True)
@@ -34,6 +49,8 @@ class Viewer:
     name: str | None  # None: the server knows no person (shared token)
     role: str | None = None
     verified: bool = False
+    #: False when the server knows people personally and the operator did not allow the shared link to sign
+    shared_can_sign: bool = True
 
 
 _CONTEXT: dict = {}
@@ -45,6 +62,7 @@ def set_context(payload: str) -> None:
         return
     data = json.loads(payload)
     _CONTEXT.update(data)
+    lock_to_signoffs()  # from here on this kernel writes nothing but the viewer's sign-offs
 
 
 def viewer() -> Viewer:
@@ -52,7 +70,7 @@ def viewer() -> Viewer:
     v = _CONTEXT.get("viewer") or {}
     if v.get("verified") and v.get("name"):
         return Viewer(name=str(v["name"]), role=v.get("role") or None, verified=True)
-    return Viewer(name=None, role=None, verified=False)
+    return Viewer(name=None, role=None, verified=False, shared_can_sign=bool(_CONTEXT.get("shared_can_sign", True)))
 
 
 def server_root() -> Path | None:
@@ -67,6 +85,39 @@ def query_params() -> dict[str, str]:
     return {k: parsed[k][0] for k in ("project", "gate", "sample") if parsed.get(k)}
 
 
+class ViewerProject:
+    """A viewer's view of a :class:`~phasebook.Project`: its read methods, and ``sign_off`` as that viewer.
+
+    A verified viewer signs only as themselves (name, verified); a viewer the
+    server does not know signs unverified, under the name they type. Any
+    other attribute (``save_section``, ``decide``, ``check_source``, ``record``…)
+    raises :class:`~phasebook.core.errors.ViewerWriteRefusedError`.
+    """
+
+    __slots__ = ("_project", "_viewer")
+
+    def __init__(self, project: Project, who: "Viewer") -> None:
+        object.__setattr__(self, "_project", project)
+        object.__setattr__(self, "_viewer", who)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in READ_METHODS:
+            return getattr(self._project, name)
+        raise ViewerWriteRefusedError(what=f"{name.replace('_', ' ')}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise ViewerWriteRefusedError(what=f"changing {name}")
+
+    def sign_off(self, gate: str, actor: Actor, decision: str, comment: str = "", **kwargs: Any):
+        """Record the viewer's decision; an actor that is not this viewer is refused."""
+        who = self._viewer
+        if who.verified and (actor.name != who.name or not actor.verified or (who.role and actor.role != who.role)):
+            raise ViewerWriteRefusedError(what=f"signing as anyone but {who.name}")
+        if not who.verified and actor.verified:
+            raise ViewerWriteRefusedError(what="a verified sign-off from a page the server does not vouch for")
+        return self._project.sign_off(gate, actor, decision, comment, **kwargs)
+
+
 def open_dashboard_project(project_dir: str = "", *, cwd: str | os.PathLike = ".") -> Project:
     """Open the project of the page.
 
@@ -78,6 +129,11 @@ def open_dashboard_project(project_dir: str = "", *, cwd: str | os.PathLike = ".
         BadInputError: ``?project=`` leaves the server's root folder.
         ProjectNotFoundError: no project there.
     """
+    project = _open(project_dir, cwd)
+    return ViewerProject(project, viewer()) if locked() else project  # type: ignore[return-value]
+
+
+def _open(project_dir: str, cwd: str | os.PathLike) -> Project:
     asked = query_params().get("project")
     if not asked:
         return Project.open(project_dir or cwd)

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 
 from ..core.events import Event
+from ..core.scoreboard import scoreboard_series
 from ..core.sections import Scope
 from .html import esc
 
@@ -23,26 +24,24 @@ FIGURE_LAYOUT = dict(template="plotly_white", height=320, margin=dict(l=50, r=20
 
 
 def scoreboard(scope: Scope, events: list[Event]) -> go.Figure | None:
-    """Each hard metric's measured value per model test against its target line (None without tests)."""
-    tests = [e for e in events if e.kind == "model_test"]
-    if not tests:
+    """Each hard metric's measured value per model test against its target line (None without tests).
+
+    Draws :func:`~phasebook.core.scoreboard.scoreboard_series`, the series the overview's SVG draws too.
+    """
+    series = scoreboard_series(scope, events)
+    if not series or not series[0].points:
         return None
     fig = go.Figure()
-    labels = [f"#{i + 1} {esc(e.data.get('model', ''))}" for i, e in enumerate(tests)]
     palette = qualitative.Plotly
-    for i, (kpi, metric) in enumerate(scope.hard_metrics()):
+    for i, s in enumerate(series):
         color = palette[i % len(palette)]
-        values = []
-        for e in tests:
-            found = next((r for r in e.data.get("results", []) if r.get("metric") == metric.name
-                          and r.get("kpi") == kpi.name), None)
-            values.append(found.get("value") if found else None)
-        name = esc(metric.name)
-        fig.add_trace(go.Scatter(x=labels, y=values, mode="lines+markers", name=name, line=dict(color=color),
-                                 hovertemplate=f"{name}: %{{y}}<extra>%{{x}}</extra>"))
-        if metric.target is not None:
-            fig.add_trace(go.Scatter(x=labels, y=[metric.target] * len(labels), mode="lines",
-                                     name=f"{name} target ({esc(metric.comparator)} {metric.target:g})",
+        labels = [esc(p.label) for p in s.points]
+        name = esc(s.metric)
+        fig.add_trace(go.Scatter(x=labels, y=[p.value for p in s.points], mode="lines+markers", name=name,
+                                 line=dict(color=color), hovertemplate=f"{name}: %{{y}}<extra>%{{x}}</extra>"))
+        if s.target is not None:
+            fig.add_trace(go.Scatter(x=labels, y=[s.target] * len(labels), mode="lines",
+                                     name=f"{name} target ({esc(s.comparator)} {s.target:g})",
                                      line=dict(dash="dash", color=color)))
     fig.update_layout(title="KPI scoreboard: hard metrics per model test vs target", xaxis_title="model test",
                       **FIGURE_LAYOUT)

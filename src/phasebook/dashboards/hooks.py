@@ -39,7 +39,8 @@ def viewer_payload(req: Any) -> dict[str, Any]:
             viewer["role"] = provider.role_of(user)
         viewer.update(name=name, verified=True)
     root = req.settings.get("server_root_dir") or req.settings.get("root_dir") or ""
-    return {"viewer": viewer, "root_dir": str(root)}
+    shared_can_sign = provider.shared_may_sign() if isinstance(provider, PhasebookIdentityProvider) else True
+    return {"viewer": viewer, "root_dir": str(root), "shared_can_sign": shared_can_sign}
 
 
 def prelaunch_hook(req: Any, notebook: Any, cwd: str) -> Any:

@@ -1,7 +1,7 @@
 """Safe HTML building blocks for the dashboards.
 
-Every piece of user-entered text goes through :func:`esc` (``html.escape``
-with quotes) before it becomes HTML, so a ``<script>`` or an ``<img
+Every piece of user-entered text goes through :func:`esc` (the one escaping
+helper, :func:`phasebook.core.escape.html_text`) before it becomes HTML, so a ``<script>`` or an ``<img
 onerror=…>`` typed into a plan field is shown as text and never runs. The
 helpers here take *plain text* and return *HTML*; only :func:`raw` marks a
 string as already-safe HTML built by these helpers.
@@ -9,8 +9,9 @@ string as already-safe HTML built by these helpers.
 
 from __future__ import annotations
 
-import html
 from typing import Any, Iterable, Sequence
+
+from ..core.escape import html_text
 
 __all__ = ["esc", "text", "raw", "Html", "table", "badge", "card", "page", "STATE_COLORS", "CSS"]
 
@@ -57,11 +58,7 @@ def esc(value: Any) -> Html:
     """Escape any value for HTML text or attribute context (``None`` → empty)."""
     if isinstance(value, Html):
         return value
-    if value is None:
-        return Html("")
-    if isinstance(value, float):
-        value = f"{value:g}"
-    return Html(html.escape(str(value), quote=True))
+    return Html(html_text(value))
 
 
 def text(value: Any) -> Html:

@@ -9,7 +9,10 @@ that knows *persons*:
   them in, then a signed cookie keeps them in;
 * a trusted header (``X-Forwarded-User``…) set by a reverse proxy the
   operator configured: the proxy authenticates, the server believes the
-  header (bind the server to 127.0.0.1 so only the proxy reaches it);
+  header — but only from a request that also proves it came through the
+  proxy: a shared secret in :data:`SECRET_HEADER` the proxy adds, or a
+  peer address in :attr:`~PhasebookIdentityProvider.trusted_proxies`. A
+  request carrying the header without that proof is refused (403);
 * the shared server token still works but identifies nobody: its users are
   anonymous and their sign-offs are unverified.
 
@@ -26,14 +29,17 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_server.auth.identity import IdentityProvider, User
-from traitlets import Unicode
+from tornado import web
+from traitlets import Bool, List, Unicode
 
 from ..core.errors import BadInputError
-from ..store.plan import dump_yaml, parse_yaml
+from ..project import dump_yaml, read_yaml_file
 
-__all__ = ["PhasebookIdentityProvider", "load_users", "add_user", "hash_token", "is_personal", "person_of"]
+__all__ = ["PhasebookIdentityProvider", "SECRET_HEADER", "load_users", "add_user", "hash_token", "is_personal", "person_of"]
 
 PERSONAL_PREFIX = "pb:"  # usernames of people this provider vouches for
+#: the header a reverse proxy adds with the shared secret (``--trusted-header-secret``)
+SECRET_HEADER = "X-Phasebook-Proxy-Secret"
 
 
 def hash_token(token: str) -> str:
@@ -48,7 +54,7 @@ def load_users(path: str | Path | None) -> dict[str, dict[str, Any]]:
     p = Path(path)
     if not p.is_file():
         raise BadInputError(message=f"The users file {p} does not exist; create it with `phasebook serve-user NAME --role ROLE --users {p}`.")
-    data = parse_yaml(p.read_text(encoding="utf-8"), file=str(p)) or {}
+    data = read_yaml_file(p) or {}
     users = data.get("users") or {}
     if not isinstance(users, dict):
         raise BadInputError(message=f"{p}: 'users' must map each person's name to {{role, admin, token_sha256}}.")
@@ -94,7 +100,32 @@ class PhasebookIdentityProvider(IdentityProvider):
     users_file = Unicode("", config=True, help="YAML file of people: name → {role, admin, token_sha256}. "
                          "Example: phasebook-users.yaml, written by `phasebook serve-user`.")
     trusted_header = Unicode("", config=True, help="A request header set by a trusted reverse proxy that names "
-                             "the authenticated person, e.g. X-Forwarded-User. Empty: not used.")
+                             "the authenticated person, e.g. X-Forwarded-User. Empty: not used. Needs "
+                             "trusted_header_secret or trusted_proxies.")
+    trusted_header_secret = Unicode("", config=True, help="A secret the reverse proxy sends in the "
+                                    f"{SECRET_HEADER} header; the trusted header counts only with it. "
+                                    "Example: the output of `openssl rand -hex 32`.")
+    trusted_proxies = List(Unicode(), config=True, help="Peer addresses of the reverse proxies whose trusted header "
+                           "counts. Example: ['127.0.0.1'].")
+
+    def _from_proxy(self, handler) -> bool:
+        """True when the request proves it came through the configured proxy."""
+        if self.trusted_proxies and handler.request.remote_ip in self.trusted_proxies:
+            return True
+        sent = handler.request.headers.get(SECRET_HEADER) or ""
+        return bool(self.trusted_header_secret) and hmac.compare_digest(sent.encode(), self.trusted_header_secret.encode())
+
+    shared_can_sign = Bool(False, config=True, help="Let viewers of the shared link sign (unverified) although "
+                           "personal identities are configured. Example: True for a demo server.")
+
+    @property
+    def personal(self) -> bool:
+        """True when this server identifies people (a users file or a trusted header)."""
+        return bool(self.users or self.trusted_header)
+
+    def shared_may_sign(self) -> bool:
+        """Whether a viewer the server does not identify may sign (always, when nobody is identified)."""
+        return self.shared_can_sign or not self.personal
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -118,6 +149,13 @@ class PhasebookIdentityProvider(IdentityProvider):
         if self.trusted_header:
             name = (handler.request.headers.get(self.trusted_header) or "").strip()
             if name:
+                if not self._from_proxy(handler):
+                    self.log.warning("phasebook: refused a %s header not sent by the configured proxy (from %s)",
+                                     self.trusted_header, handler.request.remote_ip)
+                    raise web.HTTPError(403, f"The {self.trusted_header} header is only accepted from the "
+                                        "configured reverse proxy.")
+                if len(name) > 200 or any(ord(ch) < 32 for ch in name):
+                    raise web.HTTPError(400, f"The {self.trusted_header} header does not hold a person's name.")
                 return self._person(name)
         return await self._get_user(handler)
 

@@ -7,11 +7,10 @@ widgets nor the plotly bundle to show; it is the page people open most.
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
+from ..core.describe import describe_event
 from ..core.errors import PhasebookError
-from ..core.flow import WORK_PHASES
 from ..core.status import ProjectStatus
 from ..project import Project
 from .context import open_dashboard_project, query_params
@@ -23,24 +22,27 @@ from .html import Html, badge, card, esc, page, raw, table
 
 __all__ = ["overview_parts", "overview_page", "flow_grid", "gates_table", "decision_log", "display_parts", "segments_table"]
 
-TRACKS = (("product", "Product"), ("data_science", "Data science"), ("data_engineering", "Data engineering"))
-
-
 def flow_grid(project: Project, st: ProjectStatus) -> Html:
-    """Three tracks × four phases; every step coloured by status; the current phase marked."""
+    """The flow's tracks × work phases; every step coloured by status; the current phase marked."""
+    flow = project.flow
     current = ' style="background:#ddf4ff" aria-current="step"'
     head = "".join(
-        f"<th{current if p == st.phase else ''}>{esc(project.flow.phase(p).title)}"
-        f"{' (current)' if p == st.phase else ''}</th>" for p in WORK_PHASES)
+        f"<th{current if p == st.phase else ''}>{esc(flow.phase(p).title)}"
+        f"{' (current)' if p == st.phase else ''}</th>" for p in flow.work_phases)
     rows = []
-    for track, title in TRACKS:
+    for track in flow.tracks:
+        title = flow.title_of(track)
         cells = []
-        for phase in WORK_PHASES:
+        for phase in flow.work_phases:
             steps = [s for s in st.steps if s.phase == phase and track in s.tracks]
             items = []
             for s in steps:
-                state = st.gates[s.gate].state if s.gate else s.status
-                items.append(f'<div data-step="{esc(s.id)}">{badge(state, s.id)} {esc(s.title)}</div>')
+                if s.gate:
+                    g = st.gates[s.gate]
+                    items.append(f'<div data-step="{esc(s.id)}">{badge(g.state, s.id)} {esc(s.title)}'
+                                 f"{' (unverified)' if g.unverified else ''}</div>")
+                else:
+                    items.append(f'<div data-step="{esc(s.id)}">{badge(s.status, s.id)} {esc(s.title)}</div>')
             cells.append(f"<td>{''.join(items)}</td>")
         rows.append(f"<tr><th>{esc(title)}</th>{''.join(cells)}</tr>")
     return raw(f'<table aria-label="Flow"><thead><tr><th>Track</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
@@ -52,24 +54,14 @@ def gates_table(st: ProjectStatus, project_param: str = "") -> Html:
     for g in st.gates.values():
         query = urlencode({**({"project": project_param} if project_param else {}), "gate": g.name})
         link = raw(f'<a href="signoff.ipynb?{esc(query)}">open sign-off</a>')
-        rows.append((f"{g.step} {g.title}", badge(g.state), ", ".join(r.replace("_", " ") for r in g.missing_roles),
-                     ", ".join(g.changed_sections), link))
-    return table(["Gate", "State", "Still to approve", "Changed since approval", ""], rows, label="Gates")
-
-
-def _describe(d: dict[str, Any]) -> str:
-    if d["kind"] == "decision":
-        return f"{d.get('decision', '')}: {d.get('text', '')}"
-    text = f"{d.get('from', '')} → {d.get('to', '')}"
-    for key in ("reason", "override", "text"):
-        if d.get(key):
-            text += f" · {key}: {d[key]}"
-    return text
+        rows.append((f"{g.step} {g.title}", badge(g.state, g.label), ", ".join(r.replace("_", " ") for r in g.missing_roles),
+                     ", ".join(g.changed_sections), "; ".join(g.reasons), link))
+    return table(["Gate", "State", "Still to approve", "Changed since approval", "Why", ""], rows, label="Gates")
 
 
 def decision_log(st: ProjectStatus) -> Html:
     """Advances, backtracks with reasons, overrides, cancellation and team decisions, newest first."""
-    rows = [(d["at"][:16].replace("T", " "), d["kind"], _describe(d), (d.get("actor") or {}).get("name", ""))
+    rows = [(d["at"][:16].replace("T", " "), d["kind"], describe_event(d["kind"], d), (d.get("actor") or {}).get("name", ""))
             for d in reversed(st.decisions)]
     return table(["When (UTC)", "What", "Details", "Who"], rows, label="Decisions") if rows else \
         raw('<p class="muted">No decisions yet.</p>')
@@ -113,6 +105,11 @@ def overview_parts(project: Project, project_param: str = "") -> list:
     st = project.status()
     need = project.section("product_need").statement
     head = raw(f"<h2>{esc(st.name)} · phase: {esc(st.phase)}</h2>" + (f"<p>Need: {esc(need)}</p>" if need else ""))
+    if st.flow_pinned_hash and st.flow_pinned_hash != st.flow_hash:
+        gates = ", ".join(st.flow_gates_changed) or "none"
+        head += raw(f'<div class="card" role="note">The flow ({esc(st.flow_version)}) changed since the project '
+                    f"last recorded it; gates whose policy changed: {esc(gates)} (their approvals are stale). "
+                    "The change is journaled with the next decision.</div>")
     parts: list = [page(integrity_banner(project), head, *registry_alerts(project), card("The flow", flow_grid(project, st)),
                         card("Gates", gates_table(st, project_param)))]
     board = scoreboard_svg(project.section("scope"), project.events())

@@ -13,22 +13,18 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..core.sections import SECTION_MODELS, SECTION_TITLES, Literature, Scope, TechnicalCheck
-from ..store.plan import dump_yaml
+from ..core.flow import Flow, default_flow
+from ..core.sections import SECTION_MODELS, Literature, Scope, TechnicalCheck
+from ..project import dump_yaml
 from .html import Html, card, esc, raw, table, text
 
 __all__ = ["render_section", "render_scope", "render_literature", "render_technical_check", "render_fields",
            "section_title", "content_diff", "covered_models"]
 
 
-def section_title(path: str) -> str:
-    """A reader's title for a section path such as ``kpi_review.development``."""
-    top, _, sub = path.partition(".")
-    title = SECTION_TITLES.get(top, top.replace("_", " "))
-    if sub:
-        field = SECTION_MODELS[top].model_fields.get(sub)
-        title = f"{title} — {field.title if field and field.title else sub.replace('_', ' ')}"
-    return title
+def section_title(path: str, flow: Flow | None = None) -> str:
+    """A reader's title for a section path such as ``kpi_review.development`` (:meth:`Flow.section_title`)."""
+    return (flow or default_flow()).section_title(path)
 
 
 def _value(value: Any) -> Html:
@@ -104,7 +100,7 @@ def render_technical_check(tc: TechnicalCheck) -> Html:
     return raw("<p><b>Cost estimate</b></p>" + cost + render_fields(tc))
 
 
-def render_section(path: str, model: Any) -> Html:
+def render_section(path: str, model: Any, flow: Flow | None = None) -> Html:
     """One covered section (``path`` as in a gate's ``covers``) as a titled card."""
     if isinstance(model, Scope):
         body = render_scope(model)
@@ -116,10 +112,10 @@ def render_section(path: str, model: Any) -> Html:
         body = render_fields(model)
     else:
         body = _value(model)
-    return card(section_title(path), body)
+    return card(section_title(path, flow), body)
 
 
-def content_diff(approved: dict[str, Any], current: dict[str, Any]) -> Html:
+def content_diff(approved: dict[str, Any], current: dict[str, Any], flow: Flow | None = None) -> Html:
     """Line diff (YAML) of each covered section between the approved and the current content."""
     parts = []
     for path in current:
@@ -133,7 +129,7 @@ def content_diff(approved: dict[str, Any], current: dict[str, Any]) -> Html:
                 continue
             cls = "diff-add" if line.startswith("+") else "diff-del" if line.startswith("-") else "muted" if line.startswith("@@") else ""
             lines.append(f'<div class="{cls}"><pre>{esc(line)}</pre></div>')
-        parts.append(card(section_title(path), raw("".join(lines)), level=4))
+        parts.append(card(section_title(path, flow), raw("".join(lines)), level=4))
     return raw("".join(parts) or '<p class="muted">No difference in the sections (a newer measurement changed).</p>')
 
 

@@ -25,6 +25,8 @@ from .identity import PhasebookIdentityProvider, load_users
 
 __all__ = ["ServeOptions", "serve_config", "ensure_dashboards", "DASHBOARDS", "overview_path", "dashboard_templates"]
 
+#: largest request body the dashboards server accepts (widget messages travel over the websocket)
+MAX_BODY = 1024 * 1024
 DASHBOARDS = ("overview.ipynb", "signoff.ipynb", "monitoring.ipynb", "review.ipynb")
 #: Extensions a dashboards-only server must not load (editing UIs, terminals, the lab API).
 DISABLED_EXTENSIONS = ("jupyterlab", "notebook", "notebook_shim", "jupyter_server_terminals", "jupyter_lsp",
@@ -41,6 +43,11 @@ class ServeOptions:
     token: str = ""
     users_file: str = ""
     trusted_header: str = ""
+    shared_can_sign: bool = False
+    trusted_header_secret: str = ""
+    trusted_proxies: tuple[str, ...] = ()
+    max_pages_per_viewer: int = 8
+    max_pages: int = 40
     cull_idle_timeout: int = 600
     cull_interval: int = 60
     allow_root: bool = False
@@ -82,6 +89,12 @@ def serve_config(opts: ServeOptions) -> Config:
     """The traitlets configuration of the dashboards-only server."""
     if opts.cull_idle_timeout < 1 or opts.cull_interval < 1:
         raise BadInputError(message="Kernel culling times must be at least 1 second.")
+    if opts.max_pages_per_viewer < 1 or opts.max_pages < opts.max_pages_per_viewer:
+        raise BadInputError(message="Page caps must be at least 1, and the server's cap at least the per-viewer one.")
+    if opts.trusted_header and not (opts.trusted_header_secret or opts.trusted_proxies):
+        raise BadInputError(message=f"--trusted-header {opts.trusted_header} needs a second proof that a request came "
+                            "through your proxy: --trusted-header-secret (the proxy adds it in the "
+                            "X-Phasebook-Proxy-Secret header) or --trusted-proxy ADDRESS.")
     load_users(opts.users_file or None)  # a bad users file fails here, with what to do
     c = Config()
     c.ServerApp.root_dir = str(opts.root)
@@ -92,7 +105,10 @@ def serve_config(opts: ServeOptions) -> Config:
     c.ServerApp.allow_root = opts.allow_root
     c.ServerApp.terminals_enabled = False
     c.ServerApp.default_url = "/" + overview_path()
-    c.ServerApp.jpserver_extensions = {"voila.server_extension": True, "phasebook.dashboards.serverext": True,
+    c.ServerApp.max_body_size = MAX_BODY  # tornado refuses bigger bodies from their headers
+    c.ServerApp.max_buffer_size = MAX_BODY
+    # Voilà is loaded by phasebook's extension, which puts its gates in place (see serverext)
+    c.ServerApp.jpserver_extensions = {"voila.server_extension": False, "phasebook.dashboards.serverext": True,
                                        **{name: False for name in DISABLED_EXTENSIONS}}
     c.ServerApp.authorizer_class = DashboardAuthorizer
     c.ServerApp.identity_provider_class = PhasebookIdentityProvider
@@ -100,6 +116,11 @@ def serve_config(opts: ServeOptions) -> Config:
     c.IdentityProvider.token = opts.token
     c.PhasebookIdentityProvider.users_file = opts.users_file
     c.PhasebookIdentityProvider.trusted_header = opts.trusted_header
+    c.PhasebookIdentityProvider.shared_can_sign = opts.shared_can_sign
+    c.PhasebookIdentityProvider.trusted_header_secret = opts.trusted_header_secret
+    c.PhasebookIdentityProvider.trusted_proxies = list(opts.trusted_proxies)
+    c.DashboardKernelManager.max_kernels_per_viewer = opts.max_pages_per_viewer
+    c.DashboardKernelManager.max_kernels = opts.max_pages
     c.MappingKernelManager.cull_idle_timeout = opts.cull_idle_timeout
     c.MappingKernelManager.cull_interval = opts.cull_interval
     c.MappingKernelManager.cull_connected = False

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from ..core.errors import PhasebookError
+from ..core.errors import PhasebookError, SignerNotAllowedError
 from ..core.events import Actor
-from ..core.flow import WORK_PHASES
+from ..core.pinning import policy_diff
 from ..core.status import ProjectStatus
 from ..project import Project
 from .context import Viewer, open_dashboard_project, query_params, viewer
@@ -31,90 +31,168 @@ DECISION_LABELS = {"approve": "Approve", "request_changes": "Request changes", "
 
 
 def default_gate(project: Project) -> str:
-    """The gate of the current phase (scope approval outside the work phases)."""
-    phase = project.status().phase
-    return project.flow.phase(phase).gate if phase in WORK_PHASES else "scope_approval"
+    """The gate of the current phase (the first gate outside the work phases)."""
+    flow = project.flow
+    phase = project.phase
+    return flow.phase(phase).gate if phase in flow.work_phases else flow.gates[0].name
+
+
+def _signer(s) -> str:
+    return f"{s.name} ({(s.role or '').replace('_', ' ')})"
 
 
 def gate_header(project: Project, gate: str, status: ProjectStatus | None = None) -> Html:
-    """Project, gate title and state; a stale banner with the diff when the approval no longer matches."""
-    st = (status or project.status()).gates[gate]
-    parts = [f"<h2>{esc((status.name if status else project.name))} · {esc(st.step)} {esc(st.title)} {badge(st.state)}</h2>"]
-    if st.state == "stale" or st.changed_sections:
-        approved = project.approved_content(gate)
+    """Project, gate title and state; why it is not approved; per-signer diffs when approvals went stale."""
+    status = status or project.status()
+    st = status.gates[gate]
+    parts = [f"<h2>{esc(status.name)} · {esc(st.step)} {esc(st.title)} {badge(st.state, st.label)}</h2>"]
+    if st.reasons:
+        items = "".join(f"<li>{esc(r)}</li>" for r in st.reasons)
+        parts.append(f'<div class="card" role="note" aria-label="Why this gate is {esc(st.label)}"><ul>{items}</ul></div>')
+    stale = [s for s in st.signoffs if s.decision == "approve" and s.counts and not s.fresh]
+    if stale:
+        changed = ", ".join(esc(c) for c in st.changed_sections) or "the covered content"
+        parts.append(f'<div class="banner" role="alert" style="background:#8250df">Approval is stale: '
+                     f"{changed} changed since it was approved. Review the changes below and sign again.</div>")
         current = project.gate_content(gate)["sections"]
-        if approved is not None:
-            changed = ", ".join(esc(c) for c in st.changed_sections) or "the covered content"
-            parts.append(f'<div class="banner" role="alert" style="background:#8250df">Approval is stale: '
-                         f"{changed} changed since it was approved. Review the changes below and sign again.</div>")
-            parts.append(card("What changed since the approval", content_diff(approved, current)))
+        policy_now = project.flow.gate(gate)
+        from ..core.flow import policy_of
+
+        for s in stale:
+            event = project.approval_event(gate, seq=s.seq)
+            if event is None:
+                continue
+            body = content_diff(dict(event.data.get("snapshot") or {}), current, project.flow)
+            if s.policy_changed:
+                rows = [(field, _short(old), _short(new)) for field, old, new in
+                        policy_diff(event.data.get("policy"), policy_of(policy_now))]
+                body = card("The gate's policy changed", table(["Policy field", "Approved under", "Today"], rows,
+                                                               label="Policy diff"), level=4) + body
+            parts.append(card(f"What changed since the approval by {_signer(s)}", body))
     return raw("".join(parts))
 
 
+def _short(value) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value is not None else "—"
+
+
 def signers_html(project: Project, gate: str, status: ProjectStatus | None = None) -> Html:
-    """Who has signed (decision, comment, verified or not, on current content or not) and who still must."""
+    """Who has signed (decision, comment, verified or not, counted or not) and who still must."""
     st = (status or project.status()).gates[gate]
     rows = [
         (s.name, (s.role or "").replace("_", " "), "verified" if s.verified else "unverified",
          badge({"approve": "approved"}.get(s.decision, s.decision), DECISION_LABELS.get(s.decision, s.decision)),
-         s.comment, s.at[:16].replace("T", " "), "yes" if s.fresh else "no (content changed since)")
+         s.comment, s.at[:16].replace("T", " "), "yes" if s.fresh else "no (content changed since)",
+         "yes" if s.counts else f"no — {s.note.removeprefix('not counted: ')}")
         for s in st.signoffs
     ]
-    body = table(["Who", "Role", "Identity", "Decision", "Comment", "When (UTC)", "On today's content"], rows,
+    body = table(["Who", "Role", "Identity", "Decision", "Comment", "When (UTC)", "On today's content", "Counts"], rows,
                  label="Sign-offs") if rows else raw('<p class="muted">Nobody has signed yet.</p>')
-    missing = ", ".join(r.replace("_", " ") for r in st.missing_roles)
-    body += raw(f"<p><b>Still to approve:</b> {esc(missing)}</p>" if missing else "<p>Every required role has approved.</p>")
+    missing = []
+    for t in st.tallies:
+        if t.short:
+            need = f"{t.needed - len(t.approved_by)} more " if t.needed > 1 else ""
+            missing.append(f"{need}{t.role.replace('_', ' ')}")
+    if missing:
+        body += raw(f"<p><b>Still to approve:</b> {esc(', '.join(missing))}</p>")
+    elif st.state == "approved":
+        body += raw(f"<p>Every required role has approved ({esc(st.label)}).</p>")
+    for c in st.conditions:
+        style = "" if c.met else ' role="alert" style="color:#cf222e"'
+        body += raw(f"<p{style}><b>Condition{'' if c.met else ' not met'}:</b> {esc(c.message)}</p>")
     return card("Sign-offs", body)
 
 
 class SignoffWidget(w.VBox):
-    """Approve / request changes / reject one gate, with a comment; records through :meth:`Project.sign_off`."""
+    """Approve / request changes / reject one gate, with a comment; records through :meth:`Project.sign_off`.
+
+    Before anyone clicks it says what the record will mean: a verified viewer
+    whose identity carries no role cannot sign; a role the gate does not
+    require is recorded as a comment; an unmet gate condition must be
+    acknowledged (tick + comment); the shared link cannot sign when the server
+    knows people personally, unless the operator allowed it.
+    """
 
     def __init__(self, project: Project, gate: str, who: Viewer, on_recorded=None, *, shown_hash: str | None = None) -> None:
         self.project, self.gate, self.viewer, self.on_recorded = project, gate, who, on_recorded
         #: the content hash of what the page displayed: a sign-off is refused if the content is no longer that
         self.shown_hash = shown_hash if shown_hash is not None else project.gate_content(gate)["content_hash"]
-        roles = list(project.flow.gate(gate).roles)
+        g = project.flow.gate(gate)
+        roles = list(g.roles)
+        notes: list[str] = []
+        self.blocked = ""
         if who.verified:
             self.name = None
             ident = w.HTML(f"Signing as <b>{esc(who.name)}</b> (verified by the server).")
         else:
             self.name = w.Text(description="Your name", placeholder="e.g. product owner",
                                style={"description_width": "initial"})
-            ident = w.VBox([self.name, w.HTML('<span class="muted">This server does not identify people: '
-                                               "your sign-off is recorded as unverified.</span>")])
-        if who.verified and who.role:
+            ident = w.VBox([self.name, w.HTML('<span class="muted">This server does not identify you: '
+                                               "your sign-off is recorded as unverified"
+                                               + (" and does not count for this gate" if g.require_verified else "")
+                                               + ".</span>")])
+            if not who.shared_can_sign:
+                self.blocked = ("This server identifies people personally: open the page with your personal link "
+                                "to sign. The shared link can read but not sign.")
+        grant = project.active_delegation(gate, who.name) if who.verified else None
+        if grant is not None and who.role not in roles:
+            self.role = None
+            role_w = w.HTML(f"Role: <b>{esc(grant.data['role'].replace('_', ' '))}</b> "
+                            f"(delegated by {esc(grant.actor.name)} until {esc(grant.data['until'][:16])})")
+        elif who.verified and who.role:
             self.role = None
             role_w = w.HTML(f"Role: <b>{esc(who.role.replace('_', ' '))}</b>")
+            if who.role not in roles:
+                notes.append(f"Your role ({who.role.replace('_', ' ')}) is not one this gate requires "
+                             f"({', '.join(r.replace('_', ' ') for r in roles)}): your decision is recorded as a comment.")
+        elif who.verified:
+            self.role = None
+            role_w = w.HTML("")
+            self.blocked = (f"{who.name}, the server knows you but gives you no role, so you cannot sign. "
+                            "Ask whoever runs the server to give you a role.")
         else:
             self.role = w.Dropdown(options=[(r.replace("_", " "), r) for r in roles], description="Role")
             role_w = self.role
+        self.unmet = [c for c in project.status().gates[gate].conditions if not c.met]
+        self.acknowledge = w.Checkbox(value=False, indent=False,
+                                      description="I approve although this condition is not met (say why in the comment)")
+        if self.unmet:
+            notes.append("Approval needs: " + "; ".join(c.message for c in self.unmet)
+                         + ". To approve anyway, tick the acknowledgement and say why in the comment.")
         self.comment = w.Textarea(placeholder="Comment (required to request changes or reject)",
                                   layout=w.Layout(width="60%", height="80px"))
         self.buttons = {}
         for decision, label in DECISION_LABELS.items():
             b = w.Button(description=label, button_style={"approve": "success", "reject": "danger"}.get(decision, "warning"),
-                         tooltip=label)
+                         tooltip=label, disabled=bool(self.blocked))
             b.on_click(lambda _b, d=decision: self.submit(d))
             self.buttons[decision] = b
         self.status = w.HTML()
-        super().__init__([w.HTML("<h3>Your decision</h3>"), ident, role_w, self.comment,
-                          w.HBox(list(self.buttons.values())), self.status])
+        self.notes = w.HTML("".join(f'<p role="note" style="color:#9a6700">{esc(n)}</p>' for n in notes)
+                            + (f'<p role="alert" style="color:#cf222e">{esc(self.blocked)}</p>' if self.blocked else ""))
+        children = [w.HTML("<h3>Your decision</h3>"), ident, role_w, self.notes, self.comment]
+        if self.unmet:
+            children.append(self.acknowledge)
+        super().__init__(children + [w.HBox(list(self.buttons.values())), self.status])
         self.add_class("pb-signoff")
 
     def actor(self) -> Actor:
+        if self.blocked:
+            raise SignerNotAllowedError(reason=self.blocked)
         if self.viewer.verified:
-            return Actor(name=self.viewer.name, role=self.viewer.role or self.role.value, verified=True)
+            return Actor(name=self.viewer.name, role=self.viewer.role, verified=True)
         name = (self.name.value or "").strip()
         if not name:
-            raise PhasebookError(message="Type your name before signing, so the record says who decided.")
+            raise SignerNotAllowedError(reason="Type your name before signing, so the record says who decided.")
         return Actor(name=name, role=self.role.value, verified=False)
 
     def submit(self, decision: str) -> None:
         """Record ``decision``; show the outcome or the error (nothing is recorded on error)."""
         try:
             event = self.project.sign_off(self.gate, self.actor(), decision, self.comment.value,
-                                          expected_hash=self.shown_hash)
+                                          acknowledge=bool(self.acknowledge.value), expected_hash=self.shown_hash)
         except PhasebookError as exc:
             self.status.value = f'<span role="alert" style="color:#cf222e">{esc(exc.message)}</span>'
             return
@@ -137,7 +215,7 @@ def signoff_page(project_dir: str = "", gate: str = "") -> w.Widget:
         return w.HTML(page(f'<div role="alert">{esc(exc.message)}</div>'))
     header, sections, signers = w.HTML(), w.HTML(), w.HTML()
     shown = project.gate_content(gate)  # the hash of what is rendered below travels with the decision
-    sections.value = page(*(render_section(p, m) for p, m in covered_models(project, gate).items()),
+    sections.value = page(*(render_section(p, m, project.flow) for p, m in covered_models(project, gate).items()),
                           raw(f'<p class="muted" data-content-hash="{esc(shown["content_hash"])}">Content '
                               f'{esc(shown["content_hash"][:19])}…</p>'))
     box = w.VBox()

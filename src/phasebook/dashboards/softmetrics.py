@@ -70,7 +70,7 @@ def review_parts(project: Any, gate: str, project_param: str = "") -> list[Html]
     state = project.review_state(gate)
     link = review_url(state["sample"]["sample_id"], project_param) if state else ""
     parts = [soft_metrics_card(state, review_link=link)]
-    if project.flow.gate(gate).require_review:  # the gate's policy (core/reviews.py decides, this renders)
+    if any(c.kind == "current_review" for c in project.flow.gate(gate).conditions):  # the gate's policy
         met, why = review_condition(project.events(), gate)
         parts.insert(0, raw(f'<p class="pb-review-policy" role="{"status" if met else "alert"}"><b>This gate requires '
                             f"a complete review of the current model's outputs:</b> "

@@ -1,13 +1,16 @@
 """A light KPI scoreboard drawn as inline SVG (no JavaScript, no plotly bundle).
 
 The overview is the page people open most, so its scoreboard is plain SVG
-built server-side: each hard metric gets a small chart of its value per
-model test against a dashed target line. Every label is escaped.
+built server-side from the one scoreboard series
+(:func:`phasebook.core.scoreboard.scoreboard_series`): each hard metric gets
+a small chart of its value per model test against a dashed target line.
+Every label is escaped.
 """
 
 from __future__ import annotations
 
 from ..core.events import Event
+from ..core.scoreboard import scoreboard_series
 from ..core.sections import Scope
 from .html import Html, esc, raw
 
@@ -18,21 +21,9 @@ PALETTE = ("#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3")
 
 
 def metric_history(scope: Scope, events: list[Event]) -> list[tuple[str, str, float | None, list[tuple[str, float | None]]]]:
-    """(metric, comparator, target, [(model label, value)…]) for each hard metric, oldest test first.
-
-    Per-segment tests (a model per customer or region) are left out: the
-    overview counts them in its per-segment block instead.
-    """
-    tests = [e for e in events if e.kind == "model_test" and not e.data.get("segment")]
-    out = []
-    for kpi, metric in scope.hard_metrics():
-        points = []
-        for i, e in enumerate(tests):
-            found = next((r for r in e.data.get("results", [])
-                          if r.get("metric") == metric.name and r.get("kpi") == kpi.name), None)
-            points.append((f"#{i + 1} {e.data.get('model', '')}", found.get("value") if found else None))
-        out.append((metric.name, metric.comparator, metric.target, points))
-    return out
+    """(metric, comparator, target, [(model label, value)…]) per hard metric: :func:`~phasebook.core.scoreboard.scoreboard_series`."""
+    return [(s.metric, s.comparator, s.target, [(p.label, p.value) for p in s.points])
+            for s in scoreboard_series(scope, events)]
 
 
 def _chart(name: str, comparator: str, target: float | None, points: list, color: str) -> str:

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from ..tracking import approval_binding, config_of, registry_warnings
-from ..tracking.config import GATE_ALIAS_FIELDS
+from ..tracking.config import gate_alias_fields
 from .html import Html, card, esc, raw, table
 
 __all__ = ["run_link", "model_tests_card", "registry_alerts", "tracking_parts"]
@@ -42,7 +42,7 @@ def _version(link: dict[str, Any] | None) -> str:
 def model_tests_card(project: Any, gate: str, events: list, *, latest: int = 10) -> Html | None:
     """The latest model tests, newest first, each linked to its MLflow run (None for gates without tests)."""
     g = project.flow.gate(gate)
-    if "model_test" not in g.measurements and gate not in GATE_ALIAS_FIELDS:
+    if "model_test" not in g.measurements and gate not in gate_alias_fields(project.flow):
         return None
     tests = [e for e in events if e.kind == "model_test"][-latest:]
     if not tests:
@@ -59,7 +59,7 @@ def model_tests_card(project: Any, gate: str, events: list, *, latest: int = 10)
     if binding and config is not None:
         body += raw(f"<p>Approving binds <b>{esc(binding['name'])} v{esc(binding['version'])}</b>: "
                     f"alias <b>@{esc(config.aliases[gate])}</b> is set on it once every role has approved.</p>")
-    elif gate in GATE_ALIAS_FIELDS and config is not None:
+    elif gate in gate_alias_fields(project.flow) and config is not None:
         body += raw('<p class="muted">This approval binds no registered model version: the latest model test '
                     "names none.</p>")
     return card("Model tests", body)

@@ -8,8 +8,9 @@ reports embed plotly.js once, so they open offline.
 
 from __future__ import annotations
 
-import html
 from typing import Any
+
+from ..core.escape import html_text
 
 __all__ = ["drift_figure", "profile_figure", "drift_html", "profile_html"]
 
@@ -75,11 +76,11 @@ def _page(title: str, table_html: str, figures: list) -> str:
         parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0)))
     return (
         "<!doctype html><html><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title>"
+        f"<title>{html_text(title)}</title>"
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
         "td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}td:first-child{text-align:left}"
         ".drift{background:#fde2e2}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1>{table_html}{''.join(parts)}</body></html>"
+        f"<h1>{html_text(title)}</h1>{table_html}{''.join(parts)}</body></html>"
     )
 
 
@@ -88,7 +89,7 @@ def _fmt(v: Any) -> str:
         return ""
     if isinstance(v, float):
         return f"{v:.4g}"
-    return html.escape(str(v))
+    return html_text(str(v))
 
 
 def drift_html(report: Any) -> str:
@@ -99,8 +100,8 @@ def drift_html(report: Any) -> str:
         for c in report.columns
     )
     table = (
-        f"<p>{html.escape(report.summary)}. Reference: {html.escape(report.reference)} ({report.rows_reference} rows); "
-        f"current: {html.escape(report.current)} ({report.rows_current} rows).</p>"
+        f"<p>{html_text(report.summary)}. Reference: {html_text(report.reference)} ({report.rows_reference} rows); "
+        f"current: {html_text(report.current)} ({report.rows_current} rows).</p>"
         f"<table><tr>{''.join(f'<th>{h}</th>' for h in heads)}</tr>{rows}</table>"
     )
     return _page(f"Drift: {report.current} vs {report.reference}", table, list(report.figures().values()))

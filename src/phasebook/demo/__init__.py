@@ -35,7 +35,6 @@ def build_demo(path: str | os.PathLike, *, echo: Callable[[str], None] | None = 
         ProjectExistsError: ``path`` already holds a project.
         WorkbookExecutionError: a phase notebook failed (its output notebook is kept).
     """
-    from ..core.flow import WORK_PHASES
     from ..project import Project
     from ..runner import run_notebook
     from .data import write_demo_data
@@ -49,8 +48,9 @@ def build_demo(path: str | os.PathLike, *, echo: Callable[[str], None] | None = 
     for section, content, actor in SECTIONS:
         project.save_section(section, content, actor=actor)
     say(f"filled the plan: {', '.join(s for s, _, _ in SECTIONS)}")
-    for phase in WORK_PHASES:
-        if phase == "development":  # a model per region first, so the pooled baselines stay the latest test
+    for phase in project.flow.work_phases:
+        if any(s.done_when == "model_test" for s in project.flow.steps_of(phase)):
+            # where models are tested: a model per region first, so the pooled baselines stay the latest test
             _run_region_grid(project, say, progress_bar)
         result = run_notebook(project, phase, PHASE_PARAMETERS.get(phase), progress_bar=progress_bar,
                               actor=DATA_SCIENTIST)

@@ -45,7 +45,7 @@ def fit_region_model(project: "Project", region: str, *, region_column: str = "r
     from ..core.errors import BadInputError
     from ..modeling import compute_metrics
     from ..modeling.baselines import FittedModel, baseline_models, split
-    from ..runner import measure
+    from ..steps import measure
 
     source, label = measure.training_source(project)
     frame = measure.load_frame(project, source.name)

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Literal
 import numpy as np
 
 from ..core.errors import UnknownMetricError
+from ..core.metrics import CATALOGUE
 
 __all__ = ["Metric", "METRICS", "register", "get_metric", "known_metrics", "compute_metrics", "recall_at_top_k"]
 
@@ -106,24 +107,27 @@ def _mape(y_true: Any, y: Any, **_: Any) -> float:
     return float(np.mean(np.abs((t[mask] - p[mask]) / t[mask]))) if mask.any() else float("nan")
 
 
-for _name, _needs, _fn, _hib, _task in (
-    ("roc_auc", "score", _sk("roc_auc_score"), True, "classification"),
-    ("pr_auc", "score", _sk("average_precision_score"), True, "classification"),
-    ("log_loss", "score", _sk("log_loss"), False, "classification"),
-    ("brier", "score", _sk("brier_score_loss"), False, "classification"),
-    ("recall_at_top_k", "score", recall_at_top_k, True, "classification"),
-    ("precision_at_top_k", "score", _precision_at_top_k, True, "classification"),
-    ("accuracy", "label", _sk("accuracy_score"), True, "classification"),
-    ("balanced_accuracy", "label", _sk("balanced_accuracy_score"), True, "classification"),
-    ("precision", "label", _binary("precision_score"), True, "classification"),
-    ("recall", "label", _binary("recall_score"), True, "classification"),
-    ("f1", "label", _binary("f1_score"), True, "classification"),
-    ("rmse", "value", _rmse, False, "regression"),
-    ("mae", "value", _sk("mean_absolute_error"), False, "regression"),
-    ("mape", "value", _mape, False, "regression"),
-    ("r2", "value", _sk("r2_score"), True, "regression"),
-):
-    METRICS[_name] = Metric(_name, _needs, _fn, _hib, _task)  # type: ignore[arg-type]
+#: implementations of the catalogue's metrics (range, direction and input come from core.metrics.CATALOGUE)
+_IMPLEMENTATIONS: dict[str, Callable[..., float]] = {
+    "roc_auc": _sk("roc_auc_score"),
+    "pr_auc": _sk("average_precision_score"),
+    "log_loss": _sk("log_loss"),
+    "brier": _sk("brier_score_loss"),
+    "recall_at_top_k": recall_at_top_k,
+    "precision_at_top_k": _precision_at_top_k,
+    "accuracy": _sk("accuracy_score"),
+    "balanced_accuracy": _sk("balanced_accuracy_score"),
+    "precision": _binary("precision_score"),
+    "recall": _binary("recall_score"),
+    "f1": _binary("f1_score"),
+    "rmse": _rmse,
+    "mae": _sk("mean_absolute_error"),
+    "mape": _mape,
+    "r2": _sk("r2_score"),
+}
+for _spec in CATALOGUE.values():
+    METRICS[_spec.name] = Metric(_spec.name, _spec.needs, _IMPLEMENTATIONS[_spec.name], _spec.higher_is_better,
+                                 _spec.task)
 
 
 def compute_metrics(

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 import pandas as pd
 
+from ..core.escape import md_text
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.events import Event
 
@@ -51,43 +53,57 @@ def latest_results(events: Iterable["Event"]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def scoreboard_figure(events: Iterable["Event"], *, title: str = "Model tests against the scope's targets"):
-    """A plotly figure: a panel per hard metric, a line per model, the target dashed."""
+def _scope_of(events: list["Event"]):
+    """The scope as the latest pooled model test judged it (metrics, comparators, targets), for figures drawn
+    from the journal alone."""
+    from ..core.sections import Scope
+
+    tests = [e for e in events if e.kind == "model_test" and not e.data.get("segment")]
+    if not tests:
+        return Scope()
+    kpis: dict[str, list[dict[str, Any]]] = {}
+    for r in tests[-1].data.get("results", []):
+        kpis.setdefault(r.get("kpi") or "KPI", []).append({
+            "name": r.get("metric"), "hardness": r.get("hardness", "hard"), "comparator": r.get("comparator", ">="),
+            "target": r.get("target")})
+    return Scope.model_validate({"kpis": [{"name": k, "metrics": m} for k, m in kpis.items()]})
+
+
+def scoreboard_figure(events: Iterable["Event"], scope: Any = None, *, title: str = "Model tests against the scope's targets"):
+    """A plotly figure: a panel per hard metric, a line per model, the target dashed.
+
+    Draws :func:`~phasebook.core.scoreboard.scoreboard_series` (the series of the overview and the
+    monitoring page). ``scope`` defaults to the scope as the latest model test judged it.
+    """
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    table = scoreboard_table(events)
-    hard = table[table["hardness"] == "hard"] if not table.empty else table
-    metrics = list(dict.fromkeys(hard["metric"])) if not hard.empty else []
-    if not metrics:
+    from ..core.scoreboard import scoreboard_series
+
+    events = list(events)
+    series = [s for s in scoreboard_series(scope if scope is not None else _scope_of(events), events) if s.points]
+    if not series:
         fig = go.Figure()
         fig.update_layout(title=f"{title} — no model test yet", height=240)
         return fig
-    fig = make_subplots(rows=1, cols=len(metrics), subplot_titles=metrics, horizontal_spacing=0.08)
+    fig = make_subplots(rows=1, cols=len(series), subplot_titles=[s.metric for s in series], horizontal_spacing=0.08)
     palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
-    models = list(dict.fromkeys(hard["model"]))
-    for col, metric in enumerate(metrics, start=1):
-        part = hard[hard["metric"] == metric]
+    models = list(dict.fromkeys(p.model for s in series for p in s.points))
+    for col, s in enumerate(series, start=1):
         for i, model in enumerate(models):
-            rows = part[part["model"] == model]
-            if rows.empty:
-                continue
+            points = [p for p in s.points if p.model == model]
             fig.add_trace(
                 go.Scatter(
-                    x=rows["seq"], y=rows["value"], mode="lines+markers", name=str(model),
+                    x=[p.label for p in points], y=[p.value for p in points], mode="lines+markers", name=str(model),
                     legendgroup=str(model), showlegend=col == 1, marker={"color": palette[i % len(palette)], "size": 9},
-                    hovertemplate=f"{model}<br>{metric} = %{{y:.3f}}<br>journal entry %{{x}}<extra></extra>",
+                    hovertemplate=f"{model}<br>{s.metric} = %{{y:.3f}}<br>%{{x}}<extra></extra>",
                 ),
                 row=1, col=col,
             )
-        target = part["target"].dropna()
-        if not target.empty:
-            comparator = part["comparator"].iloc[-1]
-            fig.add_hline(
-                y=float(target.iloc[-1]), line_dash="dash", line_color="black", row=1, col=col,
-                annotation_text=f"target {comparator} {float(target.iloc[-1]):g}", annotation_position="bottom right",
-            )
-        fig.update_xaxes(title_text="journal entry", row=1, col=col)
+        if s.target is not None:
+            fig.add_hline(y=float(s.target), line_dash="dash", line_color="black", row=1, col=col,
+                          annotation_text=f"target {s.comparator} {s.target:g}", annotation_position="bottom right")
+        fig.update_xaxes(title_text="model test", type="category", row=1, col=col)
     fig.update_layout(title=title, height=340, margin={"t": 70, "b": 40, "l": 40, "r": 20})
     return fig
 
@@ -102,11 +118,11 @@ def decision_prompt(results: Iterable[Any]) -> str:
     passing = [r.model for r in results if r.passed]
     lines = ["### Decision (3.3)", ""]
     for r in results:
-        failed = ", ".join(f"{m.metric} {m.value:.3f} (target {m.comparator} {m.target:g})" for m in r.failures() if m.value is not None)
-        lines.append(f"- **{r.model}**: " + ("passes every hard metric" if r.passed else f"fails {failed or 'unmeasured metrics'}"))
+        failed = ", ".join(f"{md_text(m.metric)} {m.value:.3f} (target {m.comparator} {m.target:g})" for m in r.failures() if m.value is not None)
+        lines.append(f"- **{md_text(r.model)}**: " + ("passes every hard metric" if r.passed else f"fails {failed or 'unmeasured metrics'}"))
     lines.append("")
     if passing:
-        lines.append(f"{', '.join(passing)} meet{'s' if len(passing) == 1 else ''} the hard metrics: ask product and "
+        lines.append(f"{md_text(', '.join(passing))} meet{'s' if len(passing) == 1 else ''} the hard metrics: ask product and "
                      "customer success for the KPI check (3.4) on a sample of real outputs, or iterate to improve it.")
     else:
         lines.append("No model meets the hard metrics. Iterate (model failure), go back to research (approach failure), "

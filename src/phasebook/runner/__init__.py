@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["run_notebook", "declared_parameters", "RunResult", "RunError", "resolve", "Workbook", "DEFAULT_READS"]
+__all__ = ["run_notebook", "declared_parameters", "RunResult", "RunError", "resolve", "Workbook"]
 
 _LAZY = {
     "run_notebook": ".execute",
@@ -20,11 +20,18 @@ _LAZY = {
     "RunError": ".models",
     "resolve": ".resolve",
     "Workbook": ".resolve",
-    "DEFAULT_READS": ".resolve",
 }
 
 
+#: the notebook helpers moved to :mod:`phasebook.steps`; project notebooks copied earlier still import them here
+_MOVED = {"measure": "phasebook.steps.measure", "review": "phasebook.steps.review"}
+
+
 def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        from importlib import import_module
+
+        return import_module(_MOVED[name])
     if name in _LAZY:
         from importlib import import_module
 

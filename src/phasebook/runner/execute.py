@@ -17,14 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
-import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..core.errors import WorkbookExecutionError
 from .inputs import find_cached, notebook_digest, run_inputs
+from .kernel import execute_papermill, total_cells
 from .models import RunError, RunResult
 from .parameters import check_parameters, declared_for
 from .resolve import Workbook, resolve
@@ -50,12 +49,6 @@ def _cached_result(project: "Project", workbook: Workbook, event, parameters: di
         output_path=str(project.root / event.data["output_path"]), duration_s=time.perf_counter() - started,
         parameters=parameters, input_hash=event.data["input_hash"],
     )
-
-
-def _total_cells(content: dict[str, Any]) -> int:
-    cells = content.get("cells", [])
-    injected = any("injected-parameters" in (c.get("metadata") or {}).get("tags", []) for c in cells)
-    return len(cells) + (0 if injected else 1)
 
 
 def run_notebook(
@@ -106,7 +99,7 @@ def run_notebook(
         if cached is not None:
             result = _cached_result(project, workbook, cached, given, started)
             if on_progress is not None:
-                total = _total_cells(workbook.content)
+                total = total_cells(workbook.content)
                 on_progress(total, total)
             return result
 
@@ -121,7 +114,7 @@ def run_notebook(
         "phase": workbook.phase, "notebook": workbook.relpath, "run_id": run_id, "parameters": given,
         "input_hash": input_hash, "inputs": parts, "output_path": output.relative_to(project.root).as_posix(),
     }
-    error = _execute(workbook, output, effective, log_output=log_output, on_progress=on_progress,
+    error = execute_papermill(workbook, output, effective, log_output=log_output, on_progress=on_progress,
                      progress_bar=progress_bar, kernel_name=kernel_name, execution_timeout=execution_timeout,
                      kernel_env={RUN_ID_ENV: run_id})  # MLflow runs logged in the kernel name this run
     duration = time.perf_counter() - started
@@ -144,69 +137,3 @@ def _default_actor():
     from ..project import default_actor
 
     return default_actor()
-
-
-def _execute(
-    workbook: Workbook,
-    output: Path,
-    parameters: dict[str, Any],
-    *,
-    log_output: bool,
-    on_progress: Progress | None,
-    progress_bar: bool,
-    kernel_name: str | None,
-    execution_timeout: int | None,
-    kernel_env: dict[str, str] | None = None,
-    kernel_ipc: str | None = None,
-) -> RunError | None:
-    """Run papermill; return None on success or the error (the output notebook exists either way).
-
-    ``kernel_env`` adds variables to the kernel's environment only (grid rows: their outbox);
-    ``kernel_ipc`` makes the kernel use Unix sockets at that path (parallel rows: no TCP port races).
-    """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    total = _total_cells(workbook.content)
-    extra: dict[str, Any] = {}
-    if on_progress is not None:
-        def hook(cell=None, cell_index=None, **_: Any) -> None:
-            on_progress(min(total, (cell_index or 0) + 1), total)
-
-        extra["on_cell_complete"] = hook
-    if execution_timeout is not None:
-        extra["execution_timeout"] = execution_timeout
-    from .executors import env_kernel_manager
-
-    # Unix sockets, never TCP: nothing to eavesdrop on, no port races, and no "Kernel is running over
-    # TCP without encryption" warning from every kernel on the user's terminal.
-    sockets = None if kernel_ipc else tempfile.mkdtemp(prefix="pbk-")  # short: socket paths are limited to ~100 bytes
-    extra["kernel_manager_class"] = env_kernel_manager(kernel_env or {}, kernel_ipc or os.path.join(sockets, "k"))
-    try:
-        papermill.execute_notebook(
-            str(workbook.path), str(output), parameters=parameters, progress_bar=progress_bar,
-            log_output=log_output, kernel_name=kernel_name, **extra,
-            # the kernel starts in the notebook's folder, as in JupyterLab; unlike papermill's
-            # cwd=, this does not chdir the whole process (the server runs notebooks in threads)
-            resources={"metadata": {"path": str(workbook.path.parent)}},
-        )
-    except PapermillExecutionError as exc:
-        return RunError(cell_index=exc.cell_index, exec_count=exc.exec_count, ename=exc.ename, evalue=str(exc.evalue))
-    except Exception as exc:  # kernel died, timeout, missing kernel: still a journaled failure
-        if not output.exists():
-            import nbformat
-
-            nbformat.write(nbformat.reads(_json(workbook.content), as_version=4), str(output))
-        return RunError(cell_index=None, ename=type(exc).__name__, evalue=str(exc))
-    finally:
-        if sockets:
-            shutil.rmtree(sockets, ignore_errors=True)
-    if on_progress is not None:
-        on_progress(total, total)
-    return None
-
-
-def _json(content: dict[str, Any]) -> str:
-    import json
-
-    return json.dumps(content)

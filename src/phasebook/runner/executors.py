@@ -21,7 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from pathlib import Path
 from typing import Any, Iterable
 
-__all__ = ["execute_row", "env_kernel_manager", "LocalPool", "DaskCluster", "default_workers"]
+__all__ = ["execute_row", "LocalPool", "DaskCluster", "default_workers"]
 
 
 def default_workers() -> int:
@@ -30,30 +30,6 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
-
-
-def env_kernel_manager(extra_env: dict[str, str], ipc_path: str | None = None) -> type:
-    """A ``KernelManager`` class whose kernels start with ``extra_env`` added to their environment.
-
-    With ``ipc_path`` the kernel talks over Unix sockets named from it instead of TCP: kernels
-    started at the same moment by several workers then cannot pick the same free port (with TCP
-    they can, and the loser never answers).
-    """
-    from jupyter_client.manager import KernelManager
-
-    class _PhasebookKernelManager(KernelManager):
-        async def _async_pre_start_kernel(self, **kw: Any):  # type: ignore[override]
-            if ipc_path:
-                self.transport, self.ip = "ipc", ipc_path
-            env = dict(kw.pop("env", None) or os.environ)
-            env.update(extra_env)
-            if any("ipykernel" in part for part in self.kernel_spec.argv):
-                # the kernel's own plumbing log (e.g. "KeyboardInterrupt caught in kernel." when jupyter_client
-                # interrupts it on shutdown) is not the user's business; a failure still fails the run
-                kw["extra_arguments"] = [*kw.get("extra_arguments", []), "--IPKernelApp.log_level=CRITICAL"]
-            return await super()._async_pre_start_kernel(env=env, **kw)
-
-    return _PhasebookKernelManager
 
 
 def execute_row(task: dict[str, Any]) -> dict[str, Any]:
@@ -65,7 +41,7 @@ def execute_row(task: dict[str, Any]) -> dict[str, Any]:
     """
     from ..store.outbox import OUTBOX_ENV, OUTBOX_ROOT_ENV, read_outbox
     from ..tracking.runs import RUN_ID_ENV
-    from .execute import _execute
+    from .kernel import execute_papermill
 
     started, cpu_started = time.perf_counter(), _cpu_seconds()
     output, outbox = Path(task["output"]), Path(task["outbox"])
@@ -73,7 +49,7 @@ def execute_row(task: dict[str, Any]) -> dict[str, Any]:
     outbox.unlink(missing_ok=True)  # a row re-run in the same folder starts with an empty outbox
     sockets = tempfile.mkdtemp(prefix="pbk-")  # short: Unix socket paths are limited to ~100 bytes
     try:
-        error = _execute(
+        error = execute_papermill(
             task["workbook"], output, task["parameters"], log_output=False, on_progress=None, progress_bar=False,
             kernel_name=task.get("kernel_name"), execution_timeout=task.get("execution_timeout"),
             kernel_env={OUTBOX_ENV: str(outbox), OUTBOX_ROOT_ENV: str(task["root"]), RUN_ID_ENV: str(task["run_id"])},
@@ -149,17 +125,18 @@ class DaskCluster:
         self._client: Any = None
 
     def __enter__(self) -> "DaskCluster":
-        from ..core.errors import BadInputError
+        from ..core.errors import ExecutorUnavailableError
 
         try:
             from distributed import Client
         except ImportError:
-            raise BadInputError("Running a grid on a Dask cluster needs dask.distributed: pip install 'dask[distributed]'.") from None
+            raise ExecutorUnavailableError(executor="dask", problem="Running a grid on a Dask cluster needs "
+                                           "dask.distributed: pip install 'dask[distributed]'.") from None
         try:
             self._client = Client(self.address, set_as_default=False, timeout="20s")
         except (OSError, TimeoutError) as exc:
-            raise BadInputError(f"Cannot reach the Dask scheduler at {self.address} ({exc}). "
-                                "Check the address, or drop --scheduler to run on a local pool.") from None
+            raise ExecutorUnavailableError(executor="dask", problem=f"Cannot reach the Dask scheduler at {self.address} "
+                                           f"({exc}). Check the address, or run on a local pool.") from None
         return self
 
     def submit(self, task: dict[str, Any]) -> Any:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..core.errors import BadInputError
+from ..core.errors import BadInputError, GridFileError
 from .parameters import check_parameters, coerce_value
 
 __all__ = ["GridRow", "read_grid", "parse_grid", "row_key"]
@@ -52,24 +52,24 @@ def _load(path: Path) -> list[dict[str, Any]]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise BadInputError(f"Grid file {path} does not exist. Give a CSV or YAML file with one row per run.") from None
+        raise GridFileError(file=str(path), problem="does not exist. Give a CSV or YAML file with one row per run.") from None
     except UnicodeDecodeError:
-        raise BadInputError(f"Grid file {path} is not UTF-8 text. Save it as UTF-8 CSV or YAML.") from None
+        raise GridFileError(file=str(path), problem="not UTF-8 text. Save it as UTF-8 CSV or YAML.") from None
     suffix = path.suffix.lower()
     if suffix == ".csv":
         reader = csv.DictReader(io.StringIO(text))
         rows = [dict(r) for r in reader]
         if any(None in r for r in rows):
-            raise BadInputError(f"Grid file {path}: a row has more cells than the header has columns.")
+            raise GridFileError(file=str(path), problem="a row has more cells than the header has columns.")
         return rows
     if suffix in (".yaml", ".yml"):
-        from ruamel.yaml import YAML
-        from ruamel.yaml.error import YAMLError
+        from ..core.errors import PlanSyntaxError
+        from ..store.yaml import load_yaml
 
         try:
-            data = YAML(typ="safe").load(text)
-        except YAMLError as exc:
-            raise BadInputError(f"Grid file {path} is not valid YAML: {exc}".splitlines()[0]) from None
+            data = load_yaml(text, file=str(path))  # bounded: size, depth, aliases, numbers
+        except PlanSyntaxError as exc:
+            raise GridFileError(file=str(path), problem=f"not valid YAML: {exc.message}") from None
         if isinstance(data, dict) and set(data) == {"rows"}:
             data = data["rows"]
         if isinstance(data, dict):  # parameter -> list of values: every combination
@@ -78,9 +78,9 @@ def _load(path: Path) -> list[dict[str, Any]]:
             return [dict(zip(names, combo)) for combo in itertools.product(*values)]
         if isinstance(data, list) and all(isinstance(r, dict) for r in data):
             return [dict(r) for r in data]
-        raise BadInputError(f"Grid file {path}: expected a list of mappings (one per run), {{rows: [...]}}, "
+        raise GridFileError(file=str(path), problem="expected a list of mappings (one per run), {rows: [...]}, "
                             "or a mapping of parameter to a list of values.")
-    raise BadInputError(f"Grid file {path}: unknown format {suffix or '(no extension)'}; use .csv, .yaml or .yml.")
+    raise GridFileError(file=str(path), problem=f"unknown format {suffix or '(no extension)'}; use .csv, .yaml or .yml.")
 
 
 def parse_grid(rows: list[dict[str, Any]], notebook: str, declared: Mapping[str, Any], *, label: str = "grid",

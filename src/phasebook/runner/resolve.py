@@ -4,7 +4,7 @@
 (the flow names each phase's notebook); ``phasebook run workbooks/x.ipynb``
 runs any notebook. A notebook's phase and the plan sections it reads come
 from its ``metadata.phasebook`` (``{"phase": ..., "reads": [...]}``), else
-from the flow and :data:`DEFAULT_READS`; a notebook that says nothing is
+from the flow (each phase's ``reads``); a notebook that says nothing is
 assumed to read the whole plan, so any plan change re-runs it.
 """
 
@@ -16,21 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import UnknownWorkbookError
-from ..core.flow import WORK_PHASES
 from ..core.sections import SECTION_MODELS
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..project import Project
 
-__all__ = ["Workbook", "resolve", "DEFAULT_READS"]
-
-#: The plan sections each phase notebook reads (what invalidates its cached run).
-DEFAULT_READS: dict[str, tuple[str, ...]] = {
-    "scoping": ("product_need", "ideas", "data_sources", "scope"),
-    "research": ("data_sources", "scope", "literature", "technical_check"),
-    "development": ("data_sources", "scope", "experiment_setup"),
-    "deployment": ("data_sources", "scope", "deployment", "monitoring"),
-}
+__all__ = ["Workbook", "resolve"]
 
 
 @dataclass(frozen=True)
@@ -78,7 +69,7 @@ def resolve(project: "Project", target: str) -> Workbook:
             (the message lists the phases and the project's notebooks).
     """
     path: Path | None = None
-    if target in WORK_PHASES:
+    if target in project.flow.work_phases:
         notebook = project.flow.phase(target).notebook
         candidate = project.root / "workbooks" / (notebook or "")
         path = candidate if notebook and candidate.is_file() else None
@@ -86,14 +77,15 @@ def resolve(project: "Project", target: str) -> Workbook:
         path = next((c for c in _candidates(project, target) if c.is_file() and c.suffix == ".ipynb"), None)
     if path is None:
         listed = sorted(p.name for p in (project.root / "workbooks").glob("*.ipynb"))
-        raise UnknownWorkbookError(name=target, phases=list(WORK_PHASES), notebooks=listed)
+        raise UnknownWorkbookError(name=target, phases=list(project.flow.work_phases), notebooks=listed)
     path = path.resolve()
     content = json.loads(path.read_text(encoding="utf-8"))
     meta = (content.get("metadata") or {}).get("phasebook") or {}
     phase = _phase_of(path, meta, project)
     reads = meta.get("reads")
     if reads is None:
-        reads = DEFAULT_READS.get(phase or "", tuple(SECTION_MODELS))
+        known = {p.name: p for p in project.flow.phases}
+        reads = known[phase].reads if phase in known and known[phase].reads is not None else tuple(SECTION_MODELS)
     try:
         relpath = path.relative_to(project.root).as_posix()
     except ValueError:

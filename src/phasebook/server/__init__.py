@@ -13,7 +13,7 @@ from typing import Any
 
 __all__ = ["NAMESPACE", "load_jupyter_server_extension", "_load_jupyter_server_extension", "_unload_jupyter_server_extension"]
 
-NAMESPACE = "phasebook"
+from .namespace import NAMESPACE
 
 
 def _load_jupyter_server_extension(server_app: Any) -> None:

@@ -10,21 +10,54 @@ the client as ``{"code", "message"}`` JSON bodies and never as tracebacks:
   outside the root, 400 for a bad body, 405 …);
 * anything else is a 500 with a generic message; the traceback goes to
   the server log only.
+
+Input is bounded before it costs anything: a body over :data:`MAX_BODY`
+is refused with 413 as soon as its headers arrive (bodies are streamed, so
+a 200 MB upload is never buffered); a path argument that is too long or
+holds control characters, and JSON that is not an object or is nested too
+deep, are 400. No response carries an absolute server path: messages are
+scrubbed to paths relative to the root. Handlers do their file and plan
+work in a thread (:meth:`PhasebookHandler.off_loop`), so a big plan never
+stalls the server's event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
 from ..core.errors import PhasebookError
 
-__all__ = ["PhasebookHandler", "bad_request"]
+__all__ = ["PhasebookHandler", "bad_request", "MAX_BODY", "MAX_PATH", "MAX_JSON_DEPTH"]
+
+#: largest request body accepted (bytes); larger ones are 413 before they are read
+MAX_BODY = 1024 * 1024
+#: longest path argument accepted (characters)
+MAX_PATH = 1024
+#: deepest JSON nesting accepted in a body
+MAX_JSON_DEPTH = 32
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_ABSOLUTE = re.compile(r"(?<![\w:/.~-])/(?:[\w.@%+~-]+/)*[\w.@%+~-]+")
+
+
+def _depth(value: Any, limit: int) -> int:
+    """Nesting depth of decoded JSON, stopping early past ``limit``."""
+    stack, deepest = [(value, 1)], 0
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
 
 
 def bad_request(message: str) -> web.HTTPError:
@@ -32,6 +65,7 @@ def bad_request(message: str) -> web.HTTPError:
     return web.HTTPError(400, reason="bad request", log_message=message)
 
 
+@web.stream_request_body
 class PhasebookHandler(APIHandler):
     """Base of the phasebook handlers (see the module docstring for the error contract).
 
@@ -41,6 +75,37 @@ class PhasebookHandler(APIHandler):
     """
 
     auth_resource = "phasebook"
+
+    # bounded input ---------------------------------------------------------------
+    async def prepare(self) -> None:  # type: ignore[override]
+        """Authenticate, then refuse an oversized body from its headers alone (413)."""
+        self._pb_body = bytearray()
+        self._pb_too_large = False
+        await super().prepare()
+        length = self.request.headers.get("Content-Length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+            self._pb_too_large = True
+            raise web.HTTPError(413, reason="body too large",
+                                log_message=f"The request body is larger than {MAX_BODY // 1024} KiB; send less.")
+
+    def data_received(self, chunk: bytes) -> None:
+        """Collect a streamed body up to :data:`MAX_BODY` (a chunked body past it is refused)."""
+        if self._pb_too_large or len(self._pb_body) + len(chunk) > MAX_BODY:
+            self._pb_too_large = True
+            self._pb_body.clear()
+            return
+        self._pb_body.extend(chunk)
+
+    def path_kwargs_ok(self) -> None:
+        """400 for path arguments that no file can have (too long, control characters)."""
+        for value in list(self.path_args) + list(self.path_kwargs.values()):
+            if value and (len(value) > MAX_PATH or _CONTROL.search(value)):
+                raise bad_request(f"A path in the URL is longer than {MAX_PATH} characters or holds control "
+                                  "characters; give a project folder relative to the server root.")
+
+    async def off_loop(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run ``fn(*args)`` in a worker thread: plan and journal work never blocks the event loop."""
+        return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
 
     @property
     def root_dir(self) -> Path:
@@ -61,7 +126,13 @@ class PhasebookHandler(APIHandler):
             path, a symlink) leads outside the root directory.
         """
         rel = (rel or "").strip()
-        target = (self.root_dir / rel).resolve()
+        if len(rel) > MAX_PATH or _CONTROL.search(rel):
+            raise bad_request(f"The path is longer than {MAX_PATH} characters or holds control characters; "
+                              "give a folder relative to the server root.")
+        try:
+            target = (self.root_dir / rel).resolve()
+        except (OSError, ValueError):
+            raise bad_request("The path cannot name a file on this server; give a folder relative to the root.") from None
         if target != self.root_dir and self.root_dir not in target.parents:
             raise web.HTTPError(
                 403, reason="forbidden",
@@ -85,14 +156,34 @@ class PhasebookHandler(APIHandler):
     # bodies ------------------------------------------------------------------
     def json_body(self) -> dict[str, Any]:
         """The request body as a JSON object (400 with a message otherwise)."""
-        raw = self.request.body or b"{}"
+        if getattr(self, "_pb_too_large", False):
+            raise web.HTTPError(413, reason="body too large",
+                                log_message=f"The request body is larger than {MAX_BODY // 1024} KiB; send less.")
+        raw = bytes(getattr(self, "_pb_body", b"")) or self.request.body or b"{}"
         try:
             data = json.loads(raw)
+        except RecursionError:
+            raise bad_request(f"The request body is nested too deeply; send a JSON object at most "
+                              f"{MAX_JSON_DEPTH} levels deep.") from None
         except (ValueError, UnicodeDecodeError) as exc:
-            raise bad_request(f"The request body is not valid JSON ({exc}); send a JSON object.") from None
+            raise bad_request(f"The request body is not valid JSON ({str(exc)[:120]}); send a JSON object.") from None
         if not isinstance(data, dict):
             raise bad_request(f"The request body must be a JSON object, not {type(data).__name__}.")
+        if _depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+            raise bad_request(f"The request body is nested more than {MAX_JSON_DEPTH} levels deep; flatten it.")
         return data
+
+    def scrub(self, value: Any) -> Any:
+        """``value`` with absolute server paths made relative to the root (or hidden when outside it)."""
+        if isinstance(value, str):
+            root = str(self.root_dir).rstrip("/")
+            value = value.replace(root + "/", "").replace(root, ".")
+            return _ABSOLUTE.sub("<server path>", value)
+        if isinstance(value, dict):
+            return {k: self.scrub(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.scrub(v) for v in value]
+        return value
 
     def send(self, data: Any, status: int = 200) -> None:
         """Finish with a JSON body."""
@@ -118,9 +209,15 @@ class PhasebookHandler(APIHandler):
                 "code": "internal_error",
                 "message": "phasebook hit an internal error; the details are in the Jupyter server's log.",
             }
+        try:
+            body = self.scrub(body)
+        except KeyError:  # the settings are not there (a refusal before the extension was set up)
+            pass
         self.clear()
         self.set_status(status_code)
         self.set_header("Content-Type", "application/json")
+        if status_code == 413:
+            self.set_header("Connection", "close")
         self.finish(json.dumps(body))
 
     def log_exception(self, typ, value, tb) -> None:  # domain errors are expected: no traceback in the log

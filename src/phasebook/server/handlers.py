@@ -36,6 +36,8 @@ __all__ = [
 API_VERSION = 1
 SKIP_DIRS = {"node_modules", "runs", "__pycache__", "site-packages"}
 MAX_DEPTH = 4
+#: longest project display name accepted
+MAX_NAME = 200
 
 
 class InfoHandler(PhasebookHandler):
@@ -54,7 +56,10 @@ class ProjectsHandler(PhasebookHandler):
 
     @web.authenticated
     @authorized
-    def get(self) -> None:
+    async def get(self) -> None:
+        self.send({"projects": await self.off_loop(self._list)})
+
+    def _list(self) -> list[dict[str, Any]]:
         found = []
         for plan in _find_plans(self.root_dir):
             entry: dict[str, Any] = {"path": self.relative(plan.parent)}
@@ -62,13 +67,13 @@ class ProjectsHandler(PhasebookHandler):
                 entry["name"] = Project.open(plan.parent).name
             except Exception as exc:  # a damaged project is still listed, with why
                 entry["name"] = plan.parent.name
-                entry["error"] = getattr(exc, "message", type(exc).__name__)
+                entry["error"] = self.scrub(getattr(exc, "message", type(exc).__name__))
             found.append(entry)
-        self.send({"projects": found})
+        return found
 
     @web.authenticated
     @authorized
-    def post(self) -> None:
+    async def post(self) -> None:
         body = self.json_body()
         path, name = body.get("path"), body.get("name")
         if not isinstance(path, str) or not path.strip():
@@ -78,7 +83,9 @@ class ProjectsHandler(PhasebookHandler):
         target = self.resolve(path)
         if target == self.root_dir:
             raise bad_request("Create the project in a new folder, not in the JupyterLab root itself.")
-        project = Project.new(target, name=name.strip() if name else None)
+        if name is not None and len(name) > MAX_NAME:
+            raise bad_request(f"'name' is longer than {MAX_NAME} characters; give a short display name.")
+        project = await self.off_loop(lambda: Project.new(target, name=name.strip() if name else None))
         rel = self.relative(project.root)
         self.send({"path": rel, "name": project.name, "scoping_notebook": f"{rel}/workbooks/01_scoping.ipynb"},
                   status=201)
@@ -106,10 +113,10 @@ class StatusHandler(_ProjectHandler):
 
     @web.authenticated
     @authorized
-    def get(self, path: str) -> None:
-        project = self.project(path)
+    async def get(self, path: str) -> None:
+        project = await self.off_loop(self.project, path)
         stamp = []
-        for f in (project.plan_path, project.journal_path):
+        for f in (project.plan_path, project.journal_path, project.flow_file or project.plan_path):
             st = os.stat(f) if f.exists() else None
             stamp.append(f"{st.st_size}:{st.st_mtime_ns}" if st else "-")
         running = [j.to_dict() for j in self.runs.jobs_for(self.relative(project.root))]
@@ -120,7 +127,7 @@ class StatusHandler(_ProjectHandler):
             self.set_status(304)
             self.finish()
             return
-        status = project.status().model_dump(mode="json")
+        status = await self.off_loop(lambda: project.status().model_dump(mode="json"))
         flow = project.flow
         for run in status.get("recent_runs", []):  # the journal keeps project-relative output paths
             if run.get("output_path"):
@@ -131,6 +138,7 @@ class StatusHandler(_ProjectHandler):
             path=self.relative(project.root),
             phases=[p.model_dump(mode="json") for p in flow.phases],
             tracks=list(flow.tracks),
+            track_titles={t: flow.title_of(t) for t in flow.tracks},
             jobs=running,
         )
         self.send(status)
@@ -141,8 +149,8 @@ class SignoffsHandler(_ProjectHandler):
 
     @web.authenticated
     @authorized
-    def get(self, path: str) -> None:
-        status = self.project(path).status()
+    async def get(self, path: str) -> None:
+        status = await self.off_loop(lambda: self.project(path).status())
         self.send({"gates": {name: g.model_dump(mode="json") for name, g in status.gates.items()}})
 
 
@@ -151,15 +159,15 @@ class RunsHandler(_ProjectHandler):
 
     @web.authenticated
     @authorized
-    def get(self, path: str) -> None:
-        project = self.project(path)
+    async def get(self, path: str) -> None:
+        project = await self.off_loop(self.project, path)
         self.send({"runs": [j.to_dict() for j in self.runs.jobs_for(self.relative(project.root))]})
 
     @web.authenticated
     @authorized
-    def post(self, path: str) -> None:
-        project = self.project(path)
+    async def post(self, path: str) -> None:
         body = self.json_body()
+        project = await self.off_loop(self.project, path)
         phase = body.get("phase")
         runnable = [p.name for p in project.flow.phases if p.notebook]
         if phase not in runnable:
@@ -180,8 +188,8 @@ class RunHandler(_ProjectHandler):
 
     @web.authenticated
     @authorized
-    def get(self, path: str, job_id: str) -> None:
-        project = self.project(path)
+    async def get(self, path: str, job_id: str) -> None:
+        project = await self.off_loop(self.project, path)
         job = self.runs.get(job_id)
         if job is None or job.project_path != self.relative(project.root):
             raise web.HTTPError(404, reason="run_not_found",

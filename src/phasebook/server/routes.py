@@ -12,7 +12,7 @@ from typing import Any
 
 from jupyter_server.utils import url_path_join
 
-from . import NAMESPACE
+from .namespace import NAMESPACE
 from .handlers import InfoHandler, ProjectsHandler, RunHandler, RunsHandler, SignoffsHandler, StatusHandler
 from .runs import RunManager
 

@@ -41,6 +41,7 @@ from ..core.errors import (
 from ..core.events import GENESIS, Actor, Event, utc_now
 from ..core.hashing import canonical_json, jsonable
 from .chain import ChainChecker, ChainProblem, ChainState, NeedFullCheck, is_conflict_marker
+from .guard import check_event
 from .locking import exclusive
 from .signing import Signer, public_keys
 from .verified import VerifiedCache, file_stamp
@@ -258,6 +259,7 @@ class Journal:
         Raises:
             JournalTornError: the last line is torn; nothing is appended.
         """
+        check_event(kind)  # a viewer's dashboard kernel appends sign-offs only
         data = jsonable(dict(data))
         with self._lock():
             seq, prev, prev_at = self._tail()

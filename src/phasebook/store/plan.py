@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import io
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -20,9 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..core.errors import (
     PlanChangedOnDiskError,
@@ -31,8 +28,11 @@ from ..core.errors import (
     SchemaVersionError,
     UnknownSectionError,
 )
-from ..core.sections import SECTION_MODELS, SECTION_TITLES, Section
+from ..core.escape import excerpt
+from ..core.sections import SECTION_MODELS, Section
+from .guard import check_plan_write
 from .locking import exclusive
+from .yaml import MAX_BYTES, dump_yaml, load_yaml, parse_yaml
 
 __all__ = [
     "PLAN_FILE",
@@ -48,37 +48,9 @@ PLAN_FILE = "phasebook.yaml"
 SCHEMA_VERSION = 1
 OLDEST_SCHEMA = 1
 HEADER_KEYS = ("schema_version", "name", "flow")
+MAX_ERRORS = 20  # problems listed per section (a bad file could produce millions)
 #: schema_version N → function upgrading a plain mapping from N to N + 1.
 UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
-
-
-def _yaml() -> YAML:
-    y = YAML(typ="rt")
-    y.preserve_quotes = True
-    y.indent(mapping=2, sequence=4, offset=2)
-    y.width = 100
-    return y
-
-
-def parse_yaml(text: str, *, file: str) -> Any:
-    """Parse YAML text (round-trip), raising :class:`PlanSyntaxError` with the position."""
-    try:
-        return _yaml().load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise PlanSyntaxError(
-            file=file, line=(mark.line + 1) if mark else None, column=(mark.column + 1) if mark else None,
-            problem=exc.problem or exc.context or str(exc),
-        ) from None
-    except YAMLError as exc:
-        raise PlanSyntaxError(file=file, line=None, column=None, problem=str(exc)) from None
-
-
-def dump_yaml(data: Any) -> str:
-    """Serialize ``data`` as YAML in phasebook's style."""
-    buf = io.StringIO()
-    _yaml().dump(data, buf)
-    return buf.getvalue()
 
 
 def _error_path(prefix: str, loc: tuple[Any, ...]) -> str:
@@ -94,8 +66,7 @@ def _message(err: dict[str, Any]) -> str:
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
     if kind.endswith("_parsing") or kind.endswith("_type"):
-        got = err.get("input")
-        return f"{msg} (got {got!r})"
+        return f"{msg} (got {excerpt(err.get('input'))})"
     return msg
 
 
@@ -121,7 +92,10 @@ def validate_section(name: str, data: Any, *, file: str | None = None) -> Sectio
     try:
         return model.model_validate(dict(data))
     except ValidationError as exc:
-        errors = [{"path": _error_path(name, e["loc"]), "message": _message(e)} for e in exc.errors()]
+        found = exc.errors(include_input=True, include_url=False)
+        errors = [{"path": _error_path(name, e["loc"]), "message": _message(e)} for e in found[:MAX_ERRORS]]
+        if len(found) > MAX_ERRORS:
+            errors.append({"path": name, "message": f"and {len(found) - MAX_ERRORS} more problems"})
         raise PlanValidationError(file=file, errors=errors) from None
 
 
@@ -160,6 +134,13 @@ class PlanDocument:
         return {k: v.model_dump(mode="json") for k, v in self.sections.items()}
 
 
+def _default_titles() -> dict[str, str]:
+    from ..core.flow import default_flow
+
+    flow = default_flow()
+    return {k: flow.section_title(k) for k in SECTION_MODELS}
+
+
 class PlanStore:
     """Reads and writes one project's ``phasebook.yaml``."""
 
@@ -176,6 +157,12 @@ class PlanStore:
 
     # reading -----------------------------------------------------------------
     def read_bytes(self) -> bytes:
+        """The plan's bytes; a file over the size limit is refused before it is read."""
+        size = self.path.stat().st_size
+        if size > MAX_BYTES:
+            raise PlanSyntaxError(file=str(self.path), line=None, column=None, limit=True,
+                                  problem=f"the file is {size / 2**20:.1f} MiB; a plan is at most {MAX_BYTES / 2**20:.0f} MiB. "
+                                  "Move bulky content (data, notes) out of it")
         return self.path.read_bytes()
 
     def load(self) -> PlanDocument:
@@ -199,7 +186,7 @@ class PlanStore:
 
     def parse(self, data: bytes) -> PlanDocument:
         file = str(self.path)
-        raw = parse_yaml(data.decode("utf-8"), file=file)
+        raw = load_yaml(data, file=file)
         if raw is None:
             raw = CommentedMap()
         if not isinstance(raw, dict):
@@ -230,7 +217,8 @@ class PlanStore:
         if not isinstance(version, int) or isinstance(version, bool):
             raise PlanValidationError(
                 file=file,
-                errors=[{"path": "schema_version", "message": f"must be an integer (this phasebook writes {SCHEMA_VERSION}); got {version!r}"}],
+                errors=[{"path": "schema_version",
+                         "message": f"must be an integer (this phasebook writes {SCHEMA_VERSION}); got {excerpt(version)}"}],
             )
         if version > SCHEMA_VERSION or version < OLDEST_SCHEMA:
             raise SchemaVersionError(file=file, found=version, supported=SCHEMA_VERSION, oldest=OLDEST_SCHEMA)
@@ -241,7 +229,7 @@ class PlanStore:
         return raw
 
     # writing -----------------------------------------------------------------
-    def create(self, name: str, flow_version: str) -> PlanDocument:
+    def create(self, name: str, flow_version: str, titles: dict[str, str] | None = None) -> PlanDocument:
         """Write a new plan with every section at its defaults and a comment per section."""
         doc = CommentedMap()
         doc["schema_version"] = SCHEMA_VERSION
@@ -249,7 +237,7 @@ class PlanStore:
         doc["flow"] = flow_version
         for key, model in SECTION_MODELS.items():
             doc[key] = model().model_dump(mode="json")
-            doc.yaml_set_comment_before_after_key(key, before="\n" + SECTION_TITLES[key])
+            doc.yaml_set_comment_before_after_key(key, before="\n" + (titles or _default_titles()).get(key, key))
         doc.yaml_set_start_comment(
             "The project plan: one key per section. Edit it through the forms, `phasebook set`, or by hand;\n"
             "every change is validated, and sign-offs go stale when the sections they approved change."
@@ -295,8 +283,20 @@ class PlanStore:
             self._cache = written
         return written  # the plan exactly as written, read under the lock: its digest is the new token
 
+    def set_flow(self, flow: str) -> PlanDocument:
+        """Set the plan's ``flow:`` header (which flow the project follows), atomically, under the lock."""
+        with self._lock:
+            raw = self.parse(self.read_bytes()).raw
+            raw["flow"] = flow
+            text = dump_yaml(raw)
+            written = self.parse(text.encode("utf-8"))
+            self._write_atomic(text)
+            self._cache = written
+        return written
+
     def _write_atomic(self, text: str) -> None:
         """Write via a temporary file, fsync and rename (callers hold the lock)."""
+        check_plan_write()  # a viewer's dashboard kernel never writes the plan
         self.root.mkdir(parents=True, exist_ok=True)
         # a temporary file left here was abandoned by a killed writer: we hold the lock
         for leftover in self.root.glob(".phasebook.yaml.*.tmp"):

@@ -20,14 +20,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-__all__ = ["TrackingConfig", "tracking_config", "GATE_ALIAS_FIELDS", "metric_name", "mlflow_key", "base_name",
+__all__ = ["TrackingConfig", "tracking_config", "gate_alias_fields", "metric_name", "mlflow_key", "base_name",
            "LOCAL_DB", "LOCAL_ARTIFACTS"]
 
 LOCAL_DB = ".phasebook/mlflow.db"
 LOCAL_ARTIFACTS = ".phasebook/mlartifacts"
 
-#: The gates whose approval binds a model version, and the plan field naming each one's alias.
-GATE_ALIAS_FIELDS = {"kpi_check": "approval_alias", "post_deployment_kpi_check": "post_deployment_alias"}
+def gate_alias_fields(flow: Any = None) -> dict[str, str]:
+    """The gates whose approval binds a model version, and the plan field naming each one's alias (from the flow)."""
+    if flow is None:
+        from ..core.flow import default_flow
+
+        flow = default_flow()
+    return {g.name: g.alias_field for g in flow.gates if g.alias_field}
 
 _PARAM_SUFFIX = re.compile(r"^(?P<base>.+?)(?:@|_at_)(?P<value>-?\d+(?:\.\d+)?(?:e-?\d+)?)$")
 
@@ -49,12 +54,12 @@ class TrackingConfig:
         return None if self.local else self.uri
 
 
-def tracking_config(root: Path, setup: Any, project_name: str) -> TrackingConfig | None:
+def tracking_config(root: Path, setup: Any, project_name: str, flow: Any = None) -> TrackingConfig | None:
     """The project's tracking settings from its ``experiment_setup`` section (None: tracking off)."""
     uri = (getattr(setup, "tracking_uri", "") or "").strip()
     if not uri:
         return None
-    aliases = {gate: getattr(setup, field) for gate, field in GATE_ALIAS_FIELDS.items()}
+    aliases = {gate: getattr(setup, field) for gate, field in gate_alias_fields(flow).items()}
     experiment = (setup.experiment_name or "").strip() or project_name
     if uri == "local":
         root = Path(root).resolve()

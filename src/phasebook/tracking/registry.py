@@ -1,7 +1,7 @@
 """Approval ↔ registry: what the journal says each alias should be, and where they disagree (pure).
 
 The journal is the record; the MLflow registry follows it. An approval of a
-gate that binds a model version (:data:`~.config.GATE_ALIAS_FIELDS`)
+gate that binds a model version (:func:`~.config.gate_alias_fields`, the flow's ``alias_field``)
 records that version (:func:`approval_binding`, in the ``sign_off`` entry);
 while the gate is approved its alias must point at that version, and once the
 approval goes stale (or changes are requested) the alias phasebook set must
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from .config import GATE_ALIAS_FIELDS
+from .config import gate_alias_fields
 
 __all__ = ["approval_binding", "expected_binding", "owned_alias", "Action", "Decision", "decide", "OBSERVATION_FILE",
            "load_observation", "save_observation", "stale_reason", "relevant_models"]
@@ -45,7 +45,7 @@ def approval_binding(flow: Any, gate: str, events: list, decision: str) -> dict[
     approves (the latest one), when that test names a registered model version;
     the post-deployment gate binds the version the model-test gate approved last.
     """
-    if decision != "approve" or gate not in GATE_ALIAS_FIELDS:
+    if decision != "approve" or gate not in gate_alias_fields(flow):
         return {}
     if "model_test" in flow.gate(gate).measurements:
         test = next((e for e in reversed(events) if e.kind == "model_test"), None)

@@ -38,7 +38,7 @@ _VERSION = re.compile(r"^(?P<name>[^/\s][^/]{0,255})/(?P<version>[1-9]\d{0,9})$"
 def config_of(project: Any, plan: Any = None) -> TrackingConfig | None:
     """The project's tracking settings (None: the plan names no tracking store)."""
     plan = plan if plan is not None else project.plan()
-    return tracking_config(project.root, plan.sections["experiment_setup"], plan.name)
+    return tracking_config(project.root, plan.sections["experiment_setup"], plan.name, project.flow)
 
 
 def model_test_gate(flow: Any) -> str:

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..store.outbox import outbox_for
-from .config import GATE_ALIAS_FIELDS
+from .config import gate_alias_fields
 from .errors import TrackingNotConfiguredError
 from .registry import (decide, expected_binding, load_observation, owned_alias, relevant_models, save_observation,
                        stale_reason)
@@ -41,8 +41,7 @@ class SyncReport:
 
 
 def _gates(project: Any) -> list[str]:
-    names = {g.name for g in project.flow.gates}
-    return [g for g in GATE_ALIAS_FIELDS if g in names]
+    return list(gate_alias_fields(project.flow))
 
 
 def _title(project: Any, gate: str) -> str:

@@ -8,11 +8,11 @@ shown as table rows under one header line; the others as bordered cards.
 
 from __future__ import annotations
 
-import html
 from typing import Any, Callable
 
 import ipywidgets as w
 
+from ..core.escape import html_text
 from .fields import ErrorSlot, FieldSpec, error_html
 
 __all__ = ["CardList", "NOUNS"]
@@ -49,13 +49,13 @@ class CardList(ErrorSlot):
         self.add_button = w.Button(description=f"Add {self.noun}", icon="plus", tooltip=f"Add a {self.noun}")
         self.add_button.on_click(lambda _b: self.add())
         self.box = w.VBox()
-        heading = f"<b>{html.escape(spec.title)}</b>"
+        heading = f"<b>{html_text(spec.title)}</b>"
         if spec.help:
-            heading += f' <small style="opacity:.7">{html.escape(spec.help)}</small>'
+            heading += f' <small style="opacity:.7">{html_text(spec.help)}</small>'
         parts: list[w.Widget] = [w.HTML(heading), self.error]
         if getattr(item_form, "row", False):
             parts.append(w.HBox([
-                w.HTML(f'<b style="white-space:nowrap">{html.escape(t)}</b>',
+                w.HTML(f'<b style="white-space:nowrap">{html_text(t)}</b>',
                        layout=w.Layout(width=width, margin="0 2px", overflow="hidden"))
                 for t, width in item_form.columns()
             ]))
@@ -123,7 +123,7 @@ class CardList(ErrorSlot):
         for i, card in enumerate(self.cards):
             if card.header is not None:
                 label = f"{self.noun[:1].upper()}{self.noun[1:]} {i + 1}: {card.card_title()}"
-                card.header.value = f"<b>{html.escape(label)}</b>"
+                card.header.value = f"<b>{html_text(label)}</b>"
 
     # value -------------------------------------------------------------------
     def load(self, values: list | None) -> None:

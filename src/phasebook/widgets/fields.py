@@ -11,10 +11,11 @@ here, so "abc" in a number field is an error by the field, never a silent 0.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from typing import Any, Callable
 
 import ipywidgets as w
+
+from ..core.escape import html_text, markdown_html
 
 __all__ = [
     "MISSING",
@@ -38,7 +39,7 @@ Notify = Callable[[], None]
 
 def error_html(message: str) -> str:
     """A message in the form's error style (escaped)."""
-    return f'<span style="color:var(--jp-error-color1,#c62828)">⚠ {html.escape(message)}</span>'
+    return f'<span style="color:var(--jp-error-color1,#c62828)">⚠ {html_text(message)}</span>'
 
 
 class ErrorSlot:
@@ -141,7 +142,7 @@ class Field:
         if self.error_text:
             parts.append(error_html((f"{self.spec.title}: " if self.compact else "") + self.error_text))
         if self.spec.help and not self.compact:
-            parts.append(f'<small style="opacity:.7">{html.escape(self.spec.help)}</small>')
+            parts.append(f'<small style="opacity:.7">{html_text(self.spec.help)}</small>')
         self.error.value = "<br>".join(parts)
         self.error.layout.display = None if parts else "none"
 
@@ -172,10 +173,10 @@ class LongTextField(Field):
         return w.Textarea(layout=w.Layout(width="100%", height="5em"), continuous_update=True, **common)
 
     def render_preview(self) -> None:
-        """Render the current text as markdown in the preview area (the frontend sanitizes it)."""
+        """Render the current text as markdown in the preview area, sanitized here (JupyterLab trusts it)."""
         text = self.input.value or "*(empty)*"
         self.preview.outputs = ({"output_type": "display_data", "metadata": {},
-                                 "data": {"text/markdown": text, "text/plain": text}},)
+                                 "data": {"text/html": markdown_html(text), "text/plain": text}},)
 
     def _switch(self, change: Any) -> None:
         previewing = change["new"] == "Preview"

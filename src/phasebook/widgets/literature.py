@@ -11,16 +11,15 @@ so opening and saving a form cannot change the plan by itself.
 
 from __future__ import annotations
 
-import html
 
 import ipywidgets as w
 
-from ..core.sections import Literature, LiteratureEntry
+from ..core.escape import html_text
+from ..core.sections import VERDICT_ORDER, Literature, LiteratureEntry
 from .model_form import ModelForm, layout_for
 
 __all__ = ["LiteratureForm", "LiteratureEntryCard", "VERDICT_ORDER"]
 
-VERDICT_ORDER = ("chosen", "alternative", "undecided", "rejected")
 _BADGES = {"chosen": "✔ chosen", "alternative": "◐ alternative", "undecided": "? undecided", "rejected": "✘ rejected"}
 
 
@@ -68,9 +67,9 @@ class LiteratureForm(ModelForm):
                                          "<i>chosen</i> and say why; keep the others as alternatives or rejected.")
             return
         items = "".join(
-            f"<li><b>{html.escape(c.fields['title'].input.value.strip() or '(untitled)')}</b>"
-            f" ({html.escape(c.fields['kind'].input.value)}): "
-            f"{html.escape(c.fields['justification'].input.value.strip() or 'no justification yet')}</li>"
+            f"<li><b>{html_text(c.fields['title'].input.value.strip() or '(untitled)')}</b>"
+            f" ({html_text(c.fields['kind'].input.value)}): "
+            f"{html_text(c.fields['justification'].input.value.strip() or 'no justification yet')}</li>"
             for c in chosen
         )
         self.chosen_summary.value = f"<b>Chosen direction</b><ul>{items}</ul>"

@@ -14,7 +14,6 @@ Forms form a tree: ``child(part)`` walks it along an error's dotted path
 from __future__ import annotations
 
 import datetime as dt
-import html
 import inspect
 import types
 from typing import Any, Callable, Literal, Union, get_args, get_origin
@@ -23,6 +22,7 @@ import ipywidgets as w
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from ..core.escape import html_text
 from .cards import CardList
 from .fields import (
     MISSING,
@@ -138,8 +138,8 @@ class ModelForm(ErrorSlot):
         """Arrange the fields (override for a layout hint)."""
         parts: list[w.Widget] = []
         if self.spec is not None:
-            parts.append(w.HTML(f"<b>{html.escape(self.spec.title)}</b>"
-                                + (f' <small style="opacity:.7">{html.escape(self.spec.help)}</small>'
+            parts.append(w.HTML(f"<b>{html_text(self.spec.title)}</b>"
+                                + (f' <small style="opacity:.7">{html_text(self.spec.help)}</small>'
                                    if self.spec.help else "")))
         parts += [self.error, *(f.widget for f in self.fields.values())]
         layout = w.Layout(border="1px solid var(--jp-border-color2,#ddd)", padding="4px 8px", margin="4px 0")

@@ -8,10 +8,10 @@ and warns inline about a KPI with no metric or a hard metric with no target
 
 from __future__ import annotations
 
-import html
 
 import ipywidgets as w
 
+from ..core.escape import html_text
 from ..core.sections import ModelMetric, ProductKPI
 from .model_form import ModelForm, layout_for
 
@@ -77,5 +77,5 @@ class KpiCard(ModelForm):
     def refresh(self) -> None:
         msgs = self.warning_messages()
         self.warnings.value = "".join(
-            f'<div style="color:var(--jp-warn-color1,#e65100)">⚠ {html.escape(m)}</div>' for m in msgs
+            f'<div style="color:var(--jp-warn-color1,#e65100)">⚠ {html_text(m)}</div>' for m in msgs
         )

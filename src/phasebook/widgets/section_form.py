@@ -20,19 +20,19 @@ changed part keeps the old digest and is refused, as it must be.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import weakref
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 
+from ..core.escape import html_text
 from ..core.errors import PhasebookError, PlanChangedOnDiskError, PlanValidationError
 from ..core.events import Actor
-from ..core.sections import SECTION_MODELS, SECTION_TITLES
-from ..core.status import section_value
+from ..core.sections import SECTION_MODELS
+from ..core.gates import reopened_by, section_value
 from ..project import Project
-from ..store.plan import validate_section
+from ..project import validate_section
 from .fields import error_html
 from .model_form import build_form
 
@@ -40,12 +40,6 @@ __all__ = ["SectionForm"]
 
 #: Open forms per project root, so that one form's save can keep the others current.
 _OPEN_FORMS: dict[Path, "weakref.WeakSet[SectionForm]"] = {}
-
-
-def _sub(value: Any, parts: tuple[str, ...]) -> Any:
-    for part in parts:
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
 
 
 class SectionForm(w.VBox):
@@ -68,14 +62,16 @@ class SectionForm(w.VBox):
         self.sub = tuple(p for p in sub.split(".") if p)
         for part in self.sub:
             model = model.model_fields[part].annotation
-        self.title = SECTION_TITLES[self.name]
-        if self.sub:
-            info = SECTION_MODELS[self.name].model_fields[self.sub[0]]
-            self.title = f"{SECTION_TITLES[self.name].split(' (')[0]}: {info.title or self.sub[0]}"
+        try:
+            self.title = project.flow.section_title(self.path)
+        except PhasebookError:  # a damaged plan: reload() reports it below; the title needs no plan
+            from ..core.flow import default_flow
+
+            self.title = default_flow().section_title(self.path)
         self._loading = True
         self.digest: str | None = None
         self.baseline: dict[str, Any] = {}
-        self._approved: list = []
+        self._approved: dict = {}
         self._dump: dict[str, Any] = {}
         self.on_saved: list = []  #: callables run after each successful save
         self.body = build_form(model, self._changed)
@@ -91,7 +87,7 @@ class SectionForm(w.VBox):
         self.dirty = w.HTML()
         self.gate_warning = w.HTML()
         self.status = w.HTML()
-        heading = w.HTML(f"<h3>{html.escape(self.title)}</h3>")
+        heading = w.HTML(f"<h3>{html_text(self.title)}</h3>")
         actions = w.HBox([self.save_button, self.reload_button, self.dirty])
         super().__init__([heading, self.gate_warning, self.body.widget, self.status, actions])
         _OPEN_FORMS.setdefault(project.root, weakref.WeakSet()).add(self)
@@ -138,21 +134,9 @@ class SectionForm(w.VBox):
         self._approved = self._approved_gates()
         self._changed()
 
-    def _approved_gates(self) -> list[tuple[Any, tuple[str, ...]]]:
-        """Approved gates covering this form, each with the part of the form it covers."""
-        gates = self.project.status().gates
-        found = []
-        here = (self.name, *self.sub)
-        for gate in self.project.flow.gates:
-            if gates[gate.name].state != "approved":
-                continue
-            for cover in gate.covers:
-                parts = tuple(cover.split("."))
-                n = min(len(parts), len(here))
-                if parts[:n] == here[:n]:
-                    found.append((gate, parts[len(here):]))
-                    break
-        return found
+    def _approved_gates(self) -> dict[str, Any]:
+        """The gates' states, for :func:`~phasebook.core.gates.reopened_by` (which decides)."""
+        return self.project.status().gates
 
     # state -------------------------------------------------------------------
     def collect(self) -> tuple[dict[str, Any], list[tuple[tuple, str]]]:
@@ -169,7 +153,7 @@ class SectionForm(w.VBox):
     def reopens(self) -> list[str]:
         """Titles of the approved gates that saving the current edits would make stale."""
         data, _ = self.collect()
-        return [g.title for g, rel in self._approved if _sub(data, rel) != _sub(self.baseline, rel)]
+        return [g.title for g in reopened_by(self.project.flow.gates, self._approved, self.path, self.baseline, data)]
 
     def _changed(self) -> None:
         if self._loading:
@@ -183,9 +167,10 @@ class SectionForm(w.VBox):
                 f"Saving will reopen {' and '.join(reopen)}: it was approved for the current content "
                 "and will need a new sign-off."
             )
-        elif self._approved:
-            names = " and ".join(g.title for g, _ in self._approved)
-            self.gate_warning.value = (f'<span style="opacity:.8">Approved in {html.escape(names)}; '
+        elif covering := [g for g in self.project.flow.gates_covering(self.path)
+                          if g.name in self._approved and self._approved[g.name].state == "approved"]:
+            names = " and ".join(g.title for g in covering)
+            self.gate_warning.value = (f'<span style="opacity:.8">Approved in {html_text(names)}; '
                                        "changing it will reopen that approval.</span>")
         else:
             self.gate_warning.value = ""
@@ -247,7 +232,7 @@ class SectionForm(w.VBox):
         when = dt.datetime.now().strftime("%H:%M:%S")
         note = f" {' and '.join(reopened)} is now stale: ask for a new sign-off." if reopened else ""
         self.status.value = (f'<span style="color:var(--jp-success-color1,#2e7d32)">✔ Saved at {when}.'
-                             f"{html.escape(note)}</span>")
+                             f"{html_text(note)}</span>")
         self._changed()
         for callback in self.on_saved:
             callback(self)
@@ -270,7 +255,7 @@ class SectionForm(w.VBox):
                 node = nxt
             node.show_error(err["message"])
         n = len(errors)
-        lines = "".join(f"<li>{html.escape(e['path'])}: {html.escape(e['message'])}</li>" for e in unplaced)
+        lines = "".join(f"<li>{html_text(e['path'])}: {html_text(e['message'])}</li>" for e in unplaced)
         self.status.value = error_html(
             f"Not saved: {n} field{'s' if n != 1 else ''} need{'s' if n == 1 else ''} attention "
             "(see the messages by the fields). Nothing was written."

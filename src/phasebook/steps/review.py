@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..core.sections import VERDICT_ORDER
 from ..modeling.metrics import METRICS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,7 +23,7 @@ __all__ = [
     "profile_summary", "target_rates", "informative_figures", "drift_figures",
 ]
 
-VERDICT_ORDER = {"chosen": 0, "alternative": 1, "undecided": 2, "rejected": 3}
+VERDICT_RANK = {v: i for i, v in enumerate(VERDICT_ORDER)}
 
 
 def scope_table(project: "Project") -> pd.DataFrame:
@@ -76,7 +77,7 @@ def literature_table(project: "Project") -> pd.DataFrame:
         for e in entries
     ]
     df = pd.DataFrame(rows, columns=["verdict", "title", "kind", "depth", "upsides", "downsides", "fit", "justification", "link"])
-    return df.sort_values("verdict", key=lambda s: s.map(VERDICT_ORDER), kind="stable").reset_index(drop=True)
+    return df.sort_values("verdict", key=lambda s: s.map(VERDICT_RANK), kind="stable").reset_index(drop=True)
 
 
 def technical_summary(project: "Project") -> dict[str, Any]:
