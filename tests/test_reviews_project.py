@@ -223,3 +223,20 @@ def test_the_review_page_refuses_a_hostile_sample_id_and_a_changed_file(project,
     monkeypatch.setenv("QUERY_STRING", f"sample={data['sample_id']}")
     html = review_page(str(project.root)).value
     assert 'role="alert"' in html and "changed after it was recorded" in html
+
+
+def test_a_viewer_kernel_judges_only_as_its_viewer(project):
+    from phasebook.core.errors import ViewerWriteRefusedError
+    from phasebook.dashboards.context import Viewer, ViewerProject
+
+    data = project.review_sample(model="gradient_boosting", items=_outputs(), columns=["plan"], size=2, seed=6)
+    item = project.review_items(data["sample_id"])["items"][0]["id"]
+    view = ViewerProject(project, Viewer(name="customer success lead", role="customer_success", verified=True))
+    with pytest.raises(ViewerWriteRefusedError):
+        view.judge(data["sample_id"], item, "call_usefulness", "good", actor=PO)
+    with pytest.raises(ViewerWriteRefusedError):
+        view.record("review_judgement", {})
+    assert view.judge(data["sample_id"], item, "call_usefulness", "good", actor=CS).actor == CS
+    anonymous = ViewerProject(project, Viewer(name=None))
+    with pytest.raises(ViewerWriteRefusedError):
+        anonymous.judge(data["sample_id"], item, "call_usefulness", "bad", actor=CS)

@@ -39,7 +39,7 @@ __all__ = ["Viewer", "ViewerProject", "set_context", "viewer", "server_root", "q
 #: what a viewer kernel may use of a Project (everything else is refused)
 READ_METHODS = frozenset({"root", "name", "flow", "plan", "plan_path", "journal_path", "section", "events", "verify",
                           "status", "phase", "gate_content", "approved_content", "data_source", "integrity",
-                          "require_intact"})
+                          "require_intact", "review_items", "review_state"})
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,15 @@ class ViewerProject:
         if not who.verified and actor.verified:
             raise ViewerWriteRefusedError(what="a verified sign-off from a page the server does not vouch for")
         return self._project.sign_off(gate, actor, decision, comment, **kwargs)
+
+    def judge(self, sample_id: str, item: str, metric: str, answer: str, note: str = "", *, actor: Actor):
+        """Record the viewer's judgement of a sampled output (review page); the same identity rule as ``sign_off``."""
+        who = self._viewer
+        if who.verified and (actor.name != who.name or not actor.verified or (who.role and actor.role != who.role)):
+            raise ViewerWriteRefusedError(what=f"judging as anyone but {who.name}")
+        if not who.verified and actor.verified:
+            raise ViewerWriteRefusedError(what="a verified judgement from a page the server does not vouch for")
+        return self._project.judge(sample_id, item, metric, answer, note, actor=actor)
 
 
 def open_dashboard_project(project_dir: str = "", *, cwd: str | os.PathLike = ".") -> Project:
