@@ -58,6 +58,7 @@ DECISION_KINDS = {
     "backtrack": "backtrack", "cancel": "cancel", "deliver": "deliver", "reopen": "reopen", "decision": "decide",
     "flow_changed": "pin_flow", "delegation": "delegate",
     **{k: "raise_finding / resolve_finding / accept_finding / reopen_finding" for k in FINDING_KINDS},
+    "review_sample": "review_sample", "review_judgement": "judge",
 }
 GITIGNORE = "# phasebook: executed notebooks and local state\nruns/\n.phasebook/\n.ipynb_checkpoints/\n"
 
@@ -714,6 +715,63 @@ class Project:
             model: a label for the test (default: the model version or the run's name).
         """
         return tracking.model_test_from_run(self, run_id, model_version=model_version, model=model, actor=actor)
+
+    # review samples and judgements (steps 3.4 / 4.3; reviewing.py, core/reviews.py) ---------------
+    def review_sample(
+        self, model: str | None = None, items: Any = None, *, size: int | None = None, strata: Any = None,
+        seed: int = 0, columns: list[str] | tuple[str, ...] = (), output: Any = "score", id_column: str | None = None,
+        gate: str = "kpi_check", margin: float = 0.10, confidence: float = 0.95,
+        questions: Mapping[str, str] | None = None, description: str = "", source: str = "model_test",
+        actor: Actor | None = None,
+    ) -> dict[str, Any]:
+        """Draw a seeded (optionally stratified) sample of real outputs for people to judge; journal ``review_sample``.
+
+        Args:
+            model: the tested model whose outputs ``items`` holds (its latest ``model_test`` is bound).
+            items: a DataFrame of outputs: an id, input columns, the model's ``output`` column(s).
+            size: items to draw; default :func:`~phasebook.core.reviews.sample_size` for ``±margin`` at ``confidence``.
+            strata: column(s) to stratify by (proportional allocation).
+            columns: the input columns reviewers see (only those: never the whole row).
+            gate: ``kpi_check`` (3.4) or ``post_deployment_kpi_check`` (4.3, ``source="production"``).
+            questions: soft metric → the question asked (default: each soft metric's definition).
+
+        Returns:
+            The journaled data (``sample_id``, ``path``, ``file_hash``, ``size``, how it was drawn…);
+            the same draw again returns the sample already journaled.
+        """
+        from .reviewing import prepare_sample
+
+        data, new = prepare_sample(self, model, items, size=size, strata=strata, seed=seed, columns=columns,
+                                   output=output, id_column=id_column, gate=gate, margin=margin, confidence=confidence,
+                                   questions=questions, description=description, source=source)
+        if new:
+            self._append("review_sample", data, actor or default_actor())
+        return data
+
+    def review_items(self, sample_id: str) -> dict[str, Any]:
+        """The sample file of ``sample_id``, checked against its journaled hash (see store/reviews.py)."""
+        from .reviewing import sample_items
+
+        return sample_items(self, sample_id)
+
+    def judge(self, sample_id: str, item: str, metric: str, answer: str, note: str = "", *, actor: Actor) -> Event:
+        """Record one reviewer's judgement of one sampled output on one soft metric; journal ``review_judgement``.
+
+        Raises:
+            InvalidDecisionError: an unknown item, metric or answer, or a note over 2,000 characters.
+        """
+        from .reviewing import prepare_judgement
+
+        data = prepare_judgement(self, sample_id, item, metric, answer, note, actor)
+        self.require_intact(plan=False)
+        return self._append("review_judgement", data, actor)
+
+    def review_state(self, gate: str = "kpi_check") -> dict[str, Any] | None:
+        """The latest review of ``gate``: soft metrics measured, complete or not, of the current model or older."""
+        from .core.reviews import review_state
+
+        self.flow.gate(gate)
+        return review_state(self.events(), gate)
 
     # --- data engine (issue 3) ---
     def data_source(self, name: str):

@@ -129,6 +129,8 @@ def render_status(console: Console, st: ProjectStatus, flow: Flow | None = None)
         console.print("No model test yet.")
     if st.segments_total:
         _render_segments(console, st)
+    for gate, review in st.reviews.items():
+        _render_review(console, gate, review)
     if st.data_checks:
         d = Table(title="Data checks (1.3)")
         d.add_column("source", no_wrap=True)
@@ -140,6 +142,24 @@ def render_status(console: Console, st: ProjectStatus, flow: Flow | None = None)
             d.add_row(rich_text(name), "yes" if chk.get("reachable") else rich_text(f"no: {chk.get('reason', '')}"),
                       "-" if rows is None else f"{rows:,}", str(chk.get("at", ""))[:16].replace("T", " "))
         console.print(d)
+
+
+def _render_review(console: Console, gate: str, review: dict[str, Any]) -> None:
+    """The soft metrics judged by people on a review sample (core/reviews.py), beside the hard ones."""
+    from ..core.reviews import share_text
+
+    state = "complete" if review["complete"] else "in progress"
+    t = Table(title=f"Soft metrics for {gate}: review {review['sample_id']} of {review.get('model') or 'production'}"
+                    f" ({review['size']} items, {state})")
+    for col in ("metric", "share judged good", "good/bad/unsure", "items judged", "agreement"):
+        t.add_column(col)
+    for m in review["summary"].values():
+        kappa = "-" if m["agreement"] is None else f"{m['agreement_method']} κ {m['agreement']:.3f}"
+        t.add_row(m["metric"], share_text(m), f"{m['good']}/{m['bad']}/{m['unsure']}",
+                  f"{m['items_judged']} of {m['size']}", kappa)
+    console.print(t)
+    if not review["current"]:
+        console.print(Text(f"Review of an older model: {review['older_note']}.", style="magenta"))
 
 
 def _render_segments(console: Console, st: ProjectStatus) -> None:

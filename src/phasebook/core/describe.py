@@ -51,6 +51,10 @@ def describe_event(kind: str, d: dict[str, Any]) -> str:
         return f"{d.get('decision')}" + (f": {d['text']}" if d.get("text") else "")
     if kind == "project_created":
         return f"created {d.get('name')} (flow {d.get('flow')})"
+    if kind in ("review_sample", "review_judgement"):
+        from .reviews import describe_review_data
+
+        return describe_review_data(kind, d)
     if kind == "merge":
         return "git merge of two branches' journals: " + " + ".join(str(h)[7:19] for h in d.get("heads", []))
     if kind == "delegation":

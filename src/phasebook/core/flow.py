@@ -33,7 +33,7 @@ __all__ = [
 
 StepKind = Literal["form", "notebook", "gate", "milestone"]
 PhaseKind = Literal["work", "done", "upkeep", "stopped"]
-ConditionKind = Literal["passing_model_test", "drift_check_after"]
+ConditionKind = Literal["passing_model_test", "drift_check_after", "current_review"]
 #: The version of the flow shipped with phasebook (``flow:`` in a new plan).
 DEFAULT_FLOW_VERSION = "palachy-2019.1"
 
@@ -76,7 +76,9 @@ class Condition(_Frozen):
 
     * ``passing_model_test``: the latest model test passes every hard metric;
     * ``drift_check_after``: a drift check newer than the latest save of ``section``
-      (the deployment).
+      (the deployment);
+    * ``current_review``: people completed a review of the gate's sample of real
+      outputs, of the model tested last (:func:`~phasebook.core.reviews.review_condition`).
 
     Unless the approval's comment acknowledges the unmet condition explicitly.
     """

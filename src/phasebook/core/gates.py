@@ -154,7 +154,12 @@ def covered_content(gate: Gate, plan: dict[str, Any], events: list[Event]) -> di
     return {"sections": sections, "section_hashes": hashes, "measurements": measurements, "content_hash": digest}
 
 
-def _condition(cond: Condition, events: list[Event]) -> ConditionStatus:
+def _condition(cond: Condition, events: list[Event], gate: str = "") -> ConditionStatus:
+    if cond.kind == "current_review":
+        from .reviews import review_condition
+
+        met, message = review_condition(events, gate)
+        return ConditionStatus(kind=cond.kind, met=met, message=message)
     if cond.kind == "passing_model_test":
         test = latest_event(events, "model_test")
         if test is None:
@@ -178,7 +183,7 @@ def _condition(cond: Condition, events: list[Event]) -> ConditionStatus:
 
 def check_conditions(gate: Gate, events: list[Event]) -> list[ConditionStatus]:
     """Each condition of ``gate`` checked against the journal now."""
-    return [_condition(c, events) for c in gate.conditions]
+    return [_condition(c, events, gate.name) for c in gate.conditions]
 
 
 def delegation_for(events: list[Event], gate: str, name: str, at: str) -> Event | None:

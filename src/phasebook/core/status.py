@@ -80,6 +80,8 @@ class ProjectStatus(BaseModel):
     segments_total: int = 0
     segments_passed: int = 0
     monitoring: MonitoringStatus = Field(default_factory=MonitoringStatus)
+    #: gate → the latest review of real outputs (soft metrics measured; :func:`~.reviews.review_state`)
+    reviews: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
 def _section_filled(plan: dict[str, Any], path: str) -> bool:
@@ -181,7 +183,21 @@ def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event], now: 
         segments_total=segments_total,
         segments_passed=segments_passed,
         monitoring=monitoring_status(events, phase),
+        reviews=_reviews(flow, events),
     )
+
+
+def _reviews(flow: Flow, events: list[Event]) -> dict[str, dict[str, Any]]:
+    from .reviews import review_state
+
+    out = {}
+    for g in flow.gates:
+        state = review_state(events, g.name) if any(e.kind == "review_sample" for e in events) else None
+        if state is not None:
+            out[g.name] = {k: v for k, v in state.items() if k != "sample"} | {
+                "sample_id": state["sample"]["sample_id"], "size": state["sample"].get("size"),
+                "model": state["sample"].get("model")}
+    return out
 
 
 def _segments(plan: dict[str, Any], model_tests: list[Event]) -> tuple[dict[str, SegmentCounts], int, int]:

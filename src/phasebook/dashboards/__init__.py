@@ -16,9 +16,9 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-__all__ = ["overview_page", "signoff_page", "monitoring_page"]
+__all__ = ["overview_page", "signoff_page", "monitoring_page", "review_page"]
 
-_WHERE = {"overview_page": ".overview", "signoff_page": ".signoff", "monitoring_page": ".monitoring"}
+_WHERE = {"overview_page": ".overview", "signoff_page": ".signoff", "monitoring_page": ".monitoring", "review_page": ".review"}
 
 
 def __getattr__(name: str) -> Any:

@@ -40,7 +40,7 @@ __all__ = ["Viewer", "ViewerProject", "set_context", "viewer", "server_root", "q
 READ_METHODS = frozenset({"root", "name", "flow", "plan", "plan_path", "journal_path", "section", "events", "verify",
                           "status", "phase", "gate_content", "approved_content", "data_source", "integrity",
                           "require_intact", "scope_feasibility", "approval_event", "active_delegation", "flow_file",
-                          "findings", "due_times_passed"})
+                          "findings", "due_times_passed", "review_items", "review_state"})
 #: the findings steps a viewer may take on the sign-off page, as themselves (issue 17)
 FINDING_METHODS = frozenset({"raise_finding", "resolve_finding", "accept_finding", "reopen_finding"})
 
@@ -83,9 +83,9 @@ def server_root() -> Path | None:
 
 
 def query_params() -> dict[str, str]:
-    """``project`` and ``gate`` from the page's query string (other keys, like ``token``, are ignored)."""
+    """``project``, ``gate`` and ``sample`` from the page's query string (other keys, like ``token``, are ignored)."""
     parsed = parse_qs(os.environ.get("QUERY_STRING", ""), keep_blank_values=False)
-    return {k: parsed[k][0] for k in ("project", "gate") if parsed.get(k)}
+    return {k: parsed[k][0] for k in ("project", "gate", "sample") if parsed.get(k)}
 
 
 class ViewerProject:
@@ -126,13 +126,18 @@ class ViewerProject:
         self._check_actor(actor)
         return self._project.sign_off(gate, actor, decision, comment, **kwargs)
 
-    def _check_actor(self, actor: Actor) -> None:
+    def _check_actor(self, actor: Actor, *, doing: str = "signing", record: str = "sign-off") -> None:
         """Refuse an actor that is not this viewer (a verified viewer acts only as themselves)."""
         who = self._viewer
         if who.verified and (actor.name != who.name or not actor.verified or (who.role and actor.role != who.role)):
-            raise ViewerWriteRefusedError(what=f"signing as anyone but {who.name}")
+            raise ViewerWriteRefusedError(what=f"{doing} as anyone but {who.name}")
         if not who.verified and actor.verified:
-            raise ViewerWriteRefusedError(what="a verified sign-off from a page the server does not vouch for")
+            raise ViewerWriteRefusedError(what=f"a verified {record} from a page the server does not vouch for")
+
+    def judge(self, sample_id: str, item: str, metric: str, answer: str, note: str = "", *, actor: Actor):
+        """Record the viewer's judgement of a sampled output (review page); the same identity rule as ``sign_off``."""
+        self._check_actor(actor, doing="judging", record="judgement")
+        return self._project.judge(sample_id, item, metric, answer, note, actor=actor)
 
 
 def open_dashboard_project(project_dir: str = "", *, cwd: str | os.PathLike = ".") -> Project:

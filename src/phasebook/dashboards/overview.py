@@ -15,6 +15,7 @@ from ..core.status import ProjectStatus
 from ..project import Project
 from .context import open_dashboard_project, query_params
 from .integrity import integrity_banner
+from .softmetrics import soft_metrics_overview
 from .svgchart import scoreboard_svg
 from .tracking import registry_alerts
 from .html import Html, badge, card, esc, page, raw, table
@@ -133,6 +134,7 @@ def overview_parts(project: Project, project_param: str = "") -> list:
     board = scoreboard_svg(project.section("scope"), project.events())
     board_card = card("KPI scoreboard: hard metrics per model test vs target",
                       board if board is not None else raw('<p class="muted">No model tests yet.</p>'))
+    board_card += soft_metrics_overview(project, project_param)  # soft metrics beside the hard ones
     segments = segments_table(st)
     if segments is not None:
         board_card += card("Per segment: how many segments meet each hard metric", segments)

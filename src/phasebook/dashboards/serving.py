@@ -27,7 +27,7 @@ __all__ = ["ServeOptions", "serve_config", "ensure_dashboards", "DASHBOARDS", "o
 
 #: largest request body the dashboards server accepts (widget messages travel over the websocket)
 MAX_BODY = 1024 * 1024
-DASHBOARDS = ("overview.ipynb", "signoff.ipynb", "monitoring.ipynb")
+DASHBOARDS = ("overview.ipynb", "signoff.ipynb", "monitoring.ipynb", "review.ipynb")
 #: Extensions a dashboards-only server must not load (editing UIs, terminals, the lab API).
 DISABLED_EXTENSIONS = ("jupyterlab", "notebook", "notebook_shim", "jupyter_server_terminals", "jupyter_lsp",
                        "jupyterlab_git", "phasebook")

@@ -24,6 +24,7 @@ from .findings import FindingsWidget, findings_banner, findings_html
 from .html import Html, badge, card, esc, page, raw, table
 from .integrity import integrity_banner
 from .render import content_diff, covered_models, render_section
+from .softmetrics import review_parts
 from .tracking import tracking_parts
 
 __all__ = ["signoff_page", "SignoffWidget", "gate_header", "signers_html", "default_gate"]
@@ -236,7 +237,8 @@ def signoff_page(project_dir: str = "", gate: str = "") -> w.Widget:
     def refresh() -> None:
         status = project.status()
         header.value = page(integrity_banner(project), gate_header(project, gate, status),
-                            *tracking_parts(project, gate))  # MLflow runs, registry
+                            *tracking_parts(project, gate),  # MLflow runs, registry
+                            *review_parts(project, gate, params.get("project", "")))  # soft metrics judged
         signers.value = page(signers_html(project, gate, status))
         found = project.findings(gate)
         header.value += page(findings_banner(status, gate, found))

@@ -21,6 +21,11 @@ from typing import Callable
 __all__ = ["build_demo", "DEMO_NAME"]
 
 DEMO_NAME = "subscription-churn"
+#: The development run draws a review sample of the best model's top decile with the columns a
+#: customer-success person needs to judge a call (3.4), stratified by plan.
+REVIEW_COLUMNS = ["plan", "contract", "tenure_months", "monthly_charges", "usage_hours", "support_tickets_90d",
+                  "payment_failures"]
+PHASE_PARAMETERS = {"development": {"review_columns": REVIEW_COLUMNS, "review_top_share": 0.1, "review_strata": "plan"}}
 
 
 def build_demo(path: str | os.PathLike, *, echo: Callable[[str], None] | None = None, progress_bar: bool = False):
@@ -47,7 +52,8 @@ def build_demo(path: str | os.PathLike, *, echo: Callable[[str], None] | None = 
         if any(s.done_when == "model_test" for s in project.flow.steps_of(phase)):
             # where models are tested: a model per region first, so the pooled baselines stay the latest test
             _run_region_grid(project, say, progress_bar)
-        result = run_notebook(project, phase, progress_bar=progress_bar, actor=DATA_SCIENTIST)
+        result = run_notebook(project, phase, PHASE_PARAMETERS.get(phase), progress_bar=progress_bar,
+                              actor=DATA_SCIENTIST)
         say(f"ran {phase}: {result.status} in {result.duration_s:.1f} s → {Path(result.output_path).relative_to(project.root)}")
     return project
 

@@ -76,7 +76,8 @@ SECTIONS: list[tuple[str, dict[str, Any], Actor]] = [
             {"name": "Retention calls worth making",
              "description": "Customer success finds the list useful: the reasons make sense, few obviously loyal customers.",
              "metrics": [
-                 {"name": "call_usefulness", "definition": "customer success rates a sample of 50 listed customers",
+                 {"name": "call_usefulness", "definition": "Would you call this customer this week? (customer success "
+                                                          "judges a sample of the listed customers)",
                   "dataset": "weekly list", "hardness": "soft"},
              ]},
         ],

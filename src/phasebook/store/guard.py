@@ -4,7 +4,7 @@ A dashboard kernel started by ``phasebook serve`` (or a hub configured the
 same way) serves one viewer. Its first cell, injected by the server, calls
 :func:`lock_to_signoffs`; from then on, in that process, :class:`PlanStore`
 refuses to write the plan and the journal refuses every event kind but
-``sign_off`` — whatever widget, form or notebook code the page runs. This
+``sign_off`` and ``review_judgement`` — whatever widget, form or notebook code the page runs. This
 is the last line under the dashboards' read-only facade
 (:mod:`phasebook.dashboards.context`), and it holds even for a notebook
 that opens :class:`~phasebook.Project` directly.
@@ -18,9 +18,10 @@ from ..core.findings import FINDING_KINDS
 __all__ = ["lock_to_signoffs", "locked", "check_plan_write", "check_event"]
 
 _LOCKED: list[bool] = []
-#: the only journal events a viewer kernel may append
-#: (findings are part of a sign-off: raised, answered and accepted on the sign-off page, issue 17)
-VIEWER_EVENTS = frozenset({"sign_off", *FINDING_KINDS})
+#: the only journal events a viewer kernel may append: a sign-off, the findings that are part of
+#: it (raised, answered and accepted on the sign-off page, issue 17), and a judgement of a sampled
+#: output on the review page (a person's decision too, under the same identity rule, issue 22)
+VIEWER_EVENTS = frozenset({"sign_off", *FINDING_KINDS, "review_judgement"})
 
 
 def lock_to_signoffs() -> None:
