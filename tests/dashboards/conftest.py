@@ -8,6 +8,7 @@ use a small filled project made through the Project API
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import shutil
 import sys
@@ -62,19 +63,33 @@ class Served:
         return json.loads(body)
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory, demo_build) -> Served:
-    """One ``phasebook serve`` of a demo copy per test module, with a product owner and an operator (admin)."""
-    base = tmp_path_factory.mktemp("serve")
+@contextlib.contextmanager
+def serve_demo_copy(base, demo_build, **people: tuple[str, str]):
+    """``phasebook serve`` of a copy of the demo with a product owner, an operator (admin) and ``people``.
+
+    ``people`` maps an attribute name to (person, role); each person's token is set on the result
+    under that name (``cs_token=("customer success lead", "customer_success")``).
+    """
     shutil.copytree(demo_build.root, base / "demo", symlinks=True)
     project = Project.open(base / "demo")
     ensure_dashboards(project)
     users = base / "users.yaml"
     product_token = add_user(users, "product owner", "product")
+    tokens = {attr: add_user(users, person, role) for attr, (person, role) in people.items()}
     admin_token = add_user(users, "operator", None, admin=True)
     shared, port = secrets.token_hex(16), free_port()
     exe = shutil.which("phasebook") or sys.executable
     argv = [exe, "serve", str(project.root), "--port", str(port), "--token", shared, "--users", str(users),
             "--allow-root", "--cull-idle-timeout", str(CULL_IDLE_TIMEOUT), "--cull-interval", str(CULL_INTERVAL)]
     with running(argv, port=port, token=admin_token, cwd=base) as server:
-        yield Served(server, project, shared, product_token, admin_token)
+        served = Served(server, project, shared, product_token, admin_token)
+        for attr, token in tokens.items():
+            setattr(served, attr, token)
+        yield served
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, demo_build) -> Served:
+    """One ``phasebook serve`` of a demo copy per test module, with a product owner and an operator (admin)."""
+    with serve_demo_copy(tmp_path_factory.mktemp("serve"), demo_build) as served:
+        yield served

@@ -8,21 +8,15 @@ tokens for a product owner and a customer-success lead.
 from __future__ import annotations
 
 import re
-import secrets
-import shutil
-import sys
 
 import pytest
 from playwright.sync_api import expect
 
 from phasebook.core.events import Actor
 from phasebook.core.reviews import cohen_kappa, wilson_interval
-from phasebook.dashboards.identity import add_user
-from phasebook.dashboards.serving import ensure_dashboards
 from phasebook.project import Project
-from tests.servers import free_port, running
 
-from .conftest import CULL_IDLE_TIMEOUT, CULL_INTERVAL, Served
+from .conftest import serve_demo_copy
 from .fixtures import XSS
 
 pytestmark = pytest.mark.browser
@@ -32,21 +26,8 @@ SHORTCUTS = "type g good · b bad · u unsure · n next · p previous"
 
 @pytest.fixture(scope="module")
 def review_served(tmp_path_factory, demo_build):
-    base = tmp_path_factory.mktemp("review-serve")
-    shutil.copytree(demo_build.root, base / "demo", symlinks=True)
-    project = Project.open(base / "demo")
-    ensure_dashboards(project)
-    users = base / "users.yaml"
-    product_token = add_user(users, "product owner", "product")
-    cs_token = add_user(users, "customer success lead", "customer_success")
-    admin_token = add_user(users, "operator", None, admin=True)
-    shared, port = secrets.token_hex(16), free_port()
-    exe = shutil.which("phasebook") or sys.executable
-    argv = [exe, "serve", str(project.root), "--port", str(port), "--token", shared, "--users", str(users),
-            "--allow-root", "--cull-idle-timeout", str(CULL_IDLE_TIMEOUT), "--cull-interval", str(CULL_INTERVAL)]
-    with running(argv, port=port, token=admin_token, cwd=base) as server:
-        served = Served(server, project, shared, product_token, admin_token)
-        served.cs_token = cs_token
+    with serve_demo_copy(tmp_path_factory.mktemp("review-serve"), demo_build,
+                         cs_token=("customer success lead", "customer_success")) as served:
         yield served
 
 
