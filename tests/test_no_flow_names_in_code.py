@@ -27,6 +27,7 @@ OTHER_MEANINGS = {
     ("steps/review.py", "deployment"): "the plan section of that name",
     ("steps/measure.py", "deployment"): "the plan section of that name",
     ("data/synthetic.py", "product"): "a synthetic data column's name",
+    ("notify/deliver.py", "delivered"): "a notification's delivery outcome",
 }
 CONTENT = ("demo/",)  # the demo project's plan and actors, written for the default flow
 

@@ -720,7 +720,7 @@ class Project:
     def review_sample(
         self, model: str | None = None, items: Any = None, *, size: int | None = None, strata: Any = None,
         seed: int = 0, columns: list[str] | tuple[str, ...] = (), output: Any = "score", id_column: str | None = None,
-        gate: str = "kpi_check", margin: float = 0.10, confidence: float = 0.95,
+        gate: str | None = None, margin: float = 0.10, confidence: float = 0.95,
         questions: Mapping[str, str] | None = None, description: str = "", source: str = "model_test",
         actor: Actor | None = None,
     ) -> dict[str, Any]:
@@ -732,15 +732,18 @@ class Project:
             size: items to draw; default :func:`~phasebook.core.reviews.sample_size` for ``±margin`` at ``confidence``.
             strata: column(s) to stratify by (proportional allocation).
             columns: the input columns reviewers see (only those: never the whole row).
-            gate: ``kpi_check`` (3.4) or ``post_deployment_kpi_check`` (4.3, ``source="production"``).
+            gate: a gate where people judge outputs (``core.reviews.review_gates``); default the first
+                (3.4 in the default flow; 4.3 with ``source="production"``).
             questions: soft metric → the question asked (default: each soft metric's definition).
 
         Returns:
             The journaled data (``sample_id``, ``path``, ``file_hash``, ``size``, how it was drawn…);
             the same draw again returns the sample already journaled.
         """
+        from .core.reviews import review_gates
         from .reviewing import prepare_sample
 
+        gate = gate or review_gates(self.flow)[0]
         data, new = prepare_sample(self, model, items, size=size, strata=strata, seed=seed, columns=columns,
                                    output=output, id_column=id_column, gate=gate, margin=margin, confidence=confidence,
                                    questions=questions, description=description, source=source)
@@ -766,10 +769,11 @@ class Project:
         self.require_intact(plan=False)
         return self._append("review_judgement", data, actor)
 
-    def review_state(self, gate: str = "kpi_check") -> dict[str, Any] | None:
+    def review_state(self, gate: str | None = None) -> dict[str, Any] | None:
         """The latest review of ``gate``: soft metrics measured, complete or not, of the current model or older."""
-        from .core.reviews import review_state
+        from .core.reviews import review_gates, review_state
 
+        gate = gate or review_gates(self.flow)[0]  # default: the first gate where people judge outputs (3.4)
         self.flow.gate(gate)
         return review_state(self.events(), gate)
 

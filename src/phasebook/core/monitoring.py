@@ -6,7 +6,7 @@
   later quiet check (a failed check changes nothing), or until a person acts on it (``reopen`` or
   ``backtrack``: the alert became work); ``quiet`` when the latest check was
   quiet; ``unwatched`` before any check.
-* An approval of a gate in :data:`STALE_ON_ALERT` made before the latest
+* An approval of a gate in :func:`alert_gates` made before the latest
   alerting check is stale: the KPIs it judged were measured on data the
   model no longer sees (applied by :func:`~.transitions.gate_resets`).
 * An alert proposes ``reopen`` (delivered or maintenance projects) or
@@ -21,10 +21,12 @@ from pydantic import BaseModel, Field
 
 from .events import Event
 
-__all__ = ["STALE_ON_ALERT", "MonitoringStatus", "latest_alert", "monitoring_status", "finding_text", "proposal"]
+__all__ = ["alert_gates", "MonitoringStatus", "latest_alert", "monitoring_status", "finding_text", "proposal"]
 
-#: Gates whose approvals an alerting monitoring check makes stale.
-STALE_ON_ALERT = frozenset({"post_deployment_kpi_check"})
+def alert_gates(flow: Any) -> tuple[str, ...]:
+    """The gates whose approvals an alerting monitoring check makes stale: those whose policy asks
+    for a drift check (a ``drift_check_after`` condition) — in the default flow, 4.3."""
+    return tuple(g.name for g in flow.gates if any(c.kind == "drift_check_after" for c in g.conditions))
 _ACTED = ("reopen", "backtrack")
 
 
@@ -37,6 +39,7 @@ class MonitoringStatus(BaseModel):
     latest: dict[str, Any] | None = None
     alert: dict[str, Any] | None = Field(None, description="The alerting check: seq, at, finding, drifted columns.")
     proposal: list[str] = Field(default_factory=list)
+    gates: list[str] = Field(default_factory=list, description="The gates an alert makes stale (alert_gates).")
 
 
 def latest_alert(events: Iterable[Event]) -> Event | None:
@@ -71,16 +74,16 @@ def _reason(reason: str, c: dict[str, Any]) -> str:
     return reason
 
 
-def proposal(phase: str) -> list[str]:
+def proposal(phase: str, flow: Any) -> list[str]:
     """What a person may do about an alert, as commands (confirmed by a person, never run for them)."""
-    if phase in ("delivered", "maintenance"):
+    if flow.is_kind(phase, "done") or flow.is_kind(phase, "upkeep"):
         return ["phasebook reopen -m 'monitoring alert'", "phasebook backtrack research --reason model_failure"]
     return ["phasebook backtrack research --reason model_failure"]
 
 
-def monitoring_status(events: list[Event], phase: str) -> MonitoringStatus:
+def monitoring_status(events: list[Event], phase: str, flow: Any) -> MonitoringStatus:
     """Fold the journal's monitoring checks (and the transitions after them) into :class:`MonitoringStatus`."""
-    out = MonitoringStatus()
+    out = MonitoringStatus(gates=list(alert_gates(flow)))
     alert: Event | None = None
     for e in events:
         if e.kind == "monitoring_check":
@@ -102,7 +105,7 @@ def monitoring_status(events: list[Event], phase: str) -> MonitoringStatus:
     if alert is not None:
         out.alert = {"seq": alert.seq, "at": alert.at, "finding": alert.data.get("finding", ""),
                      "drifted_columns": alert.data.get("drifted_columns", [])}
-        out.proposal = proposal(phase)
+        out.proposal = proposal(phase, flow)
     return out
 
 

@@ -52,7 +52,7 @@ def changes(before: dict[str, Any] | None, st: ProjectStatus, event: dict[str, A
             out.append({"event": "gate_waiting", "gate": name, "roles": list(g.missing_roles),
                         "summary": f"{g.title}: waiting for {', '.join(g.missing_roles)}"})
     if st.monitoring.state == "alerting" and before.get("monitoring") != "alerting":
-        gate = "post_deployment_kpi_check"
+        gate = next(iter(st.monitoring.gates), "")  # the flow's gate that an alert stales (core.monitoring)
         roles = list(st.gates[gate].roles) if gate in st.gates else []
         out.append({"event": "monitoring_alerting", "gate": gate, "roles": roles,
                     "summary": (st.monitoring.alert or {}).get("finding", "monitoring alert")})

@@ -28,11 +28,18 @@ from typing import Any, Iterable, Sequence
 from .events import Event
 
 __all__ = [
+    "review_gates",
     "ANSWERS", "reviewer_of", "sample_size", "wilson_interval", "cohen_kappa", "fleiss_kappa", "latest_judgements",
     "summarize", "review_state", "review_condition", "samples_of", "precision_text", "describe_sample", "pct", "share_text", "describe_review_event", "describe_review_data",
 ]
 
 ANSWERS: tuple[str, ...] = ("good", "bad", "unsure")
+
+
+def review_gates(flow: Any) -> tuple[str, ...]:
+    """The gates at which people judge a sample of real outputs: those covering the ``kpi_review``
+    section (in the default flow 3.4 and 4.3), in flow order."""
+    return tuple(g.name for g in flow.gates if any(p.split(".")[0] == "kpi_review" for p in g.covers))
 
 
 def _z(confidence: float) -> float:

@@ -182,7 +182,7 @@ def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event], now: 
         segments=segments,
         segments_total=segments_total,
         segments_passed=segments_passed,
-        monitoring=monitoring_status(events, phase),
+        monitoring=monitoring_status(events, phase, flow),
         reviews=_reviews(flow, events),
     )
 

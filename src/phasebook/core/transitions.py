@@ -25,8 +25,8 @@ __all__ = ["plan_advance", "plan_backtrack", "plan_cancel", "plan_reopen", "gate
 
 def gate_resets(flow: Flow, events: list[Event]) -> dict[str, Event]:
     """Gate name → the latest backtrack that reopened it (to its phase or an earlier one), or the latest
-    alerting monitoring check for the gates it stales (:data:`~.monitoring.STALE_ON_ALERT`)."""
-    from .monitoring import STALE_ON_ALERT
+    alerting monitoring check for the gates it stales (:func:`~.monitoring.alert_gates`)."""
+    from .monitoring import alert_gates
 
     resets: dict[str, Event] = {}
     names = {p.name for p in flow.phases}
@@ -38,7 +38,7 @@ def gate_resets(flow: Flow, events: list[Event]) -> dict[str, Event]:
                 if flow.order(g.phase) >= flow.order(target):
                     resets[g.name] = e
         elif e.kind == "monitoring_check" and e.data.get("alerting") and e.data.get("outcome") != "failed":
-            for name in STALE_ON_ALERT & gates:
+            for name in set(alert_gates(flow)) & gates:
                 resets[name] = e
     return resets
 

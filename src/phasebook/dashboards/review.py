@@ -29,7 +29,6 @@ __all__ = ["review_page", "ReviewWidget", "ANSWER_LABELS", "SHORTCUTS"]
 
 ANSWER_LABELS = {"good": "Good", "bad": "Bad", "unsure": "Unsure"}
 SHORTCUTS = {"g": "good", "b": "bad", "u": "unsure"}
-REVIEW_ROLES = ("customer_success", "product")
 
 
 def _value(v: Any) -> str:
@@ -44,7 +43,9 @@ class ReviewWidget(w.VBox):
         self.items = sample["items"]
         self.questions = sample["questions"]
         self.index = 0
-        roles = [r for r in REVIEW_ROLES if r in project.flow.roles] or list(project.flow.roles)
+        gate = sample.get("gate") or ""  # the sample's gate decides who judges (its roles), else any role
+        roles = list(project.flow.gate(gate).roles) if gate in {g.name for g in project.flow.gates} else []
+        roles = roles or list(project.flow.roles)
         if who.verified:
             self.name = None
             ident = w.HTML(f"Judging as <b>{esc(who.name)}</b> (verified by the server).")

@@ -15,10 +15,8 @@ from urllib.parse import urlencode
 from ..core.reviews import describe_sample, pct, share_text
 from .html import Html, card, esc, raw, table
 
-__all__ = ["soft_metrics_card", "pct", "share_text", "review_url", "review_parts", "soft_metrics_overview", "REVIEW_GATES"]
+__all__ = ["soft_metrics_card", "pct", "share_text", "review_url", "review_parts", "soft_metrics_overview"]
 
-#: The gates whose pages show the soft metrics judged by people (3.4 and 4.3).
-REVIEW_GATES = ("kpi_check", "post_deployment_kpi_check")
 
 
 def _agreement(m: dict[str, Any]) -> str:
@@ -63,9 +61,10 @@ def review_url(sample_id: str, project_param: str = "") -> str:
 
 def review_parts(project: Any, gate: str, project_param: str = "") -> list[Html]:
     """The soft-metrics card for a KPI-check gate's page (nothing for other gates)."""
-    if gate not in REVIEW_GATES:
+    from ..core.reviews import review_condition, review_gates
+
+    if gate not in review_gates(project.flow):
         return []
-    from ..core.reviews import review_condition
 
     state = project.review_state(gate)
     link = review_url(state["sample"]["sample_id"], project_param) if state else ""
@@ -80,10 +79,13 @@ def review_parts(project: Any, gate: str, project_param: str = "") -> list[Html]
 
 def soft_metrics_overview(project: Any, project_param: str = "") -> Html:
     """The overview's soft-metrics cards: the KPI check's review, and the post-deployment one once drawn."""
+    from ..core.reviews import review_gates
+
     out = ""
-    for gate in REVIEW_GATES:
+    gates = review_gates(project.flow)
+    for gate in gates:
         state = project.review_state(gate)
-        if state is None and gate != REVIEW_GATES[0]:
+        if state is None and gate != gates[0]:
             continue
         link = review_url(state["sample"]["sample_id"], project_param) if state else ""
         out += soft_metrics_card(state, title=f"Soft metrics judged by people ({project.flow.gate(gate).step} "

@@ -140,7 +140,7 @@ def run_check(
     }
     if alerting:
         data["finding"] = finding_text(data, at.isoformat())
-    st = monitoring_status(project.events(), project.phase)
+    st = monitoring_status(project.events(), project.phase, project.flow)
     if not alerting and st.state == "quiet" and _within_rollup(st.latest, at):
         _bump_rollup(project, at)
         return CheckResult("quiet", data, None, rolled_up=True, reference_computed=computed, report=report)
@@ -170,7 +170,7 @@ def _bump_rollup(project: Any, at: dt.datetime) -> None:
 def last_checked(project: Any) -> dt.datetime | None:
     """When the latest check ran, journaled or rolled up (None: never)."""
     times = []
-    st = monitoring_status(project.events(), project.phase)
+    st = monitoring_status(project.events(), project.phase, project.flow)
     if st.latest:
         times.append(st.latest.get("checked_at") or st.latest["at"])
     r = _read_rollup(project)
