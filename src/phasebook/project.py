@@ -844,14 +844,16 @@ class Project:
 
     def check_drift(
         self, reference: Any = None, current: Any = None, *, columns: list[str] | None = None,
-        actor: Actor | None = None, record: bool = True,
+        actor: Actor | None = None, record: bool = True, snapshot_of: str | None = None,
     ):
         """Compare current with reference data (defaults and thresholds from ``monitoring``); journal ``drift_check``.
 
         The label columns of the plan's sources are left out (production data
         does not know them yet) unless named in ``columns``; ``record=False``
         compares without journaling (an exploration). The event keeps the pair
-        compared, so the monitoring page shows only checks of the plan's pair.
+        compared, so the monitoring page shows only checks of the plan's pair;
+        ``snapshot_of`` names the source a frozen reference snapshot was taken of
+        (the pair then records that source, and the snapshot beside it).
         """
         from .core.errors import MissingInputError
         from .data.drift import drift
@@ -868,6 +870,8 @@ class Project:
                        project=self, exclude=labels)
         if record:
             pair = {"reference": str(reference), "current": str(current)} if isinstance(reference, str) and isinstance(current, str) else {}
+            if pair and snapshot_of:
+                pair = {**pair, "reference": str(snapshot_of), "snapshot": pair["reference"]}
             self.record("drift_check", {**report.event_data(), **({"pair": pair} if pair else {})}, actor)
         return report
     # --- end data engine ---

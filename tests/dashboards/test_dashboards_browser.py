@@ -44,7 +44,7 @@ def test_product_owner_approves_scope_and_status_shows_it(served, dpage):
     expect(dpage.get_by_text("Signing as product owner (verified by the server).")).to_be_visible()
     # When they approve with a comment
     dpage.get_by_placeholder("Comment (required to request changes or reject)").fill("KPIs match what we need")
-    dpage.get_by_role("button", name="Approve").click()
+    dpage.get_by_role("button", name="Approve", exact=True).click()
     expect(dpage.get_by_text("Recorded: approve by product owner (verified).")).to_be_visible(timeout=30_000)
     # Then the journal has the approval with the authenticated user, verified, and the content hash
     last = [e for e in served.project.events() if e.kind == "sign_off"][-1]
@@ -62,7 +62,7 @@ def test_edited_scope_makes_the_page_stale_with_the_diff(served, dpage):
     if served.project.status().gates["scope_approval"].state != "approved":
         served.project.sign_off("scope_approval", PRODUCT_OWNER, "approve")
     _open_signoff(dpage, served, served.product_token)
-    expect(dpage.get_by_role("button", name="Approve")).to_have_count(0)
+    expect(dpage.get_by_role("button", name="Approve", exact=True)).to_have_count(0)
     # When the plan's scope is edited
     changed = served.project.section("scope").model_dump(mode="json")
     metric = changed["kpis"][0]["metrics"][0]
@@ -75,7 +75,7 @@ def test_edited_scope_makes_the_page_stale_with_the_diff(served, dpage):
     expect(dpage.locator('[data-state="stale"]').first).to_be_visible()
     expect(dpage.locator(".diff-add").filter(has_text=f"target: {new:g}")).to_be_visible()
     expect(dpage.locator(".diff-del").filter(has_text=f"target: {old:g}")).to_be_visible()
-    expect(dpage.get_by_role("button", name="Approve")).to_be_visible()
+    expect(dpage.get_by_role("button", name="Approve", exact=True)).to_be_visible()
 
 
 def test_xss_in_the_product_need_renders_as_text(served, dpage):

@@ -69,7 +69,7 @@ def test_kpi_check_page_says_approval_needs_a_passing_test_before_the_click_and_
                                                      "hard metric")).to_be_visible()
     expect(dpage.get_by_label("I approve although this condition is not met (say why in the comment)")).to_be_visible()
     before = len(project.events())
-    dpage.get_by_role("button", name="Approve").click()
+    dpage.get_by_role("button", name="Approve", exact=True).click()
     expect(dpage.get_by_role("alert").filter(has_text="cannot be approved yet")).to_be_visible(timeout=30_000)
     assert len(project.events()) == before
 
@@ -78,14 +78,14 @@ def test_a_visitor_without_a_role_cannot_sign(gated, dpage):
     project, url, tokens, shared = gated
     dpage.goto(url("signoff.ipynb", tokens["visitor"], gate="solution_validation"))
     expect(dpage.get_by_text("gives you no role, so you cannot sign")).to_be_visible(timeout=PAGE_TIMEOUT)
-    expect(dpage.get_by_role("button", name="Approve")).to_be_disabled()
+    expect(dpage.get_by_role("button", name="Approve", exact=True)).to_be_disabled()
 
 
 def test_the_shared_link_cannot_sign_when_people_are_identified(gated, dpage):
     project, url, tokens, shared = gated  # a fresh browser context: no personal cookie
     dpage.goto(url("signoff.ipynb", shared, gate="kpi_check"))
     expect(dpage.get_by_text("The shared link can read but not sign.")).to_be_visible(timeout=PAGE_TIMEOUT)
-    expect(dpage.get_by_role("button", name="Approve")).to_be_disabled()
+    expect(dpage.get_by_role("button", name="Approve", exact=True)).to_be_disabled()
 
 
 def test_the_overview_says_an_approval_rests_on_an_unverified_signature(gated, dpage):

@@ -26,7 +26,7 @@ def test_plan_changed_behind_an_open_page_is_refused_with_the_reload_message(ser
     assert project.status().gates["scope_approval"].state != "approved"
     # Given the scope sign-off page open with the product owner's personal token
     dpage.goto(served.url("signoff.ipynb", served.product_token, gate="scope_approval"))
-    expect(dpage.get_by_role("button", name="Approve")).to_be_visible(timeout=PAGE_TIMEOUT)
+    expect(dpage.get_by_role("button", name="Approve", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT)
     shown = project.gate_content("scope_approval")["content_hash"]
     expect(dpage.locator(f'[data-content-hash="{shown}"]')).to_have_count(1)
     # When the product need changes behind it (`phasebook set product_need --file other.yaml`)
@@ -34,7 +34,7 @@ def test_plan_changed_behind_an_open_page_is_refused_with_the_reload_message(ser
     project.save_section("product_need", {**need, "statement": "A statement nobody showed the approver."})
     before = project.journal_path.read_bytes()
     # and the still-open page's Approve is clicked
-    dpage.get_by_role("button", name="Approve").click()
+    dpage.get_by_role("button", name="Approve", exact=True).click()
     # Then it is refused with the reload message, and nothing is journaled
     alert = dpage.get_by_role("alert").filter(has_text="reload to see what changed")
     expect(alert).to_be_visible(timeout=30_000)
@@ -43,7 +43,7 @@ def test_plan_changed_behind_an_open_page_is_refused_with_the_reload_message(ser
     # After a reload the new content is shown, and approving it is recorded (signed: verified viewer)
     dpage.reload()
     expect(dpage.get_by_text("A statement nobody showed the approver.")).to_be_visible(timeout=PAGE_TIMEOUT)
-    dpage.get_by_role("button", name="Approve").click()
+    dpage.get_by_role("button", name="Approve", exact=True).click()
     expect(dpage.get_by_text("Recorded: approve by product owner (verified).")).to_be_visible(timeout=30_000)
     last = Project(project.root).events()[-1]
     assert last.kind == "sign_off" and last.data["content_hash"] == project.gate_content("scope_approval")["content_hash"]

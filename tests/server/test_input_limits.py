@@ -116,4 +116,4 @@ async def test_api_status_answers_within_100_ms_while_a_big_plan_is_folded(api, 
     assert overlapped >= 2, "the status finished before /api/status could be asked twice"
     shown = [round(x, 3) for x in latencies]
     assert sorted(latencies)[len(latencies) // 2] < 0.1, shown
-    assert max(latencies) < min(0.3, fold_seconds / 3), (shown, fold_seconds)
+    assert max(latencies) < fold_seconds / 2, (shown, fold_seconds)  # a blocked loop would wait the whole fold
