@@ -18,11 +18,12 @@ import ipywidgets as w
 
 from ..core.errors import PhasebookError
 from ..core.events import Actor
-from ..core.reviews import ANSWERS, latest_judgements
+from ..core.reviews import latest_judgements
 from ..project import Project
 from .context import Viewer, open_dashboard_project, query_params, viewer
 from .html import badge, esc, page, raw, table
 from .integrity import integrity_banner
+from .signoff import identity_widgets, role_dropdown
 from .softmetrics import soft_metrics_card
 
 __all__ = ["review_page", "ReviewWidget", "ANSWER_LABELS", "SHORTCUTS"]
@@ -46,19 +47,13 @@ class ReviewWidget(w.VBox):
         gate = sample.get("gate") or ""  # the sample's gate decides who judges (its roles), else any role
         roles = list(project.flow.gate(gate).roles) if gate in {g.name for g in project.flow.gates} else []
         roles = roles or list(project.flow.roles)
-        if who.verified:
-            self.name = None
-            ident = w.HTML(f"Judging as <b>{esc(who.name)}</b> (verified by the server).")
-        else:
-            self.name = w.Text(description="Your name", placeholder="e.g. customer success lead",
-                               style={"description_width": "initial"})
-            ident = w.VBox([self.name, w.HTML('<span class="muted">This server does not identify people: '
-                                               "your judgements are recorded as unverified.</span>")])
+        self.name, ident = identity_widgets(
+            who, acting="Judging", placeholder="e.g. customer success lead",
+            unverified="This server does not identify people: your judgements are recorded as unverified.")
         if who.verified and who.role:
             self.role, role_w = None, w.HTML(f"Role: <b>{esc(who.role.replace('_', ' '))}</b>")
         else:
-            self.role = w.Dropdown(options=[(r.replace("_", " "), r) for r in roles], description="Role")
-            role_w = self.role
+            self.role = role_w = role_dropdown(roles)
         self.mode = w.ToggleButtons(options=["One at a time", "Table"], value="One at a time",
                                     description="View", style={"description_width": "initial"})
         self.mode.observe(lambda _c: self.render(), "value")

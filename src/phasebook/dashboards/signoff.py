@@ -107,6 +107,22 @@ def signers_html(project: Project, gate: str, status: ProjectStatus | None = Non
     return card("Sign-offs", body)
 
 
+def identity_widgets(who: Viewer, *, acting: str, placeholder: str, unverified: str):
+    """(name field or None, the widget saying who acts): the server's verified name, else a typed one.
+
+    Shared by the sign-off and review pages; ``unverified`` is the plain-HTML note shown with the field.
+    """
+    if who.verified:
+        return None, w.HTML(f"{acting} as <b>{esc(who.name)}</b> (verified by the server).")
+    name = w.Text(description="Your name", placeholder=placeholder, style={"description_width": "initial"})
+    return name, w.VBox([name, w.HTML(f'<span class="muted">{unverified}</span>')])
+
+
+def role_dropdown(roles: list[str]) -> w.Dropdown:
+    """The role a viewer the server gives no role picks (roles shown without underscores)."""
+    return w.Dropdown(options=[(r.replace("_", " "), r) for r in roles], description="Role")
+
+
 class SignoffWidget(w.VBox):
     """Approve / request changes / reject one gate, with a comment; records through :meth:`Project.sign_off`.
 
@@ -125,16 +141,11 @@ class SignoffWidget(w.VBox):
         roles = list(g.roles)
         notes: list[str] = []
         self.blocked = ""
-        if who.verified:
-            self.name = None
-            ident = w.HTML(f"Signing as <b>{esc(who.name)}</b> (verified by the server).")
-        else:
-            self.name = w.Text(description="Your name", placeholder="e.g. product owner",
-                               style={"description_width": "initial"})
-            ident = w.VBox([self.name, w.HTML('<span class="muted">This server does not identify you: '
-                                               "your sign-off is recorded as unverified"
-                                               + (" and does not count for this gate" if g.require_verified else "")
-                                               + ".</span>")])
+        self.name, ident = identity_widgets(
+            who, acting="Signing", placeholder="e.g. product owner",
+            unverified="This server does not identify you: your sign-off is recorded as unverified"
+                       + (" and does not count for this gate" if g.require_verified else "") + ".")
+        if not who.verified:
             if not who.shared_can_sign:
                 self.blocked = ("This server identifies people personally: open the page with your personal link "
                                 "to sign. The shared link can read but not sign.")
@@ -155,8 +166,7 @@ class SignoffWidget(w.VBox):
             self.blocked = (f"{who.name}, the server knows you but gives you no role, so you cannot sign. "
                             "Ask whoever runs the server to give you a role.")
         else:
-            self.role = w.Dropdown(options=[(r.replace("_", " "), r) for r in roles], description="Role")
-            role_w = self.role
+            self.role = role_w = role_dropdown(roles)
         self.unmet = [c for c in project.status().gates[gate].conditions if not c.met]
         self.acknowledge = w.Checkbox(value=False, indent=False,
                                       description="I approve although this condition is not met (say why in the comment)")
