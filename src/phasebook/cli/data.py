@@ -68,10 +68,6 @@ def _write_html(path: Path, text: str) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
     os.chmod(tmp, 0o644)  # a report is for people to keep and share (mkstemp makes it 0600)
-    from ..data.figures import PLOTLY_BUNDLE, write_plotly_bundle
-
-    if PLOTLY_BUNDLE in text:
-        write_plotly_bundle(path.parent)  # the one script every report in the folder loads
     os.replace(tmp, path)
     click.echo(f"HTML report written to {path}", err=True)  # stdout stays valid JSON under --json
 

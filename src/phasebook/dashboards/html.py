@@ -13,13 +13,14 @@ from typing import Any, Iterable, Sequence
 
 from ..core.escape import html_text
 
-__all__ = ["esc", "text", "raw", "Html", "table", "badge", "card", "page", "STATE_COLORS", "CSS"]
+__all__ = ["esc", "text", "raw", "Html", "table", "badge", "card", "page", "STATE_COLORS", "THEMES", "CSS"]
 
+#: Badge backgrounds; each carries white text at a contrast of at least 4.5:1 (WCAG AA) in both themes.
 STATE_COLORS = {
     "approved": "#1a7f37",
     "done": "#1a7f37",
     "pending": "#9a6700",
-    "todo": "#6e7781",
+    "todo": "#57606a",
     "stale": "#8250df",
     "lapsed": "#bc4c00",
     "changes_requested": "#cf222e",
@@ -29,21 +30,81 @@ STATE_COLORS = {
     "failed": "#cf222e",
 }
 
-CSS = """
+#: The page colours per theme (each text colour ≥ 4.5:1 on the backgrounds it sits on).
+THEMES = {
+    "light": {"bg": "#ffffff", "fg": "#1f2328", "muted": "#59636e", "border": "#d0d7de", "head": "#f6f8fa",
+              "link": "#0969da", "add": "#dafbe1", "del": "#ffebe9", "current": "#ddf4ff", "danger": "#cf222e",
+              "warn": "#9a6700", "grid": "#e6e9ec", "ref": "#4c78a8", "cur": "#e4700e"},
+    "dark": {"bg": "#0d1117", "fg": "#e6edf3", "muted": "#9198a1", "border": "#3d444d", "head": "#151b23",
+             "link": "#4493f8", "add": "#12261e", "del": "#25171c", "current": "#102a4c", "danger": "#ff7b72",
+             "warn": "#d29922", "grid": "#262c36", "ref": "#6fa0d8", "cur": "#f0883e"},
+}
+
+#: JupyterLab's own variables that Voilà's page and the widgets read, per theme.
+_JP_VARS = ("--jp-layout-color0:{bg};--jp-layout-color1:{bg};--jp-layout-color2:{head};--jp-layout-color3:{border};"
+            "--jp-content-font-color0:{fg};--jp-content-font-color1:{fg};--jp-content-font-color2:{muted};"
+            "--jp-content-font-color3:{muted};--jp-ui-font-color0:{fg};--jp-ui-font-color1:{fg};"
+            "--jp-ui-font-color2:{muted};--jp-ui-font-color3:{muted};--jp-border-color1:{border};"
+            "--jp-border-color2:{border};--jp-widgets-input-color:{fg};--jp-widgets-input-background-color:{bg};"
+            "--jp-widgets-input-border-color:{border};--jp-widgets-label-color:{fg};--jp-widgets-color:{fg};"
+            "--jp-content-link-color:{link};--jp-rendermime-table-row-background:{bg};"
+            "--jp-rendermime-table-row-hover-background:{head};color-scheme:{scheme};")
+
+
+def _vars(theme: str) -> str:
+    c = THEMES[theme]
+    return "".join(f"--pb-{k}:{v};" for k, v in c.items()) + _JP_VARS.format(**c, scheme=theme)
+
+
+#: Light by default; dark with the reader's OS preference, Voilà's ``?theme=dark`` (JupyterLab Dark) or
+#: ``?voila-theme=dark``; ``?voila-theme=light`` keeps a dark-preferring reader on light.
+CSS = f"""
 <style>
-.pb { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; font-size: 14px; color: #1f2328; }
-.pb h2 { font-size: 20px; margin: 8px 0; } .pb h3 { font-size: 16px; margin: 14px 0 6px; }
-.pb table { border-collapse: collapse; margin: 4px 0 10px; }
-.pb th, .pb td { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left !important; vertical-align: top; }
-.pb th { background: #f6f8fa; }
-.pb .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; font-size: 12px; }
-.pb .card { border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 12px; margin: 8px 0; }
-.pb .muted { color: #6e7781; } .pb .chosen { background: #dafbe1; }
-.pb .diff-add { background: #dafbe1; } .pb .diff-del { background: #ffebe9; }
-.pb pre { white-space: pre-wrap; margin: 0; font-family: ui-monospace, monospace; font-size: 12px; }
-.pb .banner { padding: 8px 12px; border-radius: 6px; margin: 8px 0; color: #fff; }
+body:has(.pb) {{ {_vars("light")} }}
+@media (prefers-color-scheme: dark) {{ body:has(.pb):not(:has(.pb[data-theme="light"])) {{ {_vars("dark")} }} }}
+body[data-jp-theme-light="false"]:has(.pb), body:has(.pb[data-theme="dark"]) {{ {_vars("dark")} }}
+body:has(.pb[data-theme="light"]) {{ {_vars("light")} }}
+body:has(.pb), body:has(.pb) .jp-Notebook, body:has(.pb) .jp-Cell, body:has(.pb) .jp-OutputArea-output
+  {{ background: var(--pb-bg) !important; color: var(--pb-fg); }}
+body:has(.pb) .jp-RenderedMarkdown, body:has(.pb) .jp-RenderedHTMLCommon {{ color: var(--pb-fg); }}
+body:has(.pb) a {{ color: var(--pb-link); }}
+.pb {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; font-size: 14px; color: var(--pb-fg);
+  overflow-wrap: anywhere; max-width: 100%; }}
+.pb h2 {{ font-size: 20px; margin: 8px 0; }} .pb h3 {{ font-size: 16px; margin: 14px 0 6px; }}
+.pb table {{ border-collapse: collapse; margin: 4px 0 10px; max-width: 100%; }}
+.pb th, .pb td {{ border: 1px solid var(--pb-border); padding: 4px 8px; text-align: left !important;
+  vertical-align: top; color: var(--pb-fg); }}
+.pb th {{ background: var(--pb-head) !important; }} .pb th[aria-current] {{ background: var(--pb-current) !important; }}
+.pb .badge {{ display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; font-size: 12px; }}
+.pb .card {{ border: 1px solid var(--pb-border); border-radius: 6px; padding: 8px 12px; margin: 8px 0; }}
+.pb .muted {{ color: var(--pb-muted); }} .pb .chosen {{ background: var(--pb-add); }}
+.pb .diff-add {{ background: var(--pb-add); }} .pb .diff-del {{ background: var(--pb-del); }}
+.pb pre {{ white-space: pre-wrap; margin: 0; font-family: ui-monospace, monospace; font-size: 12px; }}
+.pb .banner {{ padding: 8px 12px; border-radius: 6px; margin: 8px 0; color: #fff; }}
+.pb svg {{ max-width: 100%; height: auto; }} .pb svg text:not([fill]) {{ fill: currentColor; }}
+.pb details > summary {{ cursor: pointer; font-weight: 600; margin: 6px 0; }}
+.pb-danger {{ color: var(--pb-danger) !important; }} .pb-warn {{ color: var(--pb-warn) !important; }}
+@media (max-width: 600px) {{
+  .pb table, .pb thead, .pb tbody, .pb tr, .pb th, .pb td {{ display: block; width: auto !important; }}
+  .pb thead:has(+ tbody td[data-label]) {{ position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip-path: inset(50%); }}
+  .pb tr {{ border: 1px solid var(--pb-border); border-radius: 6px; margin: 0 0 8px; }}
+  .pb th, .pb td {{ border: none; border-bottom: 1px solid var(--pb-border); }}
+  .pb td[data-label]:not([data-label=""])::before {{ content: attr(data-label); display: block; font-size: 12px;
+    color: var(--pb-muted); }}
+  body:has(.pb) .jupyter-widgets, body:has(.pb) .widget-box {{ max-width: 100%; }}
+}}
 </style>
 """
+
+
+def _forced_theme() -> str:
+    """``dark`` or ``light`` when the page was opened with ``?voila-theme=…`` (an allowlist), else empty."""
+    import os
+    from urllib.parse import parse_qs
+
+    value = (parse_qs(os.environ.get("QUERY_STRING", "")).get("voila-theme") or [""])[0]
+    return value if value in ("dark", "light") else ""
 
 
 class Html(str):
@@ -76,13 +137,16 @@ def badge(state: str, label: str | None = None) -> Html:
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, label: str = "", row_classes: Sequence[str] = ()) -> Html:
     """An HTML table; cells are escaped unless they are :class:`Html`."""
+    headers = list(headers)
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     thead = f"<thead><tr>{head}</tr></thead>" if any(headers) else ""
     body = []
     classes = list(row_classes)
     for i, row in enumerate(rows):
         cls = f' class="{esc(classes[i])}"' if i < len(classes) and classes[i] else ""
-        body.append(f"<tr{cls}>" + "".join(f"<td>{c if isinstance(c, Html) else text(c)}</td>" for c in row) + "</tr>")
+        cells = "".join(f'<td data-label="{esc(headers[j] if j < len(headers) else "")}">'
+                        f"{c if isinstance(c, Html) else text(c)}</td>" for j, c in enumerate(row))
+        body.append(f"<tr{cls}>{cells}</tr>")
     aria = f' aria-label="{esc(label)}"' if label else ""
     return Html(f"<table{aria}>{thead}<tbody>{''.join(body)}</tbody></table>")
 
@@ -94,4 +158,5 @@ def card(title: str, body: str, *, level: int = 3) -> Html:
 
 def page(*parts: str) -> Html:
     """Wrap parts in the dashboard's styled container."""
-    return Html(CSS + '<div class="pb">' + "".join(parts) + "</div>")
+    theme = _forced_theme()
+    return Html(CSS + '<div class="pb"' + (f' data-theme="{theme}"' if theme else "") + ">" + "".join(parts) + "</div>")
