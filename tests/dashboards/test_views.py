@@ -44,7 +44,8 @@ def test_user_text_is_escaped_everywhere(filled_project):
     # Then the payload is text, never markup
     assert "<script>" not in html and "<img" not in html
     assert esc(XSS) in html
-    assert "<td>&lt;b&gt;</td>" in table(["x"], [["<b>"]])
+    assert '<td data-label="x">&lt;b&gt;</td>' in table(["x"], [["<b>"]])
+    assert 'data-label="&lt;i&gt;"' in table(["<i>"], [["b"]])  # the phone layout's labels are escaped too
 
 
 def test_scope_renders_as_kpi_table(filled_project):
@@ -109,9 +110,13 @@ def test_overview_and_monitoring_parts(filled_project):
     assert 'aria-label="Flow"' in parts[0] and "(current)" in parts[0] and "open sign-off" in parts[0]
     assert 'aria-label="KPI scoreboard"' in parts[1] and parts[1].count("<svg") == 2 and "target &gt;= 0.8" in parts[1]
     assert "iterate" in parts[1] and "customers_2024" in parts[1]
-    mon = monitoring_parts(filled_project)
-    assert 'aria-label="Drift by column"' in mon[1] and "tenure_months" in mon[1] and "dataset drifted" in mon[1]
-    assert len(mon) >= 4  # overlays for both columns and the model-test trend
+    (mon,) = monitoring_parts(filled_project)  # one static fragment: no plotly figure, no script
+    assert 'aria-label="Drift by column"' in mon and "dataset drifted" in mon and "<script" not in mon
+    # the drifted column first, with its sentence and chart; the stable one collapsed
+    drifted, stable = mon.index('data-column="tenure_months"'), mon.index("<details><summary>The 1 stable column")
+    assert drifted < stable < mon.index('aria-label="plan: reference vs current"')
+    assert "tenure_months: the middle value moved from about" in mon
+    assert mon.count('role="img"') == 4  # two overlays and the trend of each of the two hard metrics
 
 
 def test_overview_counts_segments_meeting_each_hard_metric(filled_project):
