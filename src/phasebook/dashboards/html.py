@@ -48,7 +48,8 @@ _JP_VARS = ("--jp-layout-color0:{bg};--jp-layout-color1:{bg};--jp-layout-color2:
             "--jp-border-color2:{border};--jp-widgets-input-color:{fg};--jp-widgets-input-background-color:{bg};"
             "--jp-widgets-input-border-color:{border};--jp-widgets-label-color:{fg};--jp-widgets-color:{fg};"
             "--jp-content-link-color:{link};--jp-rendermime-table-row-background:{bg};"
-            "--jp-rendermime-table-row-hover-background:{head};color-scheme:{scheme};")
+            "--jp-rendermime-table-row-hover-background:{head};--jp-success-color1:#1a7f37;"
+            "--jp-error-color1:#cf222e;--jp-warn-color1:#9a6700;--jp-brand-color1:#0969da;color-scheme:{scheme};")
 
 
 def _vars(theme: str) -> str:
@@ -92,7 +93,9 @@ body:has(.pb) a {{ color: var(--pb-link); }}
   .pb th, .pb td {{ border: none; border-bottom: 1px solid var(--pb-border); }}
   .pb td[data-label]:not([data-label=""])::before {{ content: attr(data-label); display: block; font-size: 12px;
     color: var(--pb-muted); }}
-  body:has(.pb) .jupyter-widgets, body:has(.pb) .widget-box {{ max-width: 100%; }}
+  body:has(.pb) .jupyter-widgets, body:has(.pb) .widget-box {{ max-width: 100%; min-width: 0; }}
+  body:has(.pb) .widget-hbox {{ flex-wrap: wrap; }}
+  body:has(.pb) .widget-inline-hbox .widget-input {{ min-width: 0; flex: 1 1 auto; }}
 }}
 </style>
 """
