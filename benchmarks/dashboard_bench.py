@@ -7,10 +7,14 @@ navigation in a fresh browser context (cold cache, same treatment for all):
 
 * trivial page: the button is visible;
 * sign-off page (``?gate=scope_approval``): the Approve button is visible;
-* overview: the gates table and the KPI scoreboard are visible.
+* overview: the gates table and the KPI scoreboard are visible;
+* monitoring: the drift headline, the first drifted column's chart and the
+  model-test trend are visible.
 
-Prints the median seconds of each and the ratios to the trivial page
-(goal: ≤ 1.3×). Not a test; timings are noisy on a shared machine.
+Prints the median seconds of each, the ratios to the trivial page (goal:
+≤ 1.3×) and monitoring / overview (goal: ≤ 1.3×), all from the same server
+in the same run; page errors (uncaught JavaScript exceptions) are counted
+per page. Not a test; timings are noisy on a shared machine.
 
     python benchmarks/dashboard_bench.py [--project PATH] [--rounds 5]
 """
@@ -18,6 +22,7 @@ Prints the median seconds of each and the ratios to the trivial page
 from __future__ import annotations
 
 import argparse
+import re
 import secrets
 import shutil
 import statistics
@@ -62,9 +67,11 @@ def prepare(project: str | None, work: Path) -> Project:
     return p
 
 
-def measure(browser, url: str, ready) -> float:
+def measure(browser, url: str, ready, errors: list[str] | None = None) -> float:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
+    if errors is not None:
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
     start = time.perf_counter()
     page.goto(url, timeout=180_000)
     ready(page)
@@ -93,24 +100,34 @@ def main() -> None:
         "trivial": (f"{base}trivial.ipynb?token={token}",
                     lambda pg: pg.get_by_role("button", name="Click me").wait_for(timeout=180_000)),
         "signoff": (f"{base}signoff.ipynb?gate=scope_approval&token={token}",
-                    lambda pg: pg.get_by_role("button", name="Approve").wait_for(timeout=180_000)),
+                    lambda pg: pg.get_by_role("button", name="Approve", exact=True).wait_for(timeout=180_000)),
         "overview": (f"{base}overview.ipynb?token={token}",
                      lambda pg: (pg.get_by_role("table", name="Gates").wait_for(timeout=180_000),
                                  pg.get_by_role("group", name="KPI scoreboard").wait_for(timeout=180_000))),
+        "monitoring": (f"{base}monitoring.ipynb?token={token}",
+                       lambda pg: (pg.get_by_role("status").first.wait_for(timeout=180_000),
+                                   pg.locator(".pb-drifted svg").first.wait_for(timeout=180_000),
+                                   pg.get_by_role("img", name=re.compile("per model test")).first.wait_for(
+                                       timeout=180_000))),
     }
     times: dict[str, list[float]] = {name: [] for name in pages}
+    errors: dict[str, list[str]] = {name: [] for name in pages}
     with running(argv, port=port, token=token, cwd=work) as server, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
         measure(browser, server.url + pages["trivial"][0], pages["trivial"][1])  # warm-up (disk caches)
         for r in range(args.rounds):
             for name, (path, ready) in pages.items():
-                times[name].append(measure(browser, server.url + path, ready))
+                times[name].append(measure(browser, server.url + path, ready, errors[name]))
             print(f"round {r + 1}: " + ", ".join(f"{n} {t[-1]:.2f} s" for n, t in times.items()), flush=True)
         browser.close()
     med = {n: statistics.median(t) for n, t in times.items()}
     print(f"\nmedian of {args.rounds} (navigation → visible): " + ", ".join(f"{n} {v:.2f} s" for n, v in med.items()))
     print(f"sign-off / trivial = {med['signoff'] / med['trivial']:.2f}x   (goal ≤ 1.3x)")
     print(f"overview / trivial = {med['overview'] / med['trivial']:.2f}x   (goal ≤ 1.3x)")
+    print(f"monitoring / trivial = {med['monitoring'] / med['trivial']:.2f}x")
+    print(f"monitoring / overview = {med['monitoring'] / med['overview']:.2f}x   (goal ≤ 1.3x)")
+    print("page errors: " + ", ".join(f"{n} {len(e)}" for n, e in errors.items())
+          + "".join(f"\n  {n}: {e[0]}" for n, e in errors.items() if e))
     shutil.rmtree(work, ignore_errors=True)
 
 

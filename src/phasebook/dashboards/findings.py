@@ -117,7 +117,7 @@ class FindingsWidget(w.VBox):
         try:
             done = action()
         except PhasebookError as exc:
-            self.status.value = f'<span role="alert" style="color:#cf222e">{esc(exc.message)}</span>'
+            self.status.value = f'<span role="alert" class="pb-danger">{esc(exc.message)}</span>'
             return
         self.status.value = f'<span role="status">{esc(done)}</span>'
         self.refresh()

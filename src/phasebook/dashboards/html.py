@@ -83,6 +83,7 @@ body:has(.pb) a {{ color: var(--pb-link); }}
 .pb pre {{ white-space: pre-wrap; margin: 0; font-family: ui-monospace, monospace; font-size: 12px; }}
 .pb .banner {{ padding: 8px 12px; border-radius: 6px; margin: 8px 0; color: #fff; }}
 .pb svg {{ max-width: 100%; height: auto; }} .pb svg text:not([fill]) {{ fill: currentColor; }}
+.pb svg line[stroke="#eee"] {{ stroke: var(--pb-grid); }}
 .pb details > summary {{ cursor: pointer; font-weight: 600; margin: 6px 0; }}
 .pb-danger {{ color: var(--pb-danger) !important; }} .pb-warn {{ color: var(--pb-warn) !important; }}
 @media (max-width: 600px) {{

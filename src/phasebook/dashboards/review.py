@@ -121,7 +121,7 @@ class ReviewWidget(w.VBox):
         try:
             self.project.judge(self.sample["sample_id"], item, metric, answer, self.note.value, actor=self.actor())
         except PhasebookError as exc:
-            self.status.value = f'<span role="alert" style="color:#cf222e">{esc(exc.message)}</span>'
+            self.status.value = f'<span role="alert" class="pb-danger">{esc(exc.message)}</span>'
             return
         self.status.value = (f'<span role="status">Recorded: {esc(item)} judged {esc(answer)} on {esc(metric)}.</span>')
         self.note.value = ""

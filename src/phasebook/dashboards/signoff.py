@@ -102,7 +102,7 @@ def signers_html(project: Project, gate: str, status: ProjectStatus | None = Non
     elif st.state == "approved":
         body += raw(f"<p>Every required role has approved ({esc(st.label)}).</p>")
     for c in st.conditions:
-        style = "" if c.met else ' role="alert" style="color:#cf222e"'
+        style = "" if c.met else ' role="alert" class="pb-danger"'
         body += raw(f"<p{style}><b>Condition{'' if c.met else ' not met'}:</b> {esc(c.message)}</p>")
     return card("Sign-offs", body)
 
@@ -188,8 +188,8 @@ class SignoffWidget(w.VBox):
                                         tooltip="Approve with conditions")
         self.with_conditions.on_click(lambda _b: self.submit("approve", list(self.conditions.value)))
         self.status = w.HTML()
-        self.notes = w.HTML("".join(f'<p role="note" style="color:#9a6700">{esc(n)}</p>' for n in notes)
-                            + (f'<p role="alert" style="color:#cf222e">{esc(self.blocked)}</p>' if self.blocked else ""))
+        self.notes = w.HTML("".join(f'<p role="note" class="pb-warn">{esc(n)}</p>' for n in notes)
+                            + (f'<p role="alert" class="pb-danger">{esc(self.blocked)}</p>' if self.blocked else ""))
         children = [w.HTML("<h3>Your decision</h3>"), ident, role_w, self.notes, self.comment]
         if self.unmet:
             children.append(self.acknowledge)
@@ -216,7 +216,7 @@ class SignoffWidget(w.VBox):
                                           acknowledge=bool(self.acknowledge.value), expected_hash=self.shown_hash,
                                           conditional_on=conditions)
         except PhasebookError as exc:
-            self.status.value = f'<span role="alert" style="color:#cf222e">{esc(exc.message)}</span>'
+            self.status.value = f'<span role="alert" class="pb-danger">{esc(exc.message)}</span>'
             return
         who = event.actor
         self.status.value = (f'<span role="status">Recorded: {esc(DECISION_LABELS[decision].lower())}'

@@ -54,7 +54,7 @@ def _x_labels(labels: Sequence[str], width: float) -> list[str]:
     out, step = [], max(1, round(len(labels) / 6))
     for i, label in enumerate(labels):
         if i % step == 0 or i == len(labels) - 1:
-            text = label if len(label) <= 12 else label[:11] + "…"
+            text = label if len(label) <= 16 else label[:15] + "…"
             out.append(f'<text x="{L + width * (i + 0.5):.1f}" y="{H - B + 12}" font-size="9" '
                        f'text-anchor="middle">{html_text(text)}</text>')
     return out
