@@ -4,10 +4,12 @@ Usage (from the repository root, with ``pip install -e .[test]`` done)::
 
     python scripts/screenshots.py          # every screenshot below
     python scripts/screenshots.py binder   # only the tests whose path contains "binder"
+    python scripts/screenshots.py themes   # the dashboard pages: light, dark, phone (390 px)
 
 Runs the browser tests that take the screenshots with their artifacts in a
 temporary folder (``PHASEBOOK_TEST_ARTIFACTS``), then copies the chosen
-images to ``docs/screenshots/``. The screenshots are what the tests saw;
+images to ``docs/screenshots/`` (re-encoded with 256 colours when Pillow is
+there, to keep each under ~150 KB). The screenshots are what the tests saw;
 a failing test fails this script and copies nothing.
 """
 
@@ -30,7 +32,28 @@ SHOTS = {
     ],
     "tests/browser/test_forms_browser.py": ["forms-scope-saved.png"],
     "tests/binder/test_binder_build.py": ["binder-1-lab-sidebar.png", "binder-2-voila-overview.png"],
+    "tests/dashboards/test_themes_browser.py": [
+        f"page-{page}-{look}.png" for page in ("overview", "signoff", "monitoring", "review")
+        for look in ("light", "dark", "phone")
+    ],
 }
+MAX_BYTES = 150_000  # per image: the README stays light
+
+
+def shrink(path: Path) -> None:
+    """Re-encode ``path`` as a 256-colour PNG when that is smaller (screenshots are flat UI colours)."""
+    try:
+        from PIL import Image
+    except ImportError:  # optional: without Pillow the screenshots are copied as taken
+        return
+    with Image.open(path) as im:
+        small = im.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    tmp = path.with_suffix(".tmp.png")
+    small.save(tmp, optimize=True)
+    if tmp.stat().st_size < path.stat().st_size:
+        tmp.replace(path)
+    else:
+        tmp.unlink()
 
 
 def main(argv: list[str]) -> int:
@@ -49,7 +72,9 @@ def main(argv: list[str]) -> int:
         for shots in chosen.values():
             for name in shots:
                 shutil.copy2(Path(tmp) / name, TARGET / name)
-                print(f"docs/screenshots/{name}")
+                shrink(TARGET / name)
+                size = (TARGET / name).stat().st_size
+                print(f"docs/screenshots/{name} ({size / 1000:.0f} KB)" + (" — over the size budget" if size > MAX_BYTES else ""))
     return 0
 
 

@@ -103,19 +103,30 @@ def _monitoring_ready(page):
     expect(page.get_by_role("status").filter(has_text="drifted")).to_be_visible(timeout=PAGE_TIMEOUT)
 
 
+def _review_ready(page):
+    expect(page.get_by_role("status").or_(page.get_by_role("alert")).first).to_be_visible(timeout=PAGE_TIMEOUT)
+
+
 PAGES = {
     "overview": ("overview.ipynb", _overview_ready, {}),
     "signoff": ("signoff.ipynb", _signoff_ready, {"gate": "scope_approval"}),
     "monitoring": ("monitoring.ipynb", _monitoring_ready, {}),
+    "review": ("review.ipynb", _review_ready, {}),
 }
+DESKTOP = {"width": 1280, "height": 800}
 
 
-@pytest.mark.parametrize("name", ["overview", "signoff", "monitoring"])
+def _shot(page, artifacts_dir, name: str, look: str) -> None:
+    """The screenshot ``scripts/screenshots.py`` copies into docs/screenshots/."""
+    page.screenshot(path=str(artifacts_dir / f"page-{name}-{look}.png"))
+
+
+@pytest.mark.parametrize("name", list(PAGES))
 def test_at_390_px_no_element_is_wider_than_the_viewport(chromium, served, name, artifacts_dir):
     notebook, ready, params = PAGES[name]
     context, page, _ = _open(chromium, served, notebook, ready, viewport=PHONE, **params)
     try:
-        page.screenshot(path=str(artifacts_dir / f"phone-{name}.png"), full_page=True)
+        _shot(page, artifacts_dir, name, "phone")
         found = page.evaluate(OVERFLOW_JS)
         assert found["vw"] == 390
         assert found["out"] == [], f"{len(found['out'])} elements pass the 390 px viewport: {found['out'][:8]}"
@@ -129,35 +140,35 @@ def test_at_390_px_no_element_is_wider_than_the_viewport(chromium, served, name,
         context.close()
 
 
-def _assert_readable(found, *, dark: bool):
+def _assert_readable(found, *, dark: bool, badges: bool = True):
     items = found["items"]
     assert (found["body"] < 0.05) if dark else (found["body"] > 0.9)  # relative luminance of the page background
-    badges = [i for i in items if i["badge"]]
-    assert badges and len(items) > len(badges) > 0  # body text and badges were both measured
+    measured = [i for i in items if i["badge"]]
+    assert len(items) > len(measured) and (measured or not badges)  # body text and badges were both measured
     poor = [i for i in items if i["ratio"] < 4.5]
     assert poor == [], f"{len(poor)} texts under 4.5:1: {poor[:6]}"
 
 
-@pytest.mark.parametrize("name", ["overview", "signoff", "monitoring"])
-def test_with_a_dark_preference_the_page_is_dark_and_every_text_reads_at_aa(chromium, served, name, artifacts_dir):
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_each_page_follows_the_colour_preference_and_every_text_reads_at_aa(chromium, served, name, scheme,
+                                                                            artifacts_dir):
     notebook, ready, params = PAGES[name]
-    context, page, _ = _open(chromium, served, notebook, ready, scheme="dark", **params)
+    context, page, _ = _open(chromium, served, notebook, ready, viewport=DESKTOP, scheme=scheme, **params)
     try:
-        page.screenshot(path=str(artifacts_dir / f"dark-{name}.png"))
-        _assert_readable(page.evaluate(CONTRAST_JS), dark=True)
+        _shot(page, artifacts_dir, name, scheme)
+        _assert_readable(page.evaluate(CONTRAST_JS), dark=scheme == "dark", badges=name != "review")
     finally:
         context.close()
 
 
-def test_the_light_page_reads_at_aa_and_the_theme_parameter_overrides_the_preference(chromium, served):
-    # Given a light preference, the overview is light and readable
-    context, page, _ = _open(chromium, served, "overview.ipynb", _overview_ready)
-    _assert_readable(page.evaluate(CONTRAST_JS), dark=False)
-    context.close()
-    # When Voilà's theme parameter asks for dark on a light-preferring browser, the page is dark
-    context, page, _ = _open(chromium, served, "overview.ipynb", _overview_ready, **{"voila-theme": "dark"})
-    _assert_readable(page.evaluate(CONTRAST_JS), dark=True)
-    context.close()
+def test_the_theme_parameter_overrides_the_preference(chromium, served):
+    # When the theme parameter (ours, or Voilà's own ?theme=) asks for dark on a light-preferring browser,
+    # the page is dark
+    for param in ({"voila-theme": "dark"}, {"theme": "dark"}):
+        context, page, _ = _open(chromium, served, "overview.ipynb", _overview_ready, **param)
+        _assert_readable(page.evaluate(CONTRAST_JS), dark=True)
+        context.close()
     # And asking for light keeps a dark-preferring browser on light
     context, page, _ = _open(chromium, served, "overview.ipynb", _overview_ready, scheme="dark", **{"voila-theme": "light"})
     _assert_readable(page.evaluate(CONTRAST_JS), dark=False)
