@@ -70,13 +70,14 @@ body:has(.pb), body:has(.pb) .jp-Notebook, body:has(.pb) .jp-Cell, body:has(.pb)
 body:has(.pb) .jp-RenderedMarkdown, body:has(.pb) .jp-RenderedHTMLCommon {{ color: var(--pb-fg); }}
 body:has(.pb) a {{ color: var(--pb-link); }}
 .pb {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; font-size: 14px; color: var(--pb-fg);
-  overflow-wrap: anywhere; max-width: 100%; }}
+  overflow-wrap: break-word; max-width: 100%; }}
 .pb h2 {{ font-size: 20px; margin: 8px 0; }} .pb h3 {{ font-size: 16px; margin: 14px 0 6px; }}
 .pb table {{ border-collapse: collapse; margin: 4px 0 10px; max-width: 100%; }}
 .pb th, .pb td {{ border: 1px solid var(--pb-border); padding: 4px 8px; text-align: left !important;
   vertical-align: top; color: var(--pb-fg); }}
 .pb th {{ background: var(--pb-head) !important; }} .pb th[aria-current] {{ background: var(--pb-current) !important; }}
-.pb .badge {{ display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; font-size: 12px; }}
+.pb .badge {{ display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; font-size: 12px;
+  white-space: nowrap; }}
 .pb .card {{ border: 1px solid var(--pb-border); border-radius: 6px; padding: 8px 12px; margin: 8px 0; }}
 .pb .muted {{ color: var(--pb-muted); }} .pb .chosen {{ background: var(--pb-add); }}
 .pb .diff-add {{ background: var(--pb-add); }} .pb .diff-del {{ background: var(--pb-del); }}
@@ -91,7 +92,8 @@ body:has(.pb) a {{ color: var(--pb-link); }}
   .pb thead:has(+ tbody td[data-label]) {{ position: absolute; width: 1px; height: 1px; overflow: hidden;
     clip-path: inset(50%); }}
   .pb tr {{ border: 1px solid var(--pb-border); border-radius: 6px; margin: 0 0 8px; }}
-  .pb th, .pb td {{ border: none; border-bottom: 1px solid var(--pb-border); }}
+  .pb th, .pb td {{ border: none; border-bottom: 1px solid var(--pb-border); overflow-wrap: anywhere; }}
+  .pb {{ overflow-wrap: anywhere; }}
   .pb td[data-label]:not([data-label=""])::before {{ content: attr(data-label); display: block; font-size: 12px;
     color: var(--pb-muted); }}
   body:has(.pb) .jupyter-widgets, body:has(.pb) .widget-box {{ max-width: 100%; min-width: 0; }}
