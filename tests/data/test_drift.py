@@ -95,5 +95,6 @@ def test_report_figures_and_html(small_pair):
     assert "DRIFT" in figs["f00_normal"].layout.title.text
     assert sum(figs["f00_normal"].data[0].y) == pytest.approx(1.0)
     html = report.to_html()
-    assert "plotly" in html and "f00_normal" in html
+    assert html.count("<svg") == 2 and "<script" not in html  # the same bins, drawn inline
+    assert 'aria-label="f00_normal: reference vs current"' in html and "f00_normal: the middle value moved" in html
     assert "plot" not in report.event_data()["columns"][0]
