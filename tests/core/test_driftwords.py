@@ -44,3 +44,9 @@ def test_drifted_columns_come_first_most_shifted_first():
     small = {**DEVICE, "name": "plan", "psi": 0.3, "unseen_share": 0.0}
     drifted, rest = ordered_columns(check(True, TENURE, small, DEVICE))
     assert [c["name"] for c in drifted] == ["device", "plan"] and [c["name"] for c in rest] == ["tenure"]
+
+
+def test_a_column_missing_from_one_table_is_said_with_its_note():
+    col = {"name": "churned", "kind": "numeric", "drifted": True, "reasons": ["schema"],
+           "note": "only in the reference table: the current table has no column 'churned'"}
+    assert column_sentence(col) == "churned: only in the reference table: the current table has no column 'churned'"

@@ -21,7 +21,7 @@ from .render import Table
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 _html_option = click.option(
     "--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help="Also write a stand-alone HTML report with the figures to this file.",
+    help="Also write a stand-alone HTML report with the charts to this file (one file: opens offline, shares as is).",
 )
 
 
@@ -195,6 +195,10 @@ def drift(
         print_json(report.event_data())
     else:
         console.print(f"{report.current} vs {report.reference}: {report.summary}", markup=False, soft_wrap=True)
+        from ..core.driftwords import column_sentence
+
+        for c in (c for c in report.columns if c.drifted):
+            console.print(f"  {column_sentence(c.model_dump(mode='json'))}", markup=False, soft_wrap=True)
         t = Table()
         t.add_column("column", no_wrap=True)  # names people pass back (--column)
         t.add_column("kind", no_wrap=True)

@@ -66,6 +66,8 @@ def column_sentence(column: dict[str, Any], plot: dict[str, Any] | None = None) 
     reasons = list(column.get("reasons") or [])
     plot = plot if plot is not None else column.get("plot")
     said: list[str] = []
+    if "schema" in reasons:
+        said.append(str(column.get("note") or "the column is not in both tables"))
     if "missing" in reasons:
         said.append(str(column.get("note") or "every value is missing in one of the tables"))
     if "unseen" in reasons:
@@ -73,6 +75,8 @@ def column_sentence(column: dict[str, Any], plot: dict[str, Any] | None = None) 
         which = (", " + _listing(new[:3], len(new) - 3)) if new else ""
         said.append(f"{_pct(column.get('unseen_share'))} of current rows are a new value{which}")
     if {"psi", "js", "ks", "chi2"} & set(reasons) or (column.get("drifted") and not said):
+        if column.get("note") and not said and not (plot or column.get("psi") or column.get("ks_statistic")):
+            return f"{name}: {column['note']}"
         said.append(_shift(column, plot))
     if not said:
         return f"{name}: no change beyond the thresholds"
