@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
+import pytest
+from playwright.sync_api import expect
 import pandas as pd
 from click.testing import CliRunner
 
@@ -76,3 +79,24 @@ def test_drift_report_names_new_categories_and_shows_the_whole_range(tmp_path, m
     assert "plan: 20% of current rows are a new value, weekly" in text
     assert text.index("aria-label='num0: reference vs current'".replace("'", '"')) < text.index(
         'aria-label="num1: reference vs current"')
+
+
+@pytest.mark.browser
+def test_a_report_opens_offline_in_chromium_with_every_chart(tmp_path, monkeypatch, page):
+    # Given a drift report of 20 columns copied alone into an empty folder
+    monkeypatch.chdir(tmp_path)
+    twenty_columns(seed=1).to_parquet(tmp_path / "ref.parquet")
+    twenty_columns(seed=2, shift=3.0, new_category=True).to_parquet(tmp_path / "cur.parquet")
+    out = tmp_path / "kept" / "drift.html"
+    assert run("data", "drift", "ref.parquet", "cur.parquet", "--html", str(out)).exit_code == 0
+    # When Chromium opens it with every network request refused
+    requests: list[str] = []
+    page.route("**/*", lambda route: (requests.append(route.request.url),
+                                      route.continue_() if route.request.url.startswith("file:") else route.abort()))
+    page.goto(out.as_uri())
+    # Then nothing but the file itself was asked for, and every column's chart is drawn
+    assert requests == [out.as_uri()]
+    charts = page.get_by_role("img", name=re.compile(": reference vs current$"))
+    expect(charts.first).to_be_visible()
+    assert charts.count() == 21  # twenty features and the label
+    assert page.get_by_text("plan: 20% of current rows are a new value, weekly").is_visible()
