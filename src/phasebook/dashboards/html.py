@@ -52,23 +52,30 @@ _JP_VARS = ("--jp-layout-color0:{bg};--jp-layout-color1:{bg};--jp-layout-color2:
             "--jp-error-color1:#cf222e;--jp-warn-color1:#9a6700;--jp-brand-color1:#0969da;color-scheme:{scheme};")
 
 
-def _vars(theme: str) -> str:
+def _vars(theme: str, *, jupyter: bool = True) -> str:
     c = THEMES[theme]
-    return "".join(f"--pb-{k}:{v};" for k, v in c.items()) + _JP_VARS.format(**c, scheme=theme)
+    own = "".join(f"--pb-{k}:{v};" for k, v in c.items())
+    return own + (_JP_VARS.format(**c, scheme=theme) if jupyter else "")
 
+
+#: Voilà's page around the fragments. Elsewhere (JupyterLab's window, an exported record) only the
+#: fragments are coloured, after the host's light or dark theme, and the rest of the host is left alone.
+_PAGE = "body[data-voila]:has(.pb)"
 
 #: Light by default; dark with the reader's OS preference, Voilà's ``?theme=dark`` (JupyterLab Dark) or
 #: ``?voila-theme=dark``; ``?voila-theme=light`` keeps a dark-preferring reader on light.
 CSS = f"""
 <style>
-body:has(.pb) {{ {_vars("light")} }}
-@media (prefers-color-scheme: dark) {{ body:has(.pb):not(:has(.pb[data-theme="light"])) {{ {_vars("dark")} }} }}
-body[data-jp-theme-light="false"]:has(.pb), body:has(.pb[data-theme="dark"]) {{ {_vars("dark")} }}
-body:has(.pb[data-theme="light"]) {{ {_vars("light")} }}
-body:has(.pb), body:has(.pb) .jp-Notebook, body:has(.pb) .jp-Cell, body:has(.pb) .jp-OutputArea-output
+{_PAGE} {{ {_vars("light")} }}
+@media (prefers-color-scheme: dark) {{ {_PAGE}:not(:has(.pb[data-theme="light"])) {{ {_vars("dark")} }} }}
+{_PAGE}[data-jp-theme-light="false"], {_PAGE}:has(.pb[data-theme="dark"]) {{ {_vars("dark")} }}
+{_PAGE}:has(.pb[data-theme="light"]) {{ {_vars("light")} }}
+{_PAGE}, {_PAGE} .jp-Notebook, {_PAGE} .jp-Cell, {_PAGE} .jp-OutputArea-output
   {{ background: var(--pb-bg) !important; color: var(--pb-fg); }}
-body:has(.pb) .jp-RenderedMarkdown, body:has(.pb) .jp-RenderedHTMLCommon {{ color: var(--pb-fg); }}
-body:has(.pb) a {{ color: var(--pb-link); }}
+{_PAGE} .jp-RenderedMarkdown, {_PAGE} .jp-RenderedHTMLCommon {{ color: var(--pb-fg); }}
+{_PAGE} a {{ color: var(--pb-link); }}
+body:not([data-voila]) .pb {{ {_vars("light", jupyter=False)} }}
+body:not([data-voila])[data-jp-theme-light="false"] .pb {{ {_vars("dark", jupyter=False)} }}
 .pb {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; font-size: 14px; color: var(--pb-fg);
   overflow-wrap: break-word; max-width: 100%; }}
 .pb h2 {{ font-size: 20px; margin: 8px 0; }} .pb h3 {{ font-size: 16px; margin: 14px 0 6px; }}
@@ -96,9 +103,9 @@ body:has(.pb) a {{ color: var(--pb-link); }}
   .pb {{ overflow-wrap: anywhere; }}
   .pb td[data-label]:not([data-label=""])::before {{ content: attr(data-label); display: block; font-size: 12px;
     color: var(--pb-muted); }}
-  body:has(.pb) .jupyter-widgets, body:has(.pb) .widget-box {{ max-width: 100%; min-width: 0; }}
-  body:has(.pb) .widget-hbox {{ flex-wrap: wrap; }}
-  body:has(.pb) .widget-inline-hbox .widget-input {{ min-width: 0; flex: 1 1 auto; }}
+  {_PAGE} .jupyter-widgets, {_PAGE} .widget-box {{ max-width: 100%; min-width: 0; }}
+  {_PAGE} .widget-hbox {{ flex-wrap: wrap; }}
+  {_PAGE} .widget-inline-hbox .widget-input {{ min-width: 0; flex: 1 1 auto; }}
 }}
 </style>
 """
