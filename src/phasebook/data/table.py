@@ -148,6 +148,14 @@ def _fill_ints(chunks, rows: int) -> tuple[np.ndarray, int]:
     return (out[:pos] if out is not None else np.array([], dtype=np.int64)), missing
 
 
+def _texts(column: Any, rows: np.ndarray) -> list[str | None]:
+    """The entries ``rows`` of a fetched text column as Python strings, None where missing."""
+    if np.ma.isMaskedArray(column):
+        mask = np.ma.getmaskarray(column)[rows]
+        return [None if m else v for v, m in zip(np.ma.getdata(column)[rows].tolist(), mask.tolist())]
+    return [None if v is None else v for v in np.asarray(column, dtype=object)[rows].tolist()]
+
+
 class Table:
     """A view on a DuckDB connection (its name is :attr:`view`; ``t`` unless the connection is shared).
 
@@ -266,20 +274,21 @@ class Table:
         cols = [f"CAST({quote(n)} AS VARCHAR) AS c{i}" for i, n in enumerate(names)]
         sets = ", ".join(f"(c{i})" for i in range(len(names)))
         which = f"grouping_id({', '.join(f'c{i}' for i in range(len(names)))})" if len(names) > 1 else "0"
-        rows = self.sql(
+        res = self.sql(
             f"SELECT {which} AS g, {', '.join(f'c{i}' for i in range(len(names)))}, count(*) AS n "
             f"FROM (SELECT {', '.join(cols)} FROM {self.view}) GROUP BY GROUPING SETS ({sets})"
-        ).fetchall()
+        ).fetchnumpy()
+        # grouping_id sets a bit for each column NOT grouped; the first column is the highest bit, so the
+        # rows of column i alone carry every bit but i's (vectorized: a column may have many categories)
         full = (1 << len(names)) - 1
-        out: dict[str, tuple[dict[str, int], int]] = {n: ({}, 0) for n in names}
-        for g, *vals, n in rows:
-            # grouping_id sets a bit for each column NOT grouped; the first column is the highest bit
-            i = next(k for k in range(len(names)) if not (g >> (len(names) - 1 - k)) & 1) if g != full else 0
-            key, (found, missing) = vals[i], out[names[i]]
-            if key is None:
-                out[names[i]] = (found, missing + int(n))
-            else:
-                found[key] = int(n)
+        g, n = np.asarray(res["g"]), np.asarray(res["n"])
+        out: dict[str, tuple[dict[str, int], int]] = {}
+        for i, name in enumerate(names):
+            rows = np.flatnonzero(g == full ^ (1 << (len(names) - 1 - i)))
+            keys = _texts(res[f"c{i}"], rows)
+            counts = n[rows].tolist()
+            found = {k: int(c) for k, c in zip(keys, counts) if k is not None}
+            out[name] = (found, int(sum(c for k, c in zip(keys, counts) if k is None)))
         return out
 
     def close(self) -> None:
