@@ -65,6 +65,8 @@ def _one(project, *, due: bool, now, current, refresh) -> dict:
         "journaled": result.event.seq if result.event else None, "rolled_up": result.rolled_up,
         "reference_computed": result.reference_computed,
         "drifted_columns": result.data.get("drifted_columns", []), "finding": result.data.get("finding"),
+        "finding_id": result.finding.seq if result.finding else
+        (project.status().monitoring.finding if result.outcome == "alerting" else None),
         "error": result.data.get("error"), "rows_current": result.data.get("rows_current"),
     }
 

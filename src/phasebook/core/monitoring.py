@@ -11,6 +11,10 @@
   model no longer sees (applied by :func:`~.transitions.gate_resets`).
 * An alert proposes ``reopen`` (delivered or maintenance projects) or
   ``backtrack`` (others) for a person to confirm; nothing is automatic.
+* An alert opens one finding (the findings of :mod:`.findings`, raised by the
+  system against the first of :func:`alert_gates`, with the check's entry as
+  evidence, see :func:`finding_evidence`); while that finding is not accepted,
+  later alerts open no other (:func:`alert_finding`).
 """
 
 from __future__ import annotations
@@ -19,14 +23,27 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, Field
 
-from .events import Event
+from .events import Actor, Event
+from .findings import Finding, fold_findings
 
-__all__ = ["alert_gates", "MonitoringStatus", "latest_alert", "monitoring_status", "finding_text", "proposal"]
+__all__ = ["alert_gates", "MonitoringStatus", "latest_alert", "monitoring_status", "finding_text", "proposal",
+           "EVIDENCE_PREFIX", "finding_evidence", "alert_finding", "finding_gate"]
+
+#: how the evidence of a finding opened by a monitoring alert starts (it names the check's journal entry)
+EVIDENCE_PREFIX = "monitoring check, journal entry #"
 
 def alert_gates(flow: Any) -> tuple[str, ...]:
     """The gates whose approvals an alerting monitoring check makes stale: those whose policy asks
     for a drift check (a ``drift_check_after`` condition) — in the default flow, 4.3."""
     return tuple(g.name for g in flow.gates if any(c.kind == "drift_check_after" for c in g.conditions))
+
+
+def finding_gate(flow: Any) -> str | None:
+    """The gate an alert's finding is raised against: the first of :func:`alert_gates`, else the flow's last gate."""
+    gates = alert_gates(flow) or tuple(g.name for g in flow.gates[-1:])
+    return gates[0] if gates else None
+
+
 _ACTED = ("reopen", "backtrack")
 
 
@@ -40,6 +57,7 @@ class MonitoringStatus(BaseModel):
     alert: dict[str, Any] | None = Field(None, description="The alerting check: seq, at, finding, drifted columns.")
     proposal: list[str] = Field(default_factory=list)
     gates: list[str] = Field(default_factory=list, description="The gates an alert makes stale (alert_gates).")
+    finding: int | None = Field(None, description="The finding a monitoring alert opened, while not accepted (its id).")
 
 
 def latest_alert(events: Iterable[Event]) -> Event | None:
@@ -74,6 +92,22 @@ def _reason(reason: str, c: dict[str, Any]) -> str:
     return reason
 
 
+def finding_evidence(seq: int, data: dict[str, Any]) -> str:
+    """The evidence of an alert's finding: the check's journal entry and what it compared."""
+    rows = data.get("rows_current")
+    what = f"{rows} rows of {data.get('current', 'the current data')}" if rows is not None else str(data.get("current", ""))
+    return (f"{EVIDENCE_PREFIX}{seq} (checked {str(data.get('checked_at', ''))[:16]}): {what}; "
+            f"drifted: {', '.join(data.get('drifted_columns', [])) or 'none'}")
+
+
+def alert_finding(findings: dict[int, Finding]) -> Finding | None:
+    """The latest finding a monitoring alert opened that no reviewer has accepted yet (None: there is none)."""
+    system = Actor.system().name
+    found = [f for f in findings.values()
+             if f.raised_by == system and f.evidence.startswith(EVIDENCE_PREFIX) and f.state != "accepted"]
+    return found[-1] if found else None
+
+
 def proposal(phase: str, flow: Any) -> list[str]:
     """What a person may do about an alert, as commands (confirmed by a person, never run for them)."""
     if flow.is_kind(phase, "done") or flow.is_kind(phase, "upkeep"):
@@ -96,6 +130,8 @@ def monitoring_status(events: list[Event], phase: str, flow: Any) -> MonitoringS
             alert = None
     if out.latest is None:
         return out
+    open_finding = alert_finding(fold_findings(events))
+    out.finding = open_finding.id if open_finding else None
     if alert is not None:
         out.state = "alerting"
     elif out.latest.get("outcome") == "failed":
@@ -104,7 +140,7 @@ def monitoring_status(events: list[Event], phase: str, flow: Any) -> MonitoringS
         out.state = "acknowledged" if out.latest.get("alerting") else "quiet"
     if alert is not None:
         out.alert = {"seq": alert.seq, "at": alert.at, "finding": alert.data.get("finding", ""),
-                     "drifted_columns": alert.data.get("drifted_columns", [])}
+                     "drifted_columns": alert.data.get("drifted_columns", []), "finding_id": out.finding}
         out.proposal = proposal(phase, flow)
     return out
 

@@ -5,6 +5,11 @@ The reference side is summarized once (:func:`store_reference`) into
 machine and CI runner compares against the same statistics — and each check
 reads only the current data (:func:`~phasebook.data.reference.compare`).
 
+An alerting check opens a finding through the findings API
+(:meth:`Project.raise_finding`, raised by the system against the gate an
+alert stales, the check's entry as evidence) — one finding per alert: while
+it is not accepted, later alerting checks open no other.
+
 Journal roll-up: an alerting check, a failed check, the first check and the
 first quiet check after an alert are journaled as they happen. Further
 quiet checks within :data:`ROLLUP_HOURS` of the last journaled one are
@@ -26,7 +31,8 @@ from typing import Any
 
 from ..core.errors import BadInputError, PhasebookError
 from ..core.events import Actor, Event
-from ..core.monitoring import finding_text, monitoring_status
+from ..core.findings import fold_findings
+from ..core.monitoring import alert_finding, finding_evidence, finding_gate, finding_text, monitoring_status
 
 __all__ = ["CheckResult", "reference_path", "store_reference", "load_reference", "run_check", "ROLLUP_HOURS",
            "EXIT_FINE", "EXIT_DRIFT", "EXIT_FAILED"]
@@ -42,6 +48,8 @@ class CheckResult:
     outcome: str  # quiet | alerting | failed
     data: dict[str, Any]
     event: Event | None = None
+    #: the finding this check opened (an alert while no alert's finding was open), else None
+    finding: Event | None = None
     rolled_up: bool = False
     reference_computed: bool = False
     report: Any = field(default=None, repr=False)
@@ -144,7 +152,18 @@ def run_check(
     if not alerting and st.state == "quiet" and _within_rollup(st.latest, at):
         _bump_rollup(project, at)
         return CheckResult("quiet", data, None, rolled_up=True, reference_computed=computed, report=report)
-    return CheckResult(data["outcome"], data, _journal(project, data, actor), reference_computed=computed, report=report)
+    event = _journal(project, data, actor)
+    found = _open_finding(project, event) if alerting else None
+    return CheckResult(data["outcome"], data, event, finding=found, reference_computed=computed, report=report)
+
+
+def _open_finding(project: Any, event: Event) -> Event | None:
+    """Raise the alert's finding through the findings API, unless an alert's finding is still open."""
+    gate = finding_gate(project.flow)
+    if gate is None or alert_finding(fold_findings(project.events())) is not None:
+        return None
+    return project.raise_finding(gate, event.data["finding"], evidence=finding_evidence(event.seq, event.data),
+                                 actor=Actor.system())
 
 
 def _within_rollup(latest: dict[str, Any] | None, at: dt.datetime) -> bool:
