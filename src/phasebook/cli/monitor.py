@@ -68,6 +68,7 @@ def _one(project, *, due: bool, now, current, refresh) -> dict:
         "finding_id": result.finding.seq if result.finding else
         (project.status().monitoring.finding if result.outcome == "alerting" else None),
         "error": result.data.get("error"), "rows_current": result.data.get("rows_current"),
+        "kpi": result.data.get("kpi"),
     }
 
 
@@ -81,7 +82,10 @@ def _say(row: dict) -> None:
         console.print(f"{name}: ALERT {row['finding']}", soft_wrap=True, highlight=False, markup=False)
     else:
         note = " (rolled up)" if row["rolled_up"] else ""
-        console.print(f"{name}: no drift in {row['rows_current']} rows{note}")
+        kpi = row.get("kpi")
+        live = (f"; live KPI met on {kpi['rows']} labelled outcomes ("
+                + ", ".join(f"{k} {v:.3g}" for k, v in kpi["values"].items()) + ")") if kpi else ""
+        console.print(f"{name}: no drift in {row['rows_current']} rows{live}{note}", markup=False, highlight=False)
 
 
 @cli.command()

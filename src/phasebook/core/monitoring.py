@@ -1,7 +1,8 @@
 """The rules of the loop after deployment, as pure functions of the journal.
 
 * A ``monitoring_check`` is *alerting* when its drift verdict passed the
-  plan's thresholds (``data["alerting"]``).
+  plan's thresholds, or a hard metric measured on labelled outcomes (the
+  live KPI) is below its target (``data["alerting"]``).
 * The project's monitoring is ``alerting`` from an alerting check until a
   later quiet check (a failed check changes nothing), or until a person acts on it (``reopen`` or
   ``backtrack``: the alert became work); ``quiet`` when the latest check was
@@ -77,6 +78,14 @@ def finding_text(report: dict[str, Any], since: str) -> str:
             continue
         detail = ", ".join(_reason(r, c) for r in c.get("reasons", []))
         parts.append(f"{c['name']} ({detail})" if detail else c["name"])
+    kpi = report.get("kpi") or {}
+    below = [r for r in kpi.get("results", []) if r.get("outcome") == "failed"]
+    if below:
+        said = ", ".join(f"{r['metric']} {r['value']:.3g} (target {r['comparator']} {r['target']:g})" for r in below)
+        live = f"live KPI below target on {kpi.get('rows', 0)} labelled outcomes: {said}"
+        if not parts:
+            return f"{live} since {since[:10]}"
+        return f"covariate shift in {', '.join(parts)} and {live} since {since[:10]}"
     return f"covariate shift in {', '.join(parts) or 'the data'} since {since[:10]}"
 
 
@@ -147,4 +156,7 @@ def monitoring_status(events: list[Event], phase: str, flow: Any) -> MonitoringS
 
 def _brief(data: dict[str, Any]) -> dict[str, Any]:
     keep = ("alerting", "checked_at", "error", "current", "rows_current", "drifted_columns", "drift_share", "finding", "outcome")
-    return {k: data[k] for k in keep if k in data}
+    out = {k: data[k] for k in keep if k in data}
+    if data.get("kpi"):
+        out["kpi"] = {k: data["kpi"].get(k) for k in ("rows", "values", "failed", "passed")}
+    return out

@@ -4,6 +4,8 @@ The reference side is summarized once (:func:`store_reference`) into
 ``monitoring/reference.json`` in the project — a committed file, so every
 machine and CI runner compares against the same statistics — and each check
 reads only the current data (:func:`~phasebook.data.reference.compare`).
+When the plan names labelled outcomes, the check also measures the live KPI
+(:mod:`.outcomes`); a hard metric below its target alerts like drift.
 
 An alerting check opens a finding through the findings API
 (:meth:`Project.raise_finding`, raised by the system against the gate an
@@ -126,6 +128,7 @@ def run_check(
     silent scheduler shows up in the project's status.
     """
     from ..data.reference import compare
+    from .outcomes import measure_outcomes
 
     at = _now(now)
     mon = project.section("monitoring")
@@ -138,14 +141,18 @@ def run_check(
         if stats is None:
             stats, computed = store_reference(project), True
         report = compare(stats, cur, thresholds=mon.drift_thresholds, columns=mon.columns or None, project=project)
+        kpi = measure_outcomes(project)
     except PhasebookError as exc:
         data = {"outcome": "failed", "alerting": False, "current": cur, "error": exc.message, "checked_at": at.isoformat()}
         return CheckResult("failed", data, _journal(project, data, actor), reference_computed=computed)
-    alerting = bool(report.drifted_columns)  # any watched column: each test already needs effect and p-value
+    # any watched column (each test already needs effect and p-value), or a hard metric below target on outcomes
+    alerting = bool(report.drifted_columns) or bool(kpi and kpi["failed"])
     data = {
         "outcome": "alerting" if alerting else "quiet", "alerting": alerting, "checked_at": at.isoformat(),
         "reference_computed_at": stats.computed_at, **report.event_data(),
     }
+    if kpi is not None:
+        data["kpi"] = kpi
     if alerting:
         data["finding"] = finding_text(data, at.isoformat())
     st = monitoring_status(project.events(), project.phase, project.flow)
