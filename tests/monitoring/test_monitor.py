@@ -136,6 +136,21 @@ def test_quiet_checks_roll_up_and_a_later_alert_carries_their_count(demo_copy):
     assert st.checks == 4 and st.quiet_rolled_up == 2
 
 
+def test_quiet_checks_add_about_one_journal_line_a_day(demo_copy):
+    # Given hourly quiet checks over two days
+    steady = _steady(demo_copy)
+    for day, hour in [(d, h) for d in ("07", "08") for h in range(0, 24, 3)] + [("09", 1)]:
+        r = _cli(demo_copy.root, "monitor", "--current", steady, "--now", f"2026-12-{day}T{hour:02d}:00:00Z")
+        assert r.exit_code == 0, r.output
+    # Then one line per 24 hours is journaled, each carrying the quiet checks counted since the previous one
+    checks = _checks(demo_copy)
+    assert [c.data["checked_at"][:13] for c in checks] == ["2026-12-07T00", "2026-12-08T00", "2026-12-09T01"]
+    assert [c.data.get("quiet_rolled_up", 0) for c in checks] == [0, 7, 7]
+    assert checks[1].data["quiet_last_at"].startswith("2026-12-07T21")
+    st = demo_copy.status().monitoring
+    assert st.checks == 17 and st.state == "quiet"
+
+
 def test_a_person_reopening_acknowledges_the_alert(demo_copy):
     for _ in range(3):
         demo_copy.advance(override="test: reach deployment")

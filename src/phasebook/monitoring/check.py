@@ -187,10 +187,19 @@ def _read_rollup(project: Any) -> dict[str, Any]:
         return {"count": 0}
 
 
+def _lock(project: Any):
+    from filelock import FileLock
+
+    path = _rollup_path(project)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(path) + ".lock")
+
+
 def _bump_rollup(project: Any, at: dt.datetime) -> None:
-    r = _read_rollup(project)
-    r = {"count": int(r.get("count", 0)) + 1, "last_at": at.isoformat()}
-    _write_atomic(_rollup_path(project), json.dumps(r))
+    with _lock(project):  # two schedulers may check at once: no count is lost
+        r = _read_rollup(project)
+        last = max(filter(None, [r.get("last_at"), at.isoformat()]))
+        _write_atomic(_rollup_path(project), json.dumps({"count": int(r.get("count", 0)) + 1, "last_at": last}))
 
 
 def last_checked(project: Any) -> dt.datetime | None:
@@ -207,9 +216,10 @@ def last_checked(project: Any) -> dt.datetime | None:
 
 
 def _journal(project: Any, data: dict[str, Any], actor: Actor | None) -> Event:
-    r = _read_rollup(project)
-    if r.get("count"):
-        data = {**data, "quiet_rolled_up": int(r["count"]), "quiet_last_at": r.get("last_at")}
-    event = project.record("monitoring_check", data, actor)
-    _rollup_path(project).unlink(missing_ok=True)
+    with _lock(project):  # the counted quiet checks move into this entry, and only into this one
+        r = _read_rollup(project)
+        if r.get("count"):
+            data = {**data, "quiet_rolled_up": int(r["count"]), "quiet_last_at": r.get("last_at")}
+        event = project.record("monitoring_check", data, actor)
+        _rollup_path(project).unlink(missing_ok=True)
     return event
