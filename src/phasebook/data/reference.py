@@ -241,8 +241,8 @@ class _Buffers:
         with self.lock:
             buf = self.free.pop() if self.free else np.empty(self.rows, dtype=np.float64)
         if t.is_integer(name):
-            return stats.Dist.from_values(*t.int_column(name, buf)), buf
-        return stats.Dist.from_floats(t.float_column(name, buf)), buf
+            return stats.Dist.from_values(*t.int_column(name, buffer=buf)), buf
+        return stats.Dist.from_floats(t.float_column(name, buffer=buf)), buf
 
     def give(self, buf: np.ndarray) -> None:
         with self.lock:
