@@ -111,7 +111,10 @@ def test_overview_and_monitoring_render_for_a_viewer(served, dpage):
     # And the monitoring page shows the demo's drift check with overlay histograms
     dpage.goto(served.url("monitoring.ipynb", served.product_token))
     expect(dpage.get_by_role("img", name="device: reference vs current")).to_be_visible(timeout=PAGE_TIMEOUT)
-    expect(dpage.get_by_role("table", name="Drift by column")).to_be_attached()  # collapsed under "Statistics"
+    # and the statistics per column, collapsed until asked for
+    expect(dpage.get_by_role("table", name="Drift by column")).to_be_hidden()
+    dpage.locator("summary", has_text="Statistics per column").click()
+    expect(dpage.get_by_role("table", name="Drift by column")).to_be_visible()
 
 
 def test_viewer_credentials_cannot_write_start_kernels_or_open_lab(served):
