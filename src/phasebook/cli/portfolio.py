@@ -12,24 +12,10 @@ from pathlib import Path
 from rich.text import Text
 
 from ..core.errors import BadInputError
+from ..core.portfolio import model_test_text
 from .app import console, print_json
 
-__all__ = ["status_all", "model_test_text"]
-
-
-def model_test_text(test: dict | None) -> str:
-    """"model: passed (roc_auc 0.847 ≥ 0.8)" — the latest model test in a few words."""
-    if not test:
-        return "no model test"
-    parts = []
-    for r in test.get("results") or []:
-        if r.get("target") is None:
-            continue
-        value = r.get("display") or ("not measured" if r.get("value") is None else f"{r['value']:.3g}")
-        sign = "≥" if r.get("comparator") == ">=" else "≤"
-        parts.append(f"{r.get('metric')} {value} {sign} {r['target']:g}")
-    verdict = "passed" if test.get("passed") else "failed"
-    return f"{test.get('model') or 'model'}: {verdict}" + (f" ({'; '.join(parts)})" if parts else "")
+__all__ = ["status_all"]
 
 
 def status_all(folder: Path, as_json: bool) -> None:

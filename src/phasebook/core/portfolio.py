@@ -38,7 +38,7 @@ from .events import Event
 from .status import TRANSITIONS, ProjectStatus
 
 __all__ = ["ATTENTION", "Timebox", "WaitingGate", "PortfolioRow", "timebox_of", "days_in_phase", "waiting_gates",
-           "portfolio_row", "unreadable_row", "attention_of", "portfolio_rows"]
+           "portfolio_row", "unreadable_row", "attention_of", "portfolio_rows", "model_test_text"]
 
 #: the levels of attention, most urgent first (see the module docstring)
 ATTENTION = ("unreadable", "overrun", "waiting", "alerting", "failing", "on_track", "finished")
@@ -198,3 +198,18 @@ def portfolio_rows(rows: list[PortfolioRow]) -> list[PortfolioRow]:
         return (ATTENTION.index(r.attention), overrun, -(r.days_in_phase or 0), r.name.lower(), r.path)
 
     return sorted(rows, key=key)
+
+
+def model_test_text(test: dict | None) -> str:
+    """The latest model test in a few words, e.g. ``model: passed (roc_auc 0.847 ≥ 0.8)`` (3 significant digits)."""
+    if not test:
+        return "no model test"
+    parts = []
+    for r in test.get("results") or []:
+        if r.get("target") is None:
+            continue
+        value = r.get("display") or ("not measured" if r.get("value") is None else f"{r['value']:.3g}")
+        sign = "≥" if r.get("comparator") == ">=" else "≤"
+        parts.append(f"{r.get('metric')} {value} {sign} {r['target']:g}")
+    verdict = "passed" if test.get("passed") else "failed"
+    return f"{test.get('model') or 'model'}: {verdict}" + (f" ({'; '.join(parts)})" if parts else "")
