@@ -6,7 +6,15 @@
  * request function mocked.
  */
 import * as api from './api';
-import { GateState, IProjectRef, IProjectStatus, IRunJob, IStepStatus } from './types';
+import {
+  GateState,
+  ILabEvent,
+  IPortfolioRow,
+  IProjectRef,
+  IProjectStatus,
+  IRunJob,
+  IStepStatus
+} from './types';
 
 /** What a gate badge says and its CSS modifier. */
 export interface IBadge {
@@ -79,17 +87,110 @@ export function phaseList(
     }));
 }
 
-/** The latest model test against its targets, one line a metric. */
+/** A number as people read it: three significant digits, no trailing zeros ("0.847", "1,250", "0.0012"). */
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) {
+    return 'not measured';
+  }
+  if (!Number.isFinite(value)) {
+    return String(value);
+  }
+  if (Number.isInteger(value) && Math.abs(value) < 1e6) {
+    return value.toLocaleString('en-US');
+  }
+  return Number(value.toPrecision(3)).toLocaleString('en-US', { maximumSignificantDigits: 3 });
+}
+
+/** The latest model test against its targets, one line a metric (the server's display strings when given). */
 export function modelTestLines(status: IProjectStatus): string[] {
   const test = status.latest_model_test;
   if (!test || !test.results) {
     return [];
   }
   return test.results.map(r => {
-    const value = r.value === null || r.value === undefined ? 'not measured' : String(r.value);
-    const target = r.target === null ? 'no target' : `${r.comparator} ${r.target}`;
-    return `${r.metric}: ${value} (target ${target}) — ${r.outcome}`;
+    const value = r.display ?? formatNumber(r.value);
+    const target =
+      r.target_display ??
+      (r.target === null || r.target === undefined
+        ? 'no target'
+        : `${r.comparator === '<=' ? 'at most' : 'at least'} ${formatNumber(r.target)}`);
+    const outcome = r.outcome.replace(/_/g, ' ');
+    return r.target === null && !r.target_display
+      ? `${r.metric}: ${value} — ${outcome}`
+      : `${r.metric}: ${value} (target ${target}) — ${outcome}`;
   });
+}
+
+/** A gate of the current phase waiting for one of `roles` (the person at the keyboard signs in them). */
+export interface IWaitingGate {
+  gate: string;
+  title: string;
+  step: string;
+  roles: string[];
+}
+
+/** The gates of the current phase that wait for one of `roles`: not approved, that role still missing. */
+export function waitingFor(status: IProjectStatus, roles: string[]): IWaitingGate[] {
+  if (!roles.length) {
+    return [];
+  }
+  return Object.values(status.gates)
+    .filter(g => g.phase === status.phase && g.state !== 'approved' && g.state !== 'rejected')
+    .filter(g => g.missing_roles.some(r => roles.includes(r)))
+    .map(g => ({ gate: g.name, title: g.title, step: g.step, roles: g.missing_roles.filter(r => roles.includes(r)) }));
+}
+
+/** The monitoring alert's sentence, or null when monitoring is not alerting. */
+export function monitoringAlert(status: IProjectStatus): string | null {
+  const m = status.monitoring;
+  if (!m || m.state !== 'alerting') {
+    return null;
+  }
+  return m.alert?.finding || 'monitoring alert';
+}
+
+/** The picker's label of a portfolio row: "Churn risk — waiting for sign-off" (on track says nothing). */
+export function pickerLabel(row: IPortfolioRow): string {
+  const needs: Record<string, string> = {
+    unreadable: 'cannot be read',
+    overrun: 'timebox overrun',
+    waiting: 'waiting for sign-off',
+    alerting: 'monitoring alert',
+    failing: 'misses a target'
+  };
+  const what = needs[row.attention];
+  return what ? `${row.name} — ${what}` : row.name;
+}
+
+/** Where toasts remember the last journal seq seen, per project (localStorage in the browser). */
+export interface ISeqStore {
+  get(project: string): number | null;
+  set(project: string, seq: number): void;
+}
+
+/** An `ISeqStore` in `storage` (the browser's localStorage) under `phasebook:last-seq:<project>`. */
+export function storageSeqs(storage: Storage): ISeqStore {
+  const key = (project: string) => `phasebook:last-seq:${project}`;
+  return {
+    get: project => {
+      const v = storage.getItem(key(project));
+      return v === null || !/^\d+$/.test(v) ? null : Number(v);
+    },
+    set: (project, seq) => storage.setItem(key(project), String(seq))
+  };
+}
+
+/**
+ * The journal events of `project` to toast now, at most once each: the events after the last seq this
+ * browser saw (none the first time: only the seq is remembered), then the seq moves on.
+ */
+export async function newEvents(project: string, seqs: ISeqStore): Promise<{ events: ILabEvent[]; more: number }> {
+  const seen = seqs.get(project);
+  const body = await api.getEvents(project, seen);
+  if (seen === null || body.last_seq !== seen) {
+    seqs.set(project, body.last_seq);
+  }
+  return seen === null ? { events: [], more: 0 } : { events: body.events, more: body.more };
 }
 
 /** Per-segment model tests: a headline and one line per hard metric ("roc_auc >= 0.8: 4 of 5 segments meet"). */
@@ -172,6 +273,21 @@ export function voilaUrl(
   return `${base}voila/render/${parts}${qs ? '?' + qs : ''}`;
 }
 
+/**
+ * The tab title of a run's output notebook (`…/runs/<phase>/<run id>/<notebook>`): "research run
+ * 2026-12-01 23:40" instead of the template's file name; null for any other path.
+ */
+export function runTabTitle(path: string): string | null {
+  const m = /(?:^|\/)runs\/([^/]+)\/([^/]+)\/[^/]+\.ipynb$/.exec(path);
+  if (!m) {
+    return null;
+  }
+  const [, phase, runId] = m;
+  const t = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})/.exec(runId);
+  const when = t ? `${t[1]}-${t[2]}-${t[3]} ${t[4]}:${t[5]}` : runId;
+  return `${phase} run ${when}`;
+}
+
 /** Where a phase notebook of a project lives (relative to the server root). */
 export function notebookPath(projectPath: string, notebook: string): string {
   return [projectPath, 'workbooks', notebook].filter(p => p !== '').join('/');
@@ -185,6 +301,8 @@ export function notebookPath(projectPath: string, notebook: string): string {
  */
 export class ProjectFlowModel {
   projects: IProjectRef[] = [];
+  /** The projects by attention (the portfolio), when the server gives it. */
+  portfolio: IPortfolioRow[] = [];
   projectPath: string | null = null;
   status: IProjectStatus | null = null;
   error: string | null = null;
@@ -207,6 +325,14 @@ export class ProjectFlowModel {
 
   async loadProjects(): Promise<IProjectRef[]> {
     this.projects = await api.listProjects();
+    if (this.projects.length > 1) {
+      this.portfolio = await api
+        .getPortfolio()
+        .then(p => p.projects)
+        .catch(() => []);
+    } else {
+      this.portfolio = [];
+    }
     this.emit();
     return this.projects;
   }
