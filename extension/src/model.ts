@@ -129,15 +129,14 @@ export interface IWaitingGate {
   roles: string[];
 }
 
-/** The gates of the current phase that wait for one of `roles`: not approved, that role still missing. */
+/** The gates waiting for one of `roles` (the server decides which gates wait: `status.waiting`). */
 export function waitingFor(status: IProjectStatus, roles: string[]): IWaitingGate[] {
   if (!roles.length) {
     return [];
   }
-  return Object.values(status.gates)
-    .filter(g => g.phase === status.phase && g.state !== 'approved' && g.state !== 'rejected')
-    .filter(g => g.missing_roles.some(r => roles.includes(r)))
-    .map(g => ({ gate: g.name, title: g.title, step: g.step, roles: g.missing_roles.filter(r => roles.includes(r)) }));
+  return (status.waiting ?? [])
+    .filter(w => w.roles.some(r => roles.includes(r)))
+    .map(w => ({ gate: w.gate, title: w.title, step: w.step, roles: w.roles.filter(r => roles.includes(r)) }));
 }
 
 /** The monitoring alert's sentence, or null when monitoring is not alerting. */

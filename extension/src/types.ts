@@ -232,6 +232,8 @@ export interface IProjectStatus {
   recent_runs: IRunRecord[];
   jobs: IRunJob[];
   monitoring?: IMonitoring;
+  /** Gates of the current phase waiting for a person, and on which roles (core/portfolio.py `waiting_gates`). */
+  waiting?: { gate: string; title: string; step: string; state: string; roles: string[] }[];
   journal_entries: number;
   /** The journal's integrity check (chain, signatures, plan against journal), run on every status read. */
   integrity?: { ok: boolean; check: string; message: string };

@@ -124,10 +124,13 @@ describe('view functions', () => {
   });
 
   it('finds the gates of the current phase waiting on my roles, and a monitoring alert', () => {
-    expect(waitingFor(status(), ['product']).map(w => [w.gate, w.roles])).toEqual([['scope_approval', ['product']]]);
-    expect(waitingFor(status(), ['data_science'])).toEqual([]);
-    expect(waitingFor(status(), [])).toEqual([]);
-    expect(waitingFor(status({ phase: 'research' }), ['product'])).toEqual([]); // not the current phase's gate
+    const waiting = status({
+      waiting: [{ gate: 'scope_approval', title: 'Scope & KPIs approval', step: '1.5', state: 'pending', roles: ['product', 'data_science'] }]
+    });
+    expect(waitingFor(waiting, ['product']).map(w => [w.gate, w.roles])).toEqual([['scope_approval', ['product']]]);
+    expect(waitingFor(waiting, ['customer_success'])).toEqual([]);
+    expect(waitingFor(waiting, [])).toEqual([]);
+    expect(waitingFor(status(), ['product'])).toEqual([]); // the server says nothing waits
     expect(monitoringAlert(status())).toBeNull();
     const alerting = status({ monitoring: { state: 'alerting', alert: { seq: 4, at: 't', finding: 'covariate shift in device', drifted_columns: [] } } });
     expect(monitoringAlert(alerting)).toBe('covariate shift in device');

@@ -19,6 +19,7 @@ from tornado import web
 
 from .. import __version__
 from ..core.errors import ProjectNotFoundError
+from ..core.portfolio import waiting_gates
 from ..project import Project
 from .base import PhasebookHandler, bad_request
 
@@ -128,7 +129,9 @@ class StatusHandler(_ProjectHandler):
             self.set_status(304)
             self.finish()
             return
-        status = await self.off_loop(lambda: project.status().model_dump(mode="json"))
+        folded = await self.off_loop(project.status)
+        status = folded.model_dump(mode="json")
+        status["waiting"] = [w.model_dump(mode="json") for w in waiting_gates(folded)]  # core/portfolio.py's rule
         flow = project.flow
         for run in status.get("recent_runs", []):  # the journal keeps project-relative output paths
             if run.get("output_path"):
