@@ -201,7 +201,7 @@ export function segmentLines(status: IProjectStatus): { headline: string; lines:
   const plural = total === 1 ? 'segment meets' : 'segments meet';
   const headline = `Per segment: ${status.segments_passed ?? 0} of ${total} ${plural} every hard metric`;
   const lines = Object.values(status.segments ?? {}).map(c => {
-    let line = `${c.metric} ${c.comparator} ${c.target}: ${c.passed} of ${c.total} meet`;
+    let line = `${c.metric} ${c.comparator} ${c.target === null ? 'no target' : formatNumber(c.target)}: ${c.passed} of ${c.total} meet`;
     if (c.not_measured) {
       line += `, ${c.not_measured} not measured`;
     }
