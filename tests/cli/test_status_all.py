@@ -52,6 +52,8 @@ def test_approving_the_waiting_gate_moves_that_project_down(tmp_path):
 def test_bad_folders_exit_2_with_what_to_do(tmp_path):
     missing = _all(str(tmp_path / "nowhere"))
     assert missing.exit_code == 2 and "not a folder" in missing.output
+    both = _all(str(tmp_path), "--require", "scope_approval")
+    assert both.exit_code == 2 and "--require checks one project" in both.output
     (tmp_path / "empty").mkdir()
     empty = _all(str(tmp_path / "empty"))
     assert empty.exit_code == 2 and "No phasebook project found" in empty.output

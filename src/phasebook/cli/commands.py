@@ -48,6 +48,9 @@ def status(ctx: click.Context, as_json: bool, require: tuple[str, ...] = (), all
     if all_dir is not None:  # the portfolio: its own module (cli/portfolio.py)
         from .portfolio import status_all
 
+        if require:
+            raise click.UsageError("--require checks one project: give it without --all (run it per project).")
+
         return status_all(all_dir, as_json)
     from .tracking import print_registry_warnings
     from ..core.require import unmet_requirements
