@@ -70,12 +70,10 @@ def test_the_portfolio_page_is_a_dashboard_only_at_the_root_of_a_folder_of_proje
     root = build_portfolio(tmp_path / "team")
     assert ensure_portfolio(root) and not ensure_portfolio(root)  # copied once, never overwritten
     assert is_dashboard(root, PORTFOLIO_PAGE)
-    # a copy in a sub-folder, or beside a project's plan, is not served
+    # a copy in a sub-folder of the served folder is not served, nor another notebook beside the portfolio page
     sub = root / "team"
     ensure_portfolio(sub)
     assert not is_dashboard(root, f"team/{PORTFOLIO_PAGE}")
-    project = root / "scope-ready"
-    assert ensure_portfolio(project) and not is_dashboard(project, PORTFOLIO_PAGE)
     (root / "workbooks" / "dashboards" / "other.ipynb").write_text((root / PORTFOLIO_PAGE).read_text())
     assert not is_dashboard(root, "workbooks/dashboards/other.ipynb")
     assert not is_dashboard(root, "workbooks/dashboards/../dashboards/portfolio.ipynb/..")
