@@ -129,23 +129,33 @@ export interface IWaitingGate {
   roles: string[];
 }
 
-/** The gates waiting for one of `roles` (the server decides which gates wait: `status.waiting`). */
+/**
+ * The gates waiting for me: those the server places on my roles (`attention.waiting_for_you`, from the
+ * identity), and those waiting on one of `roles` (the `myRoles` setting). The server decides which gates wait.
+ */
 export function waitingFor(status: IProjectStatus, roles: string[]): IWaitingGate[] {
-  if (!roles.length) {
+  const a = status.attention;
+  if (!a) {
     return [];
   }
-  return (status.waiting ?? [])
-    .filter(w => w.roles.some(r => roles.includes(r)))
-    .map(w => ({ gate: w.gate, title: w.title, step: w.step, roles: w.roles.filter(r => roles.includes(r)) }));
+  const mine = new Set([...(a.roles ?? []), ...roles]);
+  return a.waiting
+    .filter(w => a.waiting_for_you.includes(w.gate) || w.roles.some(r => mine.has(r)))
+    .map(w => ({
+      gate: w.gate,
+      title: w.title,
+      step: status.gates[w.gate]?.step ?? '',
+      roles: w.roles.filter(r => mine.has(r))
+    }));
 }
 
-/** The monitoring alert's sentence, or null when monitoring is not alerting. */
+/** The monitoring alert's sentence, or null when monitoring is not alerting (the server's `attention` decides). */
 export function monitoringAlert(status: IProjectStatus): string | null {
-  const m = status.monitoring;
-  if (!m || m.state !== 'alerting') {
+  const alerting = status.attention ? status.attention.monitoring_alert : status.monitoring?.state === 'alerting';
+  if (!alerting) {
     return null;
   }
-  return m.alert?.finding || 'monitoring alert';
+  return status.monitoring?.alert?.finding || 'monitoring alert';
 }
 
 /** The picker's label of a portfolio row: "Churn risk — waiting for sign-off" (on track says nothing). */

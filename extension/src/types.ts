@@ -232,8 +232,14 @@ export interface IProjectStatus {
   recent_runs: IRunRecord[];
   jobs: IRunJob[];
   monitoring?: IMonitoring;
-  /** Gates of the current phase waiting for a person, and on which roles (core/portfolio.py `waiting_gates`). */
-  waiting?: { gate: string; title: string; step: string; state: string; roles: string[] }[];
+  /** What needs a person (core/attention.py): gates waiting and on whom, those waiting on the asker's roles, alerts. */
+  attention?: {
+    monitoring_alert: boolean;
+    monitoring_finding?: unknown;
+    waiting: { gate: string; title: string; state: string; roles: string[] }[];
+    waiting_for_you: string[];
+    roles: string[];
+  };
   journal_entries: number;
   /** The journal's integrity check (chain, signatures, plan against journal), run on every status read. */
   integrity?: { ok: boolean; check: string; message: string };

@@ -124,15 +124,21 @@ describe('view functions', () => {
   });
 
   it('finds the gates of the current phase waiting on my roles, and a monitoring alert', () => {
-    const waiting = status({
-      waiting: [{ gate: 'scope_approval', title: 'Scope & KPIs approval', step: '1.5', state: 'pending', roles: ['product', 'data_science'] }]
-    });
-    expect(waitingFor(waiting, ['product']).map(w => [w.gate, w.roles])).toEqual([['scope_approval', ['product']]]);
+    const attention = {
+      monitoring_alert: false, roles: [] as string[], waiting_for_you: [] as string[],
+      waiting: [{ gate: 'scope_approval', title: 'Scope & KPIs approval', state: 'pending', roles: ['product', 'data_science'] }]
+    };
+    const waiting = status({ attention });
+    expect(waitingFor(waiting, ['product']).map(w => [w.gate, w.step, w.roles])).toEqual([['scope_approval', '1.5', ['product']]]);
     expect(waitingFor(waiting, ['customer_success'])).toEqual([]);
     expect(waitingFor(waiting, [])).toEqual([]);
+    // the server's identity places me in a role: no setting needed
+    const known = status({ attention: { ...attention, roles: ['product'], waiting_for_you: ['scope_approval'] } });
+    expect(waitingFor(known, []).map(w => w.gate)).toEqual(['scope_approval']);
     expect(waitingFor(status(), ['product'])).toEqual([]); // the server says nothing waits
     expect(monitoringAlert(status())).toBeNull();
-    const alerting = status({ monitoring: { state: 'alerting', alert: { seq: 4, at: 't', finding: 'covariate shift in device', drifted_columns: [] } } });
+    const alerting = status({ attention: { ...attention, monitoring_alert: true },
+      monitoring: { state: 'alerting', alert: { seq: 4, at: 't', finding: 'covariate shift in device', drifted_columns: [] } } });
     expect(monitoringAlert(alerting)).toBe('covariate shift in device');
   });
 
