@@ -1,7 +1,7 @@
 """The journaled steps of a finding, behind :class:`~phasebook.project.Project`'s finding methods.
 
 Each function takes the :class:`~phasebook.project.Project` it acts for (typed ``Any``: this module is
-imported by ``project.py``, never the other way round).
+imported by the ``project`` package, never the other way round).
 
 Raise, resolve, accept, reopen: each checks the step is possible from the
 finding's state (folded by :mod:`phasebook.core.findings`) and appends one
@@ -14,9 +14,9 @@ import bisect
 import datetime as dt
 from typing import Any
 
-from .core.errors import FindingBlocksApprovalError, InvalidDecisionError, InvalidFindingError, UnknownFindingError
-from .core.events import Actor, Event
-from .core.findings import SEVERITIES, Finding, approval_blockers, condition_problems, fold_findings, parse_due
+from ..core.errors import FindingBlocksApprovalError, InvalidDecisionError, InvalidFindingError, UnknownFindingError
+from ..core.events import Actor, Event
+from ..core.findings import SEVERITIES, Finding, approval_blockers, condition_problems, fold_findings, parse_due
 
 __all__ = ["raise_finding", "step_finding", "approval_conditions", "check_conditions", "due_times_passed_cached", "notify_lapsed"]
 
