@@ -242,3 +242,15 @@ def test_a_viewer_kernel_reads_status_and_writes_no_cache(root, monkeypatch):
                          env={**os.environ, "PYTHONPATH": str(SRC.parent)})
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == full
+
+
+def test_other_code_never_reuses_an_entry(root, monkeypatch):
+    _same_as_full_fold(root, monkeypatch)
+    reads = []
+    real = Journal.read
+    monkeypatch.setattr(Journal, "read", lambda self: reads.append(1) or real(self))
+    Project(root).status()
+    assert reads == []  # the entry is used ...
+    monkeypatch.setattr(statuscache, "__version__", "0.0.0+another-build")
+    assert Project(root).status().model_dump(mode="json") == _full_fold(root)
+    assert len(reads) == 2  # ... but not by another version of the code (folded; _full_fold read once more)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import threading
 import zlib
 from pathlib import Path
 from typing import Any, Callable
@@ -51,10 +52,13 @@ _LAST: list[Any] = [None, None, None]
 
 
 def code_fingerprint() -> str:
-    """phasebook's version and the name, size and mtime of every ``core`` source (what the fold runs)."""
-    core = Path(__file__).resolve().parent.parent / "core"
+    """phasebook's version and the name, size and mtime of every ``core`` source (what the fold runs) and of this one."""
+    here = Path(__file__).resolve()
+    core = here.parent.parent / "core"
     parts: list[Any] = [__version__, _VERSION]
     try:
+        st = here.stat()  # this module too: the entry's format
+        parts.append([here.name, st.st_size, st.st_mtime_ns])
         with os.scandir(core) as it:
             for entry in sorted(it, key=lambda e: e.name):
                 if entry.name.endswith((".py", ".json")):
@@ -163,7 +167,7 @@ class StatusCache:
                "status": status.model_dump(mode="json")}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f"status.{os.getpid()}.tmp")
+            tmp = self.path.with_name(f"status.{os.getpid()}.{threading.get_ident()}.tmp")
             tmp.write_text(json.dumps(doc), encoding="utf-8")
             os.replace(tmp, self.path)
         except OSError:  # a read-only checkout: the next read folds again
