@@ -99,3 +99,19 @@ def test_a_lazy_command_runs_and_an_unknown_one_is_refused():
     assert ran.returncode == 0 and "Usage:" in ran.stdout, ran.stderr
     result = CliRunner().invoke(cli, ["no-such-command"])
     assert result.exit_code == 2 and "No such command" in result.output
+
+
+def test_a_warm_status_imports_no_heavy_module(tmp_path):
+    from phasebook.project import Project
+
+    Project.new(tmp_path / "p", name="imports")
+    code = ("import io, contextlib, os, sys\nos.chdir(sys.argv[1])\nfrom phasebook.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n    try:\n        main(['status'])\n"
+            "    except SystemExit:\n        pass\n")
+    for _ in range(2):  # the first folds and caches (.phasebook/status.json), the second reads it
+        out = subprocess.run([sys.executable, "-c", code + "import json\nprint(json.dumps(sorted(sys.modules)))",
+                              str(tmp_path / "p")], capture_output=True, text=True, check=True)
+    modules = json.loads(out.stdout.strip().splitlines()[-1])
+    assert "phasebook.store.statuscache" in modules and "pydantic" in modules  # it did run the command
+    heavy = ("cryptography", "numpy", "pandas", "papermill", "nbformat", "duckdb", "pyarrow", "scipy", "mlflow")
+    assert [m for m in modules if m.split(".")[0] in heavy or m.startswith("jupyter")] == []
