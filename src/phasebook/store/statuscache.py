@@ -48,7 +48,8 @@ MAX_BYTES = 256 * 1024 * 1024
 _VERSION = 1
 #: the last document read: (path, its file identity, the document) — opening a project and folding its status
 #: both consult the cache, and parsing a large entry twice would double the cost of a warm ``status``
-_LAST: list[Any] = [None, None, None]
+#: (one tuple, replaced whole, so a thread never sees one file's identity with another's document)
+_LAST: tuple[Any, Any, Any] = (None, None, None)
 
 
 def code_fingerprint() -> str:
@@ -95,11 +96,13 @@ class StatusCache:
     # reading -----------------------------------------------------------------
     def _load(self) -> dict[str, Any] | None:
         """The cached document if it is bounded and well formed, else None (never trusted half-read)."""
+        global _LAST
         stamp = file_stamp(self.path)
         if stamp is None or stamp[1] > MAX_BYTES:
             return None
-        if _LAST[0] == self.path and _LAST[1] == stamp:
-            return _LAST[2]
+        last_path, last_stamp, last_doc = _LAST
+        if last_path == self.path and last_stamp == stamp:
+            return last_doc
         try:
             doc = json.loads(self.path.read_bytes())
             journal = doc["journal"]
@@ -111,7 +114,7 @@ class StatusCache:
             return None
         if not ok:
             return None
-        _LAST[:] = [self.path, stamp, doc]
+        _LAST = (self.path, stamp, doc)
         return doc
 
     def journal_matches(self, doc: dict[str, Any] | None = None) -> bool:
