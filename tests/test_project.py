@@ -270,7 +270,7 @@ def test_open_searches_upward_and_reports_missing_project(project, tmp_path):
     nested = project.root / "data" / "raw"
     nested.mkdir(parents=True)
     assert Project.open(nested).root == project.root
-    with pytest.raises(ProjectNotFoundError, match="phasebook new"):
+    with pytest.raises(ProjectNotFoundError, match="No phasebook project"):
         Project.open(tmp_path)
     with pytest.raises(ProjectExistsError):
         Project.new(project.root)

@@ -25,7 +25,7 @@ def test_missing_file(tmp_path):
         drift(tmp_path / "nope.parquet", FRAME)
     assert "nope.parquet: the file does not exist" in err.value.message
     assert "Check the path" in err.value.message
-    assert err.value.exit_code == 2
+    assert err.value.category == "bad_input"
 
 
 def test_glob_matching_nothing(tmp_path):

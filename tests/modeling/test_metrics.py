@@ -22,7 +22,7 @@ def test_an_unknown_metric_names_the_known_ones():
         compute_metrics(["roc_auc", "lift_at_5"], [0, 1], score=[0.1, 0.9])
     message = str(err.value)
     assert "'lift_at_5'" in message and "roc_auc" in message and "recall_at_top_k" in message
-    assert err.value.exit_code == 2
+    assert err.value.category == "bad_input"
 
 
 def test_recall_at_top_k_counts_positives_in_the_top_share():
