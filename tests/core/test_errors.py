@@ -75,7 +75,7 @@ def test_messages_say_what_to_do():
     assert "scope" in stale.message and "sign again" in stale.message
     assert "phasebook" not in stale.message  # surface-neutral: the CLI adds its command at the edge
     torn = E.JournalTornError(file="journal.jsonl", line=9)
-    assert "Repair the journal" in torn.message and "phasebook" not in torn.message
+    assert "Repair the journal" in torn.message and "phasebook verify" not in torn.message
     invalid = E.PlanValidationError(file="p.yaml", errors=[{"path": "scope.kpis.0.name", "message": "required; fill it in"}])
     assert invalid.message.startswith("p.yaml: ") and "scope.kpis.0.name" in invalid.message
     assert "nothing was written" in invalid.message

@@ -47,7 +47,7 @@ def typed_path(project, value: str | None) -> str | None:
     """
     if project is None or not value or "://" in value or Path(value).expanduser().is_absolute():
         return value
-    if value in {s.name for s in project.section("data_sources").items}:
+    if value in {s.name for s in project.sections.data_sources.items}:
         return value
     here = Path(os.path.realpath(os.getcwd()))
     looks_like_path = "/" in value or os.sep in value or Path(value).suffix or any(c in value for c in "*?[")
@@ -86,7 +86,7 @@ def check(ctx: click.Context, name: str | None, as_json: bool) -> None:
     Exits 1 when a source is unreachable.
     """
     project = open_project(ctx)
-    names = [name] if name else [s.name for s in project.section("data_sources").items]
+    names = [name] if name else [s.name for s in project.sections.data_sources.items]
     if not names:
         raise BadInputError(message="The plan lists no data sources yet; add them in the data_sources section (step 1.3).")
     results = [project.check_source(n) for n in names]

@@ -13,13 +13,12 @@ def run_grid_command(project, target: str, grid: Path, *, params: tuple[tuple[st
                      workers: int | None, scheduler: str | None, fail_fast: bool, progress: bool, as_json: bool) -> None:
     """Run the grid, print one line per failed row and a summary; exit 1 if a row failed."""
     from ..core.errors import BadInputError, GridRowsFailedError
-    from ..runner.fanout import run_grid
 
     if params:
         raise BadInputError("With --grid, parameters come from the grid's columns: add a column instead of -p "
                             f"{' '.join(k for k, _ in params)}.")
-    result = run_grid(project, target, grid, workers=workers, scheduler=scheduler, fail_fast=fail_fast, force=force,
-                      progress_bar=progress)
+    result = project.run_grid(target, grid, workers=workers, scheduler=scheduler, fail_fast=fail_fast, force=force,
+                              progress_bar=progress)
     if as_json:
         print_json(result.model_dump(mode="json"))
     else:

@@ -56,7 +56,7 @@ def _one(project, *, due: bool, now, current, refresh) -> dict:
     at = now or dt.datetime.now(dt.timezone.utc)
     current = typed_path(project, current) if current else None  # typed paths start at the current folder
     if due:
-        schedule = project.section("monitoring").schedule
+        schedule = project.sections.monitoring.schedule
         if not is_due(schedule, last_checked(project), at):
             return {"project": str(project.root), "due": False, "outcome": "not_due", "exit_code": 0}
     result = run_check(project, current=current, now=at, refresh=refresh)

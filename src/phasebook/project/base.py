@@ -5,7 +5,6 @@ One part of the :class:`~phasebook.project.Project` facade (see ``project/__init
 
 from __future__ import annotations
 
-import getpass
 import os
 from pathlib import Path
 from typing import Any, Mapping, Self
@@ -45,15 +44,8 @@ GITIGNORE = "# phasebook: executed notebooks and local state\nruns/\n.phasebook/
 
 
 def default_actor(role: str | None = None) -> Actor:
-    """The unverified local user (``$PHASEBOOK_USER`` or the login name)."""
-    name = os.environ.get("PHASEBOOK_USER")
-    if not name:
-        try:
-            name = getpass.getuser()
-        except (KeyError, OSError):  # a container user without a passwd entry
-            name = ""
-    name = name or "unknown"
-    return Actor(name=name, role=role, verified=False)
+    """The unverified local user (``$PHASEBOOK_USER`` or the login name): :meth:`Actor.local`."""
+    return Actor.local(role)
 
 
 def workbook_templates() -> Path | None:

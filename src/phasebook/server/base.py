@@ -66,8 +66,6 @@ def bad_request(message: str) -> web.HTTPError:
     return web.HTTPError(400, reason="bad request", log_message=message)
 
 
-@web.stream_request_body
-
 #: error category → HTTP status: the server's one mapping of the error tree
 HTTP_STATUS: dict[str, int] = {
     "bad_input": 400,
@@ -84,6 +82,7 @@ def http_status(exc: PhasebookError) -> int:
     return HTTP_STATUS.get(exc.category, 500)
 
 
+@web.stream_request_body
 class PhasebookHandler(APIHandler):
     """Base of the phasebook handlers (see the module docstring for the error contract).
 
