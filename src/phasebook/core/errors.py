@@ -476,9 +476,10 @@ class EmptyTableError(BadInputError):
     code = "empty_table"
 
     def describe(self) -> str:
+        f = self.fields
         return (
-            f"{self.fields['label']} has no rows, so there is nothing to compare or profile. "
-            "Check the path or glob, and that the export finished."
+            f"{f['label']} has no rows, so there is nothing to {f.get('purpose') or 'compare or profile'}. "
+            + (f.get("fix") or "Check the path or glob, and that the export finished.")
         )
 
 
@@ -488,7 +489,8 @@ class UnknownColumnError(BadInputError):
     def describe(self) -> str:
         f = self.fields
         return (
-            f"Column {f['column']!r} is not in {f['label']}. Its columns: {', '.join(f.get('known', []))}."
+            f"Column {f['column']!r} is not in {f['label']}. Its columns: {', '.join(map(str, f.get('known', [])))}."
+            + (f" {f['fix']}" if f.get("fix") else "")
         )
 
 
