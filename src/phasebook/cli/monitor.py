@@ -17,8 +17,9 @@ from pathlib import Path
 
 import click
 
-from ..core.errors import BadInputError, PhasebookError
+from ..core.errors import PhasebookError
 from .app import cli, console, err_console, open_project, print_json
+from ..core.named_errors import InvalidValueError
 
 __all__ = ["monitor", "find_projects"]
 
@@ -32,7 +33,7 @@ def _parse_now(value: str | None) -> dt.datetime | None:
     try:
         t = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise BadInputError(message=f"'now' must be an ISO time such as 2026-12-07T06:00:00Z, not {value!r}.")
+        raise InvalidValueError(what="'now'", value=value, expected="an ISO time such as 2026-12-07T06:00:00Z")
     return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
 
 

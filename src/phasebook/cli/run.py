@@ -10,6 +10,7 @@ import click
 
 from ..core.escape import rich_text
 from .app import cli, console, open_project, print_json, shown_path
+from ..core.named_errors import ConflictingOptionsError
 
 
 @cli.command(name="run")
@@ -45,9 +46,9 @@ def run(ctx: click.Context, target: str, params: tuple[tuple[str, str], ...], fo
                          fail_fast=fail_fast, progress=not (no_progress or as_json), as_json=as_json)
         return
     if workers or scheduler or fail_fast:
-        from ..core.errors import BadInputError
 
-        raise BadInputError("--workers, --scheduler and --fail-fast apply to grid runs only: add --grid GRID.csv.")
+        raise ConflictingOptionsError(options=["--workers, --scheduler or --fail-fast", "a single run"],
+            reason="they apply to grid runs only: add --grid GRID.csv")
     if log_output:
         logging.basicConfig(level=logging.INFO, format="%(message)s")
     result = project.run(target, dict(params), from_text=True, force=force, log_output=log_output,

@@ -309,8 +309,16 @@ class ProjectNotFoundError(NotFoundError):
 
 
 class ProjectExistsError(ConflictError):
+    """The folder already holds a project, or a journal without a plan. Fields: ``path``, ``journal`` (that file's name)."""
+
     code = "project_exists"
-    template = ("{path} already holds a phasebook project (phasebook.yaml exists). "
+
+    def describe(self) -> str:
+        f = self.fields
+        if f.get("journal"):
+            return (f"{f['path']} holds a {f['journal']} but no phasebook.yaml; a new project never takes over an "
+                    "existing journal. Move that file away, or choose another folder.")
+        return (f"{f['path']} already holds a phasebook project (phasebook.yaml exists). "
                 "Choose another folder, or open the existing project.")
 
 

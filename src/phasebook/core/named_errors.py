@@ -132,11 +132,12 @@ class PositiveLabelError(BadInputError):
     def describe(self) -> str:
         f = self.fields
         allowed = " or ".join(f.get("allowed") or [])
+        source = f"data source {f['source']!r}" if f.get("source") else "the data source"
         if f.get("value") is not None:
-            return (f"positive_label {f['value']} of data source {f['source']!r} is not a value of {f['column']!r}: "
+            return (f"positive_label {f['value']} of {source} is not a value of {f['column']!r}: "
                     f"set positive_label to {allowed}.")
-        return (f"Which value of {f['where']} is the positive class? Set positive_label of data source "
-                f"{f['source']!r} in data_sources to {allowed}.")
+        return (f"Which value of {f['where']} is the positive class? Set positive_label of {source} "
+                f"in data_sources to {allowed}.")
 
 
 class QueryRefusedError(BadInputError):

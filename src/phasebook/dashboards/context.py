@@ -28,10 +28,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from ..core.errors import BadInputError, ProjectNotFoundError, ViewerWriteRefusedError
+from ..core.errors import ProjectNotFoundError, ViewerWriteRefusedError
 from ..core.events import Actor
 from ..project import Project
 from ..project import lock_to_signoffs, locked
+from ..core.named_errors import OutsideServedFolderError
 
 __all__ = ["Viewer", "ViewerProject", "set_context", "viewer", "server_root", "query_params", "open_dashboard_project",
            "READ_METHODS"]
@@ -162,7 +163,7 @@ def _open(project_dir: str, cwd: str | os.PathLike) -> Project:
     root = server_root() or Path(cwd).resolve()
     candidate = (root / asked).resolve()
     if candidate != root and root not in candidate.parents:
-        raise BadInputError(message=f"The project {asked!r} is outside the served folder; use a path inside it.")
+        raise OutsideServedFolderError(path=asked)
     if not (candidate / "phasebook.yaml").is_file():
         raise ProjectNotFoundError(path=asked)
     return Project.open(candidate)

@@ -123,9 +123,7 @@ class ProjectBase:
         if (root / PLAN_FILE).exists():
             raise ProjectExistsError(path=str(root))
         if (root / JOURNAL_FILE).exists():
-            raise ProjectExistsError(path=str(root), message=(
-                f"{root} holds a {JOURNAL_FILE} but no {PLAN_FILE}; a new project never takes over an existing "
-                "journal. Move that file away, or choose another folder."))
+            raise ProjectExistsError(path=str(root), journal=JOURNAL_FILE)
         root.mkdir(parents=True, exist_ok=True)
         project = cls(root)
         name = name or root.name

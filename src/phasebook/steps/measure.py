@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..core.errors import BadInputError
 from ..core.labels import LabelSpec
 from ..modeling.groups import compare_groups
+from ..core.errors import MissingInputError, UnknownDataSourceError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.sections import DataSource
@@ -59,20 +59,18 @@ def training_source(project: "Project", data_source: str = "", label_column: str
     if data_source:
         match = [s for s in sources if s.name == data_source]
         if not match:
-            raise BadInputError(f"No data source {data_source!r} in the plan; sources: "
-                                f"{', '.join(s.name for s in sources) or 'none'}.")
+            raise UnknownDataSourceError(name=data_source, known=[s.name for s in sources])
         source = match[0]
     else:
         chosen = project.sections.data_sources.training_source()
         if chosen is None:
-            raise BadInputError(
-                "No data source declares a label column. Set label_column on the training source in data_sources (1.3), "
-                "or run with -p data_source NAME -p label_column COLUMN."
-            )
+            raise MissingInputError(what="the label column", where="no data source declares one; set label_column on the training source in "
+                "data_sources (1.3), or set the notebook's data_source and label_column parameters")
         source = chosen
     label = label_column or source.label_column or ""
     if not label:
-        raise BadInputError(f"Data source {source.name!r} has no label column; set it in data_sources or pass -p label_column COLUMN.")
+        raise MissingInputError(what=f"the label column of data source {source.name!r}",
+            where="set it in data_sources, or set the notebook's label_column parameter")
     return source, label
 
 
@@ -111,7 +109,7 @@ def snapshot_reference(project: "Project", reference: str | None = None) -> Path
     """
     reference = reference or project.sections.monitoring.reference_data
     if not reference:
-        raise BadInputError("The monitoring section names no reference data; set monitoring.reference_data (4.1).")
+        raise MissingInputError(what="the reference data", where="the monitoring section names none; set monitoring.reference_data (4.1)")
     name = Path(str(reference)).stem.replace("*", "all")
     target = project.root / "data" / "snapshots" / f"{name}-{dt.date.today():%Y%m%d}.parquet"
     if not target.exists():
@@ -147,7 +145,7 @@ def measure_groups(project: "Project", source: str, *, group_column: str = "grou
     sources = {s.name: s for s in project.sections.data_sources.items}
     outcome = outcome_column or (sources[source].label_column if source in sources else "") or ""
     if not outcome:
-        raise BadInputError(f"Name the outcome column of {source!r}: -p outcome_column COLUMN (or set its label_column).")
+        raise MissingInputError(what=f"the outcome column of {source!r}", where="set the notebook's outcome_column parameter (or its label_column)")
     frame = load_frame(project, source, columns=[group_column, outcome])
     table = compare_groups(frame, group_column, outcome, control=control)
     rollout = project.sections.deployment.rollout
