@@ -19,7 +19,7 @@ from .errors import BadInputError, ConflictError, FailedError, NotFoundError
 __all__ = [
     "InvalidValueError", "RequiredChoiceError", "ConflictingOptionsError", "MissingDependencyError",
     "ConfigFileError", "SecretInProjectError", "UsersFileMissingError", "LabelColumnError", "PositiveLabelError",
-    "QueryRefusedError", "MixedColumnTypesError", "DuplicateIdsError", "NoModelFittedError",
+    "ReviewSampleIdError", "NotATableError", "QueryRefusedError", "MixedColumnTypesError", "DuplicateIdsError", "NoModelFittedError",
     "UnknownReviewSampleError", "ReviewSampleExistsError", "ReviewSampleMissingError", "ReviewSampleFileError",
     "ParameterTypeError", "StoredStatisticsError", "MergeSideError",
     "GitCommandError", "NotMergingError", "AmbiguousMetricError", "OutsideServedFolderError",
@@ -138,6 +138,24 @@ class PositiveLabelError(BadInputError):
                     f"set positive_label to {allowed}.")
         return (f"Which value of {f['where']} is the positive class? Set positive_label of {source} "
                 f"in data_sources to {allowed}.")
+
+
+class ReviewSampleIdError(BadInputError):
+    """A text that is not a review sample id (a page's query string, a call). Fields: ``sample_id``."""
+
+    code = "review_sample_id"
+
+    def describe(self) -> str:
+        return (f"{str(self.fields.get('sample_id'))[:80]!r} is not a review sample id; ids look like "
+                "kpi_check-20261201-ab12cd (lower-case letters, digits, '_' or '-').")
+
+
+class NotATableError(BadInputError):
+    """Something given as a table that is none of the kinds a table is read from. Fields: ``kind`` (its type)."""
+
+    code = "not_a_table"
+    template = ("Cannot read a {kind} as a table: give a path, a data-source name, "
+                "a pandas DataFrame or a pyarrow Table.")
 
 
 class QueryRefusedError(BadInputError):

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .parallel import duckdb_limit
-from ..core.named_errors import InvalidValueError, MixedColumnTypesError
+from ..core.named_errors import MixedColumnTypesError, NotATableError
 
 __all__ = ["Table", "Duck", "quote", "column_kind", "connect", "spill_dir"]
 
@@ -174,8 +174,7 @@ class Table:
     def from_frame(cls, frame: Any, label: str, duck: Duck | None = None) -> "Table":
         """Wrap a pandas DataFrame or pyarrow Table (scanned in place, not copied)."""
         if not (hasattr(frame, "columns") or hasattr(frame, "schema")):
-            raise InvalidValueError(what="A table", value=type(frame).__name__,
-                expected="a path, a data-source name, a pandas DataFrame or a pyarrow Table")
+            raise NotATableError(kind=type(frame).__name__)
         if hasattr(frame, "columns") and hasattr(frame, "dtypes"):  # pandas: scan Arrow, faster per query
             try:
                 frame = pa.Table.from_pandas(frame, preserve_index=False)

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..core.named_errors import InvalidValueError, ReviewSampleExistsError, ReviewSampleFileError, ReviewSampleMissingError
+from ..core.named_errors import ReviewSampleExistsError, ReviewSampleFileError, ReviewSampleIdError, ReviewSampleMissingError
 
 __all__ = ["REVIEWS_DIR", "SAMPLE_SCHEMA_VERSION", "sample_path", "write_sample", "read_sample", "file_hash",
            "valid_sample_id"]
@@ -30,8 +30,7 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 def valid_sample_id(sample_id: str) -> str:
     """Return ``sample_id`` if it is a safe file stem (letters, digits, ``_``, ``-``), else raise BadInputError."""
     if not isinstance(sample_id, str) or not _ID.match(sample_id):
-        raise InvalidValueError(what="A review sample id", value=str(sample_id)[:80],
-            expected="like kpi_check-20261201-ab12cd (lower-case letters, digits, '_' or '-')")
+        raise ReviewSampleIdError(sample_id=str(sample_id)[:80])
     return sample_id
 
 
