@@ -40,6 +40,8 @@ CLI_NEXT: dict[str, str] = {
                         "`phasebook merge-journal --resolve`.",
     "plan_journal_mismatch": " On the command line: `phasebook record-plan`.",
     "grid_rows_failed": " (--fail-fast stops at the first failure.)",
+    "users_file_missing": " Create it with `phasebook serve-user NAME --role ROLE --users {file}`.",
+    "running_as_root": " On the command line: add --allow-root.",
     "content_changed": " On the command line: `phasebook signoff {gate} --show` shows the current content.",
 }
 
