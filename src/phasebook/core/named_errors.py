@@ -19,7 +19,7 @@ from .errors import BadInputError, ConflictError, FailedError, NotFoundError
 __all__ = [
     "InvalidValueError", "RequiredChoiceError", "ConflictingOptionsError", "MissingDependencyError",
     "ConfigFileError", "SecretInProjectError", "UsersFileMissingError", "LabelColumnError", "PositiveLabelError",
-    "ReviewSampleIdError", "NotATableError", "QueryRefusedError", "MixedColumnTypesError", "DuplicateIdsError", "NoModelFittedError",
+    "ReviewSampleIdError", "NotATableError", "OutcomeColumnError", "QueryRefusedError", "MixedColumnTypesError", "DuplicateIdsError", "NoModelFittedError",
     "UnknownReviewSampleError", "ReviewSampleExistsError", "ReviewSampleMissingError", "ReviewSampleFileError",
     "ParameterTypeError", "StoredStatisticsError", "MergeSideError",
     "GitCommandError", "NotMergingError", "AmbiguousMetricError", "OutsideServedFolderError",
@@ -156,6 +156,17 @@ class NotATableError(BadInputError):
     code = "not_a_table"
     template = ("Cannot read a {kind} as a table: give a path, a data-source name, "
                 "a pandas DataFrame or a pyarrow Table.")
+
+
+class OutcomeColumnError(BadInputError):
+    """The labelled outcomes lack a column the monitoring section names. Fields: ``label``, ``column``, ``known``, ``field``."""
+
+    code = "outcome_column"
+
+    def describe(self) -> str:
+        f = self.fields
+        return (f"The labelled outcomes ({f['label']}) have no column {f['column']!r} "
+                f"(columns: {', '.join(map(str, f.get('known', [])))}). Fix monitoring: {f['field']}.")
 
 
 class QueryRefusedError(BadInputError):

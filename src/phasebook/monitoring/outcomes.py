@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import MissingInputError, UnknownColumnError
+from ..core.errors import MissingInputError
+from ..core.named_errors import OutcomeColumnError
 from ..core.kpis import judge
 from ..core.labels import resolve_label
 from ..core.metrics import metric_spec
@@ -61,8 +62,7 @@ def measure_outcomes(project: Any, *, duck: Any = None) -> dict[str, Any] | None
     with open_table(spec, project, duck=duck) as t:
         for col, field in ((score_col, "Score column"), (label_col, "Outcome label column")):
             if col not in t.columns:
-                raise UnknownColumnError(column=col, label=f"the labelled outcomes ({t.label})", known=list(t.columns)[:20],
-                                         fix=f"Fix monitoring: {field}.")
+                raise OutcomeColumnError(label=t.label, column=col, known=list(t.columns)[:20], field=field)
         got = t.sql(f"SELECT {quote(label_col)} AS y, CAST({quote(score_col)} AS DOUBLE) AS s FROM {t.view} "
                     f"WHERE {quote(label_col)} IS NOT NULL AND {quote(score_col)} IS NOT NULL").fetchnumpy()
         label_source = t.label
