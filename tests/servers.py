@@ -122,14 +122,32 @@ def running(
             proc.wait(timeout=5)
 
 
+def checkout_labextensions() -> list[str]:
+    """JupyterLab arguments that load the labextension built in THIS checkout, first.
+
+    ``jlpm build`` writes it to ``src/phasebook/labextension``; an installed
+    copy elsewhere (a venv's share/jupyter, maybe another checkout's build)
+    would otherwise win. A temporary folder holds a ``phasebook`` link to the
+    build, and ``LabApp.extra_labextensions_path`` puts it before the others.
+    """
+    import phasebook
+
+    build = Path(phasebook.__file__).resolve().parent / "labextension"
+    if not (build / "package.json").exists():
+        return []
+    folder = Path(tempfile.mkdtemp(prefix="pb-labext-"))
+    (folder / "phasebook").symlink_to(build, target_is_directory=True)
+    return [f"--LabApp.extra_labextensions_path={folder}"]
+
+
 def lab_argv(root_dir: str | os.PathLike, port: int, token: str, *extra: str) -> list[str]:
-    """The command line of a JupyterLab for tests (root, 127.0.0.1, no update checks)."""
+    """The command line of a JupyterLab for tests (root, 127.0.0.1, no update checks, this checkout's build)."""
     return [
         sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root_dir}", "--LabApp.extension_manager=readonly",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--ServerApp.port_retries=0", *extra,
+        "--ServerApp.port_retries=0", *checkout_labextensions(), *extra,
     ]
 
 

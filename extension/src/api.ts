@@ -9,6 +9,8 @@ import { IResponse, requestAPI } from './request';
 import {
   ICreatedProject,
   IGateStatus,
+  ILabEvents,
+  IPortfolio,
   IProjectRef,
   IProjectStatus,
   IRunJob,
@@ -49,6 +51,19 @@ export function getInfo(): Promise<IServerInfo> {
 export async function listProjects(): Promise<IProjectRef[]> {
   const body = await data(requestAPI<{ projects: IProjectRef[] }>('projects'));
   return body.projects;
+}
+
+/** The projects under the server root, most in need of attention first. */
+export function getPortfolio(): Promise<IPortfolio> {
+  return data(requestAPI<IPortfolio>('portfolio'));
+}
+
+/**
+ * The journal events to toast after seq `after`; without `after`, none (only the journal's last seq).
+ */
+export function getEvents(path: string, after?: number | null): Promise<ILabEvents> {
+  const query = after === undefined || after === null ? '' : `?after=${encodeURIComponent(String(after))}`;
+  return data(requestAPI<ILabEvents>(`projects/${encodeProjectPath(path)}/events${query}`));
 }
 
 export function createProject(path: string, name?: string): Promise<ICreatedProject> {

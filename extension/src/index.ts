@@ -18,7 +18,7 @@ import { LabIcon } from '@jupyterlab/ui-components';
 
 import * as api from './api';
 import { NewProjectBody } from './dialog';
-import { jobText, notebookPath, ProjectFlowModel, voilaUrl } from './model';
+import { jobText, newEvents, notebookPath, ProjectFlowModel, runTabTitle, storageSeqs, voilaUrl } from './model';
 import { runPhase } from './runs';
 import { ProjectFlowPanel } from './sidebar';
 
@@ -34,11 +34,14 @@ export namespace CommandIDs {
   export const openDashboard = 'phasebook:open-dashboard';
 }
 
+/** A book whose pages are the flow's phases: four steps joined by a path, the last one a gate (a check). */
 const ICON_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">' +
   '<g class="jp-icon3" fill="#616161">' +
-  '<path d="M4 3h11l5 5v13H4z M6 5v14h12V9h-4V5z"/>' +
-  '<circle cx="8" cy="12" r="1.5"/><circle cx="12" cy="15" r="1.5"/><circle cx="16" cy="12" r="1.5"/>' +
+  '<path d="M5 2h12a2 2 0 0 1 2 2v16a2 2 0 0 1-2 2H5zM7 4v16h10V4z"/>' +
+  '<circle cx="10" cy="7" r="1.6"/><circle cx="14" cy="10.5" r="1.6"/><circle cx="10" cy="14" r="1.6"/>' +
+  '<path d="M10.6 7.8l2.8 2 .5-.8-2.8-2zM13.4 11.3l-2.8 2 .5.8 2.8-2z"/>' +
+  '<path d="M12.2 17.6l1.3 1.3 2.7-2.7-.8-.8-1.9 1.9-.5-.5z"/>' +
   '</g></svg>';
 
 export const phasebookIcon = new LabIcon({ name: 'phasebook:flow', svgstr: ICON_SVG });
@@ -47,9 +50,13 @@ interface ISettings {
   pollInterval: number;
   projectsFolder: string;
   openScopingNotebook: boolean;
+  myRoles: string[];
 }
 
-const DEFAULTS: ISettings = { pollInterval: 2000, projectsFolder: '', openScopingNotebook: true };
+const DEFAULTS: ISettings = { pollInterval: 2000, projectsFolder: '', openScopingNotebook: true, myRoles: [] };
+
+/** The launcher's category of phasebook's cards. */
+export const LAUNCHER_CATEGORY = 'phasebook';
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
@@ -70,7 +77,18 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const model = new ProjectFlowModel();
     const { commands } = app;
 
-    const openFile = (path: string) => commands.execute('docmanager:open', { path });
+    const openFile = async (path: string) => {
+      const widget = await commands.execute('docmanager:open', { path });
+      const title = runTabTitle(path);
+      if (title && widget?.title) {
+        // A document widget renames its file when its tab label changes: detach that for a run's output, whose
+        // tab is named after the run (the file keeps the template's name).
+        widget.title.changed.disconnect(widget._onTitleChanged, widget);
+        widget.title.label = title;
+        widget.title.caption = path;
+      }
+      return widget;
+    };
     const panel = new ProjectFlowPanel(model, {
       openFile: path => void openFile(path),
       runPhase: phase => void commands.execute(CommandIDs.runPhase, { phase }),
@@ -212,7 +230,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
 
     if (launcher) {
-      launcher.add({ command: CommandIDs.createProject, category: 'Other', rank: 0, args: { isLauncher: true } });
+      launcher.add({ command: CommandIDs.createProject, category: LAUNCHER_CATEGORY, rank: 0, args: { isLauncher: true } });
     }
     if (palette) {
       const category = 'phasebook';
@@ -238,13 +256,40 @@ const plugin: JupyterFrontEndPlugin<void> = {
     notebooks?.currentChanged.connect(follow);
     labShell?.currentChanged.connect(follow);
 
-    // refresh when the journal or plan changes: a cheap ETag poll while the panel is visible
+    // one toast per new journal event (not per poll): the last seq seen is kept per project in this browser
+    const seqs = storageSeqs(window.localStorage);
+    const toastNew = async () => {
+      const project = model.projectPath;
+      if (project === null) {
+        return;
+      }
+      const { events, more } = await newEvents(project, seqs);
+      const name = model.status?.name ?? project;
+      for (const e of events) {
+        const text = `${name}: ${e.actor} — ${e.text}`;
+        if (e.level === 'error') {
+          Notification.warning(text, { autoClose: false, actions: [{ label: 'Show project flow', callback: () => app.shell.activateById(panel.id) }] });
+        } else {
+          Notification.info(text, { autoClose: 8000 });
+        }
+      }
+      if (more > 0) {
+        Notification.info(`${name}: ${more} earlier event${more === 1 ? '' : 's'} — see the project's history.`, { autoClose: 8000 });
+      }
+    };
+
+    // refresh when the journal or plan changes: a cheap ETag poll (304 when nothing changed)
     let timer: number | undefined;
+    let toasted: string | null = null; // the project whose last seq was read since it was chosen
     const schedule = () => {
       window.clearTimeout(timer);
       timer = window.setTimeout(async () => {
-        if (handshake.ok && panel.isVisible) {
-          await model.refresh().catch(() => undefined);
+        if (handshake.ok && model.projectPath !== null) {
+          const changed = await model.refresh().catch(() => false);
+          if (changed || toasted !== model.projectPath) {
+            toasted = model.projectPath;
+            await toastNew().catch(error => console.warn('phasebook: events not read', error));
+          }
         }
         schedule();
       }, settings.pollInterval);
@@ -257,8 +302,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
           Object.assign(settings, {
             pollInterval: loaded.get('pollInterval').composite as number,
             projectsFolder: loaded.get('projectsFolder').composite as string,
-            openScopingNotebook: loaded.get('openScopingNotebook').composite as boolean
+            openScopingNotebook: loaded.get('openScopingNotebook').composite as boolean,
+            myRoles: (loaded.get('myRoles').composite as string[]) ?? []
           });
+          panel.setRoles(settings.myRoles);
         };
         apply();
         loaded.changed.connect(apply);

@@ -6,7 +6,15 @@
  * request function mocked.
  */
 import * as api from './api';
-import { GateState, IProjectRef, IProjectStatus, IRunJob, IStepStatus } from './types';
+import {
+  GateState,
+  ILabEvent,
+  IPortfolioRow,
+  IProjectRef,
+  IProjectStatus,
+  IRunJob,
+  IStepStatus
+} from './types';
 
 /** What a gate badge says and its CSS modifier. */
 export interface IBadge {
@@ -79,17 +87,119 @@ export function phaseList(
     }));
 }
 
-/** The latest model test against its targets, one line a metric. */
+/** A number as people read it: three significant digits, no trailing zeros ("0.847", "1,250", "0.0012"). */
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) {
+    return 'not measured';
+  }
+  if (!Number.isFinite(value)) {
+    return String(value);
+  }
+  if (Number.isInteger(value) && Math.abs(value) < 1e6) {
+    return value.toLocaleString('en-US');
+  }
+  return Number(value.toPrecision(3)).toLocaleString('en-US', { maximumSignificantDigits: 3 });
+}
+
+/** The latest model test against its targets, one line a metric (the server's display strings when given). */
 export function modelTestLines(status: IProjectStatus): string[] {
   const test = status.latest_model_test;
   if (!test || !test.results) {
     return [];
   }
   return test.results.map(r => {
-    const value = r.value === null || r.value === undefined ? 'not measured' : String(r.value);
-    const target = r.target === null ? 'no target' : `${r.comparator} ${r.target}`;
-    return `${r.metric}: ${value} (target ${target}) — ${r.outcome}`;
+    const value = r.display ?? formatNumber(r.value);
+    const target =
+      r.target_display ??
+      (r.target === null || r.target === undefined
+        ? 'no target'
+        : `${r.comparator === '<=' ? 'at most' : 'at least'} ${formatNumber(r.target)}`);
+    const outcome = r.outcome.replace(/_/g, ' ');
+    return r.target === null && !r.target_display
+      ? `${r.metric}: ${value} — ${outcome}`
+      : `${r.metric}: ${value} (target ${target}) — ${outcome}`;
   });
+}
+
+/** A gate of the current phase waiting for one of `roles` (the person at the keyboard signs in them). */
+export interface IWaitingGate {
+  gate: string;
+  title: string;
+  step: string;
+  roles: string[];
+}
+
+/**
+ * The gates waiting for me: those the server places on my roles (`attention.waiting_for_you`, from the
+ * identity), and those waiting on one of `roles` (the `myRoles` setting). The server decides which gates wait.
+ */
+export function waitingFor(status: IProjectStatus, roles: string[]): IWaitingGate[] {
+  const a = status.attention;
+  if (!a) {
+    return [];
+  }
+  const mine = new Set([...(a.roles ?? []), ...roles]);
+  return a.waiting
+    .filter(w => a.waiting_for_you.includes(w.gate) || w.roles.some(r => mine.has(r)))
+    .map(w => ({
+      gate: w.gate,
+      title: w.title,
+      step: status.gates[w.gate]?.step ?? '',
+      roles: w.roles.filter(r => mine.has(r))
+    }));
+}
+
+/** The monitoring alert's sentence, or null when monitoring is not alerting (the server's `attention` decides). */
+export function monitoringAlert(status: IProjectStatus): string | null {
+  const alerting = status.attention ? status.attention.monitoring_alert : status.monitoring?.state === 'alerting';
+  if (!alerting) {
+    return null;
+  }
+  return status.monitoring?.alert?.finding || 'monitoring alert';
+}
+
+/** The picker's label of a portfolio row: "Churn risk — waiting for sign-off" (on track says nothing). */
+export function pickerLabel(row: IPortfolioRow): string {
+  const needs: Record<string, string> = {
+    unreadable: 'cannot be read',
+    overrun: 'timebox overrun',
+    waiting: 'waiting for sign-off',
+    alerting: 'monitoring alert',
+    failing: 'misses a target'
+  };
+  const what = needs[row.attention];
+  return what ? `${row.name} — ${what}` : row.name;
+}
+
+/** Where toasts remember the last journal seq seen, per project (localStorage in the browser). */
+export interface ISeqStore {
+  get(project: string): number | null;
+  set(project: string, seq: number): void;
+}
+
+/** An `ISeqStore` in `storage` (the browser's localStorage) under `phasebook:last-seq:<project>`. */
+export function storageSeqs(storage: Storage): ISeqStore {
+  const key = (project: string) => `phasebook:last-seq:${project}`;
+  return {
+    get: project => {
+      const v = storage.getItem(key(project));
+      return v === null || !/^\d+$/.test(v) ? null : Number(v);
+    },
+    set: (project, seq) => storage.setItem(key(project), String(seq))
+  };
+}
+
+/**
+ * The journal events of `project` to toast now, at most once each: the events after the last seq this
+ * browser saw (none the first time: only the seq is remembered), then the seq moves on.
+ */
+export async function newEvents(project: string, seqs: ISeqStore): Promise<{ events: ILabEvent[]; more: number }> {
+  const seen = seqs.get(project);
+  const body = await api.getEvents(project, seen);
+  if (seen === null || body.last_seq !== seen) {
+    seqs.set(project, body.last_seq);
+  }
+  return seen === null ? { events: [], more: 0 } : { events: body.events, more: body.more };
 }
 
 /** Per-segment model tests: a headline and one line per hard metric ("roc_auc >= 0.8: 4 of 5 segments meet"). */
@@ -101,7 +211,7 @@ export function segmentLines(status: IProjectStatus): { headline: string; lines:
   const plural = total === 1 ? 'segment meets' : 'segments meet';
   const headline = `Per segment: ${status.segments_passed ?? 0} of ${total} ${plural} every hard metric`;
   const lines = Object.values(status.segments ?? {}).map(c => {
-    let line = `${c.metric} ${c.comparator} ${c.target}: ${c.passed} of ${c.total} meet`;
+    let line = `${c.metric} ${c.comparator} ${c.target === null ? 'no target' : formatNumber(c.target)}: ${c.passed} of ${c.total} meet`;
     if (c.not_measured) {
       line += `, ${c.not_measured} not measured`;
     }
@@ -172,6 +282,21 @@ export function voilaUrl(
   return `${base}voila/render/${parts}${qs ? '?' + qs : ''}`;
 }
 
+/**
+ * The tab title of a run's output notebook (`…/runs/<phase>/<run id>/<notebook>`): "research run
+ * 2026-12-01 23:40" instead of the template's file name; null for any other path.
+ */
+export function runTabTitle(path: string): string | null {
+  const m = /(?:^|\/)runs\/([^/]+)\/([^/]+)\/[^/]+\.ipynb$/.exec(path);
+  if (!m) {
+    return null;
+  }
+  const [, phase, runId] = m;
+  const t = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})/.exec(runId);
+  const when = t ? `${t[1]}-${t[2]}-${t[3]} ${t[4]}:${t[5]}` : runId;
+  return `${phase} run ${when}`;
+}
+
 /** Where a phase notebook of a project lives (relative to the server root). */
 export function notebookPath(projectPath: string, notebook: string): string {
   return [projectPath, 'workbooks', notebook].filter(p => p !== '').join('/');
@@ -185,6 +310,8 @@ export function notebookPath(projectPath: string, notebook: string): string {
  */
 export class ProjectFlowModel {
   projects: IProjectRef[] = [];
+  /** The projects by attention (the portfolio), when the server gives it. */
+  portfolio: IPortfolioRow[] = [];
   projectPath: string | null = null;
   status: IProjectStatus | null = null;
   error: string | null = null;
@@ -207,6 +334,14 @@ export class ProjectFlowModel {
 
   async loadProjects(): Promise<IProjectRef[]> {
     this.projects = await api.listProjects();
+    if (this.projects.length > 1) {
+      this.portfolio = await api
+        .getPortfolio()
+        .then(p => p.projects)
+        .catch(() => []);
+    } else {
+      this.portfolio = [];
+    }
     this.emit();
     return this.projects;
   }

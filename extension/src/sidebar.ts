@@ -12,7 +12,10 @@ import {
   gateBadge,
   jobText,
   modelTestLines,
+  monitoringAlert,
+  pickerLabel,
   segmentLines,
+  waitingFor,
   notebookPath,
   phaseList,
   ProjectFlowModel,
@@ -57,6 +60,10 @@ export class ProjectFlowPanel extends Widget {
   /** Jobs started from this page, by id, with their latest state. */
   readonly jobs = new Map<string, IRunJob>();
   message: string | null = null;
+  /** The roles the person at the keyboard signs in (the `myRoles` setting): their waiting gates are badged. */
+  roles: string[] = [];
+  /** Phases the reader opened or closed, per project; a phase not in here is open only while current. */
+  private _toggled = new Map<string, boolean>();
 
   constructor(
     readonly model: ProjectFlowModel,
@@ -81,6 +88,17 @@ export class ProjectFlowPanel extends Widget {
   setMessage(message: string | null): void {
     this.message = message;
     this.render();
+  }
+
+  setRoles(roles: string[]): void {
+    this.roles = [...roles];
+    this.render();
+  }
+
+  /** What needs the reader, for the sidebar tab's badge: gates waiting on their roles, a monitoring alert. */
+  attention(): { waiting: ReturnType<typeof waitingFor>; alert: string | null } {
+    const status = this.model.status;
+    return status ? { waiting: waitingFor(status, this.roles), alert: monitoringAlert(status) } : { waiting: [], alert: null };
   }
 
   render(): void {
@@ -127,6 +145,10 @@ export class ProjectFlowPanel extends Widget {
       root.appendChild(banner);
     }
     root.appendChild(summary);
+    const needs = this._needs();
+    if (needs) {
+      root.appendChild(needs);
+    }
     root.appendChild(this._jobs());
     for (const phase of phaseList(status)) {
       root.appendChild(this._phase(phase));
@@ -137,6 +159,47 @@ export class ProjectFlowPanel extends Widget {
     dash.appendChild(button('Overview dashboard', 'Open overview dashboard', () => this._actions.openDashboard('overview')));
     dash.appendChild(button('Monitoring dashboard', 'Open monitoring dashboard', () => this._actions.openDashboard('monitoring')));
     root.appendChild(dash);
+    const { waiting, alert } = this.attention();
+    this.title.className = waiting.length || alert ? 'jp-phasebook-tab jp-mod-attention' : 'jp-phasebook-tab';
+    this.title.caption = waiting.length || alert ? `Project flow — ${this._attentionText()}` : 'Project flow';
+  }
+
+  private _attentionText(): string {
+    const { waiting, alert } = this.attention();
+    const parts = waiting.map(w => `${w.step} ${w.title} waits for you`);
+    if (alert) {
+      parts.push('monitoring alert');
+    }
+    return parts.join('; ');
+  }
+
+  /** The badges of what needs the reader: gates waiting on their roles (with a Sign button) and a monitoring alert. */
+  private _needs(): HTMLElement | null {
+    const { waiting, alert } = this.attention();
+    if (!waiting.length && !alert) {
+      return null;
+    }
+    const box = el('div', 'jp-phasebook-needs');
+    box.setAttribute('aria-label', 'Needs you');
+    for (const w of waiting) {
+      const row = el('div', 'jp-phasebook-need');
+      const b = el('span', 'jp-phasebook-badge jp-mod-pending', 'waiting for you');
+      b.setAttribute('aria-label', `${w.gate}: waiting for you`);
+      row.appendChild(b);
+      row.appendChild(document.createTextNode(` ${w.step} ${w.title} (${w.roles.join(', ').replace(/_/g, ' ')}) `));
+      row.appendChild(button('Sign', `Sign ${w.gate}`, () => this._actions.openDashboard('signoff', w.gate)));
+      box.appendChild(row);
+    }
+    if (alert) {
+      const row = el('div', 'jp-phasebook-need');
+      const b = el('span', 'jp-phasebook-badge jp-mod-rejected', 'monitoring alert');
+      b.setAttribute('aria-label', 'monitoring: alerting');
+      row.appendChild(b);
+      row.appendChild(document.createTextNode(` ${alert} `));
+      row.appendChild(button('Monitoring', 'Open monitoring dashboard for the alert', () => this._actions.openDashboard('monitoring')));
+      box.appendChild(row);
+    }
+    return box;
   }
 
   private _projectPicker(): HTMLElement {
@@ -145,9 +208,22 @@ export class ProjectFlowPanel extends Widget {
     const none = el('option', '', this.model.projects.length ? 'Choose a project…' : 'No project found');
     none.value = '';
     select.appendChild(none);
-    for (const p of this.model.projects) {
-      const option = el('option', '', `${p.name} (${p.path || '.'})`);
+    // several projects: in the portfolio's order of attention, each saying what it needs
+    const rows = this.model.portfolio;
+    const ordered = rows.length
+      ? [
+          ...rows.map(r => ({ path: r.path, label: `${pickerLabel(r)} (${r.path || '.'})`, attention: r.attention })),
+          ...this.model.projects
+            .filter(p => !rows.some(r => r.path === p.path))
+            .map(p => ({ path: p.path, label: `${p.name} (${p.path || '.'})`, attention: '' }))
+        ]
+      : this.model.projects.map(p => ({ path: p.path, label: `${p.name} (${p.path || '.'})`, attention: '' }));
+    for (const p of ordered) {
+      const option = el('option', '', p.label);
       option.value = p.path;
+      if (p.attention) {
+        option.setAttribute('data-attention', p.attention);
+      }
       option.selected = p.path === this.model.projectPath;
       select.appendChild(option);
     }
@@ -160,17 +236,36 @@ export class ProjectFlowPanel extends Widget {
 
   private _phase(phase: ReturnType<typeof phaseList>[number]): HTMLElement {
     const status = this.model.status!;
-    const section = el('section', 'jp-phasebook-phase' + (phase.current ? ' jp-mod-current' : ''));
+    const key = `${status.path}\u0000${phase.name}`;
+    const open = this._toggled.get(key) ?? phase.current;
+    const section = el('section', 'jp-phasebook-phase' + (phase.current ? ' jp-mod-current' : '') + (open ? '' : ' jp-mod-collapsed'));
     section.setAttribute('aria-label', `Phase ${phase.title}`);
     section.setAttribute('data-phase', phase.name);
     if (phase.current) {
       section.setAttribute('aria-current', 'step');
     }
-    const head = el('h3', 'jp-phasebook-phase-title', phase.title);
+    const head = el('div', 'jp-phasebook-phase-head');
+    const toggle = el('button', 'jp-phasebook-phase-title');
+    toggle.type = 'button';
+    toggle.setAttribute('aria-expanded', String(open));
+    toggle.setAttribute('aria-label', `${phase.title} steps`);
+    toggle.appendChild(el('span', 'jp-phasebook-caret', open ? '▾' : '▸'));
+    toggle.appendChild(el('span', '', phase.title));
     if (phase.current) {
-      head.appendChild(el('span', 'jp-phasebook-current', 'current'));
+      toggle.appendChild(el('span', 'jp-phasebook-current', 'current'));
     }
-    section.appendChild(head);
+    if (phase.gate && status.gates[phase.gate] && !open) {
+      const g = status.gates[phase.gate];
+      const badge = gateBadge(g.state, g.label);
+      const mini = el('span', `jp-phasebook-badge jp-mod-${badge.kind}`, badge.label);
+      mini.setAttribute('aria-hidden', 'true'); // the full badge, with its label, is in the steps
+      toggle.appendChild(mini);
+    }
+    toggle.addEventListener('click', () => {
+      this._toggled.set(key, !open);
+      this.render();
+    });
+    head.appendChild(toggle);
     const actions = el('div', 'jp-phasebook-actions');
     const notebook = phase.notebook;
     if (notebook) {
@@ -181,7 +276,11 @@ export class ProjectFlowPanel extends Widget {
       const gate = phase.gate;
       actions.appendChild(button('Sign-off', `Open ${gate} sign-off page`, () => this._actions.openDashboard('signoff', gate)));
     }
-    section.appendChild(actions);
+    head.appendChild(actions);
+    section.appendChild(head);
+    if (!open) {
+      return section;
+    }
     for (const group of stepsByTrack(status, phase.name)) {
       const track = el('div', 'jp-phasebook-track');
       track.appendChild(el('h4', '', status.track_titles?.[group.track] ?? group.track));

@@ -94,6 +94,61 @@ export interface IMetricResult {
   dataset: string;
   value: number | null;
   outcome: string;
+  /** The value as people read it, when the server gives one (rounded to what matters). */
+  display?: string;
+  /** The target as people read it ("at least 0.8"), when the server gives one. */
+  target_display?: string;
+}
+
+/** The project's monitoring as the status folds it (core/monitoring.py). */
+export interface IMonitoring {
+  state: 'unwatched' | 'quiet' | 'alerting' | 'acknowledged' | 'failed' | string;
+  checks?: number;
+  alert?: { seq: number; at: string; finding: string; drifted_columns: string[] } | null;
+  proposal?: string[];
+}
+
+/** One row of `GET /phasebook/portfolio` (core/portfolio.py): a project and what it needs. */
+export interface IPortfolioRow {
+  path: string;
+  name: string;
+  phase: string;
+  phase_title: string;
+  /** unreadable | overrun | waiting | alerting | failing | on_track | finished (most urgent first). */
+  attention: string;
+  reason: string;
+  days_in_phase: number | null;
+  timebox: { state: string; ends: string | null; days_left: number | null; text: string };
+  waiting: { gate: string; title: string; step: string; state: string; roles: string[] }[];
+  monitoring: string;
+  alert: string;
+  error: string;
+}
+
+/** `GET /phasebook/portfolio`. */
+export interface IPortfolio {
+  root: string;
+  at: string;
+  truncated: boolean;
+  projects: IPortfolioRow[];
+}
+
+/** One journal event JupyterLab toasts (core/lab_events.py). */
+export interface ILabEvent {
+  seq: number;
+  at: string;
+  kind: string;
+  actor: string;
+  level: 'info' | 'error';
+  text: string;
+}
+
+/** `GET /phasebook/projects/{path}/events?after=SEQ`. */
+export interface ILabEvents {
+  path: string;
+  last_seq: number;
+  events: ILabEvent[];
+  more: number;
 }
 
 export interface IModelTest {
@@ -176,6 +231,15 @@ export interface IProjectStatus {
   segments_passed?: number;
   recent_runs: IRunRecord[];
   jobs: IRunJob[];
+  monitoring?: IMonitoring;
+  /** What needs a person (core/attention.py): gates waiting and on whom, those waiting on the asker's roles, alerts. */
+  attention?: {
+    monitoring_alert: boolean;
+    monitoring_finding?: unknown;
+    waiting: { gate: string; title: string; state: string; roles: string[] }[];
+    waiting_for_you: string[];
+    roles: string[];
+  };
   journal_entries: number;
   /** The journal's integrity check (chain, signatures, plan against journal), run on every status read. */
   integrity?: { ok: boolean; check: string; message: string };

@@ -76,7 +76,11 @@ def test_launcher_sidebar_run_and_cli_signoff(tmp_path, page, artifacts_dir):
         runs = [e for e in project.events() if e.kind == "run"]
         assert [(r.data["phase"], r.data["status"]) for r in runs] == [("research", "succeeded")]
         link.click()
-        page.get_by_role("tab", name=re.compile(r"02_research\.ipynb")).wait_for(timeout=UI_TIMEOUT)
+        # the output opens in a tab named after the run, not after the template; the file keeps its name
+        run_tab = page.get_by_role("tab", name=re.compile(r"^research run \d{4}-\d{2}-\d{2} \d{2}:\d{2}"))
+        run_tab.wait_for(timeout=UI_TIMEOUT)
+        assert page.get_by_role("tab", name=re.compile(r"02_research\.ipynb")).count() == 0
+        assert (root / link.get_attribute("title")).exists()
 
         # When the product owner approves the scope through the CLI
         cli = subprocess.run(

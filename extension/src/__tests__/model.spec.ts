@@ -4,7 +4,13 @@
 jest.mock('../request', () => ({ requestAPI: jest.fn() }));
 
 import {
+  formatNumber,
   gateBadge,
+  monitoringAlert,
+  newEvents,
+  pickerLabel,
+  runTabTitle,
+  waitingFor,
   integrityBanner,
   jobText,
   modelTestLines,
@@ -93,11 +99,75 @@ describe('view functions', () => {
         ]
       }
     });
-    expect(modelTestLines(s)).toEqual([
-      'roc_auc: 0.75 (target >= 0.8) — failed',
-      'recall: not measured (target no target) — not_measured'
-    ]);
+    expect(modelTestLines(s)).toEqual(['roc_auc: 0.75 (target at least 0.8) — failed', 'recall: not measured — not measured']);
     expect(modelTestLines(status())).toEqual([]);
+  });
+
+  it('rounds model-test numbers to three significant digits, and prefers the server display strings', () => {
+    const s = status({
+      latest_model_test: {
+        seq: 9, at: 't', model: 'gbm', passed: true,
+        results: [
+          { kpi: 'k', metric: 'roc_auc', hardness: 'hard', comparator: '>=', target: 0.8, dataset: '', value: 0.8465841601763933, outcome: 'passed' },
+          { kpi: 'k', metric: 'mae', hardness: 'hard', comparator: '<=', target: 1250, dataset: '', value: 1249.6, outcome: 'passed' },
+          { kpi: 'k', metric: 'recall', hardness: 'hard', comparator: '>=', target: 0.5, dataset: '', value: 0.61234, outcome: 'passed',
+            display: '61%', target_display: 'at least 50%' }
+        ]
+      }
+    });
+    expect(modelTestLines(s)).toEqual([
+      'roc_auc: 0.847 (target at least 0.8) — passed',
+      'mae: 1,250 (target at most 1,250) — passed',
+      'recall: 61% (target at least 50%) — passed'
+    ]);
+    expect([formatNumber(0.0012345), formatNumber(42), formatNumber(null)]).toEqual(['0.00123', '42', 'not measured']);
+  });
+
+  it('finds the gates of the current phase waiting on my roles, and a monitoring alert', () => {
+    const attention = {
+      monitoring_alert: false, roles: [] as string[], waiting_for_you: [] as string[],
+      waiting: [{ gate: 'scope_approval', title: 'Scope & KPIs approval', state: 'pending', roles: ['product', 'data_science'] }]
+    };
+    const waiting = status({ attention });
+    expect(waitingFor(waiting, ['product']).map(w => [w.gate, w.step, w.roles])).toEqual([['scope_approval', '1.5', ['product']]]);
+    expect(waitingFor(waiting, ['customer_success'])).toEqual([]);
+    expect(waitingFor(waiting, [])).toEqual([]);
+    // the server's identity places me in a role: no setting needed
+    const known = status({ attention: { ...attention, roles: ['product'], waiting_for_you: ['scope_approval'] } });
+    expect(waitingFor(known, []).map(w => w.gate)).toEqual(['scope_approval']);
+    expect(waitingFor(status(), ['product'])).toEqual([]); // the server says nothing waits
+    expect(monitoringAlert(status())).toBeNull();
+    const alerting = status({ attention: { ...attention, monitoring_alert: true },
+      monitoring: { state: 'alerting', alert: { seq: 4, at: 't', finding: 'covariate shift in device', drifted_columns: [] } } });
+    expect(monitoringAlert(alerting)).toBe('covariate shift in device');
+  });
+
+  it('names a run output tab after the run, not the template', () => {
+    expect(runTabTitle('churn-risk/runs/research/20261201T234012-ab12cd/02_research.ipynb')).toBe('research run 2026-12-01 23:40');
+    expect(runTabTitle('churn-risk/workbooks/02_research.ipynb')).toBeNull();
+  });
+
+  it('labels picker rows by what they need', () => {
+    const row = { path: 'a', name: 'Churn', phase: 'research', phase_title: 'Research', attention: 'overrun', reason: '',
+      days_in_phase: 3, timebox: { state: 'overrun', ends: null, days_left: -2, text: '' }, waiting: [], monitoring: 'unwatched',
+      alert: '', error: '' };
+    expect(pickerLabel(row)).toBe('Churn — timebox overrun');
+    expect(pickerLabel({ ...row, attention: 'on_track' })).toBe('Churn');
+  });
+
+  it('toasts the events after the last seq seen, once: none the first time, then only new ones', async () => {
+    const store = new Map<string, number>();
+    const seqs = { get: (p: string) => store.get(p) ?? null, set: (p: string, n: number) => void store.set(p, n) };
+    const ev = { seq: 8, at: 't', kind: 'sign_off', actor: 'product owner', level: 'info', text: 'approve scope_approval' };
+    request.mockReturnValueOnce(answer({ path: 'a', last_seq: 7, events: [], more: 0 }));
+    expect((await newEvents('a', seqs)).events).toEqual([]);
+    expect(request.mock.calls[0][0]).toBe('projects/a/events');
+    request.mockReturnValueOnce(answer({ path: 'a', last_seq: 8, events: [ev], more: 0 }));
+    expect((await newEvents('a', seqs)).events).toEqual([ev]);
+    expect(request.mock.calls[1][0]).toBe('projects/a/events?after=7');
+    request.mockReturnValueOnce(answer({ path: 'a', last_seq: 8, events: [], more: 0 }));
+    expect((await newEvents('a', seqs)).events).toEqual([]);
+    expect(request.mock.calls[2][0]).toBe('projects/a/events?after=8');
   });
 
   it('counts the segments meeting each hard metric', () => {

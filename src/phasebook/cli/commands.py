@@ -40,9 +40,18 @@ def new(path: Path, name: str | None) -> None:
 @_json_option
 @click.option("--require", "require", multiple=True, metavar="GATE",
               help="Exit 1 unless GATE is approved and fresh (repeatable; for CI checks).")
+@click.option("--all", "all_dir", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help="Every project under DIR instead, most in need of attention first.")
 @click.pass_context
-def status(ctx: click.Context, as_json: bool, require: tuple[str, ...] = ()) -> None:
+def status(ctx: click.Context, as_json: bool, require: tuple[str, ...] = (), all_dir: Path | None = None) -> None:
     """Show the phase, steps by track, gates and the latest model test."""
+    if all_dir is not None:  # the portfolio: its own module (cli/portfolio.py)
+        from .portfolio import status_all
+
+        if require:
+            raise click.UsageError("--require checks one project: give it without --all (run it per project).")
+
+        return status_all(all_dir, as_json)
     from .tracking import print_registry_warnings
     from ..core.require import unmet_requirements
     from ..tracking import registry_warnings

@@ -46,6 +46,10 @@ def serve(ctx: click.Context, project: Path | None, port: int, ip: str, token: s
           cull_interval: int, allow_root: bool) -> None:
     """Serve the project's dashboards (overview, sign-off, monitoring) to stakeholders.
 
+    Given a folder of projects (PROJECT holds no phasebook.yaml, projects
+    below it do), serves them all, with a portfolio page listing them by
+    what needs attention as the landing page.
+
     Dashboards only: viewers can read pages and sign gates, nothing more
     (no file edits, no kernels of their own, no JupyterLab). Prints the
     overview URL with its token.
@@ -54,14 +58,17 @@ def serve(ctx: click.Context, project: Path | None, port: int, ip: str, token: s
 
     from ..dashboards.authz import DashboardAuthorizer
     from ..dashboards.identity import PhasebookIdentityProvider
-    from ..dashboards.serving import ServeOptions, ensure_dashboards, overview_path, serve_config
+    from ..dashboards.serving import (ServeOptions, ensure_dashboards, ensure_portfolio, overview_path, portfolio_path,
+                                      serve_config)
     from ..project import Project
 
     from .lab import running_as_root
 
-    proj = Project.open(project_folder(ctx, project))
+    folder = project_folder(ctx, project)
+    found = _portfolio(folder)
+    proj = None if found else Project.open(folder)
     shared = "" if no_shared_token else (token or secrets.token_hex(24))
-    opts = ServeOptions(root=proj.root, port=port, ip=ip, token=shared,
+    opts = ServeOptions(root=found.root if found else proj.root, portfolio=bool(found), port=port, ip=ip, token=shared,
                         users_file=str(users_file.resolve()) if users_file else "", trusted_header=trusted_header,
                         shared_can_sign=shared_can_sign, trusted_header_secret=trusted_header_secret, trusted_proxies=tuple(trusted_proxies),
                         max_pages_per_viewer=max_pages_per_viewer, max_pages=max_pages,
@@ -69,24 +76,41 @@ def serve(ctx: click.Context, project: Path | None, port: int, ip: str, token: s
     config = serve_config(opts)  # a bad users file or culling setting fails here, before anything is printed
     if running_as_root() and not allow_root:  # before anything is printed or written: Jupyter would refuse later
         raise RunningAsRootError(server="phasebook serve")
-    proj.ensure_signing_key()  # the serving side's Ed25519 key (outside the project), public half recorded in it
-    copied = ensure_dashboards(proj)
-    if copied:
-        console.print(f"Added missing dashboards to workbooks/dashboards: {', '.join(copied)}")
+    for each in [Project.open(p) for p in found.projects] if found else [proj]:
+        each.ensure_signing_key()  # the serving side's Ed25519 key (outside the project), public half recorded in it
+        copied = ensure_dashboards(each)
+        if copied:
+            console.print(f"Added missing dashboards to {rich_text(each.root)}/workbooks/dashboards: {', '.join(copied)}")
+    if found and ensure_portfolio(found.root):
+        console.print(f"Added the portfolio page: {rich_text(found.root)}/workbooks/dashboards/portfolio.ipynb")
     app = ServerApp.instance(config=config)
     app.initialize(argv=[])
     if not isinstance(app.authorizer, DashboardAuthorizer) or not isinstance(app.identity_provider, PhasebookIdentityProvider):
         raise click.ClickException("A Jupyter config file overrides the authorizer or identity provider; "
                                    "phasebook serve will not start without its own. Remove that setting.")
-    url = f"http://{ip}:{port}{app.base_url}{overview_path()}"
-    console.print(f"Serving the dashboards of [bold]{rich_text(proj.name)}[/] ({rich_text(proj.root)})")
+    url = f"http://{ip}:{port}{app.base_url}{portfolio_path() if found else overview_path()}"
+    if found:
+        console.print(f"Serving the portfolio of {len(found.projects)} projects in {rich_text(found.root)}")
+    else:
+        console.print(f"Serving the dashboards of [bold]{rich_text(proj.name)}[/] ({rich_text(proj.root)})")
     if shared:
-        console.print(f"Overview (shared link, unverified sign-offs): {url}?token={shared}", soft_wrap=True)
+        page = "Portfolio" if found else "Overview"
+        console.print(f"{page} (shared link, unverified sign-offs): {url}?token={shared}", soft_wrap=True)
     if users_file:
         console.print(f"People open {url}?token=<their personal token> (verified sign-offs).", soft_wrap=True)
     if trusted_header:
         console.print(f"Behind the proxy, {url} identifies people by the {trusted_header} header.", soft_wrap=True)
     app.start()
+
+
+def _portfolio(folder: Path):
+    """The projects below ``folder`` when it is a folder of projects (no ``phasebook.yaml`` of its own), else None."""
+    from ..project.portfolio import find_projects
+
+    if not folder.is_dir() or (folder / "phasebook.yaml").exists():
+        return None
+    found = find_projects(folder)
+    return found if found.projects else None
 
 
 @cli.command(name="serve-user")

@@ -23,7 +23,7 @@ __all__ = [
     "UnknownReviewSampleError", "ReviewSampleExistsError", "ReviewSampleMissingError", "ReviewSampleFileError",
     "ParameterTypeError", "StoredStatisticsError", "MergeSideError",
     "GitCommandError", "NotMergingError", "AmbiguousMetricError", "OutsideServedFolderError",
-    "FolderNotEmptyError", "RunningAsRootError", "RecordFileError", "MissingFolderError",
+    "FolderNotEmptyError", "RunningAsRootError", "RecordFileError", "MissingFolderError", "NoProjectsFoundError", "NotAFolderError",
 ]
 
 
@@ -326,6 +326,21 @@ class RecordFileError(BadInputError):
 
     code = "record_file"
     template = "Cannot read {file} as a record: {problem}. Give the .html file the export wrote."
+
+
+class NotAFolderError(BadInputError):
+    """A path given as the folder of projects that is not a folder. Fields: ``path``."""
+
+    code = "not_a_folder"
+    template = "{path} is not a folder; give the folder that holds your projects."
+
+
+class NoProjectsFoundError(BadInputError):
+    """A portfolio folder that holds no project. Fields: ``folder``."""
+
+    code = "no_projects_found"
+    template = ("No phasebook project found in {folder} (searched its sub-folders too); "
+                "give the folder that holds your projects.")
 
 
 class MissingFolderError(NotFoundError):

@@ -4,7 +4,7 @@ Viewers may render the project's dashboard notebooks and nothing else:
 
 * ``/voila/render/<path>`` renders only a dashboard (:func:`is_dashboard`:
   ``<project>/workbooks/dashboards/*.ipynb`` under the server root, symlinks
-  resolved) — any other notebook, a phase notebook included, is 403, for
+  resolved, and the portfolio page of a served folder of projects) — any other notebook, a phase notebook included, is 403, for
   every user (an admin edits in JupyterLab, not here);
 * Voilà's tree, contents listing, files and execution routes are 403;
 * JupyterLab, the classic tree and terminals answer 403 to viewers and 404
@@ -34,15 +34,18 @@ from tornado import web
 
 from ..core.escape import html_text
 
-__all__ = ["NotServedHandler", "OwnKernelShutdownHandler", "GatedVoilaHandler", "ForbiddenHandler", "BLOCKED_PREFIXES",
+__all__ = ["PORTFOLIO_PAGE", "NotServedHandler", "OwnKernelShutdownHandler", "GatedVoilaHandler", "ForbiddenHandler", "BLOCKED_PREFIXES",
            "is_dashboard", "gate_voila"]
 
+#: the portfolio page of a served folder of projects, relative to the server root
+PORTFOLIO_PAGE = "workbooks/dashboards/portfolio.ipynb"
 BLOCKED_PREFIXES = ("lab", "tree", "notebooks", "edit", "terminals", "doc")
 
 
 def is_dashboard(root: str | Path, rel: str) -> bool:
     """True when ``rel`` (relative to the server root, already URL-decoded once, exactly as Voilà gets it)
-    is a project's dashboard notebook."""
+    is a project's dashboard notebook, or the root's portfolio page when the root is a folder of projects
+    (:data:`PORTFOLIO_PAGE`; a project's own folder has none)."""
     root_path = Path(root).expanduser().resolve()
     rel = rel or ""
     if not rel or "\x00" in rel or len(rel) > 1024:
@@ -54,6 +57,8 @@ def is_dashboard(root: str | Path, rel: str) -> bool:
     if root_path not in target.parents or target.suffix != ".ipynb" or not target.is_file():
         return False
     folder = target.parent
+    if target == root_path / PORTFOLIO_PAGE and not (root_path / "phasebook.yaml").exists():
+        return True  # the portfolio page of a folder of projects (phasebook serve DIR)
     return (folder.name == "dashboards" and folder.parent.name == "workbooks"
             and (folder.parent.parent / "phasebook.yaml").is_file()
             and (folder.parent.parent == root_path or root_path in folder.parent.parent.parents))

@@ -24,7 +24,8 @@ from .identity import PhasebookIdentityProvider, load_users
 from ..core.named_errors import InvalidValueError
 from ..core.errors import MissingInputError
 
-__all__ = ["ServeOptions", "serve_config", "ensure_dashboards", "DASHBOARDS", "overview_path", "dashboard_templates"]
+__all__ = ["ServeOptions", "serve_config", "ensure_dashboards", "DASHBOARDS", "overview_path", "dashboard_templates",
+           "portfolio_path", "ensure_portfolio"]
 
 #: largest request body the dashboards server accepts (widget messages travel over the websocket)
 MAX_BODY = 1024 * 1024
@@ -52,12 +53,33 @@ class ServeOptions:
     cull_idle_timeout: int = 600
     cull_interval: int = 60
     allow_root: bool = False
+    #: the root is a folder of projects: its portfolio page is the landing page
+    portfolio: bool = False
     extra: dict = field(default_factory=dict)
 
 
 def overview_path() -> str:
     """The overview dashboard's URL path below the base URL."""
     return "voila/render/workbooks/dashboards/overview.ipynb"
+
+
+def portfolio_path() -> str:
+    """The portfolio page's URL path below the base URL (``phasebook serve DIR`` of a folder of projects)."""
+    from .serverext import PORTFOLIO_PAGE
+
+    return f"voila/render/{PORTFOLIO_PAGE}"
+
+
+def ensure_portfolio(root: Path) -> bool:
+    """Copy the portfolio page into ``root/workbooks/dashboards/`` unless the folder has its own; True if copied."""
+    from .serverext import PORTFOLIO_PAGE
+
+    target = Path(root) / PORTFOLIO_PAGE
+    if target.exists():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(Path(__file__).with_name("templates") / "portfolio.ipynb", target)
+    return True
 
 
 def dashboard_templates() -> Path | None:
@@ -106,7 +128,7 @@ def serve_config(opts: ServeOptions) -> Config:
     c.ServerApp.open_browser = False
     c.ServerApp.allow_root = opts.allow_root
     c.ServerApp.terminals_enabled = False
-    c.ServerApp.default_url = "/" + overview_path()
+    c.ServerApp.default_url = "/" + (portfolio_path() if opts.portfolio else overview_path())
     c.ServerApp.max_body_size = MAX_BODY  # tornado refuses bigger bodies from their headers
     c.ServerApp.max_buffer_size = MAX_BODY
     # Voilà is loaded by phasebook's extension, which puts its gates in place (see serverext)

@@ -14,6 +14,7 @@ from jupyter_server.utils import url_path_join
 
 from .namespace import NAMESPACE
 from .handlers import InfoHandler, ProjectsHandler, RunHandler, RunsHandler, SignoffsHandler, StatusHandler
+from .lab import EventsHandler, PortfolioHandler
 from .runs import RunManager
 
 __all__ = ["NAMESPACE", "ROUTES", "setup_handlers"]
@@ -25,8 +26,10 @@ _PATH = r"(?P<path>.+?)"
 ROUTES: list[tuple[str, type]] = [
     (r"info", InfoHandler),
     (r"projects", ProjectsHandler),
+    (r"portfolio", PortfolioHandler),
     (rf"projects/{_PATH}/status", StatusHandler),
     (rf"projects/{_PATH}/signoffs", SignoffsHandler),
+    (rf"projects/{_PATH}/events", EventsHandler),
     (rf"projects/{_PATH}/runs", RunsHandler),
     (rf"projects/{_PATH}/runs/(?P<job_id>[0-9a-f]{{6,32}})", RunHandler),
 ]

@@ -9,7 +9,9 @@ user's own lines.
 
 from __future__ import annotations
 
+import json
 import os
+import platform
 import shutil
 import tempfile
 from pathlib import Path
@@ -38,7 +40,26 @@ def copy_missing(src: Path, dst: Path, *, root: Path) -> list[str]:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
+        if target.suffix == ".ipynb":
+            _stamp_python_version(target)
     return kept
+
+
+def _stamp_python_version(notebook: Path) -> None:
+    """Give a copied notebook this Python's version in ``language_info`` (what its kernel will report).
+
+    JupyterLab writes the kernel's ``language_info`` into an opened notebook
+    and marks it unsaved when it differs: a fresh copy must already match.
+    """
+    try:
+        nb = json.loads(notebook.read_text(encoding="utf-8"))
+        info = nb["metadata"]["language_info"]
+    except (ValueError, KeyError, TypeError):
+        return
+    if info.get("name") != "python" or info.get("version") == platform.python_version():
+        return
+    info["version"] = platform.python_version()
+    _write_atomic(notebook, json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def merge_lines(path: Path, text: str) -> list[str]:
