@@ -46,6 +46,17 @@ def test_surfaces_reach_store_only_through_the_facade():
     assert "surfaces reach the plan and the journal only through the Project facade KEPT" in result.stdout
 
 
+def test_surfaces_run_notebooks_through_the_facade_and_only_runner_imports_papermill():
+    # Given the contracts in pyproject.toml: runner below project, surfaces never import it
+    lint = shutil.which("lint-imports") or str(Path(sys.executable).parent / "lint-imports")
+    result = subprocess.run([lint, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert "surfaces run notebooks through the Project facade, never the papermill engine KEPT" in result.stdout
+    assert "papermill is imported by phasebook.runner only KEPT" in result.stdout
+    # And the engine names no part of the facade (it gets the project handed in)
+    runner = ROOT / "src" / "phasebook" / "runner"
+    assert not [p.name for p in runner.glob("*.py") if "..project" in p.read_text(encoding="utf-8")]
+
+
 def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
     """Strongly connected components with more than one module (Tarjan, iterative)."""
     index: dict[str, int] = {}

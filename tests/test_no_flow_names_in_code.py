@@ -24,8 +24,7 @@ OTHER_MEANINGS = {
     ("core/errors.py", "cancelled"): "the grid rows not run (GridRowsFailedError field)",
     ("core/sections.py", "deployment"): "the plan section of that name",
     ("core/sections.py", "product"): "a literature entry's kind",
-    ("steps/review.py", "deployment"): "the plan section of that name",
-    ("steps/measure.py", "deployment"): "the plan section of that name",
+    ("project/sections.py", "deployment"): "the plan section of that name (its typed accessor)",
     ("data/synthetic.py", "product"): "a synthetic data column's name",
     ("notify/deliver.py", "delivered"): "a notification's delivery outcome",
 }

@@ -270,7 +270,7 @@ def test_open_searches_upward_and_reports_missing_project(project, tmp_path):
     nested = project.root / "data" / "raw"
     nested.mkdir(parents=True)
     assert Project.open(nested).root == project.root
-    with pytest.raises(ProjectNotFoundError, match="phasebook new"):
+    with pytest.raises(ProjectNotFoundError, match="No phasebook project"):
         Project.open(tmp_path)
     with pytest.raises(ProjectExistsError):
         Project.new(project.root)
@@ -279,7 +279,7 @@ def test_open_searches_upward_and_reports_missing_project(project, tmp_path):
 def test_torn_journal_is_reported_by_open_and_blocks_writes(project, scope_data):
     with open(project.journal_path, "ab") as fh:
         fh.write(b'{"v":1,"seq":')
-    with pytest.raises(JournalTornError, match="verify --repair"):
+    with pytest.raises(JournalTornError, match="Repair the journal"):
         Project.open(project.root)
     before = project.plan_path.read_bytes()
     with pytest.raises(JournalTornError):

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from .core.errors import InvalidDecisionError, NotFoundError
+from .core.errors import InvalidDecisionError
 from .core.events import Actor, Event
 from .core.hashing import content_hash
 from .core.reviews import ANSWERS, sample_size
 from .modeling.sampling import draw
 from .store.reviews import REVIEWS_DIR, read_sample, sample_path, valid_sample_id, write_sample
+from .core.named_errors import UnknownReviewSampleError
 
 Project = Any  # the facade (phasebook.project) calls these with itself; not imported here (no cycle)
 
@@ -29,7 +30,7 @@ def sample_event(events: Sequence[Event], sample_id: str) -> Event:
     valid_sample_id(sample_id)
     found = next((e for e in reversed(events) if e.kind == "review_sample" and e.data.get("sample_id") == sample_id), None)
     if found is None:
-        raise NotFoundError(message=f"No review sample {str(sample_id)[:80]!r} is recorded in this project.")
+        raise UnknownReviewSampleError(sample_id=str(sample_id))
     return found
 
 

@@ -49,21 +49,25 @@ def test_error_body_has_code_and_message(err):
 
 
 @pytest.mark.parametrize(
-    ("cls", "exit_code", "http"),
+    ("cls", "category"),
     [
-        (E.BadInputError, 2, 400),
-        (E.NotFoundError, 2, 404),
-        (E.ConflictError, 1, 409),
-        (E.IntegrityError, 1, 500),
+        (E.BadInputError, "bad_input"),
+        (E.NotFoundError, "not_found"),
+        (E.ConflictError, "conflict"),
+        (E.IntegrityError, "integrity"),
+        (E.WorkbookExecutionError, "failed"),
+        (E.ViewerWriteRefusedError, "refused"),
     ],
 )
-def test_families_map_to_exit_codes_and_http_statuses(cls, exit_code, http):
-    assert (cls.exit_code, cls.http_status) == (exit_code, http)
+def test_families_carry_a_surface_neutral_category(cls, category):
+    # core names the kind of error, never an exit code or an HTTP status (the edges map them)
+    assert cls.category == category and category in E.CATEGORIES
+    assert not hasattr(cls, "exit_code") and not hasattr(cls, "http_status")
 
 
-def test_bad_input_errors_exit_2_and_refusals_exit_1():
-    assert E.PlanValidationError.exit_code == E.UnknownGateError.exit_code == E.UnknownRoleError.exit_code == 2
-    assert E.StaleApprovalError.exit_code == E.GateNotSatisfiedError.exit_code == 1
+def test_bad_input_errors_and_refusals_share_their_family_category():
+    assert E.PlanValidationError.category == E.UnknownGateError.category == E.UnknownRoleError.category == "bad_input"
+    assert E.StaleApprovalError.category == E.GateNotSatisfiedError.category == "conflict"
 
 
 def test_messages_say_what_to_do():
@@ -71,7 +75,7 @@ def test_messages_say_what_to_do():
     assert "scope" in stale.message and "sign again" in stale.message
     assert "phasebook" not in stale.message  # surface-neutral: the CLI adds its command at the edge
     torn = E.JournalTornError(file="journal.jsonl", line=9)
-    assert "phasebook verify --repair" in torn.message
+    assert "Repair the journal" in torn.message and "phasebook verify" not in torn.message
     invalid = E.PlanValidationError(file="p.yaml", errors=[{"path": "scope.kpis.0.name", "message": "required; fill it in"}])
     assert invalid.message.startswith("p.yaml: ") and "scope.kpis.0.name" in invalid.message
     assert "nothing was written" in invalid.message

@@ -166,8 +166,11 @@ def test_hook_payload_cannot_break_out_of_the_cell(tmp_path):
 
 
 def test_bad_users_file_is_refused_with_what_to_do(tmp_path):
-    with pytest.raises(BadInputError, match="serve-user"):
+    from phasebook.cli.exits import cli_message
+
+    with pytest.raises(BadInputError, match="does not exist") as caught:
         load_users(tmp_path / "missing.yaml")
+    assert "serve-user" in cli_message(caught.value)  # the command is the CLI's hint, not the error's message
 
 
 def test_authorizer_lets_viewers_use_only_their_own_kernels():

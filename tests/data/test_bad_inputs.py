@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from phasebook.cli.exits import exit_code
 from phasebook.core.errors import (
     BadInputError,
     ColumnTypeError,
@@ -25,7 +26,7 @@ def test_missing_file(tmp_path):
         drift(tmp_path / "nope.parquet", FRAME)
     assert "nope.parquet: the file does not exist" in err.value.message
     assert "Check the path" in err.value.message
-    assert err.value.exit_code == 2
+    assert exit_code(err.value) == 2  # the CLI edge: not found exits 2
 
 
 def test_glob_matching_nothing(tmp_path):

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from phasebook.cli.exits import exit_code
 from phasebook.core.errors import UnknownMetricError
 from phasebook.core.kpis import METRIC_RANGES
 from phasebook.modeling import compute_metrics, get_metric, known_metrics, recall_at_top_k
@@ -22,7 +23,7 @@ def test_an_unknown_metric_names_the_known_ones():
         compute_metrics(["roc_auc", "lift_at_5"], [0, 1], score=[0.1, 0.9])
     message = str(err.value)
     assert "'lift_at_5'" in message and "roc_auc" in message and "recall_at_top_k" in message
-    assert err.value.exit_code == 2
+    assert exit_code(err.value) == 2  # the CLI edge: bad input exits 2
 
 
 def test_recall_at_top_k_counts_positives_in_the_top_share():

@@ -218,7 +218,7 @@ def test_fail_fast_cancels_the_rows_not_started(tmp_path):
                    cwd=project.root)
     assert proc.returncode == 1
     assert "1 failed, 2 cancelled" in " ".join(proc.stdout.split())
-    assert "2 cancelled by --fail-fast" in " ".join(proc.stderr.split())
+    assert "2 cancelled by fail-fast" in " ".join(proc.stderr.split())
     rows = journaled(project.root)
     assert list(rows["runs"]) == ["first-True"] and rows["tests"] == {}
     assert rows["grids"][0]["counts"] == {"succeeded": 0, "failed": 1, "cached": 0, "cancelled": 2}

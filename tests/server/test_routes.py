@@ -101,7 +101,7 @@ async def test_a_folder_without_a_project_is_404_with_what_to_do(api, jp_root_di
     code, body = await api("GET", "projects", "empty", "status")
     assert code == 404
     assert body["code"] == "project_not_found"
-    assert "phasebook new" in body["message"]
+    assert "No phasebook project" in body["message"] and "phasebook new" not in body["message"]
 
 
 async def test_run_starts_in_the_background_and_reports_progress_and_result(api, root_project, fake_runner):

@@ -175,7 +175,7 @@ def test_conflict_markers_are_reported_with_the_fix(make_project):
     project.journal_path.write_text(project.journal_path.read_text() + "<<<<<<< HEAD\n=======\n>>>>>>> b\n")
     from phasebook.core.errors import JournalConflictError
 
-    with pytest.raises(JournalConflictError, match="merge-journal --resolve"):
+    with pytest.raises(JournalConflictError, match="register the merge driver"):
         Project.open(project.root)
     assert Project(project.root).verify().check == "conflict"
 

@@ -92,7 +92,7 @@ def test_torn_last_line_is_reported_never_dropped(make_journal):
     with open(journal.path, "ab") as fh:
         fh.write(b'{"v":1,"seq":4,"at":"2026-')
     # Then reading, appending and verifying all report it
-    with pytest.raises(JournalTornError, match="verify --repair"):
+    with pytest.raises(JournalTornError, match="Repair the journal"):
         journal.read()
     with pytest.raises(JournalTornError):
         journal.append("decision", {}, ACTOR)

@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from ..core.errors import PhasebookError
+from .exits import CLI_HINTS, cli_message, exit_code
 
 __all__ = ["main", "cli", "console", "err_console", "open_project", "print_json", "project_folder", "did_you_mean",
            "CLI_HINTS", "cli_message",
@@ -159,7 +160,7 @@ class PhasebookGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PhasebookError as exc:
-            _fail(cli_message(exc), exc.exit_code, exc)
+            _fail(cli_message(exc), exit_code(exc), exc)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:
@@ -171,27 +172,6 @@ class PhasebookGroup(click.Group):
                 f"Internal error: {type(exc).__name__}: {exc}. Re-run with PHASEBOOK_DEBUG=1 for details "
                 "and report it.", 1, exc,
             )
-
-
-#: how to give, on the command line, what a surface-neutral error says is missing (``needs`` field)
-CLI_HINTS = {"comment": " (-m TEXT)", "acknowledgement": " (--acknowledge -m TEXT)"}
-#: the commands that do what a surface-neutral error suggests, by error code (formatted with the error's fields)
-CLI_NEXT = {
-    "gate_not_satisfied": " On the command line: `phasebook signoff {gate} --as NAME --role ROLE --approve`, "
-                          "or `phasebook advance --override REASON`.",
-    "stale_approval": " On the command line: `phasebook signoff {gate} --as NAME --role ROLE --approve`.",
-}
-
-
-def cli_message(exc: PhasebookError) -> str:
-    """The error's message plus the command-line way to do what it asks."""
-    extra = CLI_HINTS.get(str(exc.fields.get("needs", "")), "")
-    nxt = CLI_NEXT.get(exc.code, "")
-    try:
-        nxt = nxt.format(**exc.fields)
-    except (KeyError, IndexError):
-        nxt = ""
-    return exc.message + extra + nxt
 
 
 def _fail(message: str, code: int, exc: Exception | None) -> None:

@@ -14,9 +14,10 @@ from pathlib import Path
 import click
 
 from ..core.escape import rich_text
-from ..core.errors import BadInputError, ProjectNotFoundError
+from ..core.errors import ProjectNotFoundError
 from .app import cli, console, open_project, print_json
 from .render import Table
+from ..core.errors import MissingInputError
 
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 _html_option = click.option(
@@ -47,7 +48,7 @@ def typed_path(project, value: str | None) -> str | None:
     """
     if project is None or not value or "://" in value or Path(value).expanduser().is_absolute():
         return value
-    if value in {s.name for s in project.section("data_sources").items}:
+    if value in {s.name for s in project.sections.data_sources.items}:
         return value
     here = Path(os.path.realpath(os.getcwd()))
     looks_like_path = "/" in value or os.sep in value or Path(value).suffix or any(c in value for c in "*?[")
@@ -82,9 +83,9 @@ def check(ctx: click.Context, name: str | None, as_json: bool) -> None:
     Exits 1 when a source is unreachable.
     """
     project = open_project(ctx)
-    names = [name] if name else [s.name for s in project.section("data_sources").items]
+    names = [name] if name else [s.name for s in project.sections.data_sources.items]
     if not names:
-        raise BadInputError(message="The plan lists no data sources yet; add them in the data_sources section (step 1.3).")
+        raise MissingInputError(what="the data sources", where="the plan lists none yet; add them in the data_sources section (step 1.3)")
     results = [project.check_source(n) for n in names]
     if as_json:
         print_json(results[0].model_dump(mode="json") if name else [r.model_dump(mode="json") for r in results])
@@ -185,7 +186,8 @@ def drift(
                                      columns=list(columns) or None, record=record or (reference is None and current is None))
     else:
         if not reference or not current:
-            raise BadInputError(message="Give REFERENCE and CURRENT (paths), or run inside a project whose monitoring section names them.")
+            raise MissingInputError(what="the reference and current data", where="give REFERENCE and CURRENT (paths), "
+                "or run inside a project whose monitoring section names them")
         from ..data.drift import drift as run_drift
 
         report = run_drift(reference, current, columns=list(columns) or None)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import click
 
-from ..core.errors import BadInputError
 from .app import cli, console, open_project
+from ..core.named_errors import InvalidValueError, MissingDependencyError, MissingFolderError
 
 __all__ = ["export", "write_pdf"]
 
@@ -34,8 +34,8 @@ def write_pdf(html: str, out: Path) -> str:
         return "weasyprint"
     browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     if browser is None:
-        raise BadInputError(message="A PDF needs WeasyPrint (pip install 'phasebook[pdf]') or Chromium; neither is "
-                                    "installed. Export to .html instead, or install one of them.")
+        raise MissingDependencyError(feature="A PDF", package="WeasyPrint or Chromium", install="pip install 'phasebook[pdf]'",
+            instead="Export to .html instead, or install one of them")
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "record.html"
         page.write_text(html, encoding="utf-8")
@@ -61,15 +61,16 @@ def export(ctx: click.Context, gate: str | None, as_of: int | None, out: Path) -
     try:
         bundle = build_bundle(project, gate, as_of, exported_at=now)
     except ValueError as exc:
-        raise BadInputError(message=f"Cannot export as of entry {as_of}: {exc}. Pick an entry from `phasebook history`.") from None
+        raise InvalidValueError(what="The entry to export as of", value=as_of, expected=f"an entry of the journal ({exc}); "
+            "pick one from `phasebook history`") from None
     html = render_record(bundle)
     if out.suffix.lower() not in (".html", ".htm", ".pdf"):
         if out.exists() and not out.is_dir():
-            raise BadInputError(message=f"{out} is neither a folder nor a .html or .pdf file name.")
+            raise InvalidValueError(what="--out", value=str(out), expected="a folder, or a .html or .pdf file name")
         out.mkdir(parents=True, exist_ok=True)
         out = out / f"{project.name}-{gate or 'record'}-{bundle['meta']['as_of']}.html"
     if not out.parent.is_dir():
-        raise BadInputError(message=f"The folder {out.parent} does not exist; create it or choose another --out.")
+        raise MissingFolderError(path=str(out.parent), what="--out")
     tmp = out.with_name(f".{out.name}.tmp")
     if out.suffix.lower() == ".pdf":
         engine = write_pdf(html, tmp)

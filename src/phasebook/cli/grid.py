@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .app import console, print_json
+from ..core.named_errors import ConflictingOptionsError
 
 __all__ = ["run_grid_command"]
 
@@ -12,14 +13,13 @@ __all__ = ["run_grid_command"]
 def run_grid_command(project, target: str, grid: Path, *, params: tuple[tuple[str, str], ...], force: bool,
                      workers: int | None, scheduler: str | None, fail_fast: bool, progress: bool, as_json: bool) -> None:
     """Run the grid, print one line per failed row and a summary; exit 1 if a row failed."""
-    from ..core.errors import BadInputError, GridRowsFailedError
-    from ..runner.fanout import run_grid
+    from ..core.errors import GridRowsFailedError
 
     if params:
-        raise BadInputError("With --grid, parameters come from the grid's columns: add a column instead of -p "
-                            f"{' '.join(k for k, _ in params)}.")
-    result = run_grid(project, target, grid, workers=workers, scheduler=scheduler, fail_fast=fail_fast, force=force,
-                      progress_bar=progress)
+        raise ConflictingOptionsError(options=["--grid", "-p " + " ".join(k for k, _ in params)],
+            reason="with --grid, parameters come from the grid's columns: add a column instead")
+    result = project.run_grid(target, grid, workers=workers, scheduler=scheduler, fail_fast=fail_fast, force=force,
+                              progress_bar=progress)
     if as_json:
         print_json(result.model_dump(mode="json"))
     else:

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from .app import cli, console, err_console, open_project
+from ..core.named_errors import RecordFileError
 
 __all__ = ["verify", "anchor", "git_setup", "merge_journal", "record_plan", "integrity_banner"]
 
@@ -125,7 +126,6 @@ def record_plan(ctx: click.Context) -> None:
 
 def _verify_bundle(path: Path) -> None:
     """``verify --bundle``: the record's entries, keys, sections, and its page against them (no project needed)."""
-    from ..core.errors import BadInputError
     from ..dashboards.record import verify_record
     from ..project import record_data
 
@@ -134,10 +134,10 @@ def _verify_bundle(path: Path) -> None:
     try:
         size = path.stat().st_size
         if size > MAX_RECORD_BYTES:
-            raise BadInputError(message=f"{path} is {size} bytes; a record is at most {MAX_RECORD_BYTES}.")
+            raise RecordFileError(file=str(path), problem=f"it is {size} bytes; a record is at most {MAX_RECORD_BYTES}")
         html = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise BadInputError(message=f"Cannot read {path} as a record ({exc}). Give the .html file `phasebook export` wrote.") from None
+        raise RecordFileError(file=str(path), problem=str(exc)) from None
     try:
         summary = verify_record(html)
     except BundleProblem as problem:

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import click
 
-from ..core.errors import BadInputError, PhasebookError
+from ..core.errors import PhasebookError
 from .app import cli, console, err_console, open_project, print_json
+from ..core.named_errors import InvalidValueError
 
 __all__ = ["monitor", "find_projects"]
 
@@ -35,7 +36,7 @@ def _parse_now(value: str | None) -> dt.datetime | None:
     try:
         t = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise BadInputError(message=f"'now' must be an ISO time such as 2026-12-07T06:00:00Z, not {value!r}.")
+        raise InvalidValueError(what="'now'", value=value, expected="an ISO time such as 2026-12-07T06:00:00Z")
     return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
 
 
@@ -62,7 +63,7 @@ def _one(project, *, due: bool, now, current, refresh) -> dict:
     current = typed_path(project, current) if current else None  # typed paths start at the current folder
     told = [c["event"] for c in after_clock(project, at)]  # a phase past its timebox: due or not
     if due:
-        schedule = project.section("monitoring").schedule
+        schedule = project.sections.monitoring.schedule
         if not schedule.strip():  # not watched yet (e.g. still in development): nothing to check
             return {"project": str(project.root), "due": False, "outcome": "unscheduled", "exit_code": 0,
                     "notified": told}

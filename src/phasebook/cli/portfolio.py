@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.text import Text
 
-from ..core.errors import BadInputError
+from ..core.named_errors import NoProjectsFoundError
 from ..core.portfolio import model_test_text
 from .app import console, print_json
 
@@ -28,8 +28,7 @@ def status_all(folder: Path, as_json: bool) -> None:
 
     pf = portfolio(folder)
     if not pf.rows:
-        raise BadInputError(message=f"No phasebook project found in {folder} (searched its sub-folders too); "
-                            "give the folder that holds your projects.")
+        raise NoProjectsFoundError(folder=str(folder))
     if as_json:
         print_json(pf.to_json())
         return

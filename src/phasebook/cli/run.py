@@ -10,6 +10,7 @@ import click
 
 from ..core.escape import rich_text
 from .app import cli, console, open_project, print_json, shown_path
+from ..core.named_errors import ConflictingOptionsError
 
 
 @cli.command(name="run")
@@ -37,10 +38,6 @@ def run(ctx: click.Context, target: str, params: tuple[tuple[str, str], ...], fo
     A run whose notebook, parameters, plan sections and data files are unchanged
     is skipped and reported as cached (use --force to run anyway).
     """
-    from ..runner import run_notebook
-    from ..runner.parameters import coerce_value
-    from ..runner.resolve import resolve
-
     project = open_project(ctx)
     if grid is not None:
         from .grid import run_grid_command
@@ -49,22 +46,13 @@ def run(ctx: click.Context, target: str, params: tuple[tuple[str, str], ...], fo
                          fail_fast=fail_fast, progress=not (no_progress or as_json), as_json=as_json)
         return
     if workers or scheduler or fail_fast:
-        from ..core.errors import BadInputError
 
-        raise BadInputError("--workers, --scheduler and --fail-fast apply to grid runs only: add --grid GRID.csv.")
-    parameters: dict = {}
-    if params:
-        from ..runner.inputs import notebook_digest
-        from ..runner.parameters import check_parameters, declared_for
-
-        workbook = resolve(project, target)
-        declared = declared_for(project.root, workbook.path, notebook_digest(workbook.content))
-        check_parameters(workbook.relpath, dict(params), declared)
-        parameters = {k: coerce_value(k, v, declared.get(k)) for k, v in params}
+        raise ConflictingOptionsError(options=["--workers, --scheduler or --fail-fast", "a single run"],
+            reason="they apply to grid runs only: add --grid GRID.csv")
     if log_output:
         logging.basicConfig(level=logging.INFO, format="%(message)s")
-    result = run_notebook(project, target, parameters, force=force, log_output=log_output,
-                          progress_bar=not (no_progress or as_json))
+    result = project.run(target, dict(params), from_text=True, force=force, log_output=log_output,
+                         progress_bar=not (no_progress or as_json))
     if as_json:
         print_json(result.model_dump(mode="json"))
         return

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..core.errors import BadInputError
 from ..core.escape import rich_text
 from .app import cli, console, project_folder
+from ..core.named_errors import RunningAsRootError
 
 #: Where ``phasebook serve`` listens by default (its --ip and --port defaults).
 DEFAULT_SERVER_URL = "http://127.0.0.1:8866/"
@@ -75,9 +75,7 @@ def serve(ctx: click.Context, project: Path | None, port: int, ip: str, token: s
                         cull_idle_timeout=cull_idle_timeout, cull_interval=cull_interval, allow_root=allow_root)
     config = serve_config(opts)  # a bad users file or culling setting fails here, before anything is printed
     if running_as_root() and not allow_root:  # before anything is printed or written: Jupyter would refuse later
-        raise BadInputError(message=(
-            "phasebook serve is running as root, and the dashboards' kernels would run as root too. "
-            "In a container (or wherever root is meant), add --allow-root; otherwise run it as an ordinary user."))
+        raise RunningAsRootError(server="phasebook serve")
     for each in [Project.open(p) for p in found.projects] if found else [proj]:
         each.ensure_signing_key()  # the serving side's Ed25519 key (outside the project), public half recorded in it
         copied = ensure_dashboards(each)

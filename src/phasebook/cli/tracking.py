@@ -9,8 +9,9 @@ from __future__ import annotations
 import click
 from rich.console import Console
 
-from ..core.errors import BadInputError
 from .app import cli, console, open_project, print_json
+from ..core.named_errors import ConflictingOptionsError, InvalidValueError
+from ..core.errors import MissingInputError
 
 __all__ = ["test_model_cmd", "tracking_group", "print_registry_warnings"]
 
@@ -24,7 +25,7 @@ def _values(pairs: tuple[str, ...]) -> dict[str, float]:
         except ValueError:
             sep = ""
         if not sep or not name.strip():
-            raise BadInputError(message=f"--value {pair!r}: write NAME=NUMBER, e.g. --value roc_auc=0.83.")
+            raise InvalidValueError(what="--value", value=pair, expected="NAME=NUMBER, e.g. --value roc_auc=0.83")
     return out
 
 
@@ -39,11 +40,12 @@ def test_model_cmd(ctx: click.Context, run_id: str | None, model_version: str | 
                    model: str | None, as_json: bool) -> None:
     """Test a model against the scope's hard metrics and journal it (step 3.3)."""
     if run_id is None and not values:
-        raise BadInputError(message="Name what to test: --mlflow-run RUN_ID, or measured values with --value NAME=NUMBER.")
+        raise MissingInputError(what="what to test", where="--mlflow-run RUN_ID, or measured values with --value NAME=NUMBER")
     if run_id is not None and values:
-        raise BadInputError(message="Give either --mlflow-run or --value, not both: a run's test uses its logged metrics.")
+        raise ConflictingOptionsError(options=["--mlflow-run", "--value"], reason="give one: a run's test uses its logged metrics")
     if model_version and run_id is None:
-        raise BadInputError(message="--model-version binds the version registered from an MLflow run; add --mlflow-run RUN_ID.")
+        raise MissingInputError(what="the MLflow run the model version was registered from",
+            where="--model-version binds that version; add --mlflow-run RUN_ID")
     project = open_project(ctx)
     if run_id is not None:
         result = project.test_model_from_mlflow(run_id, model_version=model_version, model=model)

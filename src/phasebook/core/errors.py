@@ -2,15 +2,22 @@
 
 Every error is named after the condition, carries its facts as keyword
 fields (``err.fields``) and has a message that says what to do next. Errors
-pickle (they cross process pools and Dask workers) and map to one exit code
-for the CLI and one HTTP status for the server, in one place each:
+pickle (they cross process pools and Dask workers) and carry a surface-neutral
+``category``; the surfaces map it at their edge, in one table each
+(``phasebook.cli.exits`` to exit codes, ``phasebook.server.base`` to HTTP
+statuses):
 
-* :class:`BadInputError` — the user gave something wrong: exit 2, HTTP 400.
-* :class:`NotFoundError` — a named thing does not exist: exit 2, HTTP 404.
-* :class:`ConflictError` — the request is valid but the project's state
-  refuses it (a gate not approved, a stale approval, a plan changed on disk):
-  exit 1, HTTP 409.
-* :class:`IntegrityError` — a file on disk is damaged: exit 1, HTTP 500.
+* ``bad_input`` (:class:`BadInputError`) — the user gave something wrong.
+* ``not_found`` (:class:`NotFoundError`) — a named thing does not exist.
+* ``conflict`` (:class:`ConflictError`) — the request is valid but the
+  project's state refuses it (a gate not approved, a stale approval, a plan
+  changed on disk).
+* ``integrity`` (:class:`IntegrityError`) — a file on disk is damaged.
+* ``failed`` — something that ran failed (a notebook, rows of a grid, git).
+* ``refused`` — the caller may not do this here (a viewer's read-only page).
+
+Messages never speak one surface's language (no command-line flags or
+commands): the CLI adds its own hint per field (``needs``) or per ``code``.
 """
 
 from __future__ import annotations
@@ -26,6 +33,9 @@ __all__ = [
     "NotFoundError",
     "ConflictError",
     "IntegrityError",
+    "FailedError",
+    "RefusedError",
+    "CATEGORIES",
     "PlanSyntaxError",
     "PlanValidationError",
     "SchemaVersionError",
@@ -60,13 +70,13 @@ class PhasebookError(Exception):
     """Base of every phasebook error.
 
     Subclasses set ``code`` (a stable snake_case identifier used by the
-    server's ``{code, message}`` bodies), ``exit_code`` and ``http_status``,
+    server's ``{code, message}`` bodies) and ``category`` (one of
+    :data:`CATEGORIES`, mapped to exit codes and HTTP statuses at the edges),
     and build their message from keyword fields in :meth:`describe`.
     """
 
     code: ClassVar[str] = "phasebook_error"
-    exit_code: ClassVar[int] = 1
-    http_status: ClassVar[int] = 500
+    category: ClassVar[str] = "failed"
     #: the message as a ``str.format`` template over the fields (subclasses with one-line messages)
     template: ClassVar[str] = ""
 
@@ -99,28 +109,42 @@ def _jsonable(value: Any) -> Any:
     return jsonable(value, unknown=str)
 
 
+#: every category an error can have; each surface maps all of them (tests/core/test_error_categories.py)
+CATEGORIES = ("bad_input", "not_found", "conflict", "integrity", "failed", "refused")
+
+
 class BadInputError(PhasebookError):
     code = "bad_input"
-    exit_code = 2
-    http_status = 400
+    category = "bad_input"
 
 
 class NotFoundError(PhasebookError):
     code = "not_found"
-    exit_code = 2
-    http_status = 404
+    category = "not_found"
 
 
 class ConflictError(PhasebookError):
     code = "conflict"
-    exit_code = 1
-    http_status = 409
+    category = "conflict"
 
 
 class IntegrityError(PhasebookError):
     code = "integrity"
-    exit_code = 1
-    http_status = 500
+    category = "integrity"
+
+
+class FailedError(PhasebookError):
+    """Something that ran failed (a notebook, rows of a grid, an external command)."""
+
+    code = "failed"
+    category = "failed"
+
+
+class RefusedError(PhasebookError):
+    """The caller may not do this from where they are (a read-only page)."""
+
+    code = "refused"
+    category = "refused"
 
 
 def _choices(values) -> str:
@@ -280,13 +304,21 @@ class ProjectNotFoundError(NotFoundError):
     def describe(self) -> str:
         return (
             f"No phasebook project at or above {self.fields['path']} (no phasebook.yaml found). "
-            "Create one with `phasebook new PATH` or pass --project PATH."
+            "Create a project there, or open the folder that holds one."
         )
 
 
 class ProjectExistsError(ConflictError):
+    """The folder already holds a project, or a journal without a plan. Fields: ``path``, ``journal`` (that file's name)."""
+
     code = "project_exists"
-    template = ("{path} already holds a phasebook project (phasebook.yaml exists). "
+
+    def describe(self) -> str:
+        f = self.fields
+        if f.get("journal"):
+            return (f"{f['path']} holds a {f['journal']} but no phasebook.yaml; a new project never takes over an "
+                    "existing journal. Move that file away, or choose another folder.")
+        return (f"{f['path']} already holds a phasebook project (phasebook.yaml exists). "
                 "Choose another folder, or open the existing project.")
 
 
@@ -354,16 +386,14 @@ class JournalTornError(IntegrityError):
         f = self.fields
         return (
             f"{f['file']}: the last line (line {f['line']}) is incomplete — a write was interrupted. "
-            "Run `phasebook verify --repair` to move it aside into .phasebook/ and continue."
+            "Repair the journal (the incomplete line is moved aside into .phasebook/) and continue."
         )
 
 
-class WorkbookExecutionError(PhasebookError):
+class WorkbookExecutionError(FailedError):
     """A phase notebook raised while running; the output notebook was written first."""
 
     code = "workbook_failed"
-    exit_code = 1
-    http_status = 500
 
     def describe(self) -> str:
         f = self.fields
@@ -374,7 +404,7 @@ class WorkbookExecutionError(PhasebookError):
 
 
 class UnknownWorkbookError(BadInputError):
-    """``phasebook run`` was given neither a phase nor an existing notebook."""
+    """A run was given neither a phase nor an existing notebook."""
 
     code = "unknown_workbook"
 
@@ -454,9 +484,10 @@ class EmptyTableError(BadInputError):
     code = "empty_table"
 
     def describe(self) -> str:
+        f = self.fields
         return (
-            f"{self.fields['label']} has no rows, so there is nothing to compare or profile. "
-            "Check the path or glob, and that the export finished."
+            f"{f['label']} has no rows, so there is nothing to {f.get('purpose') or 'compare or profile'}. "
+            + (f.get("fix") or "Check the path or glob, and that the export finished.")
         )
 
 
@@ -466,7 +497,8 @@ class UnknownColumnError(BadInputError):
     def describe(self) -> str:
         f = self.fields
         return (
-            f"Column {f['column']!r} is not in {f['label']}. Its columns: {', '.join(f.get('known', []))}."
+            f"Column {f['column']!r} is not in {f['label']}. Its columns: {', '.join(map(str, f.get('known', [])))}."
+            + (f" {f['fix']}" if f.get("fix") else "")
         )
 
 
@@ -488,19 +520,17 @@ __all__ += [
 
 
 # --- grid runs (issue 9) ---
-class GridRowsFailedError(PhasebookError):
+class GridRowsFailedError(FailedError):
     """Some rows of a grid run failed (each is journaled with its cell and error)."""
 
     code = "grid_rows_failed"
-    exit_code = 1
-    http_status = 500
 
     def describe(self) -> str:
         f = self.fields
         failed, cancelled = f.get("failed", []), f.get("cancelled", [])
         text = f"{len(failed)} row{'s' if len(failed) != 1 else ''} of grid {f.get('grid_run_id')} failed ({', '.join(failed[:10])})"
         if cancelled:
-            text += f"; {len(cancelled)} cancelled by --fail-fast"
+            text += f"; {len(cancelled)} cancelled by fail-fast"
         return text + ". Fix them and run the same grid again: finished rows are cached."
 
 
@@ -541,9 +571,8 @@ class JournalConflictError(IntegrityError):
         f = self.fields
         return (
             f"{f['file']} holds git conflict markers (line {f['line']}): it was merged without phasebook's "
-            "journal merge driver, so both sides' entries are tangled. To fix it: run `phasebook git-setup` "
-            "(registers the driver), then `phasebook merge-journal --resolve` to rebuild the journal from both "
-            "sides of the merge, and commit. Nothing can be signed until then."
+            "journal merge driver, so both sides' entries are tangled. To fix it: register the merge driver, "
+            "then rebuild the journal from both sides of the merge, and commit. Nothing can be signed until then."
         )
 
 
@@ -558,7 +587,7 @@ class PlanJournalMismatchError(IntegrityError):
         return (
             f"{f['file']}: the plan's {sections} differ{'s' if len(f['sections']) == 1 else ''} from the last "
             "recorded save in the journal (a save was interrupted, or the file was edited by hand or by a merge). "
-            "Review the plan, then record it as a save (`phasebook record-plan`); decisions wait until then."
+            "Review the plan, then record it as a save; decisions wait until then."
         )
 
 
@@ -577,12 +606,10 @@ __all__ += ["ContentChangedError", "JournalIntegrityError", "JournalConflictErro
 # --- end journal integrity ---
 
 # --- dashboards server (issue 13) ---
-class ViewerWriteRefusedError(PhasebookError):
+class ViewerWriteRefusedError(RefusedError):
     """A viewer's dashboard kernel tried to write something other than the viewer's own sign-off."""
 
     code = "viewer_write_refused"
-    exit_code = 1
-    http_status = 403
 
     def describe(self) -> str:
         return (f"This page is read-only: {self.fields.get('what', 'that change')} is not possible from a dashboard. "

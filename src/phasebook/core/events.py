@@ -86,6 +86,20 @@ class Actor(BaseModel):
         """The actor of automated events (runs, checks started by a program)."""
         return cls(name="phasebook", role=None, verified=False)
 
+    @classmethod
+    def local(cls, role: str | None = None) -> "Actor":
+        """The unverified local user (``$PHASEBOOK_USER`` or the login name)."""
+        import getpass
+        import os
+
+        name = os.environ.get("PHASEBOOK_USER")
+        if not name:
+            try:
+                name = getpass.getuser()
+            except (KeyError, OSError):  # a container user without a passwd entry
+                name = ""
+        return cls(name=name or "unknown", role=role, verified=False)
+
 
 class Event(BaseModel):
     """One line of ``journal.jsonl``."""

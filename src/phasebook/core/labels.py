@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from .errors import BadInputError
+from .named_errors import LabelColumnError, PositiveLabelError
 
 __all__ = ["LabelSpec", "resolve_label", "TRUE_WORDS", "FALSE_WORDS"]
 
@@ -82,29 +82,29 @@ def resolve_label(source: str, column: str, counts: Mapping[Any, int], positive_
     values = [v for v in counts if v is not None and v == v]
     where = f"the label column {column!r} of data source {source!r}"
     if not values:
-        raise BadInputError(f"{where} has no values (every row is missing). Check label_column in data_sources.")
+        raise LabelColumnError(where=where, found="has no values (every row is missing)", required="a two-class metric needs both classes",
+            fix="Check label_column in data_sources")
     if len(values) == 1:
-        raise BadInputError(f"{where} is constant ({_show(values[0])} in every labelled row): a two-class metric needs "
-                            "both classes. Check label_column in data_sources, or the data's filter.")
+        raise LabelColumnError(where=where, found=f"is constant ({_show(values[0])} in every labelled row)",
+            required="a two-class metric needs both classes", fix="Check label_column in data_sources, or the data's filter")
     if len(values) > 2:
         shown = ", ".join(_show(v) for v in sorted(values, key=str)[:10]) + (", …" if len(values) > 10 else "")
-        raise BadInputError(f"{where} has {len(values)} distinct values ({shown}); a two-class metric needs exactly two. "
-                            "Pick another label_column in data_sources, or derive a two-valued one.")
-    listed = " or ".join(_show(v) for v in sorted(values, key=str))
+        raise LabelColumnError(where=where, found=f"has {len(values)} distinct values ({shown})", required="a two-class metric needs exactly two",
+            fix="Pick another label_column in data_sources, or derive a two-valued one")
     if positive_label is not None and str(positive_label).strip() != "":
         wanted = positive_label
         match = [v for v in values if str(v) == str(wanted)] or [v for v in values if _norm(v) == _norm(wanted)]
         if not match and _truth(wanted) is not None:
             match = [v for v in values if _truth(v) is _truth(wanted)]
         if len(match) != 1:
-            raise BadInputError(f"positive_label {_show(wanted)} of data source {source!r} is not a value of {column!r}: "
-                                f"set positive_label to {listed}.")
+            raise PositiveLabelError(source=source, column=column, value=_show(wanted), where=where,
+                allowed=[_show(v) for v in sorted(values, key=str)])
         positive, declared = match[0], True
     else:
         truths = [_truth(v) for v in values]
         if sorted(t for t in truths if t is not None) != [False, True]:
-            raise BadInputError(f"Which value of {where} is the positive class? Set positive_label of data source "
-                                f"{source!r} in data_sources to {listed}.")
+            raise PositiveLabelError(source=source, column=column, value=None, where=where,
+                allowed=[_show(v) for v in sorted(values, key=str)])
         positive, declared = values[truths.index(True)], False
     negative = next(v for v in values if v is not positive and v != positive)
     total = sum(int(counts[v]) for v in values)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .errors import BadInputError
+from .named_errors import InvalidValueError
 
 __all__ = ["validate_schedule", "is_due"]
 
@@ -19,10 +19,8 @@ def validate_schedule(expr: str) -> str:
 
     expr = (expr or "").strip()
     if not expr or not croniter.is_valid(expr):
-        raise BadInputError(
-            message=f"The monitoring schedule {expr!r} is not a cron expression. Write five fields "
-            "(minute hour day-of-month month day-of-week), e.g. '0 6 * * 1' for Mondays at 06:00 UTC."
-        )
+        raise InvalidValueError(what="The monitoring schedule", value=expr, expected="a cron expression of five fields "
+            "(minute hour day-of-month month day-of-week), e.g. '0 6 * * 1' for Mondays at 06:00 UTC")
     return expr
 
 

@@ -28,10 +28,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from ..core.errors import BadInputError, ProjectNotFoundError, ViewerWriteRefusedError
+from ..core.errors import ProjectNotFoundError, ViewerWriteRefusedError
 from ..core.events import Actor
 from ..project import Project
 from ..project import lock_to_signoffs, locked
+from ..core.named_errors import OutsideServedFolderError
 
 __all__ = ["Viewer", "ViewerProject", "set_context", "viewer", "server_root", "query_params", "open_dashboard_project",
            "READ_METHODS"]
@@ -39,7 +40,7 @@ __all__ = ["Viewer", "ViewerProject", "set_context", "viewer", "server_root", "q
 #: what a viewer kernel may use of a Project (everything else is refused)
 READ_METHODS = frozenset({"root", "name", "flow", "plan", "plan_path", "journal_path", "section", "events", "verify",
                           "status", "phase", "gate_content", "approved_content", "data_source", "integrity",
-                          "require_intact", "scope_feasibility", "approval_event", "active_delegation", "flow_file",
+                          "require_intact", "scope_feasibility", "approval_event", "active_delegation", "flow_file", "sections",
                           "findings", "due_times_passed", "review_items", "review_state"})
 #: the findings steps a viewer may take on the sign-off page, as themselves (issue 17)
 FINDING_METHODS = frozenset({"raise_finding", "resolve_finding", "accept_finding", "reopen_finding"})
@@ -162,7 +163,7 @@ def _open(project_dir: str, cwd: str | os.PathLike) -> Project:
     root = server_root() or Path(cwd).resolve()
     candidate = (root / asked).resolve()
     if candidate != root and root not in candidate.parents:
-        raise BadInputError(message=f"The project {asked!r} is outside the served folder; use a path inside it.")
+        raise OutsideServedFolderError(path=asked)
     if not (candidate / "phasebook.yaml").is_file():
         raise ProjectNotFoundError(path=asked)
     return Project.open(candidate)

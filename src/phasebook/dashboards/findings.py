@@ -19,6 +19,7 @@ from ..core.events import Actor
 from ..core.findings import SEVERITIES, Finding, is_safe_link
 from ..core.status import ProjectStatus
 from .html import Html, badge, card, esc, raw, table, text
+from ..core.named_errors import RequiredChoiceError
 
 __all__ = ["findings_html", "findings_banner", "FindingsWidget"]
 
@@ -102,7 +103,7 @@ class FindingsWidget(w.VBox):
 
     def _step(self, step: str) -> str:
         if self.which.value is None:
-            raise PhasebookError(message="Choose a finding first.")
+            raise RequiredChoiceError(field="a finding", reason="the step applies to one finding")
         number = int(self.which.value)
         if step == "resolve":
             self.project.resolve_finding(number, self.note.value, evidence=self.evidence.value, actor=self.actor())

@@ -32,8 +32,8 @@ from jupyter_server.auth.identity import IdentityProvider, User
 from tornado import web
 from traitlets import Bool, List, Unicode
 
-from ..core.errors import BadInputError
 from ..project import dump_yaml, read_yaml_file
+from ..core.named_errors import ConfigFileError, UsersFileMissingError
 
 __all__ = ["PhasebookIdentityProvider", "SECRET_HEADER", "load_users", "add_user", "hash_token", "is_personal", "person_of"]
 
@@ -53,11 +53,11 @@ def load_users(path: str | Path | None) -> dict[str, dict[str, Any]]:
         return {}
     p = Path(path)
     if not p.is_file():
-        raise BadInputError(message=f"The users file {p} does not exist; create it with `phasebook serve-user NAME --role ROLE --users {p}`.")
+        raise UsersFileMissingError(file=str(p))
     data = read_yaml_file(p) or {}
     users = data.get("users") or {}
     if not isinstance(users, dict):
-        raise BadInputError(message=f"{p}: 'users' must map each person's name to {{role, admin, token_sha256}}.")
+        raise ConfigFileError(file=str(p), field="users", problem="it must map each person's name to {role, admin, token_sha256}")
     return {str(k): dict(v or {}) for k, v in users.items()}
 
 

@@ -25,6 +25,7 @@ from .html import badge, esc, page, raw, table
 from .integrity import integrity_banner
 from .signoff import identity_widgets, role_dropdown
 from .softmetrics import soft_metrics_card
+from ..core.named_errors import RequiredChoiceError, UnknownReviewSampleError
 
 __all__ = ["review_page", "ReviewWidget", "ANSWER_LABELS", "SHORTCUTS"]
 
@@ -89,7 +90,7 @@ class ReviewWidget(w.VBox):
             return Actor(name=self.viewer.name, role=self.viewer.role or self.role.value, verified=True)
         name = (self.name.value or "").strip()
         if not name:
-            raise PhasebookError(message="Type your name before judging, so the record says who judged.")
+            raise RequiredChoiceError(action="Type", field="your name", reason="so the record says who judged", needs="name")
         return Actor(name=name, role=self.role.value, verified=False)
 
     def _me(self) -> str | None:
@@ -209,6 +210,5 @@ def review_page(project_dir: str = "", sample: str = "") -> w.Widget:
 def _latest_sample(project: Project) -> str:
     found = [e for e in project.events() if e.kind == "review_sample"]
     if not found:
-        raise PhasebookError(message="No review sample has been drawn in this project yet; the development "
-                                     "notebook draws one for the best model.")
+        raise UnknownReviewSampleError(sample_id=None, who_draws="the development notebook draws one for the best model")
     return str(found[-1].data["sample_id"])

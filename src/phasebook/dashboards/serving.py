@@ -17,11 +17,12 @@ from pathlib import Path
 
 from traitlets.config import Config
 
-from ..core.errors import BadInputError
 from ..project import Project, workbook_templates
 from .authz import WIDGET_MESSAGES, DashboardAuthorizer, DashboardKernelManager
 from .hooks import prelaunch_hook
 from .identity import PhasebookIdentityProvider, load_users
+from ..core.named_errors import InvalidValueError
+from ..core.errors import MissingInputError
 
 __all__ = ["ServeOptions", "serve_config", "ensure_dashboards", "DASHBOARDS", "overview_path", "dashboard_templates",
            "portfolio_path", "ensure_portfolio"]
@@ -110,13 +111,14 @@ def ensure_dashboards(project: Project) -> list[str]:
 def serve_config(opts: ServeOptions) -> Config:
     """The traitlets configuration of the dashboards-only server."""
     if opts.cull_idle_timeout < 1 or opts.cull_interval < 1:
-        raise BadInputError(message="Kernel culling times must be at least 1 second.")
+        raise InvalidValueError(what="Kernel culling times", value=min(opts.cull_idle_timeout, opts.cull_interval),
+            expected="at least 1 second")
     if opts.max_pages_per_viewer < 1 or opts.max_pages < opts.max_pages_per_viewer:
-        raise BadInputError(message="Page caps must be at least 1, and the server's cap at least the per-viewer one.")
+        raise InvalidValueError(what="Page caps", value=(opts.max_pages_per_viewer, opts.max_pages),
+            expected="at least 1, and the server's cap at least the per-viewer one")
     if opts.trusted_header and not (opts.trusted_header_secret or opts.trusted_proxies):
-        raise BadInputError(message=f"--trusted-header {opts.trusted_header} needs a second proof that a request came "
-                            "through your proxy: --trusted-header-secret (the proxy adds it in the "
-                            "X-Phasebook-Proxy-Secret header) or --trusted-proxy ADDRESS.")
+        raise MissingInputError(what=f"a second proof that a request came through your proxy (--trusted-header {opts.trusted_header})",
+            where="--trusted-header-secret (the proxy adds it in the X-Phasebook-Proxy-Secret header) or --trusted-proxy ADDRESS")
     load_users(opts.users_file or None)  # a bad users file fails here, with what to do
     c = Config()
     c.ServerApp.root_dir = str(opts.root)

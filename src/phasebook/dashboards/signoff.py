@@ -26,6 +26,7 @@ from .integrity import integrity_banner
 from .render import content_diff, covered_models, render_section
 from .softmetrics import review_parts
 from .tracking import tracking_parts
+from ..core.named_errors import RequiredChoiceError
 
 __all__ = ["signoff_page", "SignoffWidget", "gate_header", "signers_html", "default_gate"]
 
@@ -211,7 +212,7 @@ class SignoffWidget(w.VBox):
         """Record ``decision`` (with ``conditions``: finding ids); show the outcome or the error (nothing recorded on error)."""
         try:
             if conditions is not None and not conditions:
-                raise PhasebookError(message="Choose the findings the approval depends on, or approve without conditions.")
+                raise RequiredChoiceError(field="the findings the approval depends on", reason="or approve without conditions")
             event = self.project.sign_off(self.gate, self.actor(), decision, self.comment.value,
                                           acknowledge=bool(self.acknowledge.value), expected_hash=self.shown_hash,
                                           conditional_on=conditions)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import BadInputError
 from ..core.labels import LabelSpec, resolve_label
+from ..core.errors import MissingInputError, UnknownColumnError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.sections import DataSource
@@ -39,11 +39,11 @@ def source_label(project: Any, source: "DataSource", label: str = "", *, two_cla
 
     label = label or source.label_column or ""
     if not label:
-        raise BadInputError(f"Data source {source.name!r} has no label_column; set it in data_sources.")
+        raise MissingInputError(what=f"the label column of data source {source.name!r}", where="set label_column in data_sources")
     with open_table(source.name, project) as table:
         if label not in table.columns:
-            raise BadInputError(f"The label_column {label!r} of data source {source.name!r} is not in its data "
-                                f"(columns: {', '.join(map(str, table.columns))}). Fix label_column in data_sources.")
+            raise UnknownColumnError(column=label, label=f"the data of data source {source.name!r} (its label_column)",
+                known=list(table.columns), fix="Fix label_column in data_sources.")
         numeric = table.kind(label) == "numeric"
         counts = dict(table.sql(f"SELECT {quote(label)}, count(*) FROM {table.view} WHERE {quote(label)} IS NOT NULL "
                                 "GROUP BY 1 LIMIT 1001").fetchall())

@@ -23,7 +23,7 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterable, Sequence
 
-from ..core.errors import BadInputError
+from ..core.named_errors import InvalidValueError
 
 __all__ = ["memory_limit", "duckdb_limit", "array_budget", "workers", "parallel_rows", "pipeline"]
 
@@ -47,10 +47,7 @@ def memory_limit() -> int:
     m = _SIZE.match(text)
     unit = m.group(2).lower() if m else None
     if m is None or unit not in _UNITS or float(m.group(1)) <= 0:
-        raise BadInputError(
-            message=f"PHASEBOOK_MEMORY_LIMIT={text!r} is not a memory size; give a number and a unit "
-            "such as 1GB, 512MB or 2GiB."
-        )
+        raise InvalidValueError(what="PHASEBOOK_MEMORY_LIMIT", value=text, expected="a memory size: a number and a unit such as 1GB, 512MB or 2GiB")
     return int(float(m.group(1)) * _UNITS[unit])
 
 
@@ -69,7 +66,7 @@ def workers() -> int:
     text = os.environ.get("PHASEBOOK_THREADS", "")
     if text.strip():
         if not text.strip().isdigit() or int(text) < 1:
-            raise BadInputError(message=f"PHASEBOOK_THREADS={text!r} must be a whole number of threads, 1 or more.")
+            raise InvalidValueError(what="PHASEBOOK_THREADS", value=text, expected="a whole number of threads, 1 or more")
         return int(text)
     return max(1, min(4, os.cpu_count() or 1))
 

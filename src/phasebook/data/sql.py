@@ -19,6 +19,8 @@ from pathlib import Path
 
 from ..core.errors import BadInputError, DataNotFoundError, UnreadableDataError
 from .table import Table, quote
+from ..core.named_errors import MissingDependencyError, QueryRefusedError
+from ..core.errors import MissingInputError
 
 __all__ = ["open_sql", "check_select", "CHUNK"]
 
@@ -43,8 +45,7 @@ def check_select(query: str, label: str) -> str:
         if found:
             refused = f"it contains {found.group().upper()}"
     if refused:
-        raise BadInputError(message=f"{label}: the query is refused ({refused}); a data source runs one SELECT only "
-                            "and never changes the database. Write it as URL#table or URL#SELECT …")
+        raise QueryRefusedError(label=label, refused=refused)
     return query
 
 
@@ -52,9 +53,8 @@ def _engine(url: str, base: Path):
     try:
         import sqlalchemy
     except ImportError:
-        raise BadInputError(
-            message=f"Reading {url.split('://')[0]} databases needs SQLAlchemy: pip install 'phasebook[sql]'."
-        ) from None
+        raise MissingDependencyError(feature=f"Reading {url.split('://')[0]} databases", package="SQLAlchemy",
+            install="pip install 'phasebook[sql]'") from None
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
         rel = url[len("sqlite:///"):]
         if rel and rel != ":memory:":
@@ -102,10 +102,7 @@ def open_sql(uri: str, base: Path, label: str) -> Table:
             if not target:
                 names = sa.inspect(conn).get_table_names()
                 if len(names) != 1:
-                    raise BadInputError(
-                        message=f"{label}: name the table in the URI as URL#table "
-                        f"(tables here: {', '.join(names) or 'none'})."
-                    )
+                    raise MissingInputError(what=f"the table of {label}", where=f"in the URI as URL#table (tables here: {', '.join(names) or 'none'})")
                 target = names[0]
             query = target if target.lower().startswith(("select", "with")) else f"SELECT * FROM {quote(target)}"
             first = True

@@ -24,8 +24,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..core.errors import BadInputError
 from .parallel import duckdb_limit
+from ..core.named_errors import MixedColumnTypesError, NotATableError
 
 __all__ = ["Table", "Duck", "quote", "column_kind", "connect", "spill_dir"]
 
@@ -187,17 +187,12 @@ class Table:
     def from_frame(cls, frame: Any, label: str, duck: Duck | None = None) -> "Table":
         """Wrap a pandas DataFrame or pyarrow Table (scanned in place, not copied)."""
         if not (hasattr(frame, "columns") or hasattr(frame, "schema")):
-            raise BadInputError(
-                message=f"Cannot read a {type(frame).__name__} as a table: give a path, a data-source name, "
-                "a pandas DataFrame or a pyarrow Table."
-            )
+            raise NotATableError(kind=type(frame).__name__)
         if hasattr(frame, "columns") and hasattr(frame, "dtypes"):  # pandas: scan Arrow, faster per query
             try:
                 frame = pa.Table.from_pandas(frame, preserve_index=False)
             except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-                raise BadInputError(
-                    message=f"{label}: a column mixes types and cannot be read ({exc}); give each column one type."
-                ) from None
+                raise MixedColumnTypesError(label=label, problem=str(exc)) from None
         table = cls(label, duck=duck)
         table.con.register(f"{table.view}_frame", frame)
         table.con.execute(f"CREATE VIEW {table.view} AS SELECT * FROM {table.view}_frame")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Callable
+from ..core.named_errors import FolderNotEmptyError
 
 __all__ = ["build_demo", "DEMO_NAME"]
 
@@ -60,7 +61,6 @@ def build_demo(path: str | os.PathLike, *, echo: Callable[[str], None] | None = 
 
 def _refuse_a_folder_in_use(root: Path) -> None:
     """The demo writes data, notebooks and a plan: only into a new or empty folder (never over a user's files)."""
-    from ..core.errors import BadInputError
     from ..store.plan import PLAN_FILE
 
     if not root.is_dir() or (root / PLAN_FILE).exists():  # a project there: Project.new says so
@@ -68,9 +68,8 @@ def _refuse_a_folder_in_use(root: Path) -> None:
     held = sorted(p.name + ("/" if p.is_dir() else "") for p in root.iterdir())
     if held:
         shown = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
-        raise BadInputError(message=(
-            f"{root.resolve()} is not empty (it holds {shown}); the demo writes its data, notebooks and plan "
-            "only into a new or empty folder, so nothing of yours is replaced. Give another PATH."))
+        raise FolderNotEmptyError(path=str(root.resolve()), shown=shown,
+            purpose="the demo writes its data, notebooks and plan only into a new or empty folder")
 
 
 def _run_region_grid(project, say: Callable[[str], None], progress_bar: bool) -> None:

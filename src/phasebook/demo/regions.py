@@ -15,6 +15,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from ..core.errors import EmptyTableError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.kpis import ModelTestResult
@@ -42,7 +43,6 @@ def fit_region_model(project: "Project", region: str, *, region_column: str = "r
     Raises:
         BadInputError: no training source, or the region has no rows.
     """
-    from ..core.errors import BadInputError
     from ..modeling import compute_metrics
     from ..modeling.baselines import FittedModel, baseline_models, split
     from ..steps import measure
@@ -52,7 +52,8 @@ def fit_region_model(project: "Project", region: str, *, region_column: str = "r
     part = frame[frame[region_column] == region].drop(columns=[region_column])
     if part.empty:
         known = sorted(frame[region_column].dropna().unique())
-        raise BadInputError(f"No rows of {source.name} have {region_column} = {region!r}; regions: {', '.join(map(str, known))}.")
+        raise EmptyTableError(label=f"The rows of {source.name} with {region_column} = {region!r}", purpose="fit",
+            fix=f"Regions: {', '.join(map(str, known))}.")
     holdout = split(part, label, test_size=test_size, seed=seed)
     pipe = baseline_models(holdout.task, holdout.numeric, holdout.categorical, seed=seed)["linear"]
     pipe.fit(holdout.X_train, holdout.y_train)

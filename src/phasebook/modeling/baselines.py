@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..core.errors import BadInputError
+from ..core.named_errors import LabelColumnError, PositiveLabelError
+from ..core.errors import UnknownColumnError
 
 __all__ = ["Holdout", "FittedModel", "feature_columns", "split", "baseline_models", "fit_baselines", "task_of"]
 
@@ -59,10 +60,9 @@ def task_of(y: pd.Series) -> str:
         return "classification"
     if pd.api.types.is_numeric_dtype(y) and not pd.api.types.is_bool_dtype(y):
         return "regression"
-    raise BadInputError(
-        f"The label column {y.name!r} has {len(values)} distinct values; baselines need a two-valued label "
-        "(classification) or a numeric one (regression). Pick another label column in data_sources."
-    )
+    raise LabelColumnError(where=f"The label column {y.name!r}", found=f"has {len(values)} distinct values",
+        required="baselines need a two-valued label (classification) or a numeric one (regression)",
+        fix="Pick another label column in data_sources")
 
 
 def _positive(y: pd.Series, positive: Any) -> pd.Series:
@@ -73,8 +73,8 @@ def _positive(y: pd.Series, positive: Any) -> pd.Series:
         spec = resolve_label("the table", str(y.name), y.value_counts(dropna=True).to_dict(), None)
         positive = spec.positive
     if positive not in set(y.dropna().unique()):
-        raise BadInputError(f"positive_label {positive!r} is not a value of the label column {y.name!r}; "
-                            "set positive_label of the data source in data_sources.")
+        raise PositiveLabelError(source=None, column=str(y.name), value=repr(positive), where=repr(y.name),
+            allowed=[repr(v) for v in sorted(pd.unique(y), key=str)])
     return (y == positive).astype(int)
 
 
@@ -108,15 +108,13 @@ def split(df: pd.DataFrame, label: str, *, positive: Any = None, test_size: floa
     from sklearn.model_selection import train_test_split
 
     if label not in df.columns:
-        raise BadInputError(
-            f"The label column {label!r} is not in the data (columns: {', '.join(map(str, df.columns))}). "
-            "Fix label_column in the data_sources section."
-        )
+        raise UnknownColumnError(column=label, label="the data", known=list(df.columns),
+            fix="Fix label_column in the data_sources section.")
     df = df[df[label].notna()]
     task = task or task_of(df[label])
     if task == "classification" and df[label].nunique() != 2:
-        raise BadInputError(f"The label column {label!r} has {df[label].nunique()} distinct values; a two-class "
-                            "metric needs exactly two. Pick another label_column in data_sources.")
+        raise LabelColumnError(where=f"The label column {label!r}", found=f"has {df[label].nunique()} distinct values",
+            required="a two-class metric needs exactly two", fix="Pick another label_column in data_sources")
     y = _positive(df[label], positive) if task == "classification" else df[label].astype(float)
     numeric, categorical = feature_columns(df, label)
     X = df[numeric + categorical]

@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..core.errors import BadInputError
+from ..core.named_errors import InvalidValueError, LabelColumnError
+from ..core.errors import UnknownColumnError
 
 __all__ = ["compare_groups"]
 
@@ -34,17 +35,18 @@ def compare_groups(df: pd.DataFrame, group_column: str, outcome_column: str, *, 
 
     for col in (group_column, outcome_column):
         if col not in df.columns:
-            raise BadInputError(f"Column {col!r} is not in the group data (columns: {', '.join(map(str, df.columns))}).")
+            raise UnknownColumnError(column=col, label="the group data", known=list(df.columns))
     data = df[[group_column, outcome_column]].dropna()
     y = data[outcome_column]
     binary = set(pd.unique(y)) <= {0, 1, True, False}
     y = y.astype(float)
     groups = [str(g) for g in pd.unique(data[group_column])]
     if len(groups) < 2:
-        raise BadInputError(f"Column {group_column!r} has {len(groups)} group(s); a comparison needs at least two.")
+        raise LabelColumnError(where=f"Column {group_column!r}", found=f"has {len(groups)} group(s)", required="a comparison needs at least two",
+            fix="Compare a column with two or more groups")
     control = control or ("control" if "control" in groups else groups[0])
     if control not in groups:
-        raise BadInputError(f"Control group {control!r} is not among the groups: {', '.join(groups)}.")
+        raise InvalidValueError(what="Control group", value=control, allowed=list(groups))
     labels = data[group_column].astype(str)
     ref = y[labels == control].to_numpy()
     rows = []

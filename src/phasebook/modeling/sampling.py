@@ -14,8 +14,9 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from ..core.errors import BadInputError
 from ..core.hashing import jsonable
+from ..core.named_errors import DuplicateIdsError, InvalidValueError, NoModelFittedError
+from ..core.errors import EmptyTableError, UnknownColumnError
 
 __all__ = ["draw", "allocate", "id_column_of", "best_of", "top_outputs"]
 
@@ -47,9 +48,7 @@ def allocate(counts: dict[Any, int], size: int) -> dict[Any, int]:
 def _missing(frame: pd.DataFrame, names: Sequence[str], what: str) -> None:
     gone = [c for c in names if c not in frame.columns]
     if gone:
-        raise BadInputError(message=f"The {what} {', '.join(map(repr, gone))} "
-                                    f"{'is' if len(gone) == 1 else 'are'} not in the items "
-                                    f"(columns: {', '.join(map(str, frame.columns))}).")
+        raise UnknownColumnError(column=", ".join(map(str, gone)), label=f"the items (the {what})", known=list(frame.columns))
 
 
 def draw(frame: pd.DataFrame, size: int, *, columns: Sequence[str] = (), output: str | Sequence[str] = "score",
@@ -60,9 +59,9 @@ def draw(frame: pd.DataFrame, size: int, *, columns: Sequence[str] = (), output:
         BadInputError: an empty frame, a size below 1, or a named column that is not in the frame.
     """
     if len(frame) == 0:
-        raise BadInputError(message="There are no outputs to sample: the items frame is empty.")
+        raise EmptyTableError(label="The items frame", purpose="sample", fix="There are no outputs to sample.")
     if size < 1:
-        raise BadInputError(message=f"A review sample needs at least one item, not {size}.")
+        raise InvalidValueError(what="A review sample's size", value=size, expected="at least one item")
     outputs = [output] if isinstance(output, str) else list(output)
     strata_cols = [] if strata is None else ([strata] if isinstance(strata, str) else list(strata))
     _missing(frame, list(columns), "column")
@@ -75,7 +74,7 @@ def draw(frame: pd.DataFrame, size: int, *, columns: Sequence[str] = (), output:
         _missing(frame, [id_column], "id column")
     ids = frame[id_column].astype(str) if id_column else pd.Series(frame.index.astype(str), index=frame.index)
     if ids.duplicated().any():
-        raise BadInputError(message=f"The ids ({id_column or 'row index'}) are not unique; name a unique id_column.")
+        raise DuplicateIdsError(id_column=id_column)
     rng = np.random.default_rng(seed)
     if strata_cols:
         groups = {k: g.index for k, g in frame.groupby(strata_cols, sort=True, dropna=False)}
@@ -105,7 +104,7 @@ def best_of(models: Sequence[Any], tests: Sequence[Any]) -> Any:
         return (t.passed, sum(r.outcome == "passed" for r in hard), lead, i)
 
     if not models:
-        raise BadInputError(message="No model was fitted, so there is no best model to review.")
+        raise NoModelFittedError(purpose="review")
     return models[max(range(len(models)), key=key)]
 
 
@@ -116,7 +115,7 @@ def top_outputs(frame: pd.DataFrame, X_test: pd.DataFrame, score: Any, *, share:
     The review looks at the customers the model would act on (e.g. the top decile of churn risk).
     """
     if not 0 < share <= 1:
-        raise BadInputError(message=f"share must be between 0 and 1 (0.1 is the top decile), not {share!r}.")
+        raise InvalidValueError(what="share", value=share, expected="between 0 and 1 (0.1 is the top decile)")
     rows = frame.loc[X_test.index].copy()
     rows[output] = np.round(np.asarray(score, dtype=float), 4)
     k = max(1, math.ceil(len(rows) * share))

@@ -31,10 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import BadInputError, PhasebookError
+from ..core.errors import PhasebookError
 from ..core.events import Actor, Event
 from ..core.findings import fold_findings
 from ..core.monitoring import alert_finding, finding_evidence, finding_gate, finding_text, monitoring_status
+from ..core.named_errors import StoredStatisticsError
+from ..core.errors import MissingInputError
 
 __all__ = ["CheckResult", "reference_path", "store_reference", "load_reference", "run_check", "ROLLUP_HOURS",
            "EXIT_FINE", "EXIT_DRIFT", "EXIT_FAILED"]
@@ -92,7 +94,7 @@ def store_reference(project: Any) -> Any:
     mon = project.section("monitoring")
     ref = mon.reference_data.strip()
     if not ref:
-        raise BadInputError(message="Name the reference data in the plan's monitoring section (Reference data).")
+        raise MissingInputError(what="the reference data", where="in the plan's monitoring section (Reference data)")
     stats = summarize(ref, columns=mon.columns or None, project=project)
     _write_atomic(reference_path(project), stats.model_dump_json())
     return stats
@@ -108,10 +110,7 @@ def load_reference(project: Any) -> Any | None:
     try:
         return ReferenceStats.model_validate_json(path.read_text(encoding="utf-8"))
     except ValueError as exc:
-        raise BadInputError(
-            message=f"The stored reference statistics ({path}) cannot be read ({str(exc)[:200]}). "
-            "Compute them again from the reference data (monitor with the refresh option)."
-        ) from exc
+        raise StoredStatisticsError(file=str(path), problem=str(exc)[:200]) from exc
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -136,7 +135,7 @@ def run_check(
     computed = False
     try:
         if not cur:
-            raise BadInputError(message="Name the current data in the plan's monitoring section (Current data).")
+            raise MissingInputError(what="the current data", where="in the plan's monitoring section (Current data)")
         stats = None if refresh else load_reference(project)
         if stats is None:
             stats, computed = store_reference(project), True

@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import BadInputError
+from ..core.errors import MissingInputError
+from ..core.named_errors import OutcomeColumnError
 from ..core.kpis import judge
 from ..core.labels import resolve_label
 from ..core.metrics import metric_spec
@@ -34,8 +35,8 @@ def _columns(project: Any, mon: Any) -> tuple[str, str, Any]:
     source = project.section("data_sources").training_source()
     label = mon.outcome_label_column.strip() or (source.label_column if source is not None else "") or ""
     if not label:
-        raise BadInputError(message="Name the label column of the labelled outcomes (monitoring: Outcome label "
-                            "column), or set label_column on the training data source.")
+        raise MissingInputError(what="the label column of the labelled outcomes",
+                                where="in the monitoring section (Outcome label column), or set label_column on the training data source")
     return mon.score_column.strip(), label, (source.positive_label if source is not None else None)
 
 
@@ -61,8 +62,7 @@ def measure_outcomes(project: Any, *, duck: Any = None) -> dict[str, Any] | None
     with open_table(spec, project, duck=duck) as t:
         for col, field in ((score_col, "Score column"), (label_col, "Outcome label column")):
             if col not in t.columns:
-                raise BadInputError(message=f"The labelled outcomes ({t.label}) have no column {col!r} "
-                                    f"(columns: {', '.join(list(t.columns)[:20])}). Fix monitoring: {field}.")
+                raise OutcomeColumnError(label=t.label, column=col, known=list(t.columns)[:20], field=field)
         got = t.sql(f"SELECT {quote(label_col)} AS y, CAST({quote(score_col)} AS DOUBLE) AS s FROM {t.view} "
                     f"WHERE {quote(label_col)} IS NOT NULL AND {quote(score_col)} IS NOT NULL").fetchnumpy()
         label_source = t.label

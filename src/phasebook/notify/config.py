@@ -30,8 +30,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..core.errors import BadInputError
 from ..core.notify_rules import EVENT_KINDS
+from ..core.named_errors import ConfigFileError, InvalidValueError, SecretInProjectError
 
 __all__ = ["Channel", "NotificationConfig", "load_config", "secret", "config_path"]
 
@@ -85,16 +85,15 @@ def load_config(root: Path) -> NotificationConfig | None:
     for key in ("password", "secret", "token"):
         for ch in data.get("channels") or []:
             if isinstance(ch, dict) and any(key == k or k.endswith("_" + key) for k in ch):
-                raise BadInputError(message=f"{path}: a channel holds a {key}. Secrets never go in the project: "
-                                    f"name an environment variable ({key}_env) or a file outside the project.")
+                raise SecretInProjectError(file=str(path), key=key)
     try:
         cfg = NotificationConfig.model_validate(data)
     except ValueError as exc:
-        raise BadInputError(message=f"{path} is not valid: {str(exc)[:400]}") from exc
+        raise ConfigFileError(file=str(path), field=None, problem=str(exc)[:400]) from exc
     for ch in cfg.channels:
         bad = sorted(set(ch.events) - set(EVENT_KINDS))
         if bad:
-            raise BadInputError(message=f"{path}: unknown events {bad}; known: {', '.join(EVENT_KINDS)}.")
+            raise InvalidValueError(what=f"{path}: the events", value=bad, allowed=list(EVENT_KINDS))
     return cfg
 
 
@@ -105,6 +104,6 @@ def secret(root: Path, env: str, file: str = "") -> str:
     if file:
         p = Path(file).expanduser().resolve()
         if p.is_relative_to(Path(root).resolve()):
-            raise BadInputError(message=f"The secret file {p} is inside the project; keep secrets outside it.")
+            raise SecretInProjectError(file=str(p), key=None)
         return p.read_text(encoding="utf-8").strip()
     return ""

@@ -9,7 +9,9 @@ The facade is one class made of parts, one module each: the folder, plan,
 journal and status (``base``), integrity of the record (``integrity``),
 sign-offs and delegations (``signing``), findings (``findings``), moves
 between phases (``transitions``), model tests and review samples
-(``modeltests``), and the data engine (``datawork``). The rules themselves
+(``modeltests``), the data engine (``datawork``), and running notebooks
+(``runs``, over the papermill engine in :mod:`phasebook.runner`), and typed
+section accessors (``sections``: ``project.sections.scope``). The rules themselves
 live in :mod:`phasebook.core`; these parts only read, check and append.
 """
 
@@ -24,6 +26,8 @@ from .datawork import DataOps
 from .findings import FindingOps
 from .integrity import IntegrityOps
 from .modeltests import ModelOps
+from .runs import RunOps
+from .sections import SectionAccess
 from .signing import SigningOps
 from .transitions import TransitionOps
 
@@ -34,7 +38,7 @@ __all__ = ["Project", "default_actor", "workbook_templates", "dump_yaml", "parse
 # exported record's data layer (issue 17).
 
 
-class Project(ProjectBase, IntegrityOps, SigningOps, FindingOps, TransitionOps, ModelOps, DataOps):
+class Project(ProjectBase, IntegrityOps, SigningOps, FindingOps, TransitionOps, ModelOps, DataOps, RunOps, SectionAccess):
     """A phasebook project on disk.
 
     Use :meth:`new` or :meth:`open`; both return a ready project.

@@ -5,7 +5,6 @@ One part of the :class:`~phasebook.project.Project` facade (see ``project/__init
 
 from __future__ import annotations
 
-import getpass
 import os
 from pathlib import Path
 from typing import Any, Mapping, Self
@@ -46,15 +45,8 @@ GITIGNORE = "# phasebook: executed notebooks and local state\nruns/\n.phasebook/
 
 
 def default_actor(role: str | None = None) -> Actor:
-    """The unverified local user (``$PHASEBOOK_USER`` or the login name)."""
-    name = os.environ.get("PHASEBOOK_USER")
-    if not name:
-        try:
-            name = getpass.getuser()
-        except (KeyError, OSError):  # a container user without a passwd entry
-            name = ""
-    name = name or "unknown"
-    return Actor(name=name, role=role, verified=False)
+    """The unverified local user (``$PHASEBOOK_USER`` or the login name): :meth:`Actor.local`."""
+    return Actor.local(role)
 
 
 def workbook_templates() -> Path | None:
@@ -132,9 +124,7 @@ class ProjectBase:
         if (root / PLAN_FILE).exists():
             raise ProjectExistsError(path=str(root))
         if (root / JOURNAL_FILE).exists():
-            raise ProjectExistsError(path=str(root), message=(
-                f"{root} holds a {JOURNAL_FILE} but no {PLAN_FILE}; a new project never takes over an existing "
-                "journal. Move that file away, or choose another folder."))
+            raise ProjectExistsError(path=str(root), journal=JOURNAL_FILE)
         root.mkdir(parents=True, exist_ok=True)
         project = cls(root)
         name = name or root.name

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..core.errors import BadInputError, PhasebookError
+from ..core.errors import PhasebookError
+from ..core.named_errors import NotAFolderError
 from ..core.portfolio import PortfolioRow, portfolio_row, portfolio_rows, unreadable_row
 
 __all__ = ["MAX_DEPTH", "MAX_PROJECTS", "SKIP_DIRS", "Found", "find_projects", "Portfolio", "portfolio"]
@@ -47,7 +48,7 @@ def find_projects(root: str | os.PathLike, *, max_depth: int = MAX_DEPTH, max_pr
     """
     base = Path(root).expanduser()
     if not base.is_dir():
-        raise BadInputError(message=f"{root} is not a folder; give the folder that holds your projects.")
+        raise NotAFolderError(path=str(root))
     base = base.resolve()
     found = Found(root=base)
     for dirpath, dirnames, filenames in os.walk(base, followlinks=False):

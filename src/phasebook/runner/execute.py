@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..core.errors import WorkbookExecutionError
+from ..core.events import Actor
 from .inputs import find_cached, notebook_digest, run_inputs
 from .kernel import execute_papermill, total_cells
 from .models import RunError, RunResult
@@ -30,8 +31,7 @@ from .resolve import Workbook, resolve
 from ..tracking.runs import RUN_ID_ENV
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..core.events import Actor
-    from ..project import Project
+    from .models import RunProject as Project  # what the engine needs of a project, not the facade
 
 __all__ = ["run_notebook", "new_run_id"]
 
@@ -121,7 +121,7 @@ def run_notebook(
     record.update(duration_s=round(duration, 3), status="failed" if error else "succeeded")
     if error is not None:
         record["error"] = error.model_dump()
-    project.record("run", record, actor or _default_actor())
+    project.record("run", record, actor or Actor.local())
     if error is not None:
         raise WorkbookExecutionError(
             notebook=workbook.relpath, run_id=run_id, output_path=str(output), cell_index=error.cell_index,
@@ -132,8 +132,3 @@ def run_notebook(
         output_path=str(output), duration_s=duration, parameters=given, input_hash=input_hash,
     )
 
-
-def _default_actor():
-    from ..project import default_actor
-
-    return default_actor()

@@ -34,7 +34,7 @@ from .resolve import resolve
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.events import Actor
-    from ..project import Project
+    from .models import RunProject as Project  # what the engine needs of a project, not the facade
 
 __all__ = ["RowResult", "GridResult", "run_grid", "configured_scheduler"]
 
@@ -122,10 +122,10 @@ def run_grid(
     Raises:
         UnknownWorkbookError, UnknownParameterError, BadInputError: before anything runs.
     """
-    from .execute import _default_actor
+    from ..core.events import Actor as ActorModel
 
     started = time.perf_counter()
-    actor = actor or _default_actor()
+    actor = actor or ActorModel.local()
     workbook = resolve(project, phase_or_notebook)
     declared = declared_for(project.root, workbook.path, notebook_digest(workbook.content))
     if isinstance(grid, (str, Path)):

@@ -23,6 +23,7 @@ from typing import Any, Mapping
 
 from ..core.errors import BadInputError, GridFileError
 from .parameters import check_parameters, coerce_value
+from ..core.named_errors import InvalidGridError
 
 __all__ = ["GridRow", "read_grid", "parse_grid", "row_key"]
 
@@ -99,11 +100,11 @@ def parse_grid(rows: list[dict[str, Any]], notebook: str, declared: Mapping[str,
         UnknownParameterError: a column the notebook does not declare (with the declared list).
     """
     if not rows:
-        raise BadInputError(f"{label} has no rows. Add one row per run (a header line and at least one row for CSV).")
+        raise InvalidGridError(label=label, problem="empty")
     columns = list(dict.fromkeys(k for r in rows for k in r))
     reserved = [c for c in columns if c in _RESERVED]
     if reserved:
-        raise BadInputError(f"{label} sets {', '.join(reserved)}: every row runs in this project; remove that column.")
+        raise InvalidGridError(label=label, problem="reserved", columns=reserved)
     check_parameters(notebook, {c: None for c in columns}, declared)
     out: list[GridRow] = []
     seen: dict[str, int] = {}
@@ -117,12 +118,11 @@ def parse_grid(rows: list[dict[str, Any]], notebook: str, declared: Mapping[str,
                 try:
                     value = coerce_value(name, value, declared.get(name))
                 except BadInputError as exc:
-                    raise BadInputError(f"{label}, row {number}: {exc.message}") from None
+                    raise InvalidGridError(label=label, problem="value", row=number, detail=exc.message) from None
             params[name] = value
         key = row_key(params)
         if key in seen:
-            raise BadInputError(f"{label}: rows {seen[key]} and {number} both have the key {key!r} "
-                                "(the same values); each row must differ.")
+            raise InvalidGridError(label=label, problem="duplicate", rows=(seen[key], number), key=key)
         seen[key] = number
         out.append(GridRow(key=key, number=number, parameters=params))
     return out

@@ -28,7 +28,7 @@ from ..core.hashing import content_hash
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.events import Event
-    from ..project import Project
+    from .models import RunProject as Project  # what the engine needs of a project, not the facade
     from ..store.plan import PlanDocument
     from .resolve import Workbook
 

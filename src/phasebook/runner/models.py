@@ -1,12 +1,17 @@
-"""What a run returns: :class:`RunResult` (and :class:`RunError` inside it)."""
+"""What a run returns: :class:`RunResult` (and :class:`RunError` inside it), and what the engine needs of a project."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-__all__ = ["RunError", "RunResult", "RunStatus"]
+if TYPE_CHECKING:  # pragma: no cover
+    from ..core.events import Actor, Event
+    from ..core.flow import Flow
+
+__all__ = ["RunError", "RunResult", "RunStatus", "RunProject"]
 
 RunStatus = Literal["succeeded", "failed", "cached"]
 
@@ -42,3 +47,18 @@ class RunResult(BaseModel):
     def ok(self) -> bool:
         """True for a succeeded or cached run."""
         return self.status != "failed"
+
+
+class RunProject(Protocol):
+    """What the engine needs of a project (:class:`phasebook.Project` is one; the engine never imports it)."""
+
+    root: Path
+
+    @property
+    def flow(self) -> "Flow": ...
+
+    def plan(self) -> Any: ...
+
+    def events(self) -> list["Event"]: ...
+
+    def record(self, kind: str, data: dict[str, Any], actor: "Actor") -> Any: ...

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..core.errors import BadInputError, UnknownParameterError
+from ..core.errors import UnknownParameterError
+from ..core.named_errors import ParameterTypeError
 
 __all__ = ["declared_parameters", "check_parameters", "coerce_value"]
 
@@ -77,9 +78,7 @@ def coerce_value(name: str, text: str, declared: Mapping[str, Any] | None) -> An
             raise ValueError(text)
     except ValueError:
         default = (declared or {}).get("default")
-        raise BadInputError(
-            f"Parameter {name} expects {kind} (declared default {default}); got {text!r}. Pass a value of type {kind}."
-        ) from None
+        raise ParameterTypeError(name=name, kind=kind, default=default, value=text) from None
     return _literal(text)
 
 

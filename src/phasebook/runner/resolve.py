@@ -19,7 +19,7 @@ from ..core.errors import UnknownWorkbookError
 from ..core.sections import SECTION_MODELS
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..project import Project
+    from .models import RunProject as Project  # what the engine needs of a project, not the facade
 
 __all__ = ["Workbook", "resolve"]
 

@@ -3,9 +3,10 @@
 Every phasebook handler derives from :class:`PhasebookHandler`. Errors reach
 the client as ``{"code", "message"}`` JSON bodies and never as tracebacks:
 
-* a :class:`~phasebook.core.errors.PhasebookError` uses its own
-  ``http_status`` and ``to_dict()`` (bad input 400, not found 404,
-  conflict 409, damaged file 500);
+* a :class:`~phasebook.core.errors.PhasebookError` gets the status of its
+  ``category`` from :data:`HTTP_STATUS` (bad input 400, not found 404,
+  conflict 409, refused 403, damaged file or a failed run 500) and its
+  ``to_dict()`` body;
 * a :class:`tornado.web.HTTPError` keeps its status (403 for a path
   outside the root, 400 for a bad body, 405 …);
 * anything else is a 500 with a generic message; the traceback goes to
@@ -35,7 +36,7 @@ from tornado import web
 
 from ..core.errors import PhasebookError
 
-__all__ = ["PhasebookHandler", "bad_request", "MAX_BODY", "MAX_PATH", "MAX_JSON_DEPTH"]
+__all__ = ["PhasebookHandler", "bad_request", "MAX_BODY", "MAX_PATH", "MAX_JSON_DEPTH", "HTTP_STATUS", "http_status"]
 
 #: largest request body accepted (bytes); larger ones are 413 before they are read
 MAX_BODY = 1024 * 1024
@@ -63,6 +64,22 @@ def _depth(value: Any, limit: int) -> int:
 def bad_request(message: str) -> web.HTTPError:
     """A 400 whose message says what was wrong with the request and what to send."""
     return web.HTTPError(400, reason="bad request", log_message=message)
+
+
+#: error category → HTTP status: the server's one mapping of the error tree
+HTTP_STATUS: dict[str, int] = {
+    "bad_input": 400,
+    "not_found": 404,
+    "conflict": 409,
+    "refused": 403,
+    "integrity": 500,
+    "failed": 500,
+}
+
+
+def http_status(exc: PhasebookError) -> int:
+    """The HTTP status of an error's category (500 for a category this table does not know)."""
+    return HTTP_STATUS.get(exc.category, 500)
 
 
 @web.stream_request_body
@@ -196,7 +213,7 @@ class PhasebookHandler(APIHandler):
         """Turn any exception into ``{code, message}``; never send a traceback."""
         exc = kwargs.get("exc_info", (None, None, None))[1]
         if isinstance(exc, PhasebookError):
-            status_code = exc.http_status
+            status_code = http_status(exc)
             body = exc.to_dict()
         elif isinstance(exc, web.HTTPError):
             status_code = exc.status_code

@@ -1,7 +1,7 @@
 """Phase runs started from JupyterLab, executed in the background.
 
 The sidebar's "run" button posts to ``…/runs``; :class:`RunManager` starts
-:func:`phasebook.runner.run_notebook` (the same runner and journal as
+:meth:`phasebook.Project.run` (the same runner and journal as
 ``phasebook run``) in a worker thread and keeps each job's progress and
 result in memory so ``GET …/runs/{id}`` can report them. The journal, not
 this manager, is the record: a server restart forgets jobs, never runs.
@@ -26,10 +26,12 @@ Runner = Callable[..., Any]
 
 
 def default_runner() -> Runner:
-    """The real runner, imported when a job starts (papermill loads only then)."""
-    from ..runner import run_notebook
+    """The real runner: :meth:`phasebook.Project.run` (papermill loads only when a notebook runs)."""
 
-    return run_notebook
+    def run(project: Any, target: str, parameters: dict[str, Any] | None = None, **options: Any) -> Any:
+        return project.run(target, parameters, **options)
+
+    return run
 
 
 class RunJob:
@@ -73,8 +75,8 @@ class RunManager:
 
     Args:
         root_dir: the server root; output paths are reported relative to it.
-        runner: a function with :func:`phasebook.runner.run_notebook`'s
-            signature (tests pass a stand-in); default: the real runner.
+        runner: a function ``runner(project, phase, parameters, **options)`` like
+            :meth:`phasebook.Project.run` (tests pass a stand-in); default: the real runner.
     """
 
     def __init__(self, root_dir: Path, runner: Runner | None = None, max_workers: int = 1) -> None:

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..core.errors import BadInputError
 from ..core.labels import LabelSpec
 from ..modeling.groups import compare_groups
+from ..core.errors import MissingInputError, UnknownDataSourceError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.sections import DataSource
@@ -27,7 +27,7 @@ __all__ = ["check_sources", "load_frame", "training_source", "training_label", "
 def check_sources(project: "Project") -> pd.DataFrame:
     """Check every data source of the plan (each journaled as ``data_check``)."""
     rows = []
-    for source in project.section("data_sources").items:  # type: ignore[attr-defined]
+    for source in project.sections.data_sources.items:
         c = project.check_source(source.name)
         rows.append({"source": c.name, "access": source.access_status, "reachable": c.reachable, "rows": c.rows,
                      "columns": len(c.columns), "size_mb": round(c.size_bytes / 1e6, 2) if c.size_bytes else None,
@@ -55,24 +55,22 @@ def training_source(project: "Project", data_source: str = "", label_column: str
     Raises:
         BadInputError: no such source, or no source declares a label column.
     """
-    sources = project.section("data_sources").items  # type: ignore[attr-defined]
+    sources = project.sections.data_sources.items
     if data_source:
         match = [s for s in sources if s.name == data_source]
         if not match:
-            raise BadInputError(f"No data source {data_source!r} in the plan; sources: "
-                                f"{', '.join(s.name for s in sources) or 'none'}.")
+            raise UnknownDataSourceError(name=data_source, known=[s.name for s in sources])
         source = match[0]
     else:
-        chosen = project.section("data_sources").training_source()  # type: ignore[attr-defined]
+        chosen = project.sections.data_sources.training_source()
         if chosen is None:
-            raise BadInputError(
-                "No data source declares a label column. Set label_column on the training source in data_sources (1.3), "
-                "or run with -p data_source NAME -p label_column COLUMN."
-            )
+            raise MissingInputError(what="the label column", where="no data source declares one; set label_column on the training source in "
+                "data_sources (1.3), or set the notebook's data_source and label_column parameters")
         source = chosen
     label = label_column or source.label_column or ""
     if not label:
-        raise BadInputError(f"Data source {source.name!r} has no label column; set it in data_sources or pass -p label_column COLUMN.")
+        raise MissingInputError(what=f"the label column of data source {source.name!r}",
+            where="set it in data_sources, or set the notebook's label_column parameter")
     return source, label
 
 
@@ -80,7 +78,7 @@ def scope_task(project: "Project") -> str | None:
     """``classification`` or ``regression`` when the scope's hard metrics say which; None without any."""
     from ..modeling.metrics import METRICS
 
-    tasks = {METRICS[m.name].task for _, m in project.section("scope").hard_metrics() if m.name in METRICS}  # type: ignore[attr-defined]
+    tasks = {METRICS[m.name].task for _, m in project.sections.scope.hard_metrics() if m.name in METRICS}
     return "classification" if "classification" in tasks else (tasks.pop() if tasks else None)
 
 
@@ -109,9 +107,9 @@ def snapshot_reference(project: "Project", reference: str | None = None) -> Path
     Drift checks then compare production data with exactly what the model
     was trained on, even after the training table is refreshed.
     """
-    reference = reference or project.section("monitoring").reference_data  # type: ignore[attr-defined]
+    reference = reference or project.sections.monitoring.reference_data
     if not reference:
-        raise BadInputError("The monitoring section names no reference data; set monitoring.reference_data (4.1).")
+        raise MissingInputError(what="the reference data", where="the monitoring section names none; set monitoring.reference_data (4.1)")
     name = Path(str(reference)).stem.replace("*", "all")
     target = project.root / "data" / "snapshots" / f"{name}-{dt.date.today():%Y%m%d}.parquet"
     if not target.exists():
@@ -129,7 +127,7 @@ def find_group_source(project: "Project", groups_source: str = "", group_column:
         return groups_source
     from ..data.sources import open_table
 
-    for source in project.section("data_sources").items:  # type: ignore[attr-defined]
+    for source in project.sections.data_sources.items:
         if not source.uri:
             continue
         try:
@@ -144,13 +142,13 @@ def find_group_source(project: "Project", groups_source: str = "", group_column:
 def measure_groups(project: "Project", source: str, *, group_column: str = "group", outcome_column: str = "",
                    control: str | None = None) -> pd.DataFrame:
     """Compare the rollout groups on the outcome and journal it as ``kpi_measurement``."""
-    sources = {s.name: s for s in project.section("data_sources").items}  # type: ignore[attr-defined]
+    sources = {s.name: s for s in project.sections.data_sources.items}
     outcome = outcome_column or (sources[source].label_column if source in sources else "") or ""
     if not outcome:
-        raise BadInputError(f"Name the outcome column of {source!r}: -p outcome_column COLUMN (or set its label_column).")
+        raise MissingInputError(what=f"the outcome column of {source!r}", where="set the notebook's outcome_column parameter (or its label_column)")
     frame = load_frame(project, source, columns=[group_column, outcome])
     table = compare_groups(frame, group_column, outcome, control=control)
-    rollout = project.section("deployment").rollout  # type: ignore[attr-defined]
+    rollout = project.sections.deployment.rollout
     data: dict[str, Any] = {
         "kpi": rollout.ab_design.primary_kpi or outcome, "source": source, "group_column": group_column,
         "outcome_column": outcome, "groups": table.astype(object).where(table.notna(), None).to_dict(orient="records"),

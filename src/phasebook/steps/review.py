@@ -31,7 +31,7 @@ def scope_table(project: "Project") -> pd.DataFrame:
     rows = [
         {"kpi": k.name, "metric": m.name, "hardness": m.hardness, "comparator": m.comparator,
          "target": m.target, "dataset": m.dataset, "definition": m.definition}
-        for k in project.section("scope").kpis  # type: ignore[attr-defined]
+        for k in project.sections.scope.kpis
         for m in (k.metrics or [None])  # type: ignore[list-item]
         if m is not None
     ]
@@ -40,9 +40,9 @@ def scope_table(project: "Project") -> pd.DataFrame:
 
 def scoping_checklist(project: "Project") -> pd.DataFrame:
     """The scoping completeness checks (1.1–1.4) as ``item, ok, detail`` rows."""
-    need = project.section("product_need")
-    scope = project.section("scope")
-    sources = project.section("data_sources").items  # type: ignore[attr-defined]
+    need = project.sections.product_need
+    scope = project.sections.scope
+    sources = project.sections.data_sources.items
     kpis = scope.kpis  # type: ignore[attr-defined]
     hard = scope.hard_metrics()  # type: ignore[attr-defined]
     no_metric = [k.name for k in kpis if not k.metrics]
@@ -70,7 +70,7 @@ def scoping_checklist(project: "Project") -> pd.DataFrame:
 
 def literature_table(project: "Project") -> pd.DataFrame:
     """The examined solutions, chosen first, then alternatives, then rejected."""
-    entries = project.section("literature").entries  # type: ignore[attr-defined]
+    entries = project.sections.literature.entries
     rows = [
         {"verdict": e.verdict, "title": e.title, "kind": e.kind, "depth": e.depth, "upsides": e.upsides,
          "downsides": e.downsides, "fit": e.fit, "justification": e.justification, "link": e.link}
@@ -82,7 +82,7 @@ def literature_table(project: "Project") -> pd.DataFrame:
 
 def technical_summary(project: "Project") -> dict[str, Any]:
     """``{"facts": DataFrame, "costs": DataFrame with a total row, "monthly_cost", "currency", "verdict", "risks"}``."""
-    tc = project.section("technical_check")
+    tc = project.sections.technical_check
     facts = pd.DataFrame(
         [(label, getattr(tc, field) or "—") for field, label in (
             ("storage", "Data storage"), ("processing", "Processing"), ("scaling", "Scaling"),
@@ -102,7 +102,7 @@ def technical_summary(project: "Project") -> dict[str, Any]:
 
 def rollout_summary(project: "Project") -> dict[str, Any]:
     """The deployment's rollout: mode, exposure, groups, bias risks, procedure."""
-    dep = project.section("deployment")
+    dep = project.sections.deployment
     r = dep.rollout  # type: ignore[attr-defined]
     groups = pd.DataFrame([{"group": g.name, "share": g.share, "treatment": g.description} for g in r.ab_design.groups],
                           columns=["group", "share", "treatment"])

@@ -22,7 +22,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import NotAGitRepositoryError, PhasebookError
+from ..core.errors import NotAGitRepositoryError
+from ..core.named_errors import GitCommandError, NotMergingError
 
 __all__ = ["Anchor", "GITATTRIBUTES_LINE", "DRIVER", "repo_root", "write_gitattributes", "register_driver",
            "driver_registered", "anchor_journal", "recorded_anchors", "index_stage"]
@@ -50,7 +51,7 @@ def _git(cwd: Path, *args: str, env: dict[str, str] | None = None, input: bytes 
     except FileNotFoundError:
         raise NotAGitRepositoryError(path=str(cwd)) from None
     if done.returncode != 0:
-        raise PhasebookError(message=f"git {' '.join(args[:2])} failed: {done.stderr.decode(errors='replace').strip()}")
+        raise GitCommandError(command=" ".join(args[:2]), stderr=done.stderr.decode(errors="replace").strip())
     return done.stdout.decode("utf-8", errors="replace")
 
 
@@ -159,8 +160,7 @@ def index_stage(path: Path, stage: int) -> bytes:
     if done.returncode != 0:
         if stage == 1:
             return b""
-        raise PhasebookError(message=f"{rel} is not in the middle of a merge (no stage {stage} in the index): "
-                             "restore it from version control (git checkout -- journal.jsonl).")
+        raise NotMergingError(file=rel, stage=stage)
     return done.stdout
 
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..core.errors import BadInputError
 from ..core.events import Actor, Event, utc_now
 from .chain import is_conflict_marker
 from .journal import encode_line
+from ..core.named_errors import MergeSideError
 
 __all__ = ["merge_journals"]
 
@@ -28,14 +28,12 @@ def _entries(data: bytes, label: str) -> list[tuple[bytes, dict[str, Any]]]:
         if not line.strip():
             continue
         if is_conflict_marker(line):
-            raise BadInputError(message=f"{label} side of the journal has a git conflict marker at line {number}; "
-                                "merge it first.")
+            raise MergeSideError(side=label, line=number, problem="conflict_marker")
         try:
             raw = json.loads(line)
             raw["hash"], raw["seq"], raw["at"]
         except (ValueError, KeyError, TypeError):
-            raise BadInputError(message=f"{label} side of the journal has a damaged line {number}; run "
-                                "`phasebook verify` on that branch and repair it first.") from None
+            raise MergeSideError(side=label, line=number, problem="damaged") from None
         out.append((line, raw))
     return out
 

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import BadInputError, NotFoundError
+from ..core.named_errors import ReviewSampleExistsError, ReviewSampleFileError, ReviewSampleIdError, ReviewSampleMissingError
 
 __all__ = ["REVIEWS_DIR", "SAMPLE_SCHEMA_VERSION", "sample_path", "write_sample", "read_sample", "file_hash",
            "valid_sample_id"]
@@ -30,8 +30,7 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 def valid_sample_id(sample_id: str) -> str:
     """Return ``sample_id`` if it is a safe file stem (letters, digits, ``_``, ``-``), else raise BadInputError."""
     if not isinstance(sample_id, str) or not _ID.match(sample_id):
-        raise BadInputError(message=f"{str(sample_id)[:80]!r} is not a review sample id; ids look like "
-                                    "kpi_check-20261201-ab12cd (lower-case letters, digits, '_' or '-').")
+        raise ReviewSampleIdError(sample_id=str(sample_id)[:80])
     return sample_id
 
 
@@ -56,7 +55,7 @@ def write_sample(root: Path, sample: dict[str, Any]) -> tuple[Path, str]:
                        allow_nan=False, sort_keys=True) + "\n").encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
-        raise BadInputError(message=f"A review sample {sample['sample_id']!r} already exists; draw with another seed or id.")
+        raise ReviewSampleExistsError(sample_id=sample["sample_id"])
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -82,13 +81,11 @@ def read_sample(root: Path, sample_id: str, expected_hash: str) -> dict[str, Any
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise NotFoundError(message=f"The review sample file {REVIEWS_DIR}/{path.name} is missing; "
-                                    "restore it from git or draw a new sample.") from None
+        raise ReviewSampleMissingError(file=f"{REVIEWS_DIR}/{path.name}") from None
     if file_hash(data) != expected_hash:
-        raise BadInputError(message=f"The review sample file {REVIEWS_DIR}/{path.name} changed after it was recorded; "
-                                    "restore it from git or draw a new sample. Nothing can be judged on it.")
+        raise ReviewSampleFileError(file=f"{REVIEWS_DIR}/{path.name}", problem="changed")
     sample = json.loads(data)
     if sample.get("schema_version") != SAMPLE_SCHEMA_VERSION:
-        raise BadInputError(message=f"{REVIEWS_DIR}/{path.name} has schema version {sample.get('schema_version')!r}; "
-                                    f"this phasebook reads version {SAMPLE_SCHEMA_VERSION}. Upgrade phasebook.")
+        raise ReviewSampleFileError(file=f"{REVIEWS_DIR}/{path.name}", problem="schema", found=sample.get("schema_version"),
+            supported=SAMPLE_SCHEMA_VERSION)
     return sample

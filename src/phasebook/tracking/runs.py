@@ -21,10 +21,10 @@ import re
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..core.errors import BadInputError
 from ..core.hashing import content_hash
 from .config import TrackingConfig, base_name, metric_name, mlflow_key, tracking_config
 from .errors import ModelVersionError, TrackingExtraMissingError, TrackingNotConfiguredError
+from ..core.named_errors import AmbiguousMetricError, InvalidValueError
 
 __all__ = ["RUN_ID_ENV", "config_of", "log_model_test", "attach_notebook", "model_test_from_run",
            "values_from_run", "parse_model_version", "model_test_gate"]
@@ -150,8 +150,7 @@ def values_from_run(scope: Any, metrics: Mapping[str, float]) -> tuple[dict[str,
                 continue
             found = sorted(k for k in metrics if base_name(k) == m.name)
             if len(found) > 1:
-                raise BadInputError(message=f"The run logs {m.name} under several parameters ({', '.join(found)}); "
-                                    f"log the one the scope means as {m.name!r} and test again.")
+                raise AmbiguousMetricError(metric=m.name, found=list(found))
             if found:
                 keys[m.name] = found[0]
     used = set(keys.values())
@@ -182,8 +181,7 @@ def model_test_from_run(project: Any, run_id: str, *, model_version: str | None 
         raise TrackingExtraMissingError(why="Testing a model from an MLflow run needs MLflow")
     run_id = (run_id or "").strip()
     if not _RUN_ID.match(run_id):
-        raise BadInputError(message=f"{run_id!r} is not an MLflow run id; copy it from the MLflow UI "
-                            "(a 32-character hex string).")
+        raise InvalidValueError(what="An MLflow run id", value=run_id, expected="a 32-character hex string; copy it from the MLflow UI")
     version = parse_model_version(model_version) if model_version else None
     plan = project.plan()
     config = config_of(project, plan)
