@@ -24,9 +24,7 @@ from ..core.errors import PhasebookError
 from .app import cli, console, err_console, open_project, print_json
 from ..core.named_errors import InvalidValueError
 
-__all__ = ["monitor", "find_projects"]
-
-_SKIP = {".git", "runs", "node_modules", ".phasebook", ".ipynb_checkpoints"}
+__all__ = ["monitor"]
 
 
 def _parse_now(value: str | None) -> dt.datetime | None:
@@ -39,15 +37,6 @@ def _parse_now(value: str | None) -> dt.datetime | None:
         raise InvalidValueError(what="'now'", value=value, expected="an ISO time such as 2026-12-07T06:00:00Z")
     return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
 
-
-def find_projects(root: Path) -> list[Path]:
-    """Every project folder (holding ``phasebook.yaml``) under ``root``, sorted."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP)
-        if "phasebook.yaml" in filenames:
-            found.append(Path(dirpath))
-    return found
 
 
 def _one(project, *, due: bool, now, current, refresh) -> dict:
@@ -117,11 +106,16 @@ def monitor(ctx: click.Context, due: bool, all_dir: Path | None, current: str | 
     Exit 0 fine, 3 drift, 1 failed.
     """
     from ..project import Project
+    from ..project.portfolio import find_projects  # the one bounded walk (also serve DIR, status --all)
 
     now = _parse_now(now_text)
     rows = []
     if all_dir is not None:
-        for root in find_projects(all_dir):
+        found = find_projects(all_dir)
+        if found.truncated:
+            err_console.print(f"Only the first {len(found.projects)} projects under {all_dir} are checked "
+                              "(the walk's limit); run it on smaller folders.", markup=False)
+        for root in found.projects:
             try:
                 rows.append(_one(Project.open(root), due=due, now=now, current=current, refresh=refresh_reference))
             except PhasebookError as exc:  # one broken project must not hide the others

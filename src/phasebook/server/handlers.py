@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from pathlib import Path
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
@@ -21,6 +20,7 @@ from .. import __version__
 from ..core.attention import attention
 from ..core.errors import ProjectNotFoundError
 from ..project import Project
+from ..project.portfolio import find_projects
 from .base import PhasebookHandler, bad_request
 
 __all__ = [
@@ -35,8 +35,6 @@ __all__ = [
 
 #: bumped when a route or a body changes incompatibly; the frontend checks it
 API_VERSION = 1
-SKIP_DIRS = {"node_modules", "runs", "__pycache__", "site-packages"}
-MAX_DEPTH = 4
 #: longest project display name accepted
 MAX_NAME = 200
 
@@ -62,7 +60,8 @@ class ProjectsHandler(PhasebookHandler):
 
     def _list(self) -> list[dict[str, Any]]:
         found = []
-        for plan in _find_plans(self.root_dir):
+        for folder in find_projects(self.root_dir).projects:  # the one bounded walk (project/portfolio.py)
+            plan = folder / "phasebook.yaml"
             entry: dict[str, Any] = {"path": self.relative(plan.parent)}
             try:
                 entry["name"] = Project.open(plan.parent).name
@@ -209,17 +208,4 @@ class RunHandler(_ProjectHandler):
                                 "(runs are kept until the server restarts; the journal keeps them all).")
         self.send(job.to_dict())
 
-
-def _find_plans(root: Path) -> list[Path]:
-    """Every ``phasebook.yaml`` under ``root`` (hidden and bulky folders skipped)."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        depth = len(Path(dirpath).relative_to(root).parts)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
-        if depth >= MAX_DEPTH:
-            dirnames[:] = []
-        if "phasebook.yaml" in filenames:
-            found.append(Path(dirpath) / "phasebook.yaml")
-            dirnames[:] = []  # no projects inside projects
-    return found
 
