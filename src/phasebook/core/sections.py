@@ -244,6 +244,11 @@ class ModelMetric(Section):
                     "or their number (200 = the top 200 rows). Empty: the top 10%.",
     )
 
+    @property
+    def params(self) -> dict[str, float]:
+        """The metric's parameters as :func:`phasebook.core.metrics.metric_label` reads them (``{"k": 0.1}``)."""
+        return {"k": self.k} if self.k is not None else {}
+
     @field_validator("k")
     @classmethod
     def _k_fits(cls, k: float | None, info: ValidationInfo) -> float | None:
