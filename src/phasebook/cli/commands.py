@@ -10,6 +10,7 @@ from rich.text import Text
 
 from ..core.errors import PlanSyntaxError, PlanValidationError
 from ..core.events import BACKTRACK_REASONS, Actor
+from ..core.scopecheck import direction_warnings
 from ..core.sections import SECTION_MODELS
 from ..project import dump_yaml, parse_yaml, validate_section
 from .app import cli, console, err_console, open_project, print_json, shown_path
@@ -112,6 +113,9 @@ def set_(ctx: click.Context, section: str, file: str) -> None:
     model = validate_section(section, data, file=label)
     project.save_section(section, model)
     console.print(f"Saved {section}.")
+    if section == "scope":
+        for warning in direction_warnings(model):
+            click.echo(f"Warning — {warning['path']}: {warning['message']}.", err=True)
     if section in ("scope", "data_sources"):
         for note in project.scope_feasibility():
             click.echo(f"Warning — {note.kpi}: {note.message}", err=True)
