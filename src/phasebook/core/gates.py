@@ -11,8 +11,9 @@ re-derives a rule. The rules, in order:
 * **what it means**: a sign-off in a role the gate does not require is
   recorded as a comment, not a decision; with ``require_verified`` an
   unverified approval is recorded but does not count.
-* **conditions**: an approval counts only if each of the gate's conditions
-  is met, or the approval acknowledged the unmet condition explicitly.
+* **conditions**: a fresh approval counts only if each of the gate's
+  conditions is met, or the approval acknowledged the unmet condition
+  explicitly (a stale one already does not make the gate approved).
 * **fresh**: an approval is fresh when it judged today's covered content,
   under today's gate policy, after the last backtrack into the gate's phase.
 * **state**: ``rejected`` / ``changes_requested`` while a counting decision
@@ -241,7 +242,8 @@ def _judge(s: Signoff, e: Event, gate: Gate, events: list[Event], verified_names
                                    "same name does not replace it")
     elif s.decision == "approve" and not a.verified and gate.require_verified:
         s.counts, s.note = False, "not counted: this gate requires verified sign-offs"
-    elif s.decision == "approve" and any(c.kind not in s.acknowledged for c in unmet):
+    elif s.decision == "approve" and s.fresh and any(c.kind not in s.acknowledged for c in unmet):
+        # (a stale approval counts toward "stale", not "approved": conditions judge today's content only)
         s.counts, s.note = False, "not counted: " + "; ".join(c.message for c in unmet if c.kind not in s.acknowledged)
     elif s.decision == "approve" and s.acknowledged:
         s.note = "approved with an acknowledged unmet condition: " + ", ".join(s.acknowledged)
