@@ -52,7 +52,7 @@ class MetricRow(ModelForm):
             cells.append(field.input)
         errors = w.VBox([self.error, *(self.fields[name].error for name, _ in _COLUMNS)])
         self.reads = w.HTML()
-        return w.VBox([w.HBox(cells), self.reads, errors])
+        return w.VBox([w.HBox(cells), errors, self.reads])
 
     def typed(self) -> dict:
         """The row's values as typed so far (a box that does not parse reads as empty)."""
