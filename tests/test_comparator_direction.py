@@ -121,3 +121,25 @@ def test_the_scoping_form_warns_by_the_row():
     assert "runs against" not in card.warnings.value
     row.fields["k"].input.value = "500"
     assert "reads: recall in the top 500" in row.reads.value
+
+
+def test_show_scope_says_how_each_parameterised_metric_reads_and_set_takes_it_back(project, tmp_path):
+    project.save_section("scope", {"kpis": [{"name": "churners caught", "metrics": [
+        {"name": "roc_auc", "target": 0.8}, {"name": "precision_at_top_k", "k": 500, "target": 0.6}]}]})
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["--project", str(project.root), "show", "scope"]).output
+    assert "# kpis.0.metrics.1 (precision_at_top_k) reads: precision in the top 500" in shown
+    assert "metrics.0 (roc_auc)" not in shown
+    path = tmp_path / "scope.yaml"
+    path.write_text(shown, encoding="utf-8")
+    before = project.section("scope")
+    assert runner.invoke(cli, ["--project", str(project.root), "set", "scope", "--file", str(path)]).exit_code == 0
+    assert project.section("scope") == before
+
+
+def test_the_signoff_scope_table_reads_the_metric_in_words(project):
+    from phasebook.dashboards.render import render_scope
+
+    html = render_scope(Scope.model_validate(_scope(">=", "recall_at_top_k", k=0.1)))
+    assert "recall in the top 10%<br><span class=\"muted\">recall_at_top_k</span>" in html
+    assert "<td>roc_auc</td>" in render_scope(Scope.model_validate(_scope(">=")))
