@@ -159,7 +159,7 @@ class DataSource(Section):
     )
     id_columns: list[str] = Field(
         default_factory=list, title="Id columns",
-        description="Columns that identify a row (e.g. customer_id); drift checks leave them out.",
+        description="Columns that identify a row (e.g. customer_id): never a model feature, left out of drift checks.",
     )
     notes: str = Field("", title="Notes", description="Dumps, refresh schedule, caveats.", json_schema_extra=LONG)
 
