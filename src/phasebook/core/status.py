@@ -38,6 +38,7 @@ __all__ = [
     "covered_content",
     "fold",
     "phase_of",
+    "reached",
     "TRANSITIONS",
 ]
 
@@ -93,7 +94,15 @@ def _section_filled(plan: dict[str, Any], path: str) -> bool:
     return section_value(plan, path) != section_value({top: default}, path)
 
 
+def reached(flow: Flow, phase: str, step_phase: str) -> bool:
+    """True when the project has reached ``step_phase``: a later work phase is not reached while in a work phase."""
+    work = flow.work_phases
+    return phase not in work or step_phase not in work or work.index(step_phase) <= work.index(phase)
+
+
 def _step_status(step, plan, events, gates, phase, flow: Flow) -> str:
+    if not reached(flow, phase, step.phase) and not (step.kind == "gate" and gates[step.gate].state == "approved"):
+        return "todo"  # a later phase's notebook may have run, but the project has not got there yet
     if step.kind == "gate":
         return "done" if gates[step.gate].state == "approved" else "todo"
     if step.kind == "milestone":
