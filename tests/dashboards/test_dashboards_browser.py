@@ -58,23 +58,29 @@ def test_product_owner_approves_scope_and_status_shows_it(served, dpage):
 
 
 def test_edited_scope_makes_the_page_stale_with_the_diff(served, dpage):
-    # Given an approved scope, open on the page
+    # Given an approved scope whose roc_auc target is 0.8, open on the page
     if served.project.status().gates["scope_approval"].state != "approved":
         served.project.sign_off("scope_approval", PRODUCT_OWNER, "approve")
     _open_signoff(dpage, served, served.product_token)
     expect(dpage.get_by_role("button", name="Approve", exact=True)).to_have_count(0)
-    # When the plan's scope is edited
+    # When the data scientist raises the target to 0.82
     changed = served.project.section("scope").model_dump(mode="json")
-    metric = changed["kpis"][0]["metrics"][0]
-    old = metric["target"]
-    metric["target"] = new = round(old - 0.01, 4)
-    served.project.save_section("scope", changed)
-    # Then reloading shows "stale", the diff of what changed, and the sign-off widget again
+    metric = next(m for m in changed["kpis"][0]["metrics"] if m["name"] == "roc_auc")
+    assert (metric["target"], metric["comparator"]) == (0.8, ">=")
+    metric["target"] = 0.82
+    served.project.save_section("scope", changed, actor=Actor(name="data scientist", role="data_science"))
+    # Then reloading shows "stale", the change in words with the editor's name, and the sign-off widget again
     dpage.reload()
     expect(dpage.get_by_role("alert").filter(has_text="Approval is stale")).to_be_visible(timeout=PAGE_TIMEOUT)
     expect(dpage.locator('[data-state="stale"]').first).to_be_visible()
-    expect(dpage.locator(".diff-add").filter(has_text=f"target: {new:g}")).to_be_visible()
-    expect(dpage.locator(".diff-del").filter(has_text=f"target: {old:g}")).to_be_visible()
+    expect(dpage.locator(".pb-change").filter(has_text="roc_auc target: at least 0.8 → at least 0.82")).to_be_visible()
+    expect(dpage.locator(".pb-changed-by").filter(has_text="Changed by data scientist on")).to_be_visible()
+    # And the default view holds no raw diff; the YAML diff is one click away
+    assert "@@" not in dpage.locator("body").inner_text()
+    expect(dpage.locator(".diff-add").filter(has_text="target: 0.82")).to_be_hidden()
+    dpage.get_by_text("Show the raw YAML diff").first.click()
+    expect(dpage.locator(".diff-add").filter(has_text="target: 0.82")).to_be_visible()
+    expect(dpage.locator(".diff-del").filter(has_text="target: 0.8")).to_be_visible()
     expect(dpage.get_by_role("button", name="Approve", exact=True)).to_be_visible()
 
 

@@ -20,7 +20,7 @@ from ..project import dump_yaml
 from .html import Html, card, esc, raw, table, text
 
 __all__ = ["render_section", "render_scope", "render_literature", "render_technical_check", "render_fields",
-           "section_title", "content_diff", "covered_models"]
+           "section_title", "content_diff", "readable_diff", "covered_models"]
 
 
 def section_title(path: str, flow: Flow | None = None) -> str:
@@ -132,6 +132,29 @@ def content_diff(approved: dict[str, Any], current: dict[str, Any], flow: Flow |
             lines.append(f'<div class="{cls}"><pre>{esc(line)}</pre></div>')
         parts.append(card(section_title(path, flow), raw("".join(lines)), level=4))
     return raw("".join(parts) or '<p class="muted">No difference in the sections (a newer measurement changed).</p>')
+
+
+def readable_diff(approved: dict[str, Any], current: dict[str, Any], flow: Flow | None = None, events=(),
+                  after_seq: int = 0) -> Html:
+    """Per section, what changed in words (:func:`~phasebook.core.fielddiff.field_changes`) and who saved it when;
+    the raw YAML diff one click away."""
+    from ..core.fielddiff import field_changes, last_save
+
+    events = list(events)
+    parts = []
+    for path in current:
+        changes = field_changes(approved.get(path), current.get(path))
+        if not changes:
+            continue
+        items = "".join(f'<li class="pb-change pb-change-{c.kind}">{esc(c.text)}</li>' for c in changes)
+        saved = last_save(events, path, after_seq)
+        by = (f'<p class="muted pb-changed-by">Changed by {esc(saved.actor.name)} on {esc(saved.at[:10])} '
+              f'at {esc(saved.at[11:16])} UTC</p>') if saved is not None else ""
+        parts.append(card(section_title(path, flow), raw(f'<ul class="pb-changes">{items}</ul>{by}'), level=4))
+    if not parts:
+        return content_diff(approved, current, flow)
+    raw_diff = content_diff(approved, current, flow)
+    return raw("".join(parts) + f'<details class="pb-raw-diff"><summary>Show the raw YAML diff</summary>{raw_diff}</details>')
 
 
 def covered_models(project, gate: str) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from .feasibility import feasibility_card
 from .findings import FindingsWidget, findings_banner, findings_html
 from .html import Html, badge, card, esc, page, raw, table
 from .integrity import integrity_banner
-from .render import content_diff, covered_models, render_section
+from .render import covered_models, readable_diff, render_section
 from .softmetrics import review_parts
 from .tracking import tracking_parts
 
@@ -64,7 +64,8 @@ def gate_header(project: Project, gate: str, status: ProjectStatus | None = None
             event = project.approval_event(gate, seq=s.seq)
             if event is None:
                 continue
-            body = content_diff(dict(event.data.get("snapshot") or {}), current, project.flow)
+            body = readable_diff(dict(event.data.get("snapshot") or {}), current, project.flow, project.events(),
+                                 after_seq=s.seq)
             if s.policy_changed:
                 rows = [(field, _short(old), _short(new)) for field, old, new in
                         policy_diff(event.data.get("policy"), policy_of(policy_now))]
