@@ -128,7 +128,7 @@ class StatusHandler(_ProjectHandler):
             self.set_status(304)
             self.finish()
             return
-        status = await self.off_loop(lambda: project.status().model_dump(mode="json"))
+        status = await self.off_loop(lambda: _status_for_sidebar(project))
         flow = project.flow
         for run in status.get("recent_runs", []):  # the journal keeps project-relative output paths
             if run.get("output_path"):
@@ -143,6 +143,22 @@ class StatusHandler(_ProjectHandler):
             jobs=running,
         )
         self.send(status)
+
+
+def _status_for_sidebar(project: Project) -> dict:
+    """The folded status as JSON, with what waits for the person running the server (``waiting_for_you``).
+
+    The person is the local user (``$PHASEBOOK_USER`` or the login name) in ``$PHASEBOOK_ROLE`` (no role: only
+    their own stale approvals, delegations and findings are listed).
+    """
+    from ..project.base import default_actor
+
+    st = project.status()
+    me = default_actor(os.environ.get("PHASEBOOK_ROLE") or None)
+    out = st.model_dump(mode="json")
+    out["waiting_for_you"] = {"name": me.name, "role": me.role,
+                              "items": [i.model_dump(mode="json") for i in project.waiting_for(me.name, me.role, st)]}
+    return out
 
 
 class SignoffsHandler(_ProjectHandler):
