@@ -25,6 +25,7 @@ from .gates import GateState, GateStatus, Signoff, covered_content, evaluate_gat
 from .kpis import SegmentCounts, segment_counts
 from .monitoring import MonitoringStatus, monitoring_status
 from .pinning import flow_pin, pinned_flow
+from .scoreboard import ScoreRow
 from .sections import SECTION_MODELS
 from .transitions import gate_resets
 
@@ -83,6 +84,8 @@ class ProjectStatus(BaseModel):
     monitoring: MonitoringStatus = Field(default_factory=MonitoringStatus)
     #: gate → the latest review of real outputs (soft metrics measured; :func:`~.reviews.review_state`)
     reviews: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    #: KPI → metric → target → best → latest → pass/fail, with display strings (:func:`~.scoreboard.scoreboard_rows`)
+    scoreboard: list[ScoreRow] = Field(default_factory=list)
 
 
 def _section_filled(plan: dict[str, Any], path: str) -> bool:
@@ -193,7 +196,19 @@ def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event], now: 
         segments_passed=segments_passed,
         monitoring=monitoring_status(events, phase, flow),
         reviews=_reviews(flow, events),
+        scoreboard=_scoreboard(plan, events),
     )
+
+
+def _scoreboard(plan: dict[str, Any], events: list[Event]) -> list[ScoreRow]:
+    from .scoreboard import scoreboard_rows
+    from .sections import Scope
+
+    try:
+        scope = Scope.model_validate(plan.get("scope") or {})
+    except ValueError:
+        return []
+    return scoreboard_rows(scope, events, plan)
 
 
 def _reviews(flow: Flow, events: list[Event]) -> dict[str, dict[str, Any]]:

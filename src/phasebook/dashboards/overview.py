@@ -22,7 +22,7 @@ from .tracking import registry_alerts
 from .html import Html, badge, card, esc, page, raw, table
 
 __all__ = ["overview_parts", "overview_page", "flow_grid", "gates_table", "decision_log", "display_parts", "segments_table",
-           "monitoring_card"]
+           "monitoring_card", "scoreboard_table"]
 
 def flow_grid(project: Project, st: ProjectStatus) -> Html:
     """The flow's tracks × work phases; every step coloured by status; the current phase marked."""
@@ -119,6 +119,21 @@ def segments_table(st: ProjectStatus) -> Html | None:
                         label="Per segment")
 
 
+def scoreboard_table(st: ProjectStatus) -> Html | None:
+    """KPI → metric → target → best → latest → pass/fail (:func:`~phasebook.core.scoreboard.scoreboard_rows`)."""
+    if not st.scoreboard:
+        return None
+    rows, classes = [], []
+    for r in st.scoreboard:
+        best = f"{r.best.label}: {r.best.display}" if r.best else "—"
+        latest = f"{r.latest.label}: {r.latest.display}" if r.latest else "—"
+        state = {"passed": "passed", "failed": "failed"}.get(r.state, "todo")
+        rows.append((r.kpi, r.metric_label, r.target_text, best, latest, badge(state, r.state_text)))
+        classes.append(f"pb-score-{r.state}")
+    return table(["KPI", "Metric", "Target", "Best model", "Latest model", "State"], rows, label="KPI scoreboard",
+                 row_classes=classes)
+
+
 def overview_parts(project: Project, project_param: str = "", who=None) -> list:
     """The page as a list of HTML fragments, in display order; ``who``: the viewer (default: the page's)."""
     st = project.status()
@@ -135,8 +150,10 @@ def overview_parts(project: Project, project_param: str = "", who=None) -> list:
                         card("The flow", flow_grid(project, st) + step_legend()),
                         card("Monitoring", monitoring_card(st)), card("Gates", gates_table(st, project_param)))]
     board = scoreboard_svg(project.section("scope"), project.events())
+    board_table = scoreboard_table(st)
     board_card = card("KPI scoreboard: hard metrics per model test vs target",
-                      board if board is not None else raw('<p class="muted">No model tests yet.</p>'))
+                      (board_table or raw("")) + (board if board is not None
+                                                  else raw('<p class="muted">No model tests yet.</p>')))
     board_card += soft_metrics_overview(project, project_param)  # soft metrics beside the hard ones
     segments = segments_table(st)
     if segments is not None:
