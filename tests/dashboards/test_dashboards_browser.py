@@ -38,23 +38,39 @@ def _open_signoff(page, served, token, gate="scope_approval"):
     expect(page.get_by_role("table", name="KPIs")).to_be_visible(timeout=PAGE_TIMEOUT)
 
 
-def test_product_owner_approves_scope_and_status_shows_it(served, dpage):
-    # Given the scope sign-off page opened with the product owner's personal token
-    _open_signoff(dpage, served, served.product_token)
-    expect(dpage.get_by_text("Signing as product owner (verified by the server).")).to_be_visible()
-    # When they approve with a comment
-    dpage.get_by_placeholder("Comment (required to request changes or reject)").fill("KPIs match what we need")
+def test_the_overview_names_the_gate_waiting_for_product_and_its_sign_button_signs_it(served, dpage):
+    # Given the demo (development in progress, its KPI check waiting for product) and the product owner's
+    # personal token, on a 1400×900 screen
+    gate = served.project.status().gates["kpi_check"]
+    assert gate.state == "pending" and gate.missing_roles == ["product"]
+    dpage.set_viewport_size({"width": 1400, "height": 900})
+    dpage.goto(served.url("overview.ipynb", served.product_token))
+    # Then the first screen says who is signed in and names the gate waiting for them, with a Sign button
+    waiting = dpage.get_by_role("region", name="Waiting for you")
+    expect(waiting).to_contain_text("Signed in as product owner (product)", timeout=PAGE_TIMEOUT)
+    expect(waiting).to_contain_text(f"{gate.step} {gate.title}: waiting for your approval")
+    sign = waiting.get_by_role("button", name="Sign", exact=True)
+    expect(sign).to_have_count(1)
+    box = sign.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 900, box  # above the fold
+    # When they click it, the sign-off page of that gate opens in the same tab
+    tabs = len(dpage.context.pages)
+    sign.click()
+    expect(dpage).to_have_url(re.compile(r"signoff\.ipynb\?gate=kpi_check"), timeout=PAGE_TIMEOUT)
+    assert len(dpage.context.pages) == tabs
+    expect(dpage.get_by_text("Signing as product owner (verified by the server).")).to_be_visible(timeout=PAGE_TIMEOUT)
+    # And approving there records their verified approval of today's content
+    dpage.get_by_placeholder("Comment (required to request changes or reject)").fill("Pilot the call list")
     dpage.get_by_role("button", name="Approve", exact=True).click()
     expect(dpage.get_by_text("Recorded: approve by product owner (verified).")).to_be_visible(timeout=30_000)
-    # Then the journal has the approval with the authenticated user, verified, and the content hash
     last = [e for e in served.project.events() if e.kind == "sign_off"][-1]
-    assert last.actor == PRODUCT_OWNER
-    assert last.data["comment"] == "KPIs match what we need"
-    assert last.data["content_hash"] == served.project.gate_content("scope_approval")["content_hash"]
+    assert last.actor == PRODUCT_OWNER and last.data["gate"] == "kpi_check"
+    assert last.data["comment"] == "Pilot the call list"
+    assert last.data["content_hash"] == served.project.gate_content("kpi_check")["content_hash"]
     # And `phasebook status` shows the gate approved
     out = CliRunner().invoke(cli, ["--project", str(served.project.root), "status", "--json"])
     assert out.exit_code == 0, out.output
-    assert json.loads(out.output)["gates"]["scope_approval"]["state"] == "approved"
+    assert json.loads(out.output)["gates"]["kpi_check"]["state"] == "approved"
 
 
 def test_edited_scope_makes_the_page_stale_with_the_diff(served, dpage):

@@ -23,6 +23,9 @@ def dpage(page):
 
 def test_plan_changed_behind_an_open_page_is_refused_with_the_reload_message(served, dpage):
     project = served.project
+    # Given a product need reworded since the demo's scope approval (the gate waits for a fresh one)
+    need = project.section("product_need").model_dump(mode="json")
+    project.save_section("product_need", {**need, "statement": need["statement"] + " (reworded)"})
     assert project.status().gates["scope_approval"].state != "approved"
     # Given the scope sign-off page open with the product owner's personal token
     dpage.goto(served.url("signoff.ipynb", served.product_token, gate="scope_approval"))
