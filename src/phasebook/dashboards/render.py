@@ -42,10 +42,12 @@ def _value(value: Any) -> Html:
     return text(value)
 
 
-def render_fields(model: BaseModel) -> Html:
-    """Every field of a model as a two-column table of titles and values."""
+def render_fields(model: BaseModel, exclude: tuple[str, ...] = ()) -> Html:
+    """Every field of a model (but ``exclude``) as a two-column table of titles and values."""
     rows = []
     for name, field in type(model).model_fields.items():
+        if name in exclude:
+            continue
         rows.append((field.title or name.replace("_", " "), _value(getattr(model, name))))
     return table(["", ""], rows)
 
@@ -98,7 +100,8 @@ def render_technical_check(tc: TechnicalCheck) -> Html:
     rows = [(c.item, f"{c.monthly_cost:,.2f} {tc.currency}") for c in tc.cost_breakdown]
     rows.append((raw("<b>Total per month</b>"), raw(f"<b>{esc(f'{tc.monthly_cost:,.2f}')} {esc(tc.currency)}</b>")))
     cost = table(["Cost item", "Per month"], rows, label="Cost estimate")
-    return raw("<p><b>Cost estimate</b></p>" + cost + render_fields(tc))
+    # the cost fields are the table above: not again in the field list
+    return raw("<p><b>Cost estimate</b></p>" + cost + render_fields(tc, exclude=("cost_breakdown", "monthly_cost")))
 
 
 def render_section(path: str, model: Any, flow: Flow | None = None) -> Html:
