@@ -73,7 +73,7 @@ def test_set_warns_when_a_hard_target_is_out_of_reach(quarter_positive, tmp_path
     result = CliRunner().invoke(cli, ["--project", str(quarter_positive.root), "set", "scope", "--file", str(path)],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "Warning" in result.stderr and "at most 0.4" in result.stderr and "recall_at_top_k (top 10%)" in result.stderr
+    assert "Warning" in result.stderr and "at most 0.4" in result.stderr and "recall in the top 10% ≥ 0.5 cannot be met" in result.stderr
     path.write_text(SCOPE.replace("target: 0.5", "target: 0.35"), encoding="utf-8")
     result = CliRunner().invoke(cli, ["--project", str(quarter_positive.root), "set", "scope", "--file", str(path)])
     assert result.exit_code == 0 and "Warning" not in result.stderr
@@ -87,7 +87,7 @@ def test_the_scope_signoff_page_shows_the_ceiling_before_approval(quarter_positi
     page = signoff_page(str(quarter_positive.root), "scope_approval")
     html = "".join(getattr(c, "value", "") for c in page.children)
     assert 'aria-label="Feasibility"' in html and "<td>0.4</td>" in html
-    assert "recall_at_top_k (top 10%)" in html  # the KPI table shows the metric with its k
+    assert "recall in the top 10%<br><span class=\"muted\">recall_at_top_k</span>" in html  # the metric in words, with its k
     from phasebook.dashboards.signoff import SignoffWidget
 
     # the feasibility card comes before the buttons (the findings widget may sit between them)

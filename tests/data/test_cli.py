@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from phasebook.cli import cli
@@ -128,3 +129,36 @@ def test_html_reports_show_hostile_column_names_and_values_as_text(tmp_path, mon
         assert not [t for t, _ in tags if t in ("img", "script")]
         assert not [a for _, attrs in tags for a in attrs if a.startswith("on")]
         assert "&lt;img src=x onerror=&quot;window.__y=1&quot;&gt;" in report
+
+
+def test_declared_id_columns_are_left_out_of_production_drift(project, tmp_path):
+    # Given a source declaring its id column, when production data is compared, then the ids are not "drift"
+    ref = pd.DataFrame({"customer_id": range(200), "spend": [1.0, 2.0, 3.0, 4.0] * 50, "churned": [0, 1] * 100})
+    cur = pd.DataFrame({"customer_id": range(5000, 5200), "spend": [1.0, 2.0, 3.0, 4.0] * 50})
+    ref.to_parquet(tmp_path / "ref.parquet")
+    cur.to_parquet(tmp_path / "cur.parquet")
+    source = {"name": "customers", "uri": str(tmp_path / "ref.parquet"), "label_column": "churned"}
+    project.save_section("data_sources", {"items": [source]})
+    report = project.check_drift(str(tmp_path / "ref.parquet"), str(tmp_path / "cur.parquet"), record=False)
+    assert report.column("customer_id").drifted  # undeclared, the new ids look like drift
+    project.save_section("data_sources", {"items": [{**source, "id_columns": "customer_id"}]})
+    assert project.section("data_sources").items[0].id_columns == ["customer_id"]
+    report = project.check_drift(str(tmp_path / "ref.parquet"), str(tmp_path / "cur.parquet"), record=False)
+    assert [c.name for c in report.columns] == ["spend"] and not report.drifted
+    assert {s["name"]: s["reason"].split(":")[0] for s in report.skipped} == {"customer_id": "an id column",
+                                                                               "churned": "the label"}
+    # named explicitly, it is compared
+    report = project.check_drift(str(tmp_path / "ref.parquet"), str(tmp_path / "cur.parquet"),
+                                 columns=["customer_id"], record=False)
+    assert [c.name for c in report.columns] == ["customer_id"]
+
+
+@pytest.mark.parametrize(("ids", "message"), [
+    (["customer_id", "customer_id"], "listed twice"), ([""], "needs a name"), (["churned"], "is the label column")])
+def test_id_columns_are_validated(project, ids, message):
+    from phasebook.core.errors import PlanValidationError
+
+    with pytest.raises(PlanValidationError, match=message) as info:
+        project.save_section("data_sources", {"items": [{"name": "customers", "label_column": "churned",
+                                                          "id_columns": ids}]})
+    assert "data_sources.items.0.id_columns" in str(info.value)

@@ -11,6 +11,8 @@ from rich.text import Text
 
 from ..core.errors import PlanSyntaxError, PlanValidationError
 from ..core.events import BACKTRACK_REASONS, Actor
+from ..core.metrics import metric_label
+from ..core.scopecheck import direction_warnings
 from ..core.sections import SECTION_MODELS
 from ..project import dump_yaml, parse_yaml, validate_section
 from .app import cli, console, err_console, open_project, print_json, shown_path
@@ -90,6 +92,11 @@ def show(ctx: click.Context, section: str, template: bool) -> None:
         return
     model = open_project(ctx).section(section)
     click.echo(dump_yaml(model.model_dump(mode="json")), nl=False)
+    if section == "scope":  # how each parameterised metric reads (comments: `set` takes the output back as is)
+        for i, kpi in enumerate(model.kpis):
+            for j, m in enumerate(kpi.metrics):
+                if (label := metric_label(m.name, m.params)) != m.name:
+                    click.echo(f"# kpis.{i}.metrics.{j} ({m.name}) reads: {label}")
 
 
 @cli.command(name="set")
@@ -121,6 +128,9 @@ def set_(ctx: click.Context, section: str, file: str) -> None:
     model = validate_section(section, data, file=label)
     project.save_section(section, model)
     console.print(f"Saved {section}.")
+    if section == "scope":
+        for warning in direction_warnings(model):
+            click.echo(f"Warning — {warning['path']}: {warning['message']}.", err=True)
     if section in ("scope", "data_sources"):
         for note in project.scope_feasibility():
             click.echo(f"Warning — {note.kpi}: {note.message}", err=True)

@@ -13,6 +13,7 @@ from ..core.describe import describe_event, describe_move
 from ..core.escape import rich_text
 from ..core.events import Event
 from ..core.flow import Flow, default_flow
+from ..core.metrics import metric_label
 from ..core.status import ProjectStatus
 
 __all__ = ["render_status", "render_history", "summarize_event", "STATE_STYLE"]
@@ -133,9 +134,12 @@ def render_status(console: Console, st: ProjectStatus, flow: Flow | None = None)
             target = "-" if r["target"] is None else f"{r['comparator']} {r['target']:g}"
             value = "-" if r["value"] is None else f"{r['value']:.4g}"
             outcome = r["outcome"]
-            t.add_row(rich_text(r["kpi"]), rich_text(r["metric"]), target, value,
+            t.add_row(rich_text(r["kpi"]), rich_text(metric_label(r["metric"], r.get("params"))), target, value,
                       Text(outcome.replace("_", " "), style={"passed": "green", "failed": "red"}.get(outcome, "yellow")))
         console.print(t)
+        if test.get("measured_under"):
+            console.print(Text(f"  This test was measured under {test['measured_under']}: it does not count "
+                               "until the model is tested again.", style="yellow"))
     else:
         console.print("No model test yet.")
     if st.segments_total:

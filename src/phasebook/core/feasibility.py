@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .metrics import TOP_K_METRICS, metric_title
+from .metrics import TOP_K_METRICS, metric_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from .sections import Scope
@@ -40,6 +40,8 @@ class FeasibilityNote:
     unreachable: bool
     loose: bool
     message: str
+    #: the metric in words with its parameters (core.metrics.metric_label)
+    label: str = ""
 
 
 def wilson_interval(p: float, n: float, z: float = 1.96) -> tuple[float, float]:
@@ -88,7 +90,7 @@ def check_feasibility(scope: "Scope", *, base_rate: float, rows: int,
     for kpi, m in scope.hard_metrics():
         if m.target is None or m.comparator != ">=" or m.name not in _PROPORTIONS:
             continue
-        title = metric_title(m.name, m.k)
+        title = metric_label(m.name, m.params)
         ceiling = top_k_ceiling(m.name, m.k, base_rate, holdout) if m.name in TOP_K_METRICS else None
         n = _trials(m.name, m.k, base_rate, holdout)
         lo, hi = wilson_interval(min(m.target, 1.0), n)
@@ -104,5 +106,5 @@ def check_feasibility(scope: "Scope", *, base_rate: float, rows: int,
         if parts:
             notes.append(FeasibilityNote(kpi=kpi.name, metric=m.name, target=m.target, ceiling=ceiling,
                                          interval=(lo, hi), unreachable=unreachable, loose=loose,
-                                         message="; ".join(parts) + "."))
+                                         message="; ".join(parts) + ".", label=title))
     return notes

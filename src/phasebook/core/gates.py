@@ -11,8 +11,9 @@ re-derives a rule. The rules, in order:
 * **what it means**: a sign-off in a role the gate does not require is
   recorded as a comment, not a decision; with ``require_verified`` an
   unverified approval is recorded but does not count.
-* **conditions**: an approval counts only if each of the gate's conditions
-  is met, or the approval acknowledged the unmet condition explicitly.
+* **conditions**: a fresh approval counts only if each of the gate's
+  conditions is met, or the approval acknowledged the unmet condition
+  explicitly (a stale one already does not make the gate approved).
 * **fresh**: an approval is fresh when it judged today's covered content,
   under today's gate policy, after the last backtrack into the gate's phase.
 * **state**: ``rejected`` / ``changes_requested`` while a counting decision
@@ -154,14 +155,24 @@ def covered_content(gate: Gate, plan: dict[str, Any], events: list[Event]) -> di
     return {"sections": sections, "section_hashes": hashes, "measurements": measurements, "content_hash": digest}
 
 
-def _condition(cond: Condition, events: list[Event], gate: str = "") -> ConditionStatus:
+def _condition(cond: Condition, events: list[Event], gate: str = "", plan: dict[str, Any] | None = None) -> ConditionStatus:
     if cond.kind == "current_review":
         from .reviews import review_condition
 
         met, message = review_condition(events, gate)
         return ConditionStatus(kind=cond.kind, met=met, message=message)
     if cond.kind == "passing_model_test":
-        test = latest_event(events, "model_test")
+        tests = [e for e in events if e.kind == "model_test"]
+        if plan is not None:
+            from .modeltests import current_model_tests
+
+            current = current_model_tests(tests, plan)
+            if tests and not current:
+                return ConditionStatus(kind=cond.kind, met=False, message=(
+                    f"no model test measured today's scope and training source ({len(tests)} measured under a "
+                    "previous scope or source: test the model again)"))
+            tests = current
+        test = tests[-1] if tests else None
         if test is None:
             return ConditionStatus(kind=cond.kind, met=False, message="no model test has been recorded")
         if not test.data.get("passed"):
@@ -181,9 +192,21 @@ def _condition(cond: Condition, events: list[Event], gate: str = "") -> Conditio
     return ConditionStatus(kind=cond.kind, met=True, message=f"a drift check (entry {drift.seq}) follows {cond.section}")
 
 
-def check_conditions(gate: Gate, events: list[Event]) -> list[ConditionStatus]:
-    """Each condition of ``gate`` checked against the journal now."""
-    return [_condition(c, events, gate.name) for c in gate.conditions]
+def check_conditions(gate: Gate, events: list[Event], plan: dict[str, Any] | None = None) -> list[ConditionStatus]:
+    """Each condition of ``gate`` checked against the journal (and the plan dump ``plan``) now.
+
+    With ``plan``, a model test counts only if it measured today's scope and training source
+    (:mod:`~.modeltests`), and a gate covering the scope has one more condition when a comparator runs
+    against its metric's direction (:func:`~.scopecheck.direction_condition`): met unless it does.
+    """
+    out = [_condition(c, events, gate.name, plan) for c in gate.conditions]
+    if plan is not None and "scope" in gate.covers:
+        from .scopecheck import DIRECTION_CONDITION, direction_condition
+
+        met, message = direction_condition(plan.get("scope"))
+        if not met:
+            out.append(ConditionStatus(kind=DIRECTION_CONDITION, met=False, message=message))
+    return out
 
 
 def delegation_for(events: list[Event], gate: str, name: str, at: str) -> Event | None:
@@ -219,7 +242,8 @@ def _judge(s: Signoff, e: Event, gate: Gate, events: list[Event], verified_names
                                    "same name does not replace it")
     elif s.decision == "approve" and not a.verified and gate.require_verified:
         s.counts, s.note = False, "not counted: this gate requires verified sign-offs"
-    elif s.decision == "approve" and any(c.kind not in s.acknowledged for c in unmet):
+    elif s.decision == "approve" and s.fresh and any(c.kind not in s.acknowledged for c in unmet):
+        # (a stale approval counts toward "stale", not "approved": conditions judge today's content only)
         s.counts, s.note = False, "not counted: " + "; ".join(c.message for c in unmet if c.kind not in s.acknowledged)
     elif s.decision == "approve" and s.acknowledged:
         s.note = "approved with an acknowledged unmet condition: " + ", ".join(s.acknowledged)
@@ -243,7 +267,7 @@ def evaluate_gate(gate: Gate, plan: dict[str, Any], events: list[Event], reset: 
             latest[(e.actor.name, e.actor.role, e.actor.verified)] = e
             if e.actor.verified:
                 verified_names.add(e.actor.name)
-    conditions = check_conditions(gate, events)
+    conditions = check_conditions(gate, events, plan)
     unmet = [c for c in conditions if not c.met]
     signoffs: list[Signoff] = []
     for e in sorted(latest.values(), key=lambda e: e.seq):

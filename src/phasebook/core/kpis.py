@@ -35,6 +35,8 @@ class MetricResult(BaseModel):
     dataset: str = ""
     value: float | None
     outcome: Outcome
+    #: the metric's parameters as the scope set them (``{"k": 0.1}``; see core.metrics.metric_label)
+    params: dict[str, float] = Field(default_factory=dict)
 
 
 class ModelTestResult(BaseModel):
@@ -97,7 +99,7 @@ def judge(scope: "Scope", values: dict[str, Any], *, model: str, segment: str | 
             results.append(
                 MetricResult(
                     kpi=kpi.name, metric=m.name, hardness=m.hardness, comparator=m.comparator,
-                    target=m.target, dataset=m.dataset, value=value, outcome=outcome,
+                    target=m.target, dataset=m.dataset, value=value, outcome=outcome, params=m.params,
                 )
             )
     summary = {k: sum(1 for r in results if r.outcome == k) for k in ("passed", "failed", "not_measured", "not_judged", "no_target")}

@@ -8,11 +8,13 @@ entry. Plain data: no numpy, no sklearn.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["MetricSpec", "CATALOGUE", "METRIC_RANGES", "metric_spec", "TOP_K_METRICS", "top_k_text", "metric_title"]
+__all__ = ["MetricSpec", "CATALOGUE", "METRIC_RANGES", "metric_spec", "TOP_K_METRICS", "top_k_text", "metric_title",
+           "metric_label"]
 
 Needs = Literal["score", "label", "value"]
 
@@ -30,6 +32,8 @@ class MetricSpec(BaseModel):
     task: Literal["classification", "regression"]
     #: options the implementation accepts (e.g. ``k``: a share of rows, or a count when ≥ 1)
     parameters: tuple[str, ...] = ()
+    #: how a person reads the metric with its parameters; ``{top}`` is the top-k phrase ("top 10%")
+    words: str = ""
 
     @property
     def comparator(self) -> str:
@@ -37,9 +41,9 @@ class MetricSpec(BaseModel):
         return ">=" if self.higher_is_better else "<="
 
 
-def _m(name, low, high, hib, needs, task, parameters=()) -> MetricSpec:
+def _m(name, low, high, hib, needs, task, parameters=(), words="") -> MetricSpec:
     return MetricSpec(name=name, low=low, high=high, higher_is_better=hib, needs=needs, task=task,
-                      parameters=parameters)
+                      parameters=parameters, words=words or name)
 
 
 CATALOGUE: dict[str, MetricSpec] = {m.name: m for m in (
@@ -47,8 +51,8 @@ CATALOGUE: dict[str, MetricSpec] = {m.name: m for m in (
     _m("pr_auc", 0.0, 1.0, True, "score", "classification"),
     _m("log_loss", 0.0, None, False, "score", "classification"),
     _m("brier", 0.0, 1.0, False, "score", "classification"),
-    _m("recall_at_top_k", 0.0, 1.0, True, "score", "classification", ("k",)),
-    _m("precision_at_top_k", 0.0, 1.0, True, "score", "classification", ("k",)),
+    _m("recall_at_top_k", 0.0, 1.0, True, "score", "classification", ("k",), "recall in the {top}"),
+    _m("precision_at_top_k", 0.0, 1.0, True, "score", "classification", ("k",), "precision in the {top}"),
     _m("accuracy", 0.0, 1.0, True, "label", "classification"),
     _m("balanced_accuracy", 0.0, 1.0, True, "label", "classification"),
     _m("precision", 0.0, 1.0, True, "label", "classification"),
@@ -82,3 +86,24 @@ def top_k_text(k: float | None) -> str:
 def metric_title(name: str, k: float | None = None) -> str:
     """A metric with its parameters, as every surface shows it: ``recall_at_top_k (top 10%)``."""
     return f"{name} ({top_k_text(k)})" if name in TOP_K_METRICS else name
+
+
+def metric_label(name: str, params: Mapping[str, Any] | None = None) -> str:
+    """A metric with its parameters in words, as every surface that shows the scope shows it.
+
+    ``metric_label("recall_at_top_k", {"k": 0.1})`` is "recall in the top 10%",
+    ``metric_label("precision_at_top_k", {"k": 500})`` "precision in the top 500"; a
+    top-k metric without ``k`` reads with the default (the top 10%). A metric without
+    parameters, or one the catalogue does not know (a soft metric people judge), reads
+    as its name. Plain text: the caller escapes it for its surface.
+
+    Args:
+        name: the metric's name as the scope writes it.
+        params: the metric's parameters as the scope holds them (``{"k": 0.1}``); None or
+            missing keys take the catalogue's defaults.
+    """
+    spec = CATALOGUE.get(name)
+    if spec is None:
+        return name
+    k = (params or {}).get("k")
+    return spec.words.format(top=top_k_text(k)) if "k" in spec.parameters else spec.words

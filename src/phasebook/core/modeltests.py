@@ -1,9 +1,13 @@
 """Which model tests measure today's scope on today's training source and label.
 
-A ``model_test`` records the hash of the scope it was judged against and the
-training source's identity and label (``data_sources.training``). After the
-scope or the label changes, older tests measured something else: they are
-shown as such, and do not make step 3.3 done.
+A ``model_test`` records the hash of what it measured in the scope (each
+metric's name, target, comparator, parameters and hardness:
+:func:`measured_scope`) and the training source's identity and label
+(``data_sources.training``). After the metrics or the label change, older
+tests measured something else: they are shown as such, do not make step 3.3
+done and do not meet a ``passing_model_test`` condition. A change elsewhere
+in the scope (the timebox, the out-of-scope list) leaves them current. Tests
+journaled before the metrics hash existed compare the whole scope's hash.
 """
 
 from __future__ import annotations
@@ -14,13 +18,31 @@ from .events import Event
 from .hashing import content_hash
 from .sections import training_identity
 
-__all__ = ["measured_under", "current_model_tests"]
+__all__ = ["measured_under", "current_model_tests", "measured_scope", "measures_hash"]
+
+
+#: The fields of a scope metric a model test's outcome depends on.
+_MEASURED = ("name", "target", "comparator", "k", "hardness")
+
+
+def measured_scope(scope: dict[str, Any] | None) -> list[list[Any]]:
+    """What of a scope dump a model test measures: per KPI, each metric's name, target, comparator, k, hardness."""
+    return [[kpi.get("name"), [[m.get(f) for f in _MEASURED] for m in kpi.get("metrics") or []]]
+            for kpi in (scope or {}).get("kpis") or []]
+
+
+def measures_hash(scope: dict[str, Any] | None) -> str:
+    """The hash a ``model_test`` records as ``measures_hash`` (see :func:`measured_scope`)."""
+    return content_hash(measured_scope(scope))
 
 
 def measured_under(data: dict[str, Any], plan: dict[str, Any]) -> str | None:
     """None when a test's data measured the plan's current scope and training source; else what changed since."""
     scope = plan.get("scope")
-    if data.get("scope_hash") and scope is not None and data["scope_hash"] != content_hash(scope):
+    if scope is not None and "measures_hash" in data:
+        if data["measures_hash"] != measures_hash(scope):
+            return "a previous scope"
+    elif data.get("scope_hash") and scope is not None and data["scope_hash"] != content_hash(scope):
         return "a previous scope"
     if "training" in data and data["training"] != training_identity(plan.get("data_sources")):
         return "a previous training source or label"

@@ -157,7 +157,29 @@ class DataSource(Section):
         description="The label value a two-class metric counts as positive, e.g. Churned, Yes, true or 1 "
                     "(needed unless the label is a yes/no, true/false or 0/1 column).",
     )
+    id_columns: list[str] = Field(
+        default_factory=list, title="Id columns",
+        description="Columns that identify a row (e.g. customer_id): never a model feature, left out of drift checks.",
+    )
     notes: str = Field("", title="Notes", description="Dumps, refresh schedule, caveats.", json_schema_extra=LONG)
+
+    @field_validator("id_columns", mode="before")
+    @classmethod
+    def _one_id(cls, v: object) -> object:
+        return [v] if isinstance(v, str) else v  # ``id_columns: customer_id`` means one id column
+
+    @field_validator("id_columns")
+    @classmethod
+    def _ids(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        ids = [c.strip() for c in v]
+        if any(not c for c in ids):
+            raise ValueError("an id column needs a name, e.g. customer_id")
+        if dup := next((c for c in ids if ids.count(c) > 1), None):
+            raise ValueError(f"id column {dup!r} is listed twice")
+        label = info.data.get("label_column")
+        if label and label in ids:
+            raise ValueError(f"{label!r} is the label column; an id column identifies a row, it is not the outcome")
+        return ids
 
     @field_validator("positive_label", mode="before")
     @classmethod
@@ -243,6 +265,11 @@ class ModelMetric(Section):
         description="For recall_at_top_k and precision_at_top_k: the share of rows flagged (0.1 = the top 10%) "
                     "or their number (200 = the top 200 rows). Empty: the top 10%.",
     )
+
+    @property
+    def params(self) -> dict[str, float]:
+        """The metric's parameters as :func:`phasebook.core.metrics.metric_label` reads them (``{"k": 0.1}``)."""
+        return {"k": self.k} if self.k is not None else {}
 
     @field_validator("k")
     @classmethod

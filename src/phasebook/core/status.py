@@ -23,6 +23,7 @@ from .findings import fold_findings
 from .flow import Flow
 from .gates import GateState, GateStatus, Signoff, covered_content, evaluate_gate, latest_event, section_value
 from .kpis import SegmentCounts, segment_counts
+from .modeltests import measured_under
 from .monitoring import MonitoringStatus, monitoring_status
 from .pinning import flow_pin, pinned_flow
 from .scoreboard import ScoreRow
@@ -184,7 +185,8 @@ def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event], now: 
         previous_phase=previous,
         gates=gates,
         steps=steps,
-        latest_model_test=({"seq": latest_test.seq, "at": latest_test.at, **latest_test.data} if latest_test else None),
+        latest_model_test=({"seq": latest_test.seq, "at": latest_test.at, **latest_test.data,
+                            "measured_under": measured_under(latest_test.data, plan)} if latest_test else None),
         model_tests=len(model_tests),
         decisions=decisions,
         recent_runs=runs[-10:],

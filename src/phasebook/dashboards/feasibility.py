@@ -20,7 +20,7 @@ def feasibility_card(project: Any, covered: dict[str, Any]) -> Html:
     notes = project.scope_feasibility(covered["scope"])
     if not notes:
         return raw("")
-    rows = [(n.kpi, n.metric, f"{n.target:g}", "—" if n.ceiling is None else f"{n.ceiling:.2g}",
+    rows = [(n.kpi, n.label or n.metric, f"{n.target:g}", "—" if n.ceiling is None else f"{n.ceiling:.2g}",
              "—" if n.interval is None else f"{n.interval[0]:.2f}–{n.interval[1]:.2f}", n.message) for n in notes]
     body = table(["Product KPI", "Metric", "Target", "Best reachable (ceiling)", "95% interval at the target", "Why"],
                  rows, label="Feasibility")

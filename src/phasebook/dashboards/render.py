@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..core.metrics import metric_title
+from ..core.metrics import metric_label
 from ..core.flow import Flow, default_flow
 from ..core.sections import SECTION_MODELS, Literature, Scope, TechnicalCheck
 from ..project import dump_yaml
@@ -58,6 +58,12 @@ def _target(metric) -> str:
     return f"{'at least' if metric.comparator == '>=' else 'at most'} {metric.target:g}"
 
 
+def _metric_cell(m: Any) -> Any:
+    """The metric in words with its parameters ("recall in the top 10%"), its catalogue name beneath when it differs."""
+    label = metric_label(m.name, m.params)
+    return label if label == m.name else raw(f'{esc(label)}<br><span class="muted">{esc(m.name)}</span>')
+
+
 def render_scope(scope: Scope) -> Html:
     """Scope & KPIs: the KPI → metric → target table, then timebox and limits."""
     rows = []
@@ -68,7 +74,7 @@ def render_scope(scope: Scope) -> Html:
             if m is None:
                 rows.append((kpi_cell, raw('<span class="muted">no metric yet</span>'), "", "", "", ""))
             else:
-                rows.append((kpi_cell, metric_title(m.name, m.k), m.definition, _target(m), m.dataset, m.hardness))
+                rows.append((kpi_cell, _metric_cell(m), m.definition, _target(m), m.dataset, m.hardness))
     parts = [table(["Product KPI", "Model metric", "Definition", "Target", "Measured on", "Hard / soft"], rows,
                    label="KPIs")]
     facts = [

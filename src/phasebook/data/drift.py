@@ -41,7 +41,7 @@ from .parallel import pipeline, workers
 from .sources import open_table
 from .table import Duck, Table
 
-__all__ = ["ColumnDrift", "DriftReport", "drift", "TOP_CATEGORIES"]
+__all__ = ["ColumnDrift", "DriftReport", "drift", "TOP_CATEGORIES", "LABEL_REASON", "ID_REASON"]
 
 TOP_CATEGORIES = 20
 PLOT_BINS = 40
@@ -121,19 +121,26 @@ class DriftReport(BaseModel):
         return drift_html(self)
 
 
+#: Why a label column is not compared in production drift.
+LABEL_REASON = "the label: production data does not know it yet"
+#: Why a declared id column is not compared.
+ID_REASON = "an id column: it identifies rows, its distribution says nothing about drift"
+
+
 def drift(
     reference: Any,
     current: Any,
     thresholds: DriftThresholds | None = None,
     columns: list[str] | None = None,
     project: Any = None,
-    exclude: list[str] | None = None,
+    exclude: list[str] | dict[str, str] | None = None,
 ) -> DriftReport:
     """Compare ``current`` with ``reference`` (each anything :func:`open_table` accepts).
 
     Args:
         exclude: columns left out (with the reason in ``skipped``) unless named
-            in ``columns``: a label not yet known in production data.
+            in ``columns``: a label not yet known in production data (a list), or
+            ``{column: reason}`` (a declared id column: unique per row, not a feature).
 
     Raises:
         EmptyTableError: either table has no rows.
@@ -153,8 +160,9 @@ def drift(
         out: dict[str, ColumnDrift] = {}
         skipped: list[dict[str, str]] = []
         if exclude and not columns:
-            left = [n for n in names if n in set(exclude)]
-            skipped += [{"name": n, "reason": "the label: production data does not know it yet"} for n in left]
+            why = exclude if isinstance(exclude, dict) else dict.fromkeys(exclude, LABEL_REASON)
+            left = [n for n in names if n in why]
+            skipped += [{"name": n, "reason": why[n]} for n in left]
             names = [n for n in names if n not in set(left)]
         shared = sum(1 for n in names if n in ref.columns and n in cur.columns)
         numeric: list[str] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -78,11 +78,15 @@ def _positive(y: pd.Series, positive: Any) -> pd.Series:
     return (y == positive).astype(int)
 
 
-def feature_columns(df: pd.DataFrame, label: str) -> tuple[list[str], list[str]]:
-    """(numeric, categorical) feature columns: everything but the label and identifiers."""
+def feature_columns(df: pd.DataFrame, label: str, ids: Sequence[str] = ()) -> tuple[list[str], list[str]]:
+    """(numeric, categorical) feature columns: everything but the label and identifiers.
+
+    Identifiers are the source's declared ``ids`` (its ``id_columns``) and any ``id`` or ``*_id`` column.
+    """
     numeric, categorical = [], []
+    declared = set(ids)
     for col in df.columns:
-        if col == label or col.lower() == "id" or col.lower().endswith("_id"):
+        if col == label or col in declared or col.lower() == "id" or col.lower().endswith("_id"):
             continue
         s = df[col]
         if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
@@ -95,7 +99,7 @@ def feature_columns(df: pd.DataFrame, label: str) -> tuple[list[str], list[str]]
 
 
 def split(df: pd.DataFrame, label: str, *, positive: Any = None, test_size: float = 0.25, seed: int = 0,
-          task: str | None = None) -> Holdout:
+          task: str | None = None, ids: Sequence[str] = ()) -> Holdout:
     """A (stratified, for classification) holdout of ``df``.
 
     Args:
@@ -104,6 +108,7 @@ def split(df: pd.DataFrame, label: str, *, positive: Any = None, test_size: floa
             yes/no, true/false or 0/1 label.
         task: ``classification`` when a two-class metric is scoped (a label with
             more than two values then stops), None to infer it from the label.
+        ids: the source's declared id columns: never features.
     """
     from sklearn.model_selection import train_test_split
 
@@ -118,7 +123,7 @@ def split(df: pd.DataFrame, label: str, *, positive: Any = None, test_size: floa
         raise BadInputError(f"The label column {label!r} has {df[label].nunique()} distinct values; a two-class "
                             "metric needs exactly two. Pick another label_column in data_sources.")
     y = _positive(df[label], positive) if task == "classification" else df[label].astype(float)
-    numeric, categorical = feature_columns(df, label)
+    numeric, categorical = feature_columns(df, label, ids)
     X = df[numeric + categorical]
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=test_size, random_state=seed, stratify=y if task == "classification" else None

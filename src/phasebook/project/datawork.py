@@ -87,14 +87,15 @@ class DataOps:
         """Compare current with reference data (defaults and thresholds from ``monitoring``); journal ``drift_check``.
 
         The label columns of the plan's sources are left out (production data
-        does not know them yet) unless named in ``columns``; ``record=False``
+        does not know them yet), and so are their declared ``id_columns``, unless
+        named in ``columns``; ``record=False``
         compares without journaling (an exploration). The event keeps the pair
         compared, so the monitoring page shows only checks of the plan's pair;
         ``snapshot_of`` names the source a frozen reference snapshot was taken of
         (the pair then records that source, and the snapshot beside it).
         """
         from ..core.errors import MissingInputError
-        from ..data.drift import drift
+        from ..data.drift import ID_REASON, LABEL_REASON, drift
 
         mon = self.section("monitoring")
         reference = mon.reference_data.strip() if reference is None else self._relative(reference)
@@ -103,9 +104,11 @@ class DataOps:
             raise MissingInputError(what="the reference data", where="an argument, or monitoring.reference_data in the plan")
         if not (isinstance(current, str) and current) and not hasattr(current, "columns"):
             raise MissingInputError(what="the current data", where="an argument, or monitoring.current_data in the plan")
-        labels = [s.label_column for s in self.section("data_sources").items if s.label_column]
+        sources = self.section("data_sources").items
+        left_out = {c: ID_REASON for s in sources for c in s.id_columns}
+        left_out.update({s.label_column: LABEL_REASON for s in sources if s.label_column})
         report = drift(reference, current, thresholds=mon.drift_thresholds, columns=columns or mon.columns or None,
-                       project=self, exclude=labels)
+                       project=self, exclude=left_out)
         if record:
             pair = {"reference": str(reference), "current": str(current)} if isinstance(reference, str) and isinstance(current, str) else {}
             if pair and snapshot_of:

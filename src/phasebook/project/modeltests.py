@@ -13,6 +13,7 @@ from ..core.errors import (
 from ..core.events import Actor, Event
 from ..core.kpis import ModelTestResult, judge
 from ..core.hashing import content_hash
+from ..core.modeltests import measures_hash
 from .. import tracking
 from .base import default_actor
 
@@ -50,7 +51,12 @@ class ModelOps:
         data = result.model_dump(mode="json")
         data["values"] = {str(k): v for k, v in values.items()}
         data["scope_hash"] = content_hash(scope.model_dump(mode="json"))
-        data["training"] = plan.sections["data_sources"].training  # what the numbers were measured on
+        data["measures_hash"] = measures_hash(scope.model_dump(mode="json"))  # the metrics it was judged on
+        data["training"] = training = plan.sections["data_sources"].training  # what the numbers were measured on
+        if training and training.get("uri"):
+            from ..data.fingerprint import source_fingerprint
+
+            data["source_fingerprint"] = source_fingerprint(training["uri"], self.root)  # None: not local files
         data["plan_hash"] = content_hash(plan.dump())
         if details:
             data["details"] = details

@@ -131,7 +131,7 @@ class SigningOps:
         transitions.check_signable(self.flow, g.phase, phase_of(events, self.flow))
         acknowledged: list[str] = []
         if decision == "approve" and actor.role in g.roles:
-            unmet = [c for c in check_conditions(g, events) if not c.met]
+            unmet = [c for c in check_conditions(g, events, plan.dump()) if not c.met]
             if unmet and not acknowledge:
                 raise ConditionNotMetError(gate=gate, unmet=[c.message for c in unmet], needs="acknowledgement")
             if unmet and not comment:
