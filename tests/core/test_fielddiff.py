@@ -32,7 +32,7 @@ def test_comparator_k_kpi_text_and_items_added_and_removed():
         "Churners caught before renewal description: Customer success reaches at-risk accounts a month before "
         "renewal. → Two months before renewal.",
         "roc_auc target: at least 0.8 → at most 0.8",
-        "recall_at_top_k measured in: top 10% → top 20%",
+        "recall measured in: top 10% → top 20%",
         "added Churners caught before renewal metric pr_auc: at least 0.4",
         "removed out of scope: real-time scoring",
         "added out of scope: batch scoring",

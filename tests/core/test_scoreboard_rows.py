@@ -27,7 +27,7 @@ def test_best_latest_and_state_in_words(project):
                                                                               "met by gbm")
     assert (auc.best.label, auc.best.display, auc.latest.label, auc.latest.display) == ("gbm", "0.847", "logit", "0.771")
     recall = rows["recall_at_top_k"]
-    assert recall.metric_label == "recall_at_top_k (top 10%)"
+    assert recall.metric_label == "recall in the top 10%"
     assert (recall.best.label, recall.state, recall.state_text) == ("logit", "failed", "no model meets it yet")
     loss = rows["log_loss"]  # lower is better; the latest test did not measure it
     assert (loss.target_text, loss.best.display, loss.latest.label, loss.state) == ("at most 0.3", "0.28", "gbm", "passed")
@@ -48,4 +48,4 @@ def test_tests_under_a_previous_scope_do_not_count(project):
     out = CliRunner().invoke(cli, ["--project", str(project.root), "status", "--json"])
     board = {r["metric"]: r for r in json.loads(out.stdout)["scoreboard"]}
     assert board["roc_auc"]["latest"]["display"] == "0.85 (previous scope)"
-    assert board["recall_at_top_k"]["metric_label"] == "recall_at_top_k (top 10%)"
+    assert board["recall_at_top_k"]["metric_label"] == "recall in the top 10%"

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Literal
 from pydantic import BaseModel
 
 from .events import Event
-from .metrics import metric_title, top_k_text
+from .metrics import metric_label, top_k_text
 from .wording import target_text
 
 __all__ = ["FieldChange", "field_changes", "last_save"]
@@ -82,7 +82,7 @@ def _is_metric(d: dict) -> bool:
 
 def _label(item: dict) -> str:
     if _is_metric(item):
-        return metric_title(str(item["name"]), item.get("k"))
+        return metric_label(str(item["name"]), {"k": item.get("k")})
     return _ident(item) or ""
 
 
@@ -106,7 +106,8 @@ def _diff_dict(old: dict, new: dict, where: str, out: list[FieldChange]) -> None
     if _is_metric(old) and _is_metric(new):
         skip = {"comparator", "target", "k"}
         if old.get("k") != new.get("k"):
-            out.append(FieldChange(kind="changed", where=str(new["name"]), field="measured in",
+            out.append(FieldChange(kind="changed", where=metric_label(str(new["name"]), {}).split(" in the ")[0],
+                                   field="measured in",
                                    before=top_k_text(old.get("k")), after=top_k_text(new.get("k"))))
         if (old.get("comparator"), old.get("target")) != (new.get("comparator"), new.get("target")):
             out.append(FieldChange(kind="changed", where=where, field="target", before=_metric_target(old),

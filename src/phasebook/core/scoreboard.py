@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 from typing import Any, Literal
 
 from .events import Event
-from .metrics import metric_title
+from .metrics import metric_label
 from .modeltests import measured_under
 from .sections import Scope
 from .wording import number, target_text
@@ -141,7 +141,7 @@ def scoreboard_rows(scope: Scope, events: Iterable[Event], plan: dict[str, Any])
     labels = dict(zip((e.seq for e in tests), point_labels(tests)))
     rows = []
     for kpi, metric in scope.hard_metrics():
-        label = metric_title(metric.name, metric.k)
+        label = metric_label(metric.name, metric.params)
         current, previous = [], []
         for e in tests:
             found = _result(e, kpi.name, metric.name)
