@@ -29,3 +29,18 @@ async def test_a_person_without_the_role_has_nothing_waiting(api, jp_root_dir, m
     monkeypatch.setenv("PHASEBOOK_ROLE", "data_science")
     code, body = await api("GET", "projects", "churn-risk", "status")
     assert code == 200 and body["waiting_for_you"]["items"] == []
+
+
+async def test_status_json_carries_the_scoreboard_rows_with_display_strings(api, jp_root_dir):
+    # Given a filled project: roc_auc ≥ 0.8 and recall in the top 10% ≥ 0.5, tested on two models
+    build_filled_project(jp_root_dir / "churn-risk")
+    code, body = await api("GET", "projects", "churn-risk", "status")
+    assert code == 200
+    rows = {r["metric"]: r for r in body["scoreboard"]}
+    auc, recall = rows["roc_auc"], rows["recall_at_top_k"]
+    # Then each row reads as the sidebar shows it: the metric in words, the target in words, best and latest
+    assert (auc["metric_label"], auc["target_text"]) == ("roc_auc", "at least 0.8")
+    assert (auc["best"]["label"], auc["best"]["display"], auc["latest"]["label"]) == ("gbm-v2", "0.83", "gbm-v2")
+    assert (auc["state"], auc["state_text"]) == ("passed", "met by gbm-v2")
+    assert recall["metric_label"] == "recall in the top 10%" and recall["target_text"] == "at least 0.5"
+    assert recall["best"]["display"] == "0.55" and recall["state"] == "passed"
