@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
+
 from phasebook.data.drift import drift
 from phasebook.data.reference import GRID, ReferenceStats, compare, summarize
 
 
-def test_stored_statistics_match_the_full_drift(pair_files):
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_stored_statistics_match_the_full_drift(pair_files, monkeypatch, threads):
+    # serially, and on the thread pool with reused column buffers and the categorical count beside them
+    monkeypatch.setenv("PHASEBOOK_THREADS", threads)
+    monkeypatch.setenv("PHASEBOOK_PARALLEL_ROWS", "1")
     ref, cur = pair_files["parquet"]
     full = drift(ref, cur)
     stored = ReferenceStats.model_validate_json(summarize(ref).model_dump_json())  # through JSON, as on disk

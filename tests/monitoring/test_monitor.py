@@ -57,6 +57,37 @@ def test_shifted_month_alerts_opens_a_finding_and_stales_the_post_deployment_che
     assert status["phase"] == "delivered"  # proposed, never done for the person
     html = "".join(str(p) for p in overview_parts(demo_copy))
     assert 'role="alert"' in html and "covariate shift in device" in html
+    # and the alert opened one finding through the findings API, visible wherever findings are
+    raised = [e for e in demo_copy.events() if e.kind == "finding_raised"]
+    assert len(raised) == 1 and raised[0].actor.name == "phasebook" and out["finding_id"] == raised[0].seq
+    assert raised[0].data["what"] == checks[0].data["finding"]
+    assert f"entry #{checks[0].seq}" in raised[0].data["evidence"]
+    assert status["monitoring"]["finding"] == raised[0].seq == status["monitoring"]["alert"]["finding_id"]
+    assert raised[0].seq in gate["open_findings"]
+    assert f"finding #{raised[0].seq}" in html
+
+
+def test_repeated_alerts_open_one_finding_until_a_reviewer_accepts_it(demo_copy):
+    # Given an alert whose finding is open
+    assert _cli(demo_copy.root, "monitor").exit_code == 3
+    first = demo_copy.findings()
+    assert len(first) == 1 and first[0].state == "open"
+    # When the next scheduled checks alert again
+    assert _cli(demo_copy.root, "monitor").exit_code == 3
+    assert _cli(demo_copy.root, "monitor").exit_code == 3
+    # Then no second finding is opened, while the first is open or only resolved
+    assert [f.id for f in demo_copy.findings()] == [first[0].id]
+    demo_copy.resolve_finding(first[0].id, "retrained on the new device's data", actor=Actor(name="data scientist"))
+    assert _cli(demo_copy.root, "monitor").exit_code == 3
+    assert len(demo_copy.findings()) == 1
+    # and once a reviewer accepted it, a later alert is a new finding
+    demo_copy.accept_finding(first[0].id, actor=PRODUCT)
+    out = json.loads(_cli(demo_copy.root, "monitor", "--json").stdout)
+    found = demo_copy.findings()
+    assert len(found) == 2 and found[-1].state == "open" and out["finding_id"] == found[-1].id
+    # a quiet check opens none
+    assert _cli(demo_copy.root, "monitor", "--current", _steady(demo_copy)).exit_code == 0
+    assert len(demo_copy.findings()) == 2
 
 
 def test_unshifted_month_exits_0_without_a_finding(demo_copy):
@@ -67,6 +98,7 @@ def test_unshifted_month_exits_0_without_a_finding(demo_copy):
     status = json.loads(_cli(demo_copy.root, "status", "--json").stdout)
     assert status["monitoring"]["state"] == "quiet" and status["monitoring"]["alert"] is None
     assert "covariate shift" not in "".join(str(p) for p in overview_parts(demo_copy))
+    assert demo_copy.findings() == [] and status["monitoring"]["finding"] is None
 
 
 def test_a_second_run_reads_only_the_current_data(demo_copy):
@@ -102,6 +134,21 @@ def test_quiet_checks_roll_up_and_a_later_alert_carries_their_count(demo_copy):
     assert len(checks) == 2 and checks[-1].data["quiet_rolled_up"] == 2
     st = demo_copy.status().monitoring
     assert st.checks == 4 and st.quiet_rolled_up == 2
+
+
+def test_quiet_checks_add_about_one_journal_line_a_day(demo_copy):
+    # Given hourly quiet checks over two days
+    steady = _steady(demo_copy)
+    for day, hour in [(d, h) for d in ("07", "08") for h in range(0, 24, 3)] + [("09", 1)]:
+        r = _cli(demo_copy.root, "monitor", "--current", steady, "--now", f"2026-12-{day}T{hour:02d}:00:00Z")
+        assert r.exit_code == 0, r.output
+    # Then one line per 24 hours is journaled, each carrying the quiet checks counted since the previous one
+    checks = _checks(demo_copy)
+    assert [c.data["checked_at"][:13] for c in checks] == ["2026-12-07T00", "2026-12-08T00", "2026-12-09T01"]
+    assert [c.data.get("quiet_rolled_up", 0) for c in checks] == [0, 7, 7]
+    assert checks[1].data["quiet_last_at"].startswith("2026-12-07T21")
+    st = demo_copy.status().monitoring
+    assert st.checks == 17 and st.state == "quiet"
 
 
 def test_a_person_reopening_acknowledges_the_alert(demo_copy):

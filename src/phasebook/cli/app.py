@@ -8,6 +8,7 @@ failure); no traceback reaches the terminal unless ``PHASEBOOK_DEBUG=1``.
 from __future__ import annotations
 
 import difflib
+import importlib
 import json
 import os
 import sys
@@ -16,8 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.text import Text
 
 from ..core.errors import PhasebookError
 
@@ -25,8 +24,69 @@ __all__ = ["main", "cli", "console", "err_console", "open_project", "print_json"
            "CLI_HINTS", "cli_message",
            "shown_path"]
 
-console = Console(highlight=False, soft_wrap=False)
-err_console = Console(stderr=True, highlight=False)
+#: every top-level command: name → (the module of this package that registers it, its short help). ``--help`` lists
+#: them from here and a command's module is imported only when it runs, so ``phasebook --help`` imports no command
+#: module (nor rich, pydantic, papermill…). tests/cli/test_lazy_commands.py checks this table against the commands.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "advance": (".commands", "Move to the next phase (the current gate must be approved and fresh)."),
+    "anchor": (".integrity", "Record the journal's head (entry count and hash) in a git commit, where rewriting it shows."),
+    "backtrack": (".commands", "Go back to an earlier PHASE (model failure, approach failure, goal change)."),
+    "cancel": (".commands", "Cancel the project, recording why."),
+    "data": (".data", "Data sources (step 1.3), exploration profiles (2.1) and drift checks (4.1)."),
+    "deliver": (".commands", "Mark the solution delivered (step 4.4)."),
+    "demo": (".run", "Build the subscription-churn demo project in PATH and run all four phases."),
+    "export": (".export", "Write the sign-off record: a self-contained HTML page (or PDF) that verifies without the project."),
+    "finding": (".findings", "Findings: what a reviewer wants fixed at a gate (blocking or not), resolved, accepted or "
+                "reopened."),
+    "flow": (".flow", "The project's flow: phases, steps, gates and each gate's policy (a file a team can change)."),
+    "git-setup": (".integrity", "Register the journal merge driver in the repository and route journal.jsonl to it "
+                  "(.gitattributes)."),
+    "history": (".commands", "Show the journal: who decided what, when."),
+    "lab": (".lab", "Open JupyterLab on PROJECT (default: the project of the current folder) at its scoping notebook."),
+    "merge-journal": (".integrity", "Merge journals entry by entry (git runs it as `merge-journal BASE OURS THEIRS`; the "
+                      "result goes to OURS)."),
+    "monitor": (".monitor", "Check the current data for drift against the stored reference statistics; journal it."),
+    "new": (".commands", "Create a project in PATH: plan, journal, phase notebooks (files PATH already holds are kept)."),
+    "record-plan": (".integrity", "Journal plan changes that have no recorded save (an interrupted save, a hand edit, a "
+                    "merge)."),
+    "reopen": (".commands", "Start maintenance after delivery."),
+    "run": (".run", "Execute a phase notebook (scoping, research, development, deployment) or a notebook path."),
+    "serve": (".serve", "Serve the project's dashboards (overview, sign-off, monitoring) to stakeholders."),
+    "serve-user": (".serve", "Give NAME a personal token for `phasebook serve --users FILE` (printed once, stored hashed)."),
+    "set": (".commands", "Replace SECTION with the content of a YAML file (validated; on error nothing is written)."),
+    "show": (".commands", "Print SECTION as YAML (the format `phasebook set` accepts back)."),
+    "signoff": (".commands", "Record a sign-off decision on GATE: one of --approve, --request-changes, --reject (`--show` "
+                "first to see what you approve)."),
+    "status": (".commands", "Show the phase, steps by track, gates and the latest model test."),
+    "test-model": (".tracking", "Test a model against the scope's hard metrics and journal it (step 3.3)."),
+    "tracking": (".tracking", "MLflow: the registry follows the journal's approvals."),
+    "verify": (".integrity", "Check every journal entry (hash, chain, signatures, time), the plan against the journal, "
+               "and anchors."),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """``console`` and ``err_console`` (rich) are made on first use: ``--help`` does not import rich."""
+    if name in ("console", "err_console"):
+        from rich.console import Console
+
+        made = {"console": Console(highlight=False, soft_wrap=False),
+                "err_console": Console(stderr=True, highlight=False)}
+        for key, value in made.items():
+            globals().setdefault(key, value)
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _Commands(dict):
+    """The root group's commands: looking one up by name (``cli.commands["status"]``) registers it first."""
+
+    def __missing__(self, name: str) -> click.Command:
+        if name in COMMANDS:
+            importlib.import_module(COMMANDS[name][0], __package__)
+            if dict.__contains__(self, name):
+                return dict.__getitem__(self, name)
+        raise KeyError(name)
 
 
 _PROJECT_HELP = "The project folder (default: search upward from the current folder for phasebook.yaml)."
@@ -69,6 +129,31 @@ class PhasebookGroup(click.Group):
     """A click group that turns phasebook errors into one clear message and an exit code."""
 
     command_class = PhasebookCommand
+    #: commands registered on first use (:data:`COMMANDS`; only the root group has any)
+    lazy: dict[str, tuple[str, str]] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(self.lazy))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            importlib.import_module(self.lazy[cmd_name][0], __package__)  # its decorators register it
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list, short helps from :data:`COMMANDS` for commands not imported yet."""
+        names = [n for n in self.list_commands(ctx) if not (n in self.commands and self.commands[n].hidden)]
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = []
+        for name in names:
+            cmd = self.commands.get(name)
+            text = cmd.get_short_help_str(limit) if cmd is not None else click.utils.make_default_short_help(
+                self.lazy[name][1], limit)
+            rows.append((name, text))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -116,7 +201,10 @@ def _fail(message: str, code: int, exc: Exception | None) -> None:
     else:
         hint = did_you_mean(exc) if isinstance(exc, PhasebookError) else None
         text = f"{message} Did you mean {hint!r}?" if hint else message
-        err_console.print(Text.assemble(("error:", "bold red"), " ", text), highlight=False, soft_wrap=True)
+        from rich.text import Text
+
+        __getattr__("err_console").print(Text.assemble(("error:", "bold red"), " ", text), highlight=False,
+                                         soft_wrap=True)
     sys.exit(code)
 
 
@@ -203,6 +291,10 @@ def cli(ctx: click.Context, project: Path | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["project"] = project
+
+
+cli.commands = _Commands(cli.commands)
+cli.lazy = COMMANDS
 
 
 def main(argv: list[str] | None = None) -> None:

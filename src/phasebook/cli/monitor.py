@@ -3,8 +3,11 @@
 Exit codes a scheduler can act on: 0 fine, 3 drift (the project's
 monitoring is now alerting), 1 the check failed (data missing, unreadable),
 2 bad input. ``--due`` runs only when ``monitoring.schedule`` (a cron
-expression) fired since the last check; ``--all DIR`` runs every project
-under DIR. "Now" is the clock, or ``--now`` / ``PHASEBOOK_NOW`` (ISO time)
+expression) fired since the last check (a project without a schedule is
+``unscheduled``: skipped, exit 0); ``--all DIR`` runs every project under
+DIR. Every project visited is also checked for a phase past the scope's
+timebox (:func:`phasebook.notify.after_clock`), due or not: one scheduled
+command tells people even when nobody opens the project. "Now" is the clock, or ``--now`` / ``PHASEBOOK_NOW`` (ISO time)
 for tests and catch-up runs.
 """
 
@@ -53,33 +56,48 @@ def _one(project, *, due: bool, now, current, refresh) -> dict:
 
     from .data import typed_path
 
+    from ..notify import after_clock
+
     at = now or dt.datetime.now(dt.timezone.utc)
     current = typed_path(project, current) if current else None  # typed paths start at the current folder
+    told = [c["event"] for c in after_clock(project, at)]  # a phase past its timebox: due or not
     if due:
         schedule = project.section("monitoring").schedule
+        if not schedule.strip():  # not watched yet (e.g. still in development): nothing to check
+            return {"project": str(project.root), "due": False, "outcome": "unscheduled", "exit_code": 0,
+                    "notified": told}
         if not is_due(schedule, last_checked(project), at):
-            return {"project": str(project.root), "due": False, "outcome": "not_due", "exit_code": 0}
+            return {"project": str(project.root), "due": False, "outcome": "not_due", "exit_code": 0,
+                    "notified": told}
     result = run_check(project, current=current, now=at, refresh=refresh)
     return {
         "project": str(project.root), "due": True, "outcome": result.outcome, "exit_code": result.exit_code,
         "journaled": result.event.seq if result.event else None, "rolled_up": result.rolled_up,
         "reference_computed": result.reference_computed,
         "drifted_columns": result.data.get("drifted_columns", []), "finding": result.data.get("finding"),
+        "finding_id": result.finding.seq if result.finding else
+        (project.status().monitoring.finding if result.outcome == "alerting" else None),
         "error": result.data.get("error"), "rows_current": result.data.get("rows_current"),
+        "kpi": result.data.get("kpi"), "notified": told,
     }
 
 
 def _say(row: dict) -> None:
     name = Path(row["project"]).name
-    if row["outcome"] == "not_due":
-        console.print(f"{name}: not due")
+    if row.get("notified"):
+        console.print(f"{name}: notified {', '.join(row['notified'])}", markup=False, highlight=False)
+    if row["outcome"] in ("not_due", "unscheduled"):
+        console.print(f"{name}: {row['outcome'].replace('_', ' ')}", markup=False, highlight=False)
     elif row["outcome"] == "failed":
         err_console.print(f"{name}: check failed: {row['error']}", soft_wrap=True, highlight=False, markup=False)
     elif row["outcome"] == "alerting":
         console.print(f"{name}: ALERT {row['finding']}", soft_wrap=True, highlight=False, markup=False)
     else:
         note = " (rolled up)" if row["rolled_up"] else ""
-        console.print(f"{name}: no drift in {row['rows_current']} rows{note}")
+        kpi = row.get("kpi")
+        live = (f"; live KPI met on {kpi['rows']} labelled outcomes ("
+                + ", ".join(f"{k} {v:.3g}" for k, v in kpi["values"].items()) + ")") if kpi else ""
+        console.print(f"{name}: no drift in {row['rows_current']} rows{live}{note}", markup=False, highlight=False)
 
 
 @cli.command()

@@ -51,7 +51,8 @@ def _styled(value: str) -> Text:
 def _monitoring_line(console: Console, st: ProjectStatus) -> None:
     m = st.monitoring
     if m.state == "alerting" and m.alert:
-        console.print(Text.assemble(("Monitoring ALERT: ", "bold red"), m.alert.get("finding", "")), soft_wrap=True)
+        console.print(Text.assemble(("Monitoring ALERT: ", "bold red"), m.alert.get("finding", ""),
+                                    f" (finding #{m.finding})" if m.finding else ""), soft_wrap=True)
         for cmd in m.proposal:
             console.print(f"  for a person to decide: {cmd}", markup=False, highlight=False)
     elif m.state != "unwatched":

@@ -10,7 +10,7 @@ chain from there on.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,6 +22,7 @@ __all__ = [
     "Actor",
     "Event",
     "EventKind",
+    "EVENT_KINDS",
     "Decision",
     "BacktrackReason",
     "DECISIONS",
@@ -55,7 +56,16 @@ EventKind = Literal[
     "flow_changed",
     "delegation",
     "merge",
+    "finding_raised",
+    "finding_resolved",
+    "finding_accepted",
+    "finding_reopened",
+    "review_sample",
+    "review_judgement",
+    "registry_sync",
 ]
+#: every kind of journal entry (tests/store/test_status_cache.py checks that the code writes no other)
+EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 Decision = Literal["approve", "request_changes", "reject"]
 DECISIONS: tuple[str, ...] = ("approve", "request_changes", "reject")
 BacktrackReason = Literal["model_failure", "approach_failure", "goal_change"]

@@ -38,17 +38,42 @@ def measures_hash(scope: dict[str, Any] | None) -> str:
 
 def measured_under(data: dict[str, Any], plan: dict[str, Any]) -> str | None:
     """None when a test's data measured the plan's current scope and training source; else what changed since."""
-    scope = plan.get("scope")
-    if scope is not None and "measures_hash" in data:
-        if data["measures_hash"] != measures_hash(scope):
-            return "a previous scope"
-    elif data.get("scope_hash") and scope is not None and data["scope_hash"] != content_hash(scope):
-        return "a previous scope"
-    if "training" in data and data["training"] != training_identity(plan.get("data_sources")):
-        return "a previous training source or label"
-    return None
+    return _Today(plan).measured_under(data)
+
+
+class _Today:
+    """The plan's scope hashes and training identity, computed once for many tests (each is a hash of the plan)."""
+
+    def __init__(self, plan: dict[str, Any]) -> None:
+        self.plan = plan
+        self.scope = plan.get("scope")
+        self._scope_hash: str | None = None
+        self._measures: str | None = None
+        self._training: Any = _UNSET
+
+    def measured_under(self, data: dict[str, Any]) -> str | None:
+        if self.scope is not None and "measures_hash" in data:
+            if self._measures is None:
+                self._measures = measures_hash(self.scope)
+            if data["measures_hash"] != self._measures:
+                return "a previous scope"
+        elif data.get("scope_hash") and self.scope is not None:
+            if self._scope_hash is None:
+                self._scope_hash = content_hash(self.scope)
+            if data["scope_hash"] != self._scope_hash:
+                return "a previous scope"
+        if "training" in data:
+            if self._training is _UNSET:
+                self._training = training_identity(self.plan.get("data_sources"))
+            if data["training"] != self._training:
+                return "a previous training source or label"
+        return None
+
+
+_UNSET = object()
 
 
 def current_model_tests(events: Iterable[Event], plan: dict[str, Any]) -> list[Event]:
     """The ``model_test`` events measured under the plan's current scope and training source."""
-    return [e for e in events if e.kind == "model_test" and measured_under(e.data, plan) is None]
+    today = _Today(plan)
+    return [e for e in events if e.kind == "model_test" and today.measured_under(e.data) is None]

@@ -7,7 +7,9 @@ A snapshot is ``{"gates": {gate: state}, "monitoring": state}``; the events:
 * ``gate_waiting`` — the current phase's gate became pending with roles still to sign,
   or the project entered the phase of a pending gate;
 * ``monitoring_alerting`` — monitoring became alerting;
-* ``run_failed`` — a run or grid run journaled as failed (from the event itself).
+* ``run_failed`` — a run or grid run journaled as failed (from the event itself);
+* ``timebox_overrun`` — the phase the scope's timebox boxes ran past it (a clock
+  event, not a status change: :func:`timebox_change`, once per overrun period).
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from typing import Any
 
 from .status import ProjectStatus
 
-__all__ = ["EVENT_KINDS", "snapshot", "changes"]
+__all__ = ["EVENT_KINDS", "snapshot", "changes", "timebox_change"]
 
-EVENT_KINDS = ("gate_waiting", "gate_stale", "gate_decided", "run_failed", "monitoring_alerting")
+EVENT_KINDS = ("gate_waiting", "gate_stale", "gate_decided", "run_failed", "monitoring_alerting", "timebox_overrun")
 
 
 def snapshot(st: ProjectStatus) -> dict[str, Any]:
@@ -57,3 +59,15 @@ def changes(before: dict[str, Any] | None, st: ProjectStatus, event: dict[str, A
         out.append({"event": "monitoring_alerting", "gate": gate, "roles": roles,
                     "summary": (st.monitoring.alert or {}).get("finding", "monitoring alert")})
     return out
+
+
+def timebox_change(overrun: dict[str, Any] | None, st: ProjectStatus, already: set[str]) -> dict[str, Any] | None:
+    """The ``timebox_overrun`` notification for ``overrun`` (:func:`~.timebox.timebox_overrun`), unless its
+    period is in ``already`` (the overruns notified before). It goes to the roles of the boxed phase's gate."""
+    if overrun is None or f"{overrun['phase']}#{overrun['period']}" in already:
+        return None
+    gate = next((g for g in st.gates.values() if g.phase == overrun["phase"]), None)
+    return {"event": "timebox_overrun", "gate": gate.name if gate else None, "roles": list(gate.roles) if gate else [],
+            "period": f"{overrun['phase']}#{overrun['period']}",
+            "summary": f"{overrun['title']}: the timebox ended {overrun['ends'][:10]} "
+                       f"({overrun['days_over']} days ago) and the project is still in this phase"}

@@ -611,6 +611,15 @@ class Monitoring(Section):
     performance_checks: str = Field(
         "", title="Performance checks", description="How model performance is tracked once labels arrive.", json_schema_extra=LONG
     )
+    outcomes: str = Field(
+        "", title="Labelled outcomes",
+        description="A data source name, path or glob of production rows whose outcome is now known (the model's "
+        "score and the label): each check measures the scope's hard metrics on them. Empty: no live KPI.",
+    )
+    score_column: str = Field("score", title="Score column", description="The model's score in the labelled outcomes.")
+    outcome_label_column: str = Field(
+        "", title="Outcome label column", description="The label in the labelled outcomes. Empty: the training source's label column."
+    )
     alert_channel: str = Field("", title="Alerts go to")
 
 

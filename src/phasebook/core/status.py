@@ -149,10 +149,10 @@ def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event], now: 
     data_checks: dict[str, dict[str, Any]] = {}
     model_tests = [e for e in events if e.kind == "model_test"]
     for e in events:
-        if e.kind in TRANSITIONS:
-            decisions.append({"seq": e.seq, "at": e.at, "kind": e.kind, "actor": e.actor.model_dump(), **e.data})
-        elif e.kind == "decision":
-            decisions.append({"seq": e.seq, "at": e.at, "kind": e.kind, "actor": e.actor.model_dump(), **e.data})
+        if e.kind in TRANSITIONS or e.kind == "decision":
+            a = e.actor  # Actor.model_dump(), without pydantic's cost per entry
+            decisions.append({"seq": e.seq, "at": e.at, "kind": e.kind,
+                              "actor": {"name": a.name, "role": a.role, "verified": a.verified}, **e.data})
         elif e.kind in ("run", "grid_run"):
             runs.append({"seq": e.seq, "at": e.at, **e.data})
         elif e.kind == "data_check":
@@ -216,9 +216,11 @@ def _scoreboard(plan: dict[str, Any], events: list[Event]) -> list[ScoreRow]:
 def _reviews(flow: Flow, events: list[Event]) -> dict[str, dict[str, Any]]:
     from .reviews import review_state
 
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
+    if not any(e.kind == "review_sample" for e in events):
+        return out
     for g in flow.gates:
-        state = review_state(events, g.name) if any(e.kind == "review_sample" for e in events) else None
+        state = review_state(events, g.name)
         if state is not None:
             out[g.name] = {k: v for k, v in state.items() if k != "sample"} | {
                 "sample_id": state["sample"]["sample_id"], "size": state["sample"].get("size"),

@@ -94,7 +94,8 @@ def monitoring_card(st: ProjectStatus) -> Html:
     if m.state == "alerting" and m.alert:
         actions = "".join(f"<li><code>{esc(c)}</code></li>" for c in m.proposal)
         return raw(f'<p role="alert">{badge("failed", "alerting")} {esc(m.alert.get("finding", ""))} '
-                   f'(check {esc(m.alert.get("seq"))}, {esc(when)} UTC)</p>'
+                   f'(check {esc(m.alert.get("seq"))}, {esc(when)} UTC'
+                   + (f"; finding #{esc(m.finding)}" if m.finding else "") + ")</p>"
                    f"<p>For a person to decide:</p><ul>{actions}</ul>")
     state = badge("failed", "check failed") if m.state == "failed" else badge("passed", "quiet")
     extra = f" — {esc(latest.get('error', ''))}" if m.state == "failed" else ""

@@ -127,8 +127,11 @@ def _fill_floats(chunks, out: np.ndarray) -> np.ndarray:
     return out
 
 
-def _fill_ints(chunks, rows: int) -> tuple[np.ndarray, int]:
-    """The non-null values of integer Arrow chunks in one writable array, and the null count."""
+def _fill_ints(chunks, rows: int, buffer: np.ndarray | None = None) -> tuple[np.ndarray, int]:
+    """The non-null values of integer Arrow chunks in one writable array, and the null count.
+
+    ``buffer`` (8 bytes a row, e.g. a reused float64 array) holds them when given: no fresh pages.
+    """
     out: np.ndarray | None = None
     pos = missing = 0
     for chunk in chunks:
@@ -136,7 +139,9 @@ def _fill_ints(chunks, rows: int) -> tuple[np.ndarray, int]:
             continue
         raw = _raw(chunk)
         if out is None:
-            out = np.empty(rows, dtype=raw.dtype)
+            fits = buffer is not None and buffer.nbytes >= rows * raw.dtype.itemsize and raw.dtype.itemsize <= 8
+            out = buffer.view(np.uint8)[:rows * raw.dtype.itemsize].view(raw.dtype) if fits else \
+                np.empty(rows, dtype=raw.dtype)
         valid = _valid_mask(chunk)
         if valid is None:
             out[pos:pos + len(raw)] = raw
@@ -146,6 +151,14 @@ def _fill_ints(chunks, rows: int) -> tuple[np.ndarray, int]:
             np.compress(valid, raw, out=out[pos:pos + k])
             pos, missing = pos + k, missing + len(raw) - k
     return (out[:pos] if out is not None else np.array([], dtype=np.int64)), missing
+
+
+def _texts(column: Any, rows: np.ndarray) -> list[str | None]:
+    """The entries ``rows`` of a fetched text column as Python strings, None where missing."""
+    if np.ma.isMaskedArray(column):
+        mask = np.ma.getmaskarray(column)[rows]
+        return [None if m else v for v, m in zip(np.ma.getdata(column)[rows].tolist(), mask.tolist())]
+    return [None if v is None else v for v in np.asarray(column, dtype=object)[rows].tolist()]
 
 
 class Table:
@@ -235,22 +248,27 @@ class Table:
             return f"CAST({expr} AS DOUBLE)"
         return expr
 
-    def float_column(self, name: str) -> np.ndarray:
+    def float_column(self, name: str, buffer: np.ndarray | None = None) -> np.ndarray:
         """A numeric or datetime column as a writable float64 array of every row, NaN where missing.
 
-        Datetimes are seconds since 1970; the array is the caller's to sort in place.
+        Datetimes are seconds since 1970; the array is the caller's to sort in place. A float64
+        ``buffer`` of at least :attr:`rows` values is filled instead of a new array (Parquet and
+        in-memory tables), so a caller reading column after column touches no fresh memory.
         """
         if self._fast(name):
-            return _fill_floats(self._chunks(name), np.empty(self.rows, dtype=np.float64))
+            out = buffer[:self.rows] if buffer is not None and len(buffer) >= self.rows else \
+                np.empty(self.rows, dtype=np.float64)
+            return _fill_floats(self._chunks(name), out)
         arr = self.sql(f"SELECT CAST({self._numeric_expr(name)} AS DOUBLE) AS c FROM {self.view}").fetchnumpy()["c"]
         if np.ma.isMaskedArray(arr):
             return np.ma.filled(arr.astype(np.float64, copy=False), np.nan)
         return np.array(arr, dtype=np.float64)
 
-    def int_column(self, name: str) -> tuple[np.ndarray, int]:
-        """The non-missing values of an integer column as a writable array, and how many are missing."""
+    def int_column(self, name: str, buffer: np.ndarray | None = None) -> tuple[np.ndarray, int]:
+        """The non-missing values of an integer column as a writable array, and how many are missing
+        (in ``buffer``'s memory when given, as :meth:`float_column`)."""
         if self._fast(name):
-            return _fill_ints(self._chunks(name), self.rows)
+            return _fill_ints(self._chunks(name), self.rows, buffer)
         arr = self.sql(f"SELECT {quote(name)} AS c FROM {self.view}").fetchnumpy()["c"]
         mask = np.ma.getmask(arr)
         if mask is not np.ma.nomask and mask.any():
@@ -266,20 +284,21 @@ class Table:
         cols = [f"CAST({quote(n)} AS VARCHAR) AS c{i}" for i, n in enumerate(names)]
         sets = ", ".join(f"(c{i})" for i in range(len(names)))
         which = f"grouping_id({', '.join(f'c{i}' for i in range(len(names)))})" if len(names) > 1 else "0"
-        rows = self.sql(
+        res = self.sql(
             f"SELECT {which} AS g, {', '.join(f'c{i}' for i in range(len(names)))}, count(*) AS n "
             f"FROM (SELECT {', '.join(cols)} FROM {self.view}) GROUP BY GROUPING SETS ({sets})"
-        ).fetchall()
+        ).fetchnumpy()
+        # grouping_id sets a bit for each column NOT grouped; the first column is the highest bit, so the
+        # rows of column i alone carry every bit but i's (vectorized: a column may have many categories)
         full = (1 << len(names)) - 1
-        out: dict[str, tuple[dict[str, int], int]] = {n: ({}, 0) for n in names}
-        for g, *vals, n in rows:
-            # grouping_id sets a bit for each column NOT grouped; the first column is the highest bit
-            i = next(k for k in range(len(names)) if not (g >> (len(names) - 1 - k)) & 1) if g != full else 0
-            key, (found, missing) = vals[i], out[names[i]]
-            if key is None:
-                out[names[i]] = (found, missing + int(n))
-            else:
-                found[key] = int(n)
+        g, n = np.asarray(res["g"]), np.asarray(res["n"])
+        out: dict[str, tuple[dict[str, int], int]] = {}
+        for i, name in enumerate(names):
+            rows = np.flatnonzero(g == full ^ (1 << (len(names) - 1 - i)))
+            keys = _texts(res[f"c{i}"], rows)
+            counts = n[rows].tolist()
+            found = {k: int(c) for k, c in zip(keys, counts) if k is not None}
+            out[name] = (found, int(sum(c for k, c in zip(keys, counts) if k is None)))
         return out
 
     def close(self) -> None:

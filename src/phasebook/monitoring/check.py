@@ -4,6 +4,13 @@ The reference side is summarized once (:func:`store_reference`) into
 ``monitoring/reference.json`` in the project — a committed file, so every
 machine and CI runner compares against the same statistics — and each check
 reads only the current data (:func:`~phasebook.data.reference.compare`).
+When the plan names labelled outcomes, the check also measures the live KPI
+(:mod:`.outcomes`); a hard metric below its target alerts like drift.
+
+An alerting check opens a finding through the findings API
+(:meth:`Project.raise_finding`, raised by the system against the gate an
+alert stales, the check's entry as evidence) — one finding per alert: while
+it is not accepted, later alerting checks open no other.
 
 Journal roll-up: an alerting check, a failed check, the first check and the
 first quiet check after an alert are journaled as they happen. Further
@@ -26,7 +33,8 @@ from typing import Any
 
 from ..core.errors import BadInputError, PhasebookError
 from ..core.events import Actor, Event
-from ..core.monitoring import finding_text, monitoring_status
+from ..core.findings import fold_findings
+from ..core.monitoring import alert_finding, finding_evidence, finding_gate, finding_text, monitoring_status
 
 __all__ = ["CheckResult", "reference_path", "store_reference", "load_reference", "run_check", "ROLLUP_HOURS",
            "EXIT_FINE", "EXIT_DRIFT", "EXIT_FAILED"]
@@ -42,6 +50,8 @@ class CheckResult:
     outcome: str  # quiet | alerting | failed
     data: dict[str, Any]
     event: Event | None = None
+    #: the finding this check opened (an alert while no alert's finding was open), else None
+    finding: Event | None = None
     rolled_up: bool = False
     reference_computed: bool = False
     report: Any = field(default=None, repr=False)
@@ -118,6 +128,7 @@ def run_check(
     silent scheduler shows up in the project's status.
     """
     from ..data.reference import compare
+    from .outcomes import measure_outcomes
 
     at = _now(now)
     mon = project.section("monitoring")
@@ -130,21 +141,36 @@ def run_check(
         if stats is None:
             stats, computed = store_reference(project), True
         report = compare(stats, cur, thresholds=mon.drift_thresholds, columns=mon.columns or None, project=project)
+        kpi = measure_outcomes(project)
     except PhasebookError as exc:
         data = {"outcome": "failed", "alerting": False, "current": cur, "error": exc.message, "checked_at": at.isoformat()}
         return CheckResult("failed", data, _journal(project, data, actor), reference_computed=computed)
-    alerting = bool(report.drifted_columns)  # any watched column: each test already needs effect and p-value
+    # any watched column (each test already needs effect and p-value), or a hard metric below target on outcomes
+    alerting = bool(report.drifted_columns) or bool(kpi and kpi["failed"])
     data = {
         "outcome": "alerting" if alerting else "quiet", "alerting": alerting, "checked_at": at.isoformat(),
         "reference_computed_at": stats.computed_at, **report.event_data(),
     }
+    if kpi is not None:
+        data["kpi"] = kpi
     if alerting:
         data["finding"] = finding_text(data, at.isoformat())
     st = monitoring_status(project.events(), project.phase, project.flow)
     if not alerting and st.state == "quiet" and _within_rollup(st.latest, at):
         _bump_rollup(project, at)
         return CheckResult("quiet", data, None, rolled_up=True, reference_computed=computed, report=report)
-    return CheckResult(data["outcome"], data, _journal(project, data, actor), reference_computed=computed, report=report)
+    event = _journal(project, data, actor)
+    found = _open_finding(project, event) if alerting else None
+    return CheckResult(data["outcome"], data, event, finding=found, reference_computed=computed, report=report)
+
+
+def _open_finding(project: Any, event: Event) -> Event | None:
+    """Raise the alert's finding through the findings API, unless an alert's finding is still open."""
+    gate = finding_gate(project.flow)
+    if gate is None or alert_finding(fold_findings(project.events())) is not None:
+        return None
+    return project.raise_finding(gate, event.data["finding"], evidence=finding_evidence(event.seq, event.data),
+                                 actor=Actor.system())
 
 
 def _within_rollup(latest: dict[str, Any] | None, at: dt.datetime) -> bool:
@@ -161,10 +187,19 @@ def _read_rollup(project: Any) -> dict[str, Any]:
         return {"count": 0}
 
 
+def _lock(project: Any):
+    from filelock import FileLock
+
+    path = _rollup_path(project)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(path) + ".lock")
+
+
 def _bump_rollup(project: Any, at: dt.datetime) -> None:
-    r = _read_rollup(project)
-    r = {"count": int(r.get("count", 0)) + 1, "last_at": at.isoformat()}
-    _write_atomic(_rollup_path(project), json.dumps(r))
+    with _lock(project):  # two schedulers may check at once: no count is lost
+        r = _read_rollup(project)
+        last = max(filter(None, [r.get("last_at"), at.isoformat()]))
+        _write_atomic(_rollup_path(project), json.dumps({"count": int(r.get("count", 0)) + 1, "last_at": last}))
 
 
 def last_checked(project: Any) -> dt.datetime | None:
@@ -181,9 +216,10 @@ def last_checked(project: Any) -> dt.datetime | None:
 
 
 def _journal(project: Any, data: dict[str, Any], actor: Actor | None) -> Event:
-    r = _read_rollup(project)
-    if r.get("count"):
-        data = {**data, "quiet_rolled_up": int(r["count"]), "quiet_last_at": r.get("last_at")}
-    event = project.record("monitoring_check", data, actor)
-    _rollup_path(project).unlink(missing_ok=True)
+    with _lock(project):  # the counted quiet checks move into this entry, and only into this one
+        r = _read_rollup(project)
+        if r.get("count"):
+            data = {**data, "quiet_rolled_up": int(r["count"]), "quiet_last_at": r.get("last_at")}
+        event = project.record("monitoring_check", data, actor)
+        _rollup_path(project).unlink(missing_ok=True)
     return event

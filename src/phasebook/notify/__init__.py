@@ -7,8 +7,12 @@ snapshot (``.phasebook/notify-state.json``) through
 channels that take its event — unless the same event on the same gate went
 to that channel within ``throttle_minutes``. Each delivery attempt is
 journaled as a ``notification`` event with its outcome.
+
+:func:`after_clock` sends what time alone causes — a phase past the scope's
+timebox (``timebox_overrun``, once per overrun) — and is run by
+``phasebook monitor`` on every project it visits.
 """
 
-from .dispatch import after_event, recipients
+from .dispatch import after_clock, after_event, recipients
 
-__all__ = ["after_event", "recipients"]
+__all__ = ["after_clock", "after_event", "recipients"]

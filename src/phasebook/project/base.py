@@ -29,6 +29,7 @@ from ..store.journal import JOURNAL_FILE, Journal
 from ..store import integrity as _integrity
 from ..store.outbox import OutboxJournal, outbox_for
 from ..store.plan import PLAN_FILE, PlanDocument, PlanStore, validate_section
+from ..store.statuscache import StatusCache, cached_fold
 from .. import tracking
 from . import _findings
 from ..core.findings import FINDING_KINDS, fold_findings
@@ -162,7 +163,9 @@ class ProjectBase:
                 project = cls(candidate)
                 project.plan()
                 project.flow  # an unknown or invalid flow file is reported here
-                project.events()
+                if isinstance(project.journal, OutboxJournal) or not StatusCache(
+                        project.root, project.journal_path).journal_matches():
+                    project.events()  # parsed whole unless these very bytes were parsed before
                 return project
         raise ProjectNotFoundError(path=str(start))
 
@@ -312,11 +315,13 @@ class ProjectBase:
     def status(self) -> ProjectStatus:
         """The project's status, folded from the plan and the journal."""
         plan = self.plan()
-        events = self.events()
-        status = fold(plan.name, self.flow, plan.dump(), events)
+        if isinstance(self.journal, OutboxJournal):  # a grid row's kernel: the row's pending events too
+            status = fold(plan.name, self.flow, plan.dump(), self.events())
+        else:  # cached under .phasebook/ by the journal's bytes, the plan, the flow and the code (store/statuscache.py)
+            status = cached_fold(self.journal, plan.name, self.flow, plan.dump())
         for g in status.gates.values():
             if g.state == "lapsed":  # the notification hook (issue 18)
-                found = fold_findings(events)
+                found = fold_findings(self.events())
                 _findings.notify_lapsed(self, g.name, [found[i] for i in g.lapsed_conditions])
         return status
 

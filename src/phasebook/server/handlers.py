@@ -18,6 +18,7 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from .. import __version__
+from ..core.attention import attention
 from ..core.errors import ProjectNotFoundError
 from ..project import Project
 from .base import PhasebookHandler, bad_request
@@ -111,6 +112,12 @@ class StatusHandler(_ProjectHandler):
     def compute_etag(self) -> str | None:
         return getattr(self, "_pb_etag", None)
 
+    def _roles(self) -> list[str]:
+        """The roles the server's identity gives the current person (none when it knows no roles)."""
+        role_of = getattr(getattr(self, "identity_provider", None), "role_of", None)
+        role = role_of(self.current_user) if callable(role_of) else None
+        return [role] if role else []
+
     @web.authenticated
     @authorized
     async def get(self, path: str) -> None:
@@ -122,18 +129,23 @@ class StatusHandler(_ProjectHandler):
         running = [j.to_dict() for j in self.runs.jobs_for(self.relative(project.root))]
         stamp.append(repr([(j["id"], j["state"], j["done_cells"]) for j in running]))
         stamp.append(str(project.due_times_passed()))  # an approval lapses with time alone (findings)
+        roles = self._roles()
+        stamp.append(",".join(roles))  # attention depends on who asks
         self._pb_etag = '"' + hashlib.sha1("|".join(stamp).encode()).hexdigest()[:20] + '"'
         self.set_etag_header()
         if self.check_etag_header():
             self.set_status(304)
             self.finish()
             return
-        status = await self.off_loop(lambda: _status_for_sidebar(project))
+        folded = await self.off_loop(project.status)
+        status = folded.model_dump(mode="json")
+        status["waiting_for_you"] = await self.off_loop(lambda: _waiting_for_you(project, folded, roles))
         flow = project.flow
         for run in status.get("recent_runs", []):  # the journal keeps project-relative output paths
             if run.get("output_path"):
                 run["output_path"] = self.relative_or_none(project.root / run["output_path"])
         report = project.integrity()
+        status["attention"] = attention(folded, flow, roles)  # what the sidebar badges (core.attention)
         status.update(
             integrity={"ok": report.ok, "check": report.check, "message": "" if report.ok else report.message()},
             path=self.relative(project.root),
@@ -145,20 +157,17 @@ class StatusHandler(_ProjectHandler):
         self.send(status)
 
 
-def _status_for_sidebar(project: Project) -> dict:
-    """The folded status as JSON, with what waits for the person running the server (``waiting_for_you``).
+def _waiting_for_you(project: Project, folded: Any, roles: list[str]) -> dict:
+    """What waits for the person the sidebar shows (:func:`phasebook.core.attention.waiting_for`).
 
-    The person is the local user (``$PHASEBOOK_USER`` or the login name) in ``$PHASEBOOK_ROLE`` (no role: only
-    their own stale approvals, delegations and findings are listed).
+    The person is the local user (``$PHASEBOOK_USER`` or the login name) in ``$PHASEBOOK_ROLE``, else in the
+    role the server's identity gives them (no role: only their own stale approvals, delegations and findings).
     """
     from ..project.base import default_actor
 
-    st = project.status()
-    me = default_actor(os.environ.get("PHASEBOOK_ROLE") or None)
-    out = st.model_dump(mode="json")
-    out["waiting_for_you"] = {"name": me.name, "role": me.role,
-                              "items": [i.model_dump(mode="json") for i in project.waiting_for(me.name, me.role, st)]}
-    return out
+    me = default_actor(os.environ.get("PHASEBOOK_ROLE") or (roles[0] if roles else None))
+    return {"name": me.name, "role": me.role,
+            "items": [i.model_dump(mode="json") for i in project.waiting_for(me.name, me.role, folded)]}
 
 
 class SignoffsHandler(_ProjectHandler):

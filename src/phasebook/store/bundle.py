@@ -24,9 +24,10 @@ import base64
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+if TYPE_CHECKING:  # imported where used (importing the facade stays light)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ..core.hashing import content_hash
 from .chain import ChainChecker
@@ -111,6 +112,8 @@ def check_bundle(bundle: dict[str, Any]) -> dict[str, Any]:
     Raises:
         BundleProblem: naming the entry or section that fails and why.
     """
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     keys: dict[str, Ed25519PublicKey] = {}
     for kid, b64 in dict(bundle.get("keys") or {}).items():
         try:

@@ -1,0 +1,216 @@
+"""``.phasebook/status.json``: the folded status of the journal as it was, so ``status`` need not re-fold it.
+
+:func:`~phasebook.core.status.fold` parses and folds every event; at 50,000
+events that is seconds. The fold's result is cached beside the verify cache
+(``.phasebook/verified.json``), keyed by
+
+* the journal: its byte length, its head (the last entry's hash) and a CRC of
+  all its bytes — plus its file identity (inode, size, mtime, ctime), which
+  when unchanged spares reading the file at all;
+* what else the fold reads: the plan's dump and name, the flow's hash, and a
+  fingerprint of the code that folds (phasebook's version and the ``core``
+  sources), so an upgrade or an edited rule never serves an old answer;
+* time: the fold judges due dates of open findings against *now*, so the
+  entry expires at the earliest due date still ahead.
+
+Anything that does not match (an append, a torn tail and its repair, a
+journal replaced by another of the same length, a ``git pull``, a changed
+plan) folds again from scratch and replaces the entry. The file is written
+atomically (temporary file, ``os.replace``), never by a viewer's locked
+dashboard kernel (:mod:`.guard`; it still reads), and read with bounds: a
+file larger than :data:`MAX_BYTES` or not of the expected shape is ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import threading
+import zlib
+from pathlib import Path
+from typing import Any, Callable
+
+from .._version import __version__
+from ..core.events import Event
+from ..core.findings import fold_findings, parse_due
+from ..core.flow import Flow, flow_hash
+from ..core.hashing import content_hash
+from ..core.status import ProjectStatus, fold
+from .guard import locked
+from .verified import file_stamp
+
+__all__ = ["StatusCache", "MAX_BYTES", "CACHE_FILE", "code_fingerprint"]
+
+CACHE_FILE = "status.json"
+#: a cache file larger than this is not read (the bound of its parse)
+MAX_BYTES = 256 * 1024 * 1024
+_VERSION = 1
+#: the last document read: (path, its file identity, the document) — opening a project and folding its status
+#: both consult the cache, and parsing a large entry twice would double the cost of a warm ``status``
+#: (one tuple, replaced whole, so a thread never sees one file's identity with another's document)
+_LAST: tuple[Any, Any, Any] = (None, None, None)
+
+
+def code_fingerprint() -> str:
+    """phasebook's version and the name, size and mtime of every ``core`` source (what the fold runs) and of this one."""
+    here = Path(__file__).resolve()
+    core = here.parent.parent / "core"
+    parts: list[Any] = [__version__, _VERSION]
+    try:
+        st = here.stat()  # this module too: the entry's format
+        parts.append([here.name, st.st_size, st.st_mtime_ns])
+        with os.scandir(core) as it:
+            for entry in sorted(it, key=lambda e: e.name):
+                if entry.name.endswith((".py", ".json")):
+                    st = entry.stat()
+                    parts.append([entry.name, st.st_size, st.st_mtime_ns])
+    except OSError:
+        parts.append("?")
+    return content_hash(parts)
+
+
+def _journal_key(data: bytes) -> dict[str, Any] | None:
+    """Length, CRC and head hash of a whole journal's bytes (None for a torn or unreadable tail)."""
+    if data and not data.endswith(b"\n"):
+        return None
+    head = ""
+    if data:
+        last = data[data.rfind(b"\n", 0, len(data) - 1) + 1:-1]
+        try:
+            head = json.loads(last)["hash"]
+        except (ValueError, KeyError, TypeError):
+            return None
+        if not isinstance(head, str):
+            return None
+    return {"size": len(data), "crc": zlib.crc32(data), "head": head}
+
+
+class StatusCache:
+    """The status cache of one project's journal."""
+
+    def __init__(self, root: Path, journal_path: Path) -> None:
+        self.root, self.journal_path = Path(root), Path(journal_path)
+        self.path = self.root / ".phasebook" / CACHE_FILE
+
+    # reading -----------------------------------------------------------------
+    def _load(self) -> dict[str, Any] | None:
+        """The cached document if it is bounded and well formed, else None (never trusted half-read)."""
+        global _LAST
+        stamp = file_stamp(self.path)
+        if stamp is None or stamp[1] > MAX_BYTES:
+            return None
+        last_path, last_stamp, last_doc = _LAST
+        if last_path == self.path and last_stamp == stamp:
+            return last_doc
+        try:
+            doc = json.loads(self.path.read_bytes())
+            journal = doc["journal"]
+            ok = (doc.get("v") == _VERSION and isinstance(doc["context"], str) and isinstance(doc["status"], dict)
+                  and isinstance(journal.get("size"), int) and isinstance(journal.get("crc"), int)
+                  and isinstance(journal.get("head"), str) and isinstance(journal.get("stamp"), list)
+                  and (doc.get("expires") is None or isinstance(doc["expires"], str)))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        if not ok:
+            return None
+        _LAST = (self.path, stamp, doc)
+        return doc
+
+    def journal_matches(self, doc: dict[str, Any] | None = None) -> bool:
+        """True when the journal is byte for byte the one the cached status was folded from."""
+        doc = doc if doc is not None else self._load()
+        if doc is None:
+            return False
+        cached = doc["journal"]
+        stamp = file_stamp(self.journal_path)
+        if stamp is None:
+            return False
+        if cached["stamp"] and cached["stamp"] == stamp:
+            return True
+        if stamp[1] != cached["size"]:
+            return False
+        try:
+            data = self.journal_path.read_bytes()
+        except OSError:
+            return False
+        key = _journal_key(data)
+        return key is not None and all(key[k] == cached[k] for k in ("size", "crc", "head"))
+
+    def get(self, context: str, now: dt.datetime) -> ProjectStatus | None:
+        """The cached status if it was folded from this journal, this ``context`` and is not expired."""
+        doc = self._load()
+        if doc is None or doc["context"] != context:
+            return None
+        if doc["expires"] is not None:
+            try:
+                if now >= dt.datetime.fromisoformat(doc["expires"]):
+                    return None
+            except (ValueError, TypeError):
+                return None
+        if not self.journal_matches(doc):
+            return None
+        try:
+            return ProjectStatus.model_validate(doc["status"])
+        except ValueError:
+            return None
+
+    # writing -----------------------------------------------------------------
+    def put(self, data: bytes, stamp: list[int] | None, context: str, status: ProjectStatus,
+            expires: dt.datetime | None) -> None:
+        """Cache ``status``, folded from the journal bytes ``data`` (``stamp``: the file's identity when read)."""
+        if locked():  # a viewer's dashboard kernel writes nothing but sign-offs
+            return
+        key = _journal_key(data)
+        if key is None:
+            return
+        key["stamp"] = stamp if stamp is not None and stamp[1] == len(data) else []
+        doc = {"v": _VERSION, "journal": key, "context": context,
+               "expires": expires.isoformat() if expires is not None else None,
+               "status": status.model_dump(mode="json")}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"status.{os.getpid()}.{threading.get_ident()}.tmp")
+            tmp.write_text(json.dumps(doc), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:  # a read-only checkout: the next read folds again
+            pass
+
+
+def fold_context(name: str, flow: Flow, plan: dict[str, Any]) -> str:
+    """What the fold reads besides the journal and the time, as one hash."""
+    return content_hash({"name": name, "flow": flow_hash(flow), "plan": plan, "code": code_fingerprint()})
+
+
+def next_due(events: list[Event], now: dt.datetime) -> dt.datetime | None:
+    """The earliest due time of an open finding still ahead of ``now`` (when the fold's answer changes)."""
+    ahead = []
+    for f in fold_findings(events).values():
+        if f.is_open and f.due:
+            try:
+                due = parse_due(f.due)
+            except ValueError:
+                continue
+            if due >= now:
+                ahead.append(due)
+    return min(ahead) if ahead else None
+
+
+def cached_fold(journal: Any, name: str, flow: Flow, plan: dict[str, Any],
+                read: Callable[[], list[Event]] | None = None) -> ProjectStatus:
+    """The status of ``journal`` (a :class:`~.journal.Journal`): from the cache when it matches, else folded and cached.
+
+    ``read`` (default ``journal.read``) returns the events; the bytes it parsed are what the entry is keyed by.
+    """
+    now = dt.datetime.now(dt.timezone.utc)
+    cache = StatusCache(journal.root, journal.path)
+    context = fold_context(name, flow, plan)
+    hit = cache.get(context, now)
+    if hit is not None:
+        return hit
+    events = (read or journal.read)()
+    status = fold(name, flow, plan, events, now=now)
+    data, stamp = journal._cached_bytes, journal._read_stamp  # exactly the bytes read() parsed
+    if len(events) == data.count(b"\n"):
+        cache.put(data, stamp, context, status, next_due(events, now))
+    return status
