@@ -73,8 +73,9 @@ def test_phasebook_lab_as_root_roots_jupyterlab_at_the_project(image, page, arti
         page.get_by_role("tab", name=re.compile(r"01_scoping\.ipynb")).wait_for(timeout=UI_TIMEOUT)
         flow = page.get_by_role("region", name="Project flow")
         expect(flow.locator(".jp-phasebook-summary")).to_contain_text("subscription-churn", timeout=UI_TIMEOUT)
-        expect(flow.locator('[aria-current="step"]')).to_have_attribute("data-phase", "scoping")
-        expect(flow.get_by_label("scope_approval: pending")).to_be_visible()
+        # (the demo's story: development in progress, its KPI check waiting for product)
+        expect(flow.locator('[aria-current="step"]')).to_have_attribute("data-phase", "development")
+        expect(flow.get_by_label("kpi_check: pending")).to_be_visible()
         assert flow.get_by_role("alert").count() == 0
         page.screenshot(path=str(artifacts_dir / "fresh-phasebook-lab.png"))
     # and the layout JupyterLab keeps is the project's own (git-ignored .phasebook/), not the user's global one

@@ -38,43 +38,65 @@ def _open_signoff(page, served, token, gate="scope_approval"):
     expect(page.get_by_role("table", name="KPIs")).to_be_visible(timeout=PAGE_TIMEOUT)
 
 
-def test_product_owner_approves_scope_and_status_shows_it(served, dpage):
-    # Given the scope sign-off page opened with the product owner's personal token
-    _open_signoff(dpage, served, served.product_token)
-    expect(dpage.get_by_text("Signing as product owner (verified by the server).")).to_be_visible()
-    # When they approve with a comment
-    dpage.get_by_placeholder("Comment (required to request changes or reject)").fill("KPIs match what we need")
+def test_the_overview_names_the_gate_waiting_for_product_and_its_sign_button_signs_it(served, dpage):
+    # Given the demo (development in progress, its KPI check waiting for product) and the product owner's
+    # personal token, on a 1400×900 screen
+    gate = served.project.status().gates["kpi_check"]
+    assert gate.state == "pending" and gate.missing_roles == ["product"]
+    dpage.set_viewport_size({"width": 1400, "height": 900})
+    dpage.goto(served.url("overview.ipynb", served.product_token))
+    # Then the first screen says who is signed in and names the gate waiting for them, with a Sign button
+    waiting = dpage.get_by_role("region", name="Waiting for you")
+    expect(waiting).to_contain_text("Signed in as product owner (product)", timeout=PAGE_TIMEOUT)
+    expect(waiting).to_contain_text(f"{gate.step} {gate.title}: waiting for your approval")
+    sign = waiting.get_by_role("button", name="Sign", exact=True)
+    expect(sign).to_have_count(1)
+    box = sign.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 900, box  # above the fold
+    # When they click it, the sign-off page of that gate opens in the same tab
+    tabs = len(dpage.context.pages)
+    sign.click()
+    expect(dpage).to_have_url(re.compile(r"signoff\.ipynb\?gate=kpi_check"), timeout=PAGE_TIMEOUT)
+    assert len(dpage.context.pages) == tabs
+    expect(dpage.get_by_text("Signing as product owner (verified by the server).")).to_be_visible(timeout=PAGE_TIMEOUT)
+    # And approving there records their verified approval of today's content
+    dpage.get_by_placeholder("Comment (required to request changes or reject)").fill("Pilot the call list")
     dpage.get_by_role("button", name="Approve", exact=True).click()
     expect(dpage.get_by_text("Recorded: approve by product owner (verified).")).to_be_visible(timeout=30_000)
-    # Then the journal has the approval with the authenticated user, verified, and the content hash
     last = [e for e in served.project.events() if e.kind == "sign_off"][-1]
-    assert last.actor == PRODUCT_OWNER
-    assert last.data["comment"] == "KPIs match what we need"
-    assert last.data["content_hash"] == served.project.gate_content("scope_approval")["content_hash"]
+    assert last.actor == PRODUCT_OWNER and last.data["gate"] == "kpi_check"
+    assert last.data["comment"] == "Pilot the call list"
+    assert last.data["content_hash"] == served.project.gate_content("kpi_check")["content_hash"]
     # And `phasebook status` shows the gate approved
     out = CliRunner().invoke(cli, ["--project", str(served.project.root), "status", "--json"])
     assert out.exit_code == 0, out.output
-    assert json.loads(out.output)["gates"]["scope_approval"]["state"] == "approved"
+    assert json.loads(out.output)["gates"]["kpi_check"]["state"] == "approved"
 
 
 def test_edited_scope_makes_the_page_stale_with_the_diff(served, dpage):
-    # Given an approved scope, open on the page
+    # Given an approved scope whose roc_auc target is 0.8, open on the page
     if served.project.status().gates["scope_approval"].state != "approved":
         served.project.sign_off("scope_approval", PRODUCT_OWNER, "approve")
     _open_signoff(dpage, served, served.product_token)
     expect(dpage.get_by_role("button", name="Approve", exact=True)).to_have_count(0)
-    # When the plan's scope is edited
+    # When the data scientist raises the target to 0.82
     changed = served.project.section("scope").model_dump(mode="json")
-    metric = changed["kpis"][0]["metrics"][0]
-    old = metric["target"]
-    metric["target"] = new = round(old - 0.01, 4)
-    served.project.save_section("scope", changed)
-    # Then reloading shows "stale", the diff of what changed, and the sign-off widget again
+    metric = next(m for m in changed["kpis"][0]["metrics"] if m["name"] == "roc_auc")
+    assert (metric["target"], metric["comparator"]) == (0.8, ">=")
+    metric["target"] = 0.82
+    served.project.save_section("scope", changed, actor=Actor(name="data scientist", role="data_science"))
+    # Then reloading shows "stale", the change in words with the editor's name, and the sign-off widget again
     dpage.reload()
     expect(dpage.get_by_role("alert").filter(has_text="Approval is stale")).to_be_visible(timeout=PAGE_TIMEOUT)
     expect(dpage.locator('[data-state="stale"]').first).to_be_visible()
-    expect(dpage.locator(".diff-add").filter(has_text=f"target: {new:g}")).to_be_visible()
-    expect(dpage.locator(".diff-del").filter(has_text=f"target: {old:g}")).to_be_visible()
+    expect(dpage.locator(".pb-change").filter(has_text="roc_auc target: at least 0.8 → at least 0.82")).to_be_visible()
+    expect(dpage.locator(".pb-changed-by").filter(has_text="Changed by data scientist on")).to_be_visible()
+    # And the default view holds no raw diff; the YAML diff is one click away
+    assert "@@" not in dpage.locator("body").inner_text()
+    expect(dpage.locator(".diff-add").filter(has_text="target: 0.82")).to_be_hidden()
+    dpage.get_by_text("Show the raw YAML diff").first.click()
+    expect(dpage.locator(".diff-add").filter(has_text="target: 0.82")).to_be_visible()
+    expect(dpage.locator(".diff-del").filter(has_text="target: 0.8")).to_be_visible()
     expect(dpage.get_by_role("button", name="Approve", exact=True)).to_be_visible()
 
 

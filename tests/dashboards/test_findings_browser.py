@@ -28,6 +28,9 @@ def dpage(page):
 
 def test_a_blocking_finding_blocks_approval_until_it_is_resolved_and_accepted(served, dpage):
     project = served.project
+    # (the demo's scope is approved: a reworded need makes it wait for a fresh approval)
+    need = project.section("product_need").model_dump(mode="json")
+    project.save_section("product_need", {**need, "statement": need["statement"] + " (reworded)"})
     f = project.raise_finding("scope_approval", "Name the holdout period", owner="data_science", actor=REVIEWER)
     # Given the scope sign-off page opened by the product owner
     dpage.goto(served.url("signoff.ipynb", served.product_token, gate="scope_approval"))

@@ -23,6 +23,9 @@ def dpage(page):
 
 def test_plan_changed_behind_an_open_page_is_refused_with_the_reload_message(served, dpage):
     project = served.project
+    # Given a product need reworded since the demo's scope approval (the gate waits for a fresh one)
+    need = project.section("product_need").model_dump(mode="json")
+    project.save_section("product_need", {**need, "statement": need["statement"] + " (reworded)"})
     assert project.status().gates["scope_approval"].state != "approved"
     # Given the scope sign-off page open with the product owner's personal token
     dpage.goto(served.url("signoff.ipynb", served.product_token, gate="scope_approval"))
@@ -42,7 +45,8 @@ def test_plan_changed_behind_an_open_page_is_refused_with_the_reload_message(ser
     assert project.journal_path.read_bytes() == before
     # After a reload the new content is shown, and approving it is recorded (signed: verified viewer)
     dpage.reload()
-    expect(dpage.get_by_text("A statement nobody showed the approver.")).to_be_visible(timeout=PAGE_TIMEOUT)
+    expect(dpage.get_by_role("cell", name="A statement nobody showed the approver.", exact=True)).to_be_visible(
+        timeout=PAGE_TIMEOUT)  # the need as shown (the stale diff above names it too)
     dpage.get_by_role("button", name="Approve", exact=True).click()
     expect(dpage.get_by_text("Recorded: approve by product owner (verified).")).to_be_visible(timeout=30_000)
     last = Project(project.root).events()[-1]

@@ -61,6 +61,8 @@ def test_query_string_selects_gate_and_never_echoes_token(filled_project, monkey
     html = "".join(getattr(c, "value", "") for c in page.children)
     assert "Scope &amp; KPIs validation" in html and "Cost estimate" in html
     assert "SECRET123" not in html
+    # the cost breakdown is shown once (its table), not again in the field list
+    assert html.count(">compute<") == 1 and html.count("Cost breakdown") == 0
 
 
 def test_project_param_cannot_leave_the_served_root(filled_project, monkeypatch):

@@ -1,4 +1,5 @@
-"""`phasebook demo PATH` on an empty folder: every phase run, tests and drift journaled, gates pending."""
+"""`phasebook demo PATH` on an empty folder: every phase run, tests and drift journaled, and a team's story:
+scope approved, research validated, development in progress after a backtrack, the KPI check waiting for product."""
 
 from __future__ import annotations
 
@@ -51,17 +52,32 @@ def test_sources_are_checked_and_groups_compared(demo_project):
     assert set(groups) == {"control", "model"} and groups["model"]["difference"] < 0
 
 
-def test_every_gate_is_left_pending_for_people(demo_build, demo_project):
-    assert not [e for e in demo_project.events() if e.kind in ("sign_off", "advance", "backtrack")]
+def test_the_demo_leaves_a_believable_story(demo_build, demo_project):
+    events = demo_project.events()
     status = demo_project.status()
-    assert status.phase == "scoping"
+    # scope approved, research validated, development in progress
+    assert status.phase == "development"
     assert {g.name: g.state for g in status.gates.values()} == {
-        "scope_approval": "pending", "solution_validation": "pending",
+        "scope_approval": "approved", "solution_validation": "approved",
         "kpi_check": "pending", "post_deployment_kpi_check": "pending",
     }
+    # with a backtrack in its history, after which research was validated again
+    moves = [(e.kind, e.data["from"], e.data["to"]) for e in events if e.kind in ("advance", "backtrack")]
+    assert moves == [("advance", "scoping", "research"), ("advance", "research", "development"),
+                     ("backtrack", "development", "research"), ("advance", "research", "development")]
+    back = next(e for e in events if e.kind == "backtrack")
+    assert any(e.kind == "sign_off" and e.data["gate"] == "solution_validation" and e.seq > back.seq for e in events)
+    # and one gate waiting for product: customer success signed the KPI check, product has not
+    kpi = status.gates["kpi_check"]
+    assert kpi.missing_roles == ["product"] and [s.role for s in kpi.signoffs] == ["customer_success"]
+    waiting = demo_project.waiting_for("product owner", "product")
+    assert [(i.kind, i.gate) for i in waiting] == [("sign", "kpi_check")]
+    assert demo_project.waiting_for("customer success lead", "customer_success") == []
+    # the deployment notebook ran, but its phase is not reached: none of its steps is done
+    assert [s.id for s in status.steps if s.phase == "deployment" and s.status == "done"] == []
     proc = run_cli("--project", demo_build.root, "status", "--json")
     assert proc.returncode == 0, proc.stderr
-    assert '"state": "pending"' in proc.stdout and '"state": "approved"' not in proc.stdout
+    assert '"phase": "development"' in proc.stdout
 
 
 def test_the_command_says_what_it_did_and_what_to_run_next(demo_build):
@@ -69,7 +85,9 @@ def test_the_command_says_what_it_did_and_what_to_run_next(demo_build):
     for phase in WORK_PHASES:
         assert f"ran {phase}: succeeded" in out
     assert "drifted columns device" in out
-    assert "phasebook signoff scope_approval" in out and "phasebook advance" in out
+    assert "signed scope_approval (product owner) and advanced to research" in out
+    assert "backtracked to research" in out and "customer success signed kpi_check" in out
+    assert "phasebook signoff kpi_check" in out and "phasebook advance" in out
 
 
 def test_demo_into_an_existing_project_is_refused(demo_build):

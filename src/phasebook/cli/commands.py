@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -62,13 +63,21 @@ def status(ctx: click.Context, as_json: bool, require: tuple[str, ...] = (), all
     st = project.status()
     unmet = unmet_requirements(project.flow, st, list(require))
     report = project.integrity()
+    me, my_role = os.environ.get("PHASEBOOK_USER") or None, os.environ.get("PHASEBOOK_ROLE") or None
+    waiting = project.waiting_for(me, my_role, st) if (me or my_role) else None
     if as_json:
-        print_json({**st.model_dump(mode="json"), "registry_warnings": registry_warnings(project),
+        mine = {"waiting_for_you": [i.model_dump(mode="json") for i in waiting]} if waiting is not None else {}
+        print_json({**st.model_dump(mode="json"), **mine, "registry_warnings": registry_warnings(project),
                     "integrity": {"ok": report.ok, "check": report.check, "message": report.message()},
                     **({"unmet_requirements": unmet} if require else {})})
     else:
         integrity_banner(project, report)
         render_status(console, st, project.flow)
+        if waiting is not None:
+            from ..core.attention import waiting_line
+
+            who = ", ".join(x for x in (me, (my_role or "").replace("_", " ")) if x)
+            console.print(f"{who}: {waiting_line(waiting)}", markup=False, highlight=False, soft_wrap=True)
         print_registry_warnings(console, project)
         for why in unmet:
             err_console.print(f"required: {why}", markup=False, highlight=False, soft_wrap=True)

@@ -114,6 +114,17 @@ def render_status(console: Console, st: ProjectStatus, flow: Flow | None = None)
         if g.reasons and (g.state != "pending" or g.signoffs or g.phase == st.phase):
             console.print(Text(f"  {g.name}: " + "; ".join(g.reasons)))
 
+    if st.scoreboard:
+        b = Table(title="KPI scoreboard (model tests under today's scope)")
+        for col in ("KPI", "metric", "target", "best", "latest", "state"):
+            b.add_column(col, overflow="fold")
+        for row in st.scoreboard:
+            best = f"{row.best.label}: {row.best.display}" if row.best else "-"
+            latest = f"{row.latest.label}: {row.latest.display}" if row.latest else "-"
+            b.add_row(rich_text(row.kpi), rich_text(row.metric_label), row.target_text, rich_text(best),
+                      rich_text(latest), Text(row.state_text, style={"passed": "green", "failed": "red"}.get(row.state,
+                                                                                                         "yellow")))
+        console.print(b)
     test = st.latest_model_test
     if test:
         t = Table(title=f"Latest model test: {rich_text(test.get('model'))} ({'passed' if test.get('passed') else 'not passed'})")

@@ -75,9 +75,12 @@ def demo(path: Path) -> None:
 
     Writes seeded data, fills the plan as a team would, runs every phase
     notebook headless (model tests and the drift check are journaled) and
-    leaves every gate pending for people to sign.
+    records the team's decisions so far: scope approved, research validated,
+    a backtrack, development in progress with its KPI check waiting for the
+    product owner.
     """
     from ..demo import build_demo
+    from ..demo.story import WAITING_GATE
 
     start = time.perf_counter()
     project = build_demo(path, echo=console.print)
@@ -101,7 +104,7 @@ def demo(path: Path) -> None:
     for line in (
         f"cd {shown_path(project.root)}",
         "phasebook status",
-        'phasebook signoff scope_approval --as "product owner" --role product --approve -m "KPIs agreed"',
+        f'phasebook signoff {WAITING_GATE} --as "product owner" --role product --approve -m "Pilot the call list"',
         "phasebook advance",
         "phasebook run research          # cached: nothing changed",
         "phasebook lab                   # JupyterLab on the project, at the scoping notebook",

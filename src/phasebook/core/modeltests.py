@@ -42,7 +42,7 @@ def measured_under(data: dict[str, Any], plan: dict[str, Any]) -> str | None:
 
 
 class _Today:
-    """The plan's scope hash and training identity, computed once for many tests (each is a hash of the plan)."""
+    """The plan's scope hashes and training identity, computed once for many tests (each is a hash of the plan)."""
 
     def __init__(self, plan: dict[str, Any]) -> None:
         self.plan = plan

@@ -8,7 +8,16 @@ three renderers of :func:`scoreboard_series`; none reads the journal itself.
 Rules: the history is the pooled model tests, oldest first (per-segment tests
 — a model per customer or region — are counted by the per-segment block
 instead, :func:`phasebook.core.kpis.segment_counts`); the metrics and their
-targets are today's scope's hard metrics.
+targets are today's scope's hard metrics. A point's label is the model's
+name (and segment), numbered only when the same model was tested again
+("gbm", "gbm (2)").
+
+:func:`scoreboard_rows` is the table people read: per KPI and hard metric,
+the metric with its parameters, the target in words, the best and the
+latest model under today's scope (tests measured under a previous scope or
+training source do not count; :func:`~.modeltests.measured_under`), and
+whether any model meets the target. Every surface (overview table,
+``status --json``, the sidebar JSON) shows its display strings as they are.
 """
 
 from __future__ import annotations
@@ -17,10 +26,16 @@ from typing import Iterable
 
 from pydantic import BaseModel, Field
 
-from .events import Event
-from .sections import Scope
+from typing import Any, Literal
 
-__all__ = ["ScorePoint", "MetricSeries", "scoreboard_series"]
+from .events import Event
+from .metrics import metric_label
+from .modeltests import measured_under
+from .sections import Scope
+from .wording import number, target_text
+
+__all__ = ["ScorePoint", "MetricSeries", "scoreboard_series", "ScoreValue", "ScoreRow", "scoreboard_rows",
+           "point_label"]
 
 
 class ScorePoint(BaseModel):
@@ -45,15 +60,113 @@ class MetricSeries(BaseModel):
 def scoreboard_series(scope: Scope, events: Iterable[Event]) -> list[MetricSeries]:
     """Each hard metric of ``scope`` with its value in every pooled model test (empty list: no hard metric)."""
     tests = [e for e in events if e.kind == "model_test" and not e.data.get("segment")]
+    labels = point_labels(tests)
     out = []
     for kpi, metric in scope.hard_metrics():
         points = []
-        for i, e in enumerate(tests):
-            found = next((r for r in e.data.get("results", [])
-                          if r.get("metric") == metric.name and r.get("kpi") == kpi.name), None)
+        for e, label in zip(tests, labels):
+            found = _result(e, kpi.name, metric.name)
             model = str(e.data.get("model", ""))
-            points.append(ScorePoint(seq=e.seq, label=f"#{i + 1} {model}", model=model,
+            points.append(ScorePoint(seq=e.seq, label=label, model=model,
                                      value=found.get("value") if found else None))
         out.append(MetricSeries(kpi=kpi.name, metric=metric.name, comparator=metric.comparator, target=metric.target,
                                 points=points))
     return out
+
+
+def point_label(data: dict[str, Any]) -> str:
+    """A model test as people name it: the model, and its segment when it has one ("gbm · north")."""
+    model = str(data.get("model", "") or "model")
+    return f"{model} · {data['segment']}" if data.get("segment") else model
+
+
+def point_labels(tests: list[Event]) -> list[str]:
+    """One distinct label per test, in order: a model tested again is numbered ("gbm", "gbm (2)")."""
+    seen: dict[str, int] = {}
+    out = []
+    for e in tests:
+        base = point_label(e.data)
+        seen[base] = seen.get(base, 0) + 1
+        out.append(base if seen[base] == 1 else f"{base} ({seen[base]})")
+    return out
+
+
+def _result(e: Event, kpi: str, metric: str) -> dict[str, Any] | None:
+    return next((r for r in e.data.get("results", []) if r.get("metric") == metric and r.get("kpi") == kpi), None)
+
+
+class ScoreValue(BaseModel):
+    """One model's value of one metric, with the string surfaces show."""
+
+    seq: int
+    at: str
+    model: str
+    label: str
+    value: float | None
+    #: the value rounded to what matters, e.g. "0.847" (with "(previous scope)" when it does not count)
+    display: str
+    meets: bool | None = None
+    previous_scope: bool = False
+
+
+class ScoreRow(BaseModel):
+    """KPI → metric → target → best → latest → pass/fail, ready to show."""
+
+    kpi: str
+    metric: str
+    #: the metric with its parameters ("recall_at_top_k (top 10%)")
+    metric_label: str
+    comparator: str
+    target: float | None
+    #: the target in words ("at least 0.8")
+    target_text: str
+    best: ScoreValue | None = None
+    latest: ScoreValue | None = None
+    state: Literal["passed", "failed", "not_measured", "no_target"]
+    #: the state in words ("met by gbm", "no model meets it yet", "not measured under this scope")
+    state_text: str
+    #: model tests of this metric measured under a previous scope or training source (not counted)
+    previous_scope_tests: int = 0
+
+
+def _meets(value: float | None, comparator: str, target: float | None) -> bool | None:
+    if value is None or target is None:
+        return None
+    return value >= target if comparator == ">=" else value <= target
+
+
+def scoreboard_rows(scope: Scope, events: Iterable[Event], plan: dict[str, Any]) -> list[ScoreRow]:
+    """The scoreboard table: one row per hard metric of today's scope (``plan``: the plan's JSON dump)."""
+    tests = [e for e in events if e.kind == "model_test" and not e.data.get("segment")]
+    labels = dict(zip((e.seq for e in tests), point_labels(tests)))
+    rows = []
+    for kpi, metric in scope.hard_metrics():
+        label = metric_label(metric.name, metric.params)
+        current, previous = [], []
+        for e in tests:
+            found = _result(e, kpi.name, metric.name)
+            if found is None or found.get("value") is None:
+                continue
+            value = float(found["value"])
+            old = measured_under(e.data, plan) is not None
+            v = ScoreValue(seq=e.seq, at=e.at, model=str(e.data.get("model", "")), label=labels[e.seq], value=value,
+                           display=number(value) + (" (previous scope)" if old else ""), previous_scope=old,
+                           meets=None if old else _meets(value, metric.comparator, metric.target))
+            (previous if old else current).append(v)
+        higher = metric.comparator == ">="
+        best = (max if higher else min)(current, key=lambda v: v.value) if current else None
+        latest = current[-1] if current else (previous[-1] if previous else None)
+        if metric.target is None:
+            state, words = "no_target", "no target set"
+        elif best is None:
+            state, words = "not_measured", ("measured only under a previous scope" if previous
+                                            else "not measured yet")
+        elif best.meets:
+            state, words = "passed", f"met by {best.label}"
+        else:
+            state, words = "failed", "no model meets it yet"
+        rows.append(ScoreRow(kpi=kpi.name, metric=metric.name, metric_label=label, comparator=metric.comparator,
+                             target=metric.target, target_text=target_text(metric.comparator, metric.target),
+                             best=best, latest=latest, state=state, state_text=words,
+                             previous_scope_tests=len(previous)))
+    return rows

@@ -26,6 +26,7 @@ from .kpis import SegmentCounts, segment_counts
 from .modeltests import measured_under
 from .monitoring import MonitoringStatus, monitoring_status
 from .pinning import flow_pin, pinned_flow
+from .scoreboard import ScoreRow
 from .sections import SECTION_MODELS
 from .transitions import gate_resets
 
@@ -39,6 +40,7 @@ __all__ = [
     "covered_content",
     "fold",
     "phase_of",
+    "reached",
     "TRANSITIONS",
 ]
 
@@ -83,6 +85,8 @@ class ProjectStatus(BaseModel):
     monitoring: MonitoringStatus = Field(default_factory=MonitoringStatus)
     #: gate → the latest review of real outputs (soft metrics measured; :func:`~.reviews.review_state`)
     reviews: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    #: KPI → metric → target → best → latest → pass/fail, with display strings (:func:`~.scoreboard.scoreboard_rows`)
+    scoreboard: list[ScoreRow] = Field(default_factory=list)
 
 
 def _section_filled(plan: dict[str, Any], path: str) -> bool:
@@ -94,7 +98,15 @@ def _section_filled(plan: dict[str, Any], path: str) -> bool:
     return section_value(plan, path) != section_value({top: default}, path)
 
 
+def reached(flow: Flow, phase: str, step_phase: str) -> bool:
+    """True when the project has reached ``step_phase``: a later work phase is not reached while in a work phase."""
+    work = flow.work_phases
+    return phase not in work or step_phase not in work or work.index(step_phase) <= work.index(phase)
+
+
 def _step_status(step, plan, events, gates, phase, flow: Flow) -> str:
+    if not reached(flow, phase, step.phase) and not (step.kind == "gate" and gates[step.gate].state == "approved"):
+        return "todo"  # a later phase's notebook may have run, but the project has not got there yet
     if step.kind == "gate":
         return "done" if gates[step.gate].state == "approved" else "todo"
     if step.kind == "milestone":
@@ -186,7 +198,19 @@ def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event], now: 
         segments_passed=segments_passed,
         monitoring=monitoring_status(events, phase, flow),
         reviews=_reviews(flow, events),
+        scoreboard=_scoreboard(plan, events),
     )
+
+
+def _scoreboard(plan: dict[str, Any], events: list[Event]) -> list[ScoreRow]:
+    from .scoreboard import scoreboard_rows
+    from .sections import Scope
+
+    try:
+        scope = Scope.model_validate(plan.get("scope") or {})
+    except ValueError:
+        return []
+    return scoreboard_rows(scope, events, plan)
 
 
 def _reviews(flow: Flow, events: list[Event]) -> dict[str, dict[str, Any]]:

@@ -7,13 +7,14 @@ widgets nor the plotly bundle to show; it is the page people open most.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
 
 from ..core.describe import describe_event
+from ..core.wording import duration
 from ..core.errors import PhasebookError
 from ..core.status import ProjectStatus
 from ..project import Project
-from .context import open_dashboard_project, query_params
+from .attention import signoff_href, step_legend, waiting_card
+from .context import open_dashboard_project, query_params, viewer
 from .integrity import integrity_banner
 from .softmetrics import soft_metrics_overview
 from .svgchart import scoreboard_svg
@@ -21,7 +22,7 @@ from .tracking import registry_alerts
 from .html import Html, badge, card, esc, page, raw, table
 
 __all__ = ["overview_parts", "overview_page", "flow_grid", "gates_table", "decision_log", "display_parts", "segments_table",
-           "monitoring_card"]
+           "monitoring_card", "scoreboard_table"]
 
 def flow_grid(project: Project, st: ProjectStatus) -> Html:
     """The flow's tracks × work phases; every step coloured by status; the current phase marked."""
@@ -53,8 +54,7 @@ def gates_table(st: ProjectStatus, project_param: str = "") -> Html:
     """Each gate's state, who is missing, and a link to its sign-off page."""
     rows = []
     for g in st.gates.values():
-        query = urlencode({**({"project": project_param} if project_param else {}), "gate": g.name})
-        link = raw(f'<a href="signoff.ipynb?{esc(query)}">open sign-off</a>')
+        link = raw(f'<a href="{esc(signoff_href(g.name, project_param))}" target="_self">open sign-off</a>')
         rows.append((f"{g.step} {g.title}", badge(g.state, g.label), ", ".join(r.replace("_", " ") for r in g.missing_roles),
                      ", ".join(g.changed_sections), "; ".join(g.reasons), link))
     return table(["Gate", "State", "Still to approve", "Changed since approval", "Why", ""], rows, label="Gates")
@@ -71,8 +71,8 @@ def decision_log(st: ProjectStatus) -> Html:
 def _runs(st: ProjectStatus) -> Html:
     rows = [(r.get("at", "")[:16].replace("T", " "), r.get("phase", ""), r.get("notebook", ""),
              badge("passed" if r.get("status") == "succeeded" else "failed" if r.get("status") == "failed" else "todo",
-                   r.get("status", "")), r.get("duration_s", "")) for r in reversed(st.recent_runs)]
-    return table(["When (UTC)", "Phase", "Notebook", "Status", "Seconds"], rows, label="Runs") if rows else \
+                   r.get("status", "")), duration(r.get("duration_s"))) for r in reversed(st.recent_runs)]
+    return table(["When (UTC)", "Phase", "Notebook", "Status", "Took"], rows, label="Runs") if rows else \
         raw('<p class="muted">No runs yet.</p>')
 
 
@@ -120,9 +120,26 @@ def segments_table(st: ProjectStatus) -> Html | None:
                         label="Per segment")
 
 
-def overview_parts(project: Project, project_param: str = "") -> list:
-    """The page as a list of HTML fragments, in display order."""
+def scoreboard_table(st: ProjectStatus) -> Html | None:
+    """KPI → metric → target → best → latest → pass/fail (:func:`~phasebook.core.scoreboard.scoreboard_rows`)."""
+    if not st.scoreboard:
+        return None
+    rows, classes = [], []
+    for r in st.scoreboard:
+        best = f"{r.best.label}: {r.best.display}" if r.best else "—"
+        latest = f"{r.latest.label}: {r.latest.display}" if r.latest else "—"
+        state = {"passed": "passed", "failed": "failed"}.get(r.state, "todo")
+        rows.append((r.kpi, r.metric_label, r.target_text, best, latest, badge(state, r.state_text)))
+        classes.append(f"pb-score-{r.state}")
+    return table(["KPI", "Metric", "Target", "Best model", "Latest model", "State"], rows, label="KPI scoreboard",
+                 row_classes=classes)
+
+
+def overview_parts(project: Project, project_param: str = "", who=None) -> list:
+    """The page as a list of HTML fragments, in display order; ``who``: the viewer (default: the page's)."""
     st = project.status()
+    who = who if who is not None else viewer()
+    items = project.waiting_for(who.name, who.role, st) if who.verified else None
     need = project.section("product_need").statement
     head = raw(f"<h2>{esc(st.name)} · phase: {esc(st.phase)}</h2>" + (f"<p>Need: {esc(need)}</p>" if need else ""))
     if st.flow_pinned_hash and st.flow_pinned_hash != st.flow_hash:
@@ -130,11 +147,14 @@ def overview_parts(project: Project, project_param: str = "") -> list:
         head += raw(f'<div class="card" role="note">The flow ({esc(st.flow_version)}) changed since the project '
                     f"last recorded it; gates whose policy changed: {esc(gates)} (their approvals are stale). "
                     "The change is journaled with the next decision.</div>")
-    parts: list = [page(integrity_banner(project), head, *registry_alerts(project), card("The flow", flow_grid(project, st)),
+    parts: list = [page(waiting_card(who, items, project_param), integrity_banner(project), head, *registry_alerts(project),
+                        card("The flow", flow_grid(project, st) + step_legend()),
                         card("Monitoring", monitoring_card(st)), card("Gates", gates_table(st, project_param)))]
     board = scoreboard_svg(project.section("scope"), project.events())
+    board_table = scoreboard_table(st)
     board_card = card("KPI scoreboard: hard metrics per model test vs target",
-                      board if board is not None else raw('<p class="muted">No model tests yet.</p>'))
+                      (board_table or raw("")) + (board if board is not None
+                                                  else raw('<p class="muted">No model tests yet.</p>')))
     board_card += soft_metrics_overview(project, project_param)  # soft metrics beside the hard ones
     segments = segments_table(st)
     if segments is not None:

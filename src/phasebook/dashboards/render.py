@@ -20,7 +20,7 @@ from ..project import dump_yaml
 from .html import Html, card, esc, raw, table, text
 
 __all__ = ["render_section", "render_scope", "render_literature", "render_technical_check", "render_fields",
-           "section_title", "content_diff", "covered_models"]
+           "section_title", "content_diff", "readable_diff", "covered_models"]
 
 
 def section_title(path: str, flow: Flow | None = None) -> str:
@@ -42,10 +42,12 @@ def _value(value: Any) -> Html:
     return text(value)
 
 
-def render_fields(model: BaseModel) -> Html:
-    """Every field of a model as a two-column table of titles and values."""
+def render_fields(model: BaseModel, exclude: tuple[str, ...] = ()) -> Html:
+    """Every field of a model (but ``exclude``) as a two-column table of titles and values."""
     rows = []
     for name, field in type(model).model_fields.items():
+        if name in exclude:
+            continue
         rows.append((field.title or name.replace("_", " "), _value(getattr(model, name))))
     return table(["", ""], rows)
 
@@ -104,7 +106,8 @@ def render_technical_check(tc: TechnicalCheck) -> Html:
     rows = [(c.item, f"{c.monthly_cost:,.2f} {tc.currency}") for c in tc.cost_breakdown]
     rows.append((raw("<b>Total per month</b>"), raw(f"<b>{esc(f'{tc.monthly_cost:,.2f}')} {esc(tc.currency)}</b>")))
     cost = table(["Cost item", "Per month"], rows, label="Cost estimate")
-    return raw("<p><b>Cost estimate</b></p>" + cost + render_fields(tc))
+    # the cost fields are the table above: not again in the field list
+    return raw("<p><b>Cost estimate</b></p>" + cost + render_fields(tc, exclude=("cost_breakdown", "monthly_cost")))
 
 
 def render_section(path: str, model: Any, flow: Flow | None = None) -> Html:
@@ -138,6 +141,29 @@ def content_diff(approved: dict[str, Any], current: dict[str, Any], flow: Flow |
             lines.append(f'<div class="{cls}"><pre>{esc(line)}</pre></div>')
         parts.append(card(section_title(path, flow), raw("".join(lines)), level=4))
     return raw("".join(parts) or '<p class="muted">No difference in the sections (a newer measurement changed).</p>')
+
+
+def readable_diff(approved: dict[str, Any], current: dict[str, Any], flow: Flow | None = None, events=(),
+                  after_seq: int = 0) -> Html:
+    """Per section, what changed in words (:func:`~phasebook.core.fielddiff.field_changes`) and who saved it when;
+    the raw YAML diff one click away."""
+    from ..core.fielddiff import field_changes, last_save
+
+    events = list(events)
+    parts = []
+    for path in current:
+        changes = field_changes(approved.get(path), current.get(path))
+        if not changes:
+            continue
+        items = "".join(f'<li class="pb-change pb-change-{c.kind}">{esc(c.text)}</li>' for c in changes)
+        saved = last_save(events, path, after_seq)
+        by = (f'<p class="muted pb-changed-by">Changed by {esc(saved.actor.name)} on {esc(saved.at[:10])} '
+              f'at {esc(saved.at[11:16])} UTC</p>') if saved is not None else ""
+        parts.append(card(section_title(path, flow), raw(f'<ul class="pb-changes">{items}</ul>{by}'), level=4))
+    if not parts:
+        return content_diff(approved, current, flow)
+    raw_diff = content_diff(approved, current, flow)
+    return raw("".join(parts) + f'<details class="pb-raw-diff"><summary>Show the raw YAML diff</summary>{raw_diff}</details>')
 
 
 def covered_models(project, gate: str) -> dict[str, Any]:

@@ -18,12 +18,13 @@ from ..core.events import Actor
 from ..core.pinning import policy_diff
 from ..core.status import ProjectStatus
 from ..project import Project
+from .attention import waiting_card
 from .context import Viewer, open_dashboard_project, query_params, viewer
 from .feasibility import feasibility_card
 from .findings import FindingsWidget, findings_banner, findings_html
 from .html import Html, badge, card, esc, page, raw, table
 from .integrity import integrity_banner
-from .render import content_diff, covered_models, render_section
+from .render import covered_models, readable_diff, render_section
 from .softmetrics import review_parts
 from .tracking import tracking_parts
 from ..core.named_errors import RequiredChoiceError
@@ -65,7 +66,8 @@ def gate_header(project: Project, gate: str, status: ProjectStatus | None = None
             event = project.approval_event(gate, seq=s.seq)
             if event is None:
                 continue
-            body = content_diff(dict(event.data.get("snapshot") or {}), current, project.flow)
+            body = readable_diff(dict(event.data.get("snapshot") or {}), current, project.flow, project.events(),
+                                 after_seq=s.seq)
             if s.policy_changed:
                 rows = [(field, _short(old), _short(new)) for field, old, new in
                         policy_diff(event.data.get("policy"), policy_of(policy_now))]
@@ -244,10 +246,13 @@ def signoff_page(project_dir: str = "", gate: str = "") -> w.Widget:
                           raw(f'<p class="muted" data-content-hash="{esc(shown["content_hash"])}">Content '
                               f'{esc(shown["content_hash"][:19])}…</p>'))
     box = w.VBox()
+    who = viewer()
 
     def refresh() -> None:
         status = project.status()
-        header.value = page(integrity_banner(project), gate_header(project, gate, status),
+        items = project.waiting_for(who.name, who.role, status) if who.verified else None
+        header.value = page(waiting_card(who, items, params.get("project", ""), current_gate=gate),
+                            integrity_banner(project), gate_header(project, gate, status),
                             *tracking_parts(project, gate),  # MLflow runs, registry
                             *review_parts(project, gate, params.get("project", "")))  # soft metrics judged
         signers.value = page(signers_html(project, gate, status))
@@ -261,7 +266,7 @@ def signoff_page(project_dir: str = "", gate: str = "") -> w.Widget:
         approved = status.gates[gate].state == "approved"
         box.children = [header, sections, found_html, signers] + ([widget.status] if approved else [widget]) + [findings]
 
-    widget = SignoffWidget(project, gate, viewer(), on_recorded=lambda: refresh(), shown_hash=shown["content_hash"])
+    widget = SignoffWidget(project, gate, who, on_recorded=lambda: refresh(), shown_hash=shown["content_hash"])
     findings = FindingsWidget(project, gate, widget.actor, on_recorded=lambda: refresh())
     refresh()
     return box

@@ -14,7 +14,7 @@ from ..core.scoreboard import scoreboard_series
 from ..core.sections import Scope
 from .html import Html, esc, raw
 
-__all__ = ["scoreboard_svg", "metric_history"]
+__all__ = ["scoreboard_svg", "metric_history", "nice_ticks"]
 
 WIDTH, HEIGHT, PAD_L, PAD_R, PAD_T, PAD_B = 420, 180, 48, 16, 28, 34
 PALETTE = ("#636efa", "#ef553b", "#00cc96", "#ab63fa", "#ffa15a", "#19d3f3")
@@ -26,13 +26,27 @@ def metric_history(scope: Scope, events: list[Event]) -> list[tuple[str, str, fl
             for s in scoreboard_series(scope, events)]
 
 
+def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    """Round tick values (steps of 1, 2 or 5 × 10ⁿ) covering ``lo``…``hi`` with a little room: 0.7, 0.75 … 0.9."""
+    import math
+
+    if hi == lo:
+        pad = abs(hi) * 0.1 or 0.1
+        lo, hi = lo - pad, hi + pad
+    raw_step = (hi - lo) / max(1, count - 1)
+    mag = 10 ** math.floor(math.log10(raw_step))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw_step)
+    first, last = math.floor(lo / step) * step, math.ceil(hi / step) * step
+    n = int(round((last - first) / step))
+    return [round(first + i * step, 10) for i in range(n + 1)]
+
+
 def _chart(name: str, comparator: str, target: float | None, points: list, color: str) -> str:
     values = [v for _, v in points if v is not None] + ([target] if target is not None else [])
     if not values:
         return ""
-    lo, hi = min(values), max(values)
-    span = (hi - lo) or abs(hi) or 1.0
-    lo, hi = lo - span * 0.15, hi + span * 0.15
+    ticks = nice_ticks(min(values), max(values))
+    lo, hi = ticks[0], ticks[-1]
     n = len(points)
 
     def x(i: int) -> float:
@@ -42,9 +56,10 @@ def _chart(name: str, comparator: str, target: float | None, points: list, color
         return PAD_T + (HEIGHT - PAD_T - PAD_B) * (1 - (v - lo) / (hi - lo))
 
     parts = [f'<text x="{PAD_L}" y="16" font-size="13" font-weight="600">{esc(name)}</text>']
-    for v in (lo + (hi - lo) * k / 4 for k in range(5)):
+    for v in ticks:
         parts.append(f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#eee"/>'
-                     f'<text x="{PAD_L - 6}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end">{v:.3g}</text>')
+                     f'<text x="{PAD_L - 6}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end" '
+                     f'class="pb-tick">{v:g}</text>')
     if target is not None:
         parts.append(f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
                      f'stroke="{color}" stroke-dasharray="6 4"/><text x="{WIDTH - PAD_R}" y="{y(target) - 4:.1f}" '

@@ -185,7 +185,7 @@ def check(source: DataSource, base_dir: str | os.PathLike) -> SourceCheck:
     """Step 1.3: can the source be read, and what is in it? Never raises for an unreachable source."""
     result = SourceCheck(name=source.name, uri=source.uri, reachable=False)
     if not source.uri.strip():
-        result.reason = "no URI given: set the location in the data_sources section once access is granted"
+        result.reason = "no URI given: its location is not in the plan yet; the data team adds it once access is granted"
         return result
     try:
         table = _open_uri(source.uri.strip(), Path(base_dir), source.name)

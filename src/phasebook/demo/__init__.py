@@ -1,4 +1,4 @@
-"""``phasebook demo``: a subscription-churn project with every phase run.
+"""``phasebook demo``: a subscription-churn project in development, with its decisions so far.
 
 :func:`build_demo` creates the project, writes the seeded data
 (:mod:`.data`), fills the plan as the team would (:mod:`.plan`), and runs
@@ -7,9 +7,11 @@ the research profiles, a model per region (a grid over the regions, see
 :mod:`.regions`), the baseline models with their model tests, and the
 deployment's drift check and group comparison are journaled.
 
-It records no sign-off and does not advance: the project stays in scoping
-with all four gates pending, so the people who own them can review and sign
-(the notebooks do not need the project to be in their phase to run).
+Between the phases it records what the team decided (:mod:`.story`): scope
+approved, research validated, development in progress with a backtrack in
+its history, and the KPI check waiting for the product owner. The deployment
+notebook runs too (a dry run of the monitoring checks; notebooks do not need
+the project to be in their phase), though the project has not reached it.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ PHASE_PARAMETERS = {"development": {"review_columns": REVIEW_COLUMNS, "review_to
 
 
 def build_demo(path: str | os.PathLike, *, echo: Callable[[str], None] | None = None, progress_bar: bool = False):
-    """Build the demo project in ``path`` and run all four phases; return the :class:`~phasebook.Project`.
+    """Build the demo project in ``path``, run all four phases and tell the story; return the :class:`~phasebook.Project`.
 
     Raises:
         ProjectExistsError: ``path`` already holds a project.
@@ -39,7 +41,9 @@ def build_demo(path: str | os.PathLike, *, echo: Callable[[str], None] | None = 
     from ..project import Project
     from ..runner import run_notebook
     from .data import write_demo_data
+    from ..core.wording import duration
     from .plan import DATA_SCIENTIST, SECTIONS
+    from .story import after_phase
 
     say = echo or (lambda _msg: None)
     _refuse_a_folder_in_use(Path(path))
@@ -55,7 +59,9 @@ def build_demo(path: str | os.PathLike, *, echo: Callable[[str], None] | None = 
             _run_region_grid(project, say, progress_bar)
         result = run_notebook(project, phase, PHASE_PARAMETERS.get(phase), progress_bar=progress_bar,
                               actor=DATA_SCIENTIST)
-        say(f"ran {phase}: {result.status} in {result.duration_s:.1f} s → {Path(result.output_path).relative_to(project.root)}")
+        say(f"ran {phase}: {result.status} in {duration(result.duration_s)} → "
+            f"{Path(result.output_path).relative_to(project.root)}")
+        after_phase(project, phase, say)  # what the team decided once it had the phase's results (.story)
     return project
 
 

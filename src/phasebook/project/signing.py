@@ -169,6 +169,15 @@ class SigningOps:
             data["conditional_on"] = conds
         return self._append("sign_off", data, actor)
 
+    def waiting_for(self, name: str | None, role: str | None, status: Any = None) -> list:
+        """What waits for ``name`` in ``role`` (:func:`phasebook.core.attention.waiting_for`), most urgent first."""
+        from ..core.attention import waiting_for
+        from ..core.findings import fold_findings
+
+        events = self.events()
+        status = status if status is not None else self.status()
+        return waiting_for(status, fold_findings(events).values(), name, role, self.flow, events)
+
     def active_delegation(self, gate: str, name: str | None) -> Event | None:
         """The delegation of ``gate`` to ``name`` in force now (None if there is none)."""
         return delegation_for(self.events(), gate, name, utc_now()) if name else None

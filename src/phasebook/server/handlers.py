@@ -138,6 +138,7 @@ class StatusHandler(_ProjectHandler):
             return
         folded = await self.off_loop(project.status)
         status = folded.model_dump(mode="json")
+        status["waiting_for_you"] = await self.off_loop(lambda: _waiting_for_you(project, folded, roles))
         flow = project.flow
         for run in status.get("recent_runs", []):  # the journal keeps project-relative output paths
             if run.get("output_path"):
@@ -153,6 +154,19 @@ class StatusHandler(_ProjectHandler):
             jobs=running,
         )
         self.send(status)
+
+
+def _waiting_for_you(project: Project, folded: Any, roles: list[str]) -> dict:
+    """What waits for the person the sidebar shows (:func:`phasebook.core.attention.waiting_for`).
+
+    The person is the local user (``$PHASEBOOK_USER`` or the login name) in ``$PHASEBOOK_ROLE``, else in the
+    role the server's identity gives them (no role: only their own stale approvals, delegations and findings).
+    """
+    from ..project.base import default_actor
+
+    me = default_actor(os.environ.get("PHASEBOOK_ROLE") or (roles[0] if roles else None))
+    return {"name": me.name, "role": me.role,
+            "items": [i.model_dump(mode="json") for i in project.waiting_for(me.name, me.role, folded)]}
 
 
 class SignoffsHandler(_ProjectHandler):
