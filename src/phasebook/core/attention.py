@@ -38,7 +38,6 @@ from pydantic import BaseModel
 
 from .events import Event
 from .findings import Finding
-from .errors import UnknownPhaseError
 from .flow import Flow
 
 __all__ = ["attention", "WaitingItem", "waiting_for", "waiting_line"]
@@ -130,23 +129,17 @@ def waiting_line(items: list[WaitingItem]) -> str:
 
 
 def attention(st: Any, flow: Flow, roles: Iterable[str] = ()) -> dict[str, Any]:
-    """``{"monitoring_alert", "monitoring_finding", "waiting", "waiting_for_you", "roles"}`` for ``st``."""
+    """``{"monitoring_alert", "monitoring_finding", "waiting", "waiting_for_you", "roles"}`` for ``st``.
+
+    A gate waits when it is reached (:func:`~.status.reached`, the same rule as
+    :func:`waiting_for`), not approved, and still misses a role.
+    """
+    from .status import reached
+
     mine = sorted({r for r in roles if r})
-    try:
-        reached = flow.order(st.phase)
-    except UnknownPhaseError:  # a phase the flow no longer knows: nothing is reached
-        reached = -1
-    done = any(flow.is_kind(st.phase, k) for k in ("done", "upkeep"))
-    waiting = []
-    for name, g in st.gates.items():
-        if g.state == "approved" or not g.missing_roles:
-            continue
-        try:
-            in_reach = done or flow.order(g.phase) <= reached
-        except UnknownPhaseError:
-            in_reach = False
-        if in_reach:
-            waiting.append({"gate": name, "title": g.title, "state": g.state, "roles": list(g.missing_roles)})
+    waiting = [{"gate": name, "title": g.title, "state": g.state, "roles": list(g.missing_roles)}
+               for name, g in st.gates.items()
+               if g.state != "approved" and g.missing_roles and reached(flow, st.phase, g.phase)]
     return {
         "monitoring_alert": st.monitoring.state == "alerting",
         "monitoring_finding": st.monitoring.finding,
