@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import PhasebookError
+from ..store.files import write_atomic
 from ..core.events import Actor, Event
 from ..core.findings import fold_findings
 from ..core.monitoring import alert_finding, finding_evidence, finding_gate, finding_text, monitoring_status
@@ -72,19 +71,6 @@ def _rollup_path(project: Any) -> Path:
     return Path(project.root) / ".phasebook" / "monitoring-quiet.json"
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o644)  # committed with the project: readable like the plan
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def store_reference(project: Any) -> Any:
@@ -96,7 +82,7 @@ def store_reference(project: Any) -> Any:
     if not ref:
         raise MissingInputError(what="the reference data", where="in the plan's monitoring section (Reference data)")
     stats = summarize(ref, columns=mon.columns or None, project=project)
-    _write_atomic(reference_path(project), stats.model_dump_json())
+    write_atomic(reference_path(project), stats.model_dump_json())
     return stats
 
 
@@ -198,7 +184,7 @@ def _bump_rollup(project: Any, at: dt.datetime) -> None:
     with _lock(project):  # two schedulers may check at once: no count is lost
         r = _read_rollup(project)
         last = max(filter(None, [r.get("last_at"), at.isoformat()]))
-        _write_atomic(_rollup_path(project), json.dumps({"count": int(r.get("count", 0)) + 1, "last_at": last}))
+        write_atomic(_rollup_path(project), json.dumps({"count": int(r.get("count", 0)) + 1, "last_at": last}))
 
 
 def last_checked(project: Any) -> dt.datetime | None:

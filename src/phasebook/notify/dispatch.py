@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock
 
+from ..store.files import write_atomic
 from ..core.events import Actor, Event
 from ..core.notify_rules import changes, snapshot
 from .config import Channel, NotificationConfig, load_config
@@ -38,11 +38,7 @@ def recipients(cfg: NotificationConfig, roles: list[str]) -> list[str]:
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh)
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(data))
 
 
 def after_event(project: Any, event: Event) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -30,6 +29,7 @@ from ..core.errors import (
 )
 from ..core.escape import excerpt
 from ..core.sections import SECTION_MODELS, Section
+from .files import write_atomic
 from .guard import check_plan_write
 from .locking import exclusive
 from .yaml import MAX_BYTES, dump_yaml, load_yaml, parse_yaml
@@ -317,20 +317,7 @@ class PlanStore:
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
-        fd, tmp = tempfile.mkstemp(prefix=".phasebook.yaml.", suffix=".tmp", dir=self.root)
-        try:
-            os.fchmod(fd, mode)  # mkstemp makes 0600; keep the plan readable like any file in the repo
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
+        write_atomic(self.path, text, mode=mode)  # mkstemp's 0600 would hide the plan: keep it readable
         _fsync_dir(self.root)
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from ..core.named_errors import ReviewSampleExistsError, ReviewSampleFileError, ReviewSampleIdError, ReviewSampleMissingError
+from .files import write_atomic
 
 __all__ = ["REVIEWS_DIR", "SAMPLE_SCHEMA_VERSION", "sample_path", "write_sample", "read_sample", "file_hash",
            "valid_sample_id"]
@@ -56,17 +55,7 @@ def write_sample(root: Path, sample: dict[str, Any]) -> tuple[Path, str]:
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         raise ReviewSampleExistsError(sample_id=sample["sample_id"])
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data, mode=0o644)
     return path, file_hash(data)
 
 

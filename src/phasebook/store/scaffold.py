@@ -10,11 +10,11 @@ user's own lines.
 from __future__ import annotations
 
 import json
-import os
 import platform
 import shutil
-import tempfile
 from pathlib import Path
+
+from .files import write_atomic
 
 __all__ = ["copy_missing", "merge_lines"]
 
@@ -59,7 +59,7 @@ def _stamp_python_version(notebook: Path) -> None:
     if info.get("name") != "python" or info.get("version") == platform.python_version():
         return
     info["version"] = platform.python_version()
-    _write_atomic(notebook, json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    write_atomic(notebook, json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def merge_lines(path: Path, text: str) -> list[str]:
@@ -73,7 +73,7 @@ def merge_lines(path: Path, text: str) -> list[str]:
     """
     wanted = text.splitlines()
     if not path.exists():
-        _write_atomic(path, text)
+        write_atomic(path, text)
         return wanted
     current = path.read_text(encoding="utf-8")
     have = {line.strip() for line in current.splitlines()}
@@ -82,18 +82,7 @@ def merge_lines(path: Path, text: str) -> list[str]:
     if not rules:
         return []
     joined = current + ("" if not current or current.endswith("\n") else "\n")
-    _write_atomic(path, joined + ("\n" if joined.strip() else "") + "\n".join(missing) + "\n")
+    write_atomic(path, joined + ("\n" if joined.strip() else "") + "\n".join(missing) + "\n")
     return rules
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # imported where used: a command that checks no signature (a 
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ..core.hashing import canonical_json
+from .files import write_atomic
 from .locking import exclusive
 
 __all__ = ["KEY_DIR_ENV", "KEYS_FILE", "Signer", "key_dir", "load_signer", "public_keys", "register_key", "verify_sig"]
@@ -100,13 +101,7 @@ def load_signer(directory: Path | None = None, *, create: bool = True) -> Signer
             if not path.exists():
                 pem = Ed25519PrivateKey.generate().private_bytes(
                     serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-                tmp = path.with_suffix(".tmp")
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(pem)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, path)
+                write_atomic(path, pem, mode=0o600)  # the private key: readable by its owner only
     private = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(private, Ed25519PrivateKey):
         raise ValueError(f"{path} is not an Ed25519 key")
@@ -147,9 +142,7 @@ def register_key(project_root: Path, signer: Signer, *, label: str = "") -> bool
         if any(isinstance(k, dict) and k.get("id") == signer.id for k in doc["keys"]):
             return False
         doc["keys"].append({"id": signer.id, "public_key": signer.public_b64(), "label": label})
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps(doc, indent=2) + "\n")
     return True
 
 

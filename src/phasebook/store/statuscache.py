@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import threading
 import zlib
 from pathlib import Path
 from typing import Any, Callable
@@ -37,6 +36,7 @@ from ..core.findings import fold_findings, parse_due
 from ..core.flow import Flow, flow_hash
 from ..core.hashing import content_hash
 from ..core.status import ProjectStatus, fold
+from .files import write_cache
 from .guard import locked
 from .verified import file_stamp
 
@@ -168,13 +168,7 @@ class StatusCache:
         doc = {"v": _VERSION, "journal": key, "context": context,
                "expires": expires.isoformat() if expires is not None else None,
                "status": status.model_dump(mode="json")}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f"status.{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_text(json.dumps(doc), encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError:  # a read-only checkout: the next read folds again
-            pass
+        write_cache(self.path, json.dumps(doc))  # a read-only checkout: the next read folds again
 
 
 def fold_context(name: str, flow: Flow, plan: dict[str, Any]) -> str:

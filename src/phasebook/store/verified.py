@@ -22,6 +22,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from .files import write_cache
 from .chain import ChainChecker, ChainState, NeedFullCheck
 from .signing import KEYS_FILE, public_keys
 
@@ -91,10 +92,4 @@ class VerifiedCache:
         self.save(cached["size"] + len(line), zlib.crc32(line, cached["crc"]), checker.state)
 
     def _write(self, doc: dict[str, Any]) -> None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f"verified.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(doc), encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError:  # a read-only checkout: the next read checks again
-            pass
+        write_cache(self.path, json.dumps(doc))  # a read-only checkout: the next read checks again
