@@ -6,7 +6,7 @@ button) next to the dashboards, and measures in a real Chromium, each
 navigation in a fresh browser context (cold cache, same treatment for all):
 
 * trivial page: the button is visible;
-* sign-off page (``?gate=scope_approval``): the Approve button is visible;
+* sign-off page (``?gate=kpi_check``, the demo's gate waiting for product): the Approve button is visible;
 * overview: the gates table and the KPI scoreboard are visible;
 * monitoring: the drift headline, the first drifted column's chart and the
   model-test trend are visible.
@@ -99,7 +99,7 @@ def main() -> None:
     pages = {
         "trivial": (f"{base}trivial.ipynb?token={token}",
                     lambda pg: pg.get_by_role("button", name="Click me").wait_for(timeout=180_000)),
-        "signoff": (f"{base}signoff.ipynb?gate=scope_approval&token={token}",
+        "signoff": (f"{base}signoff.ipynb?gate=kpi_check&token={token}",
                     lambda pg: pg.get_by_role("button", name="Approve", exact=True).wait_for(timeout=180_000)),
         "overview": (f"{base}overview.ipynb?token={token}",
                      lambda pg: (pg.get_by_role("table", name="Gates").wait_for(timeout=180_000),

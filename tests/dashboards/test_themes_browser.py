@@ -109,7 +109,7 @@ def _review_ready(page):
 
 PAGES = {
     "overview": ("overview.ipynb", _overview_ready, {}),
-    "signoff": ("signoff.ipynb", _signoff_ready, {"gate": "scope_approval"}),
+    "signoff": ("signoff.ipynb", _signoff_ready, {"gate": "kpi_check"}),  # the demo's gate waiting for product
     "monitoring": ("monitoring.ipynb", _monitoring_ready, {}),
     "review": ("review.ipynb", _review_ready, {}),
 }

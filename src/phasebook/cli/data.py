@@ -197,10 +197,14 @@ def drift(
         print_json(report.event_data())
     else:
         console.print(f"{report.current} vs {report.reference}: {report.summary}", markup=False, soft_wrap=True)
+        import textwrap
+
         from ..core.driftwords import column_sentence
 
-        for c in (c for c in report.columns if c.drifted):
-            console.print(f"  {column_sentence(c.model_dump(mode='json'))}", markup=False, soft_wrap=True)
+        for c in (c for c in report.columns if c.drifted):  # wrapped to the terminal, continuation indented
+            console.print(textwrap.fill(column_sentence(c.model_dump(mode='json')), width=max(40, console.width),
+                                        initial_indent="  ", subsequent_indent="    ", break_long_words=False,
+                                        break_on_hyphens=False), markup=False, soft_wrap=True)
         t = Table()
         t.add_column("column", no_wrap=True)  # names people pass back (--column)
         t.add_column("kind", no_wrap=True)
