@@ -40,3 +40,20 @@ def test_the_flow_has_a_legend_and_run_durations_read_in_seconds(filled_project)
     html = "".join(overview_parts(filled_project, "", who=PRODUCT))
     assert 'class="pb-legend' in html and "gate waiting for sign-off" in html
     assert "<th>Took</th>" in html and re.search(r'<td( data-label="Took")?>4.2 s</td>', html)
+
+
+def test_a_pending_gate_of_a_phase_not_reached_shows_as_to_do_not_waiting(filled_project):
+    from phasebook.dashboards.overview import flow_grid
+
+    st = filled_project.status()
+    flow = filled_project.flow
+    later = [g for g in st.gates.values() if flow.work_phases.index(g.phase) > flow.work_phases.index(st.phase)]
+    current = [g for g in st.gates.values() if g.phase == st.phase and g.state == "pending"]
+    assert later and current and all(g.state == "pending" for g in later)
+    html = str(flow_grid(filled_project, st))
+
+    def shown(step):
+        return re.search(rf'<div data-step="{re.escape(step)}"><span class="badge" data-state="(\w+)"', html)[1]
+
+    assert {shown(g.step) for g in later} == {"todo"}  # nobody is asked to sign a phase not reached yet
+    assert {shown(g.step) for g in current} == {"pending"}  # the current phase's gate does wait

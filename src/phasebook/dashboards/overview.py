@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..core.describe import describe_event
 from ..core.wording import duration
 from ..core.errors import PhasebookError
-from ..core.status import ProjectStatus
+from ..core.status import ProjectStatus, reached
 from ..project import Project
 from .attention import signoff_href, step_legend, waiting_card
 from .context import open_dashboard_project, query_params, viewer
@@ -41,7 +41,9 @@ def flow_grid(project: Project, st: ProjectStatus) -> Html:
             for s in steps:
                 if s.gate:
                     g = st.gates[s.gate]
-                    items.append(f'<div data-step="{esc(s.id)}">{badge(g.state, s.id)} {esc(s.title)}'
+                    # a pending gate of a phase not reached yet waits for nobody (core.status.reached): shown as to do
+                    shown = g.state if g.state != "pending" or reached(flow, st.phase, s.phase) else "todo"
+                    items.append(f'<div data-step="{esc(s.id)}">{badge(shown, s.id)} {esc(s.title)}'
                                  f"{' (unverified)' if g.unverified else ''}</div>")
                 else:
                     items.append(f'<div data-step="{esc(s.id)}">{badge(s.status, s.id)} {esc(s.title)}</div>')
