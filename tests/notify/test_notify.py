@@ -87,16 +87,19 @@ def receiver_factory():
         r.close()
 
 
-def _configure(project, tmp_path, smtp_port: int, url: str, monkeypatch) -> None:
+def _configure(project, tmp_path, smtp_port: int, url: str, monkeypatch, *, event: str = "gate_stale",
+               dashboard_url: str | None = "http://127.0.0.1:8866") -> None:
+    """notifications.yaml routing ``event`` to the local SMTP server and the signed webhook (users file outside)."""
     users = tmp_path / "outside" / "users.yaml"
     users.parent.mkdir()
     users.write_text("users:\n  product owner: {role: product, email: product@example.test}\n"
                      "  data scientist: {role: data_science, email: ds@example.test}\n", encoding="utf-8")
     monkeypatch.setenv("PB_TEST_HOOK_SECRET", SECRET)
+    dashboard = f"dashboard_url: {dashboard_url}\n" if dashboard_url else ""
     (project.root / "notifications.yaml").write_text(
-        f"throttle_minutes: 60\nusers_file: {users}\ndashboard_url: http://127.0.0.1:8866\nchannels:\n"
-        f"  - {{kind: email, events: [gate_stale], smtp_host: 127.0.0.1, smtp_port: {smtp_port}}}\n"
-        f"  - {{kind: webhook, events: [gate_stale], url: '{url}', secret_env: PB_TEST_HOOK_SECRET,"
+        f"throttle_minutes: 60\nusers_file: {users}\n{dashboard}channels:\n"
+        f"  - {{kind: email, events: [{event}], smtp_host: 127.0.0.1, smtp_port: {smtp_port}}}\n"
+        f"  - {{kind: webhook, events: [{event}], url: '{url}', secret_env: PB_TEST_HOOK_SECRET,"
         " backoff_seconds: 0}\n", encoding="utf-8")
 
 

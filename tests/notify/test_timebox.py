@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from phasebook.cli import cli
 from phasebook.core.timebox import timebox_overrun, timeboxed_phase
 from tests.notify.test_notify import PRODUCT, SECRET, receiver_factory, smtp  # noqa: F401  (fixtures)
+from tests.notify.test_notify import _configure as configure
 
 
 def _monitor(project, now: dt.datetime):
@@ -18,16 +19,7 @@ def _monitor(project, now: dt.datetime):
 
 
 def _configure(project, tmp_path, smtp_port: int, url: str, monkeypatch) -> None:
-    users = tmp_path / "outside" / "users.yaml"
-    users.parent.mkdir()
-    users.write_text("users:\n  product owner: {role: product, email: product@example.test}\n"
-                     "  data scientist: {role: data_science, email: ds@example.test}\n", encoding="utf-8")
-    monkeypatch.setenv("PB_TEST_HOOK_SECRET", SECRET)
-    (project.root / "notifications.yaml").write_text(
-        f"throttle_minutes: 60\nusers_file: {users}\nchannels:\n"
-        f"  - {{kind: email, events: [timebox_overrun], smtp_host: 127.0.0.1, smtp_port: {smtp_port}}}\n"
-        f"  - {{kind: webhook, events: [timebox_overrun], url: '{url}', secret_env: PB_TEST_HOOK_SECRET,"
-        " backoff_seconds: 0}\n", encoding="utf-8")
+    configure(project, tmp_path, smtp_port, url, monkeypatch, event="timebox_overrun", dashboard_url=None)
 
 
 def _enter_boxed_phase(project) -> dt.datetime:
