@@ -254,3 +254,78 @@ def test_other_code_never_reuses_an_entry(root, monkeypatch):
     monkeypatch.setattr(statuscache, "__version__", "0.0.0+another-build")
     assert Project(root).status().model_dump(mode="json") == _full_fold(root)
     assert len(reads) == 2  # ... but not by another version of the code (folded; _full_fold read once more)
+
+
+def _resumed(root: Path, monkeypatch) -> dict:
+    """``Project.open(root).status()`` that may parse only the lines appended since the cached fold."""
+    with monkeypatch.context() as m:
+        m.setattr(Journal, "read", lambda self: pytest.fail("the whole journal was parsed, not resumed"))
+        return Project.open(root).status().model_dump(mode="json")
+
+
+def test_an_append_of_every_kind_resumes_the_cached_fold_and_equals_a_full_fold(root, monkeypatch):
+    project = Project(root)
+    for kind in ("model_test", "decision", "run"):  # something of the gathered kinds before the cached fold
+        project.journal.append(kind, _sample(kind, project), PERSON)
+    _same_as_full_fold(root, monkeypatch)
+    for kind in EVENT_KINDS:
+        project = Project(root)
+        project.journal.append(kind, _sample(kind, project), PERSON)
+        assert _resumed(root, monkeypatch) == _full_fold(root), kind
+    for kind in EVENT_KINDS:  # several new lines at once
+        project = Project(root)
+        project.journal.append(kind, _sample(kind, project), PERSON)
+    assert _resumed(root, monkeypatch) == _full_fold(root)
+    assert _cached(root, monkeypatch, must_hit=True) == _full_fold(root)
+
+
+def _model_test(project: Project, model: str, value: float) -> None:
+    scope = project.plan().dump()["scope"]
+    kpi = scope["kpis"][0]["name"] if scope.get("kpis") else "k"
+    project.journal.append("model_test", {
+        "model": model, "values": {"roc_auc": value}, "passed": value >= 0.8,
+        "results": [{"kpi": kpi, "metric": "roc_auc", "hardness": "hard", "value": value,
+                     "outcome": "passed" if value >= 0.8 else "failed"}]}, PERSON)
+
+
+def test_a_review_sample_of_an_older_model_folds_from_the_first_entry(root, monkeypatch):
+    project = Project(root)
+    _model_test(project, "gbm", 0.81)
+    _model_test(project, "logreg", 0.70)
+    _same_as_full_fold(root, monkeypatch)
+    first = next(e for e in project.events() if e.kind == "model_test")
+    gate = _gate(project)
+    project.journal.append("review_sample", {
+        "gate": gate.name, "sample_id": "s2", "size": 1, "model": "gbm", "items": ["a"], "drawn": {"seed": 1},
+        "questions": [{"metric": "tone", "question": "fair?"}],
+        "model_test": {"seq": first.seq, "hash": first.hash, "at": first.at}}, PERSON)
+    full = _full_fold(root)
+    reads = []
+    real = Journal.read
+    monkeypatch.setattr(Journal, "read", lambda self: reads.append(1) or real(self))
+    assert Project(root).status().model_dump(mode="json") == full
+    assert reads, "the state did not keep the older test: the fold starts from the first entry"
+    assert full["reviews"][gate.name]["judged_on"] == f"judged on gbm of {first.at[:10]}"
+    _model_test(Project(root), "gbm", 0.9)  # a test after the sample: the review is of an older model
+    reads.clear()
+    resumed = Project(root).status().model_dump(mode="json")
+    assert reads == [] and resumed == _full_fold(root)
+    assert "the model tested since is gbm" in resumed["reviews"][gate.name]["older_note"]
+
+
+def test_the_status_lists_the_newest_decisions_and_keeps_the_last_move(root, monkeypatch):
+    from phasebook.core.status import DECISIONS_LISTED
+
+    project = Project(root)
+    project.journal.append("advance", _sample("advance", project), PERSON)
+    for i in range(DECISIONS_LISTED + 5):
+        project.journal.append("decision", {"decision": "iterate", "text": f"try {i}"}, PERSON)
+    full = _same_as_full_fold(root, monkeypatch)
+    assert len(full["decisions"]) == DECISIONS_LISTED and full["decisions_total"] == DECISIONS_LISTED + 6
+    assert full["decisions"][-1]["text"] == f"try {DECISIONS_LISTED + 4}"
+    assert full["last_move"]["kind"] == "advance"  # not among the listed ones any more, still the last move
+    from phasebook.dashboards.overview import decision_log
+    from phasebook.core.status import ProjectStatus
+
+    page = decision_log(ProjectStatus.model_validate(full))
+    assert f"The latest {DECISIONS_LISTED} of {DECISIONS_LISTED + 6} decisions" in page

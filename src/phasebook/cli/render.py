@@ -63,9 +63,8 @@ def render_status(console: Console, st: ProjectStatus, flow: Flow | None = None)
     """Print phase, steps by track and phase, gates and the latest model test (``flow``: the project's; default flow)."""
     flow = flow or default_flow()
     console.print(Text.assemble(("Project ", "bold"), (st.name, "bold cyan"), "  ·  phase: ", (st.phase, "bold")))
-    moves = [d for d in st.decisions if d.get("kind") != "decision"]
-    if moves:
-        last = moves[-1]
+    if st.last_move:
+        last = st.last_move
         who = (last.get("actor") or {}).get("name", "?")
         console.print(f"Last move: {_describe_move(last)} — {who}, {str(last.get('at', ''))[:16].replace('T', ' ')} UTC",
                       markup=False, highlight=False)

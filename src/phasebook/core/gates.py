@@ -26,7 +26,7 @@ re-derives a rule. The rules, in order:
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Literal
+from typing import TYPE_CHECKING, Any, Iterable, Literal
 
 from pydantic import BaseModel, Field
 
@@ -36,6 +36,9 @@ from .events import Event
 from .findings import Finding, apply_findings, fold_findings
 from .flow import Condition, Gate, policy_of
 from .hashing import content_hash
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .modeltests import ModelTests
 
 __all__ = [
     "GateState", "Signoff", "RoleTally", "ConditionStatus", "GateStatus",
@@ -155,24 +158,23 @@ def covered_content(gate: Gate, plan: dict[str, Any], events: list[Event]) -> di
     return {"sections": sections, "section_hashes": hashes, "measurements": measurements, "content_hash": digest}
 
 
-def _condition(cond: Condition, events: list[Event], gate: str = "", plan: dict[str, Any] | None = None) -> ConditionStatus:
+def _condition(cond: Condition, events: list[Event], gate: str = "", plan: dict[str, Any] | None = None,
+               tests: "ModelTests | None" = None) -> ConditionStatus:
     if cond.kind == "current_review":
         from .reviews import review_condition
 
-        met, message = review_condition(events, gate)
+        met, message = review_condition(events, gate, tests)
         return ConditionStatus(kind=cond.kind, met=met, message=message)
     if cond.kind == "passing_model_test":
-        tests = [e for e in events if e.kind == "model_test"]
-        if plan is not None:
-            from .modeltests import current_model_tests
+        if tests is None or (plan is not None and not tests.judged):
+            from .modeltests import ModelTests
 
-            current = current_model_tests(tests, plan)
-            if tests and not current:
-                return ConditionStatus(kind=cond.kind, met=False, message=(
-                    f"no model test measured today's scope and training source ({len(tests)} measured under a "
-                    "previous scope or source: test the model again)"))
-            tests = current
-        test = tests[-1] if tests else None
+            tests = ModelTests.of(events, plan)
+        if plan is not None and tests.count and not tests.current_count:
+            return ConditionStatus(kind=cond.kind, met=False, message=(
+                f"no model test measured today's scope and training source ({tests.count} measured under a "
+                "previous scope or source: test the model again)"))
+        test = tests.latest_current if plan is not None else tests.latest
         if test is None:
             return ConditionStatus(kind=cond.kind, met=False, message="no model test has been recorded")
         if not test.data.get("passed"):
@@ -192,14 +194,17 @@ def _condition(cond: Condition, events: list[Event], gate: str = "", plan: dict[
     return ConditionStatus(kind=cond.kind, met=True, message=f"a drift check (entry {drift.seq}) follows {cond.section}")
 
 
-def check_conditions(gate: Gate, events: list[Event], plan: dict[str, Any] | None = None) -> list[ConditionStatus]:
+def check_conditions(gate: Gate, events: list[Event], plan: dict[str, Any] | None = None,
+                     tests: "ModelTests | None" = None) -> list[ConditionStatus]:
     """Each condition of ``gate`` checked against the journal (and the plan dump ``plan``) now.
+
+    ``tests``: the journal's model tests as the fold gathered them (default: gathered from ``events``).
 
     With ``plan``, a model test counts only if it measured today's scope and training source
     (:mod:`~.modeltests`), and a gate covering the scope has one more condition when a comparator runs
     against its metric's direction (:func:`~.scopecheck.direction_condition`): met unless it does.
     """
-    out = [_condition(c, events, gate.name, plan) for c in gate.conditions]
+    out = [_condition(c, events, gate.name, plan, tests) for c in gate.conditions]
     if plan is not None and "scope" in gate.covers:
         from .scopecheck import DIRECTION_CONDITION, direction_condition
 
@@ -250,12 +255,14 @@ def _judge(s: Signoff, e: Event, gate: Gate, events: list[Event], verified_names
 
 
 def evaluate_gate(gate: Gate, plan: dict[str, Any], events: list[Event], reset: Event | None = None, *,
-                  findings: dict[int, Finding] | None = None, now: dt.datetime | None = None) -> GateStatus:
+                  findings: dict[int, Finding] | None = None, now: dt.datetime | None = None,
+                  tests: "ModelTests | None" = None) -> GateStatus:
     """One gate's state; ``reset`` is the latest backtrack that reopened it (decisions before it are stale).
 
     Findings (:mod:`~phasebook.core.findings`) are applied last: a blocking finding not yet accepted makes an
     approval ``changes_requested``; an approval whose condition is overdue and open is ``lapsed``. ``findings``
-    (default: folded from ``events``) and ``now`` (default: the current UTC time) let a caller fold once.
+    (default: folded from ``events``), ``tests`` (:class:`~.modeltests.ModelTests`, default: gathered from
+    ``events``) and ``now`` (default: the current UTC time) let a caller fold once.
     """
     current = covered_content(gate, plan, events)
     policy_hash = content_hash(policy_of(gate))
@@ -267,7 +274,7 @@ def evaluate_gate(gate: Gate, plan: dict[str, Any], events: list[Event], reset: 
             latest[(e.actor.name, e.actor.role, e.actor.verified)] = e
             if e.actor.verified:
                 verified_names.add(e.actor.name)
-    conditions = check_conditions(gate, events, plan)
+    conditions = check_conditions(gate, events, plan, tests)
     unmet = [c for c in conditions if not c.met]
     signoffs: list[Signoff] = []
     for e in sorted(latest.values(), key=lambda e: e.seq):

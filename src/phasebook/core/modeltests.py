@@ -18,7 +18,7 @@ from .events import Event
 from .hashing import content_hash
 from .sections import training_identity
 
-__all__ = ["measured_under", "current_model_tests", "measured_scope", "measures_hash"]
+__all__ = ["measured_under", "current_model_tests", "measured_scope", "measures_hash", "ModelTests", "NeedFullFold"]
 
 
 #: The fields of a scope metric a model test's outcome depends on.
@@ -77,3 +77,101 @@ def current_model_tests(events: Iterable[Event], plan: dict[str, Any]) -> list[E
     """The ``model_test`` events measured under the plan's current scope and training source."""
     today = _Today(plan)
     return [e for e in events if e.kind == "model_test" and today.measured_under(e.data) is None]
+
+
+class NeedFullFold(Exception):
+    """A resumed fold met an entry it cannot judge from what it kept: fold the whole journal instead."""
+
+
+class ModelTests:
+    """What the rules read of a journal's ``model_test`` entries, gathered one entry at a time.
+
+    The status fold, the gate conditions, step 3.3 and the review rule read this instead of scanning every
+    test again, so a fold can be resumed after an append (:class:`~.status.FoldState`): how many tests, the
+    latest, the latest measured under today's scope and training source (``plan``; None: not judged), whether
+    any of those passed, each segment's latest values, and the model and time of a test a review sample names.
+    """
+
+    def __init__(self, plan: dict[str, Any] | None) -> None:
+        self._today = _Today(plan) if plan is not None else None
+        #: True when "current" was judged against a plan
+        self.judged = plan is not None
+        self.count = 0
+        self.latest: Event | None = None
+        self.current_count = 0
+        self.latest_current: Event | None = None
+        self.any_current_passed = False
+        #: segment → the values of its latest test
+        self.segments: dict[str, dict[str, Any]] = {}
+        #: test seq → ``[model, at]`` for the tests review samples name (kept when resumed)
+        self.named: dict[int, list[Any]] = {}
+        #: every test's ``[model, at]`` seen in this process; ``complete``: since the journal's first entry
+        #: (a resumed fold has only the tests since it resumed at hand)
+        self._briefs: dict[int, list[Any]] = {}
+        self.complete = True
+
+    @classmethod
+    def of(cls, events: Iterable[Event], plan: dict[str, Any] | None) -> "ModelTests":
+        out = cls(plan)
+        for e in events:
+            if e.kind == "model_test":
+                out.add(e)
+        return out
+
+    def add(self, e: Event) -> None:
+        """Take one ``model_test`` entry (the journal's next one of that kind)."""
+        d = e.data
+        self.count += 1
+        self.latest = e
+        if self._today is not None and self._today.measured_under(d) is None:
+            self.current_count += 1
+            self.latest_current = e
+            self.any_current_passed = self.any_current_passed or bool(d.get("passed"))
+        if d.get("segment"):
+            self.segments[str(d["segment"])] = dict(d.get("values") or {})
+        self._briefs[e.seq] = [d.get("model", "model"), e.at]
+
+    def name_test(self, seq: Any) -> None:
+        """Remember the test a review sample names (``seq``), for :meth:`brief` (before earlier tests are dropped).
+
+        Raises:
+            NeedFullFold: resumed, and the test is neither the latest nor one seen since.
+        """
+        if not isinstance(seq, int) or seq in self.named:
+            return
+        if seq in self._briefs:
+            self.named[seq] = self._briefs[seq]
+        elif self.latest is not None and self.latest.seq == seq:
+            self.named[seq] = [self.latest.data.get("model", "model"), self.latest.at]
+        elif not self.complete:
+            raise NeedFullFold(seq)
+        # else: no test of that seq exists (the sample names an unknown model)
+
+    def brief(self, seq: Any) -> list[Any] | None:
+        """``[model, at]`` of the test ``seq`` (None: no such test)."""
+        if not isinstance(seq, int):
+            return None
+        if self.latest is not None and self.latest.seq == seq:
+            return [self.latest.data.get("model", "model"), self.latest.at]
+        return self._briefs.get(seq) or self.named.get(seq)
+
+    # resuming ------------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        def ev(e: Event | None) -> Any:
+            return e.model_dump(mode="json") if e is not None else None
+
+        return {"count": self.count, "latest": ev(self.latest), "current_count": self.current_count,
+                "latest_current": ev(self.latest_current), "any_current_passed": self.any_current_passed,
+                "segments": self.segments, "named": [[k, v] for k, v in self.named.items()]}
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any], plan: dict[str, Any] | None) -> "ModelTests":
+        out = cls(plan)
+        out.complete = False
+        out.count, out.current_count = int(doc["count"]), int(doc["current_count"])
+        out.any_current_passed = bool(doc["any_current_passed"])
+        out.latest = Event.model_validate(doc["latest"]) if doc["latest"] is not None else None
+        out.latest_current = Event.model_validate(doc["latest_current"]) if doc["latest_current"] is not None else None
+        out.segments = {str(k): dict(v) for k, v in doc["segments"].items()}
+        out.named = {int(k): list(v) for k, v in doc["named"]}
+        return out

@@ -23,9 +23,12 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from statistics import NormalDist
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from .events import Event
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .modeltests import ModelTests
 
 __all__ = [
     "review_gates",
@@ -168,47 +171,54 @@ def summarize(sample: dict[str, Any], events: Iterable[Event], confidence: float
     return out
 
 
+def sample_test(sample: Event) -> Any:
+    """The seq of the model test a ``review_sample`` was drawn from (None: none named)."""
+    return (sample.data.get("model_test") or {}).get("seq")
+
+
 def samples_of(events: Iterable[Event], gate: str) -> list[Event]:
     """The ``review_sample`` events drawn for ``gate``, oldest first."""
     return [e for e in events if e.kind == "review_sample" and e.data.get("gate") == gate]
 
 
-def _tested(e: Event | None) -> str:
-    if e is None:
+def _tested(brief: list[Any] | None) -> str:
+    """``[model, at]`` of a model test (:meth:`~.modeltests.ModelTests.brief`) as people read it."""
+    if brief is None:
         return "an unknown model"
-    return f"{e.data.get('model', 'model')} of {e.at[:10]}"
+    return f"{brief[0]} of {brief[1][:10]}"
 
 
-def review_state(events: Sequence[Event], gate: str) -> dict[str, Any] | None:
+def review_state(events: Sequence[Event], gate: str, tests: "ModelTests | None" = None) -> dict[str, Any] | None:
     """The latest review of ``gate``: its sample, summary, completeness, and whether it is of the current model.
 
     A review is *current* while no model test was recorded after its sample was drawn (the
     sample is of the best model of the tests before it), *older* once a model was tested since.
     Production samples (``source: production``) are judged on what runs, not on a test. None when
-    no sample exists.
+    no sample exists. ``tests`` (default: gathered from ``events``) is what the fold already gathered.
     """
     samples = samples_of(events, gate)
     if not samples:
         return None
     sample = samples[-1]
-    tests = [e for e in events if e.kind == "model_test"]
-    since = [e for e in tests if e.seq > sample.seq]
-    latest_test = since[-1] if since else None
-    ref = (sample.data.get("model_test") or {}).get("seq")
-    of_test = next((e for e in tests if e.seq == ref), None)
+    if tests is None:
+        from .modeltests import ModelTests
+
+        tests = ModelTests.of(events, None)
+    latest = tests.latest
+    since = latest is not None and latest.seq > sample.seq
     production = sample.data.get("source") == "production"
     current = production or not since
     summary = summarize(sample.data, events)
     complete = bool(summary) and all(m["complete"] for m in summary.values())
-    judged = f"judged on {_tested(of_test)}" if not production else "judged on production outputs"
-    note = "" if current else f"{judged}; the model tested since is {_tested(latest_test)}"
+    judged = f"judged on {_tested(tests.brief(sample_test(sample)))}" if not production else "judged on production outputs"
+    note = "" if current else f"{judged}; the model tested since is {_tested(tests.brief(latest.seq))}"  # type: ignore[union-attr]
     return {"sample": {"seq": sample.seq, "at": sample.at, **sample.data}, "summary": summary, "complete": complete,
             "current": current, "older_note": note, "judged_on": judged}
 
 
-def review_condition(events: Sequence[Event], gate: str) -> tuple[bool, str]:
+def review_condition(events: Sequence[Event], gate: str, tests: "ModelTests | None" = None) -> tuple[bool, str]:
     """Is there a complete review of the model the gate approves now? ``(met, message)``."""
-    state = review_state(events, gate)
+    state = review_state(events, gate, tests)
     if state is None:
         return False, "no review sample of the model's outputs has been drawn"
     if not state["current"]:

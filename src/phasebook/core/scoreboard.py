@@ -35,7 +35,7 @@ from .sections import Scope
 from .wording import number, target_text
 
 __all__ = ["ScorePoint", "MetricSeries", "scoreboard_series", "ScoreValue", "ScoreRow", "scoreboard_rows",
-           "point_label"]
+           "point_label", "ScoreTally"]
 
 
 class ScorePoint(BaseModel):
@@ -135,38 +135,97 @@ def _meets(value: float | None, comparator: str, target: float | None) -> bool |
     return value >= target if comparator == ">=" else value <= target
 
 
-def scoreboard_rows(scope: Scope, events: Iterable[Event], plan: dict[str, Any]) -> list[ScoreRow]:
-    """The scoreboard table: one row per hard metric of today's scope (``plan``: the plan's JSON dump)."""
-    tests = [e for e in events if e.kind == "model_test" and not e.data.get("segment")]
-    labels = dict(zip((e.seq for e in tests), point_labels(tests)))
-    rows = []
-    for kpi, metric in scope.hard_metrics():
-        label = metric_label(metric.name, metric.params)
-        current, previous = [], []
-        for e in tests:
+class ScoreTally:
+    """The scoreboard gathered one ``model_test`` at a time (:func:`scoreboard_rows` is its one-shot form).
+
+    Per hard metric of ``scope``: the best and the latest value measured under today's scope (``plan``),
+    the latest measured under a previous one and how many were; the point labels are numbered as
+    :func:`point_labels` numbers them. :class:`~.status.FoldState` keeps one to resume a fold.
+    """
+
+    def __init__(self, scope: Scope, plan: dict[str, Any]) -> None:
+        from .modeltests import _Today
+
+        self.scope, self._today = scope, _Today(plan)
+        self.metrics = [(kpi, metric) for kpi, metric in scope.hard_metrics()]
+        self.seen: dict[str, int] = {}  # point label → tests so far (the numbering)
+        #: per hard metric, in the scope's order: best, latest current, latest previous and how many previous
+        self.rows: list[dict[str, Any]] = [{"best": None, "latest": None, "previous": None, "previous_count": 0}
+                                           for _ in self.metrics]
+
+    def add(self, e: Event) -> None:
+        if e.data.get("segment"):
+            return
+        base = point_label(e.data)
+        self.seen[base] = self.seen.get(base, 0) + 1
+        label = base if self.seen[base] == 1 else f"{base} ({self.seen[base]})"
+        old: bool | None = None
+        for (kpi, metric), row in zip(self.metrics, self.rows):
             found = _result(e, kpi.name, metric.name)
             if found is None or found.get("value") is None:
                 continue
             value = float(found["value"])
-            old = measured_under(e.data, plan) is not None
-            v = ScoreValue(seq=e.seq, at=e.at, model=str(e.data.get("model", "")), label=labels[e.seq], value=value,
+            if old is None:
+                old = self._today.measured_under(e.data) is not None
+            v = ScoreValue(seq=e.seq, at=e.at, model=str(e.data.get("model", "")), label=label, value=value,
                            display=number(value) + (" (previous scope)" if old else ""), previous_scope=old,
                            meets=None if old else _meets(value, metric.comparator, metric.target))
-            (previous if old else current).append(v)
-        higher = metric.comparator == ">="
-        best = (max if higher else min)(current, key=lambda v: v.value) if current else None
-        latest = current[-1] if current else (previous[-1] if previous else None)
-        if metric.target is None:
-            state, words = "no_target", "no target set"
-        elif best is None:
-            state, words = "not_measured", ("measured only under a previous scope" if previous
-                                            else "not measured yet")
-        elif best.meets:
-            state, words = "passed", f"met by {best.label}"
-        else:
-            state, words = "failed", "no model meets it yet"
-        rows.append(ScoreRow(kpi=kpi.name, metric=metric.name, metric_label=label, comparator=metric.comparator,
-                             target=metric.target, target_text=target_text(metric.comparator, metric.target),
-                             best=best, latest=latest, state=state, state_text=words,
-                             previous_scope_tests=len(previous)))
-    return rows
+            if old:
+                row["previous"] = v
+                row["previous_count"] += 1
+                continue
+            best = row["best"]
+            higher = metric.comparator == ">="
+            if best is None or (value > best.value if higher else value < best.value):  # the first of equals stays
+                row["best"] = v
+            row["latest"] = v
+
+    def result(self) -> list[ScoreRow]:
+        rows = []
+        for (kpi, metric), row in zip(self.metrics, self.rows):
+            best, latest = row["best"], row["latest"] or row["previous"]
+            if metric.target is None:
+                state, words = "no_target", "no target set"
+            elif best is None:
+                state, words = "not_measured", ("measured only under a previous scope" if row["previous"] is not None
+                                                else "not measured yet")
+            elif best.meets:
+                state, words = "passed", f"met by {best.label}"
+            else:
+                state, words = "failed", "no model meets it yet"
+            rows.append(ScoreRow(kpi=kpi.name, metric=metric.name, metric_label=metric_label(metric.name, metric.params),
+                                 comparator=metric.comparator, target=metric.target,
+                                 target_text=target_text(metric.comparator, metric.target),
+                                 best=best, latest=latest, state=state, state_text=words,
+                                 previous_scope_tests=row["previous_count"]))
+        return rows
+
+    # resuming ------------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        def dump(v: ScoreValue | None) -> Any:
+            return v.model_dump(mode="json") if v is not None else None
+
+        return {"seen": self.seen, "rows": [{"best": dump(r["best"]), "latest": dump(r["latest"]),
+                                              "previous": dump(r["previous"]), "previous_count": r["previous_count"]}
+                                             for r in self.rows]}
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any], scope: Scope, plan: dict[str, Any]) -> "ScoreTally":
+        out = cls(scope, plan)
+        out.seen = {str(k): int(v) for k, v in doc["seen"].items()}
+        if len(doc["rows"]) != len(out.rows):
+            raise ValueError("the cached scoreboard is of other metrics")
+        for i, r in enumerate(doc["rows"]):
+            out.rows[i] = {"previous_count": int(r["previous_count"]),
+                           **{f: (ScoreValue.model_validate(r[f]) if r[f] is not None else None)
+                              for f in ("best", "latest", "previous")}}
+        return out
+
+
+def scoreboard_rows(scope: Scope, events: Iterable[Event], plan: dict[str, Any]) -> list[ScoreRow]:
+    """The scoreboard table: one row per hard metric of today's scope (``plan``: the plan's JSON dump)."""
+    tally = ScoreTally(scope, plan)
+    for e in events:
+        if e.kind == "model_test":
+            tally.add(e)
+    return tally.result()

@@ -66,8 +66,13 @@ def decision_log(st: ProjectStatus) -> Html:
     """Advances, backtracks with reasons, overrides, cancellation and team decisions, newest first."""
     rows = [(d["at"][:16].replace("T", " "), d["kind"], describe_event(d["kind"], d), (d.get("actor") or {}).get("name", ""))
             for d in reversed(st.decisions)]
-    return table(["When (UTC)", "What", "Details", "Who"], rows, label="Decisions") if rows else \
-        raw('<p class="muted">No decisions yet.</p>')
+    if not rows:
+        return raw('<p class="muted">No decisions yet.</p>')
+    out = table(["When (UTC)", "What", "Details", "Who"], rows, label="Decisions")
+    if st.decisions_total > len(rows):
+        out = raw(out + f'<p class="muted">The latest {len(rows)} of {st.decisions_total:,} decisions; '
+                  'the journal holds them all.</p>')
+    return out
 
 
 def _runs(st: ProjectStatus) -> Html:

@@ -154,8 +154,8 @@ class ProjectBase:
                 project.plan()
                 project.flow  # an unknown or invalid flow file is reported here
                 if isinstance(project.journal, OutboxJournal) or not StatusCache(
-                        project.root, project.journal_path).journal_matches():
-                    project.events()  # parsed whole unless these very bytes were parsed before
+                        project.root, project.journal_path).can_answer(project.journal):
+                    project.events()  # parsed whole unless these bytes, or all but new lines, were folded before
                 return project
         raise ProjectNotFoundError(path=str(start))
 

@@ -97,6 +97,8 @@ class Journal:
         # read cache: the bytes parsed so far and their events (the journal only grows)
         self._cached_bytes = b""
         self._cached_events: list[Event] = []
+        # the bytes last read, with the file's identity then, and CRCs of prefixes of them (see snapshot())
+        self._snap: tuple[list[int], bytes, dict[int, int]] | None = None
 
     def _lock(self):
         """The exclusive append lock (a blocking ``flock`` on ``.phasebook/journal.lock``)."""
@@ -113,6 +115,30 @@ class Journal:
             with self._lock():
                 data = self.path.read_bytes()
         return data
+
+    def snapshot(self) -> bytes:
+        """The journal's bytes now, read once per change of the file (its identity: inode, size, mtime, ctime).
+
+        The status cache, the verify cache and ``Project.open`` each compare what they cached with the file; one
+        command reads it once for all of them (and :meth:`prefix_crc` sums each prefix once).
+        """
+        stamp = file_stamp(self.path)
+        if stamp is not None and self._snap is not None and self._snap[0] == stamp:
+            return self._snap[1]
+        data = self._read_bytes()
+        after = file_stamp(self.path)
+        self._snap = (after, data, {}) if after is not None and after == stamp and after[1] == len(data) else None
+        return data
+
+    def prefix_crc(self, data: bytes, size: int) -> int:
+        """``zlib.crc32`` of ``data[:size]``, remembered for the bytes :meth:`snapshot` returned."""
+        memo = self._snap[2] if self._snap is not None and self._snap[1] is data else None
+        if memo is not None and size in memo:
+            return memo[size]
+        crc = zlib.crc32(memoryview(data)[:size])
+        if memo is not None:
+            memo[size] = crc
+        return crc
 
     def read(self) -> list[Event]:
         """Every event, in order.
@@ -194,9 +220,9 @@ class Journal:
                 return VerifyReport(True, state.lines, sections=dict(state.sections))
             before = file_stamp(self.path)
             # the bytes read() just parsed, when the file is provably still those (saves reading it again)
-            data = self._cached_bytes if before is not None and before == self._read_stamp else self._read_bytes()
+            data = self._cached_bytes if before is not None and before == self._read_stamp else self.snapshot()
             size = cached["size"]
-            if len(data) >= size and zlib.crc32(memoryview(data)[:size]) == cached["crc"]:
+            if len(data) >= size and self.prefix_crc(data, size) == cached["crc"]:
                 try:
                     report, state = self._check_lines(data, state, size, crc=cached["crc"])
                 except NeedFullCheck:

@@ -1,8 +1,9 @@
-"""``.phasebook/status.json``: the folded status of the journal as it was, so ``status`` need not re-fold it.
+"""``.phasebook/status.json``: the folded status of the journal, and the fold's state to resume it from.
 
 :func:`~phasebook.core.status.fold` parses and folds every event; at 50,000
-events that is seconds. The fold's result is cached beside the verify cache
-(``.phasebook/verified.json``), keyed by
+events that is seconds. Its result is cached beside the verify cache
+(``.phasebook/verified.json``) together with the fold's state
+(:class:`~phasebook.core.status.FoldState`), keyed by
 
 * the journal: its byte length, its head (the last entry's hash) and a CRC of
   all its bytes — plus its file identity (inode, size, mtime, ctime), which
@@ -11,14 +12,26 @@ events that is seconds. The fold's result is cached beside the verify cache
   fingerprint of the code that folds (phasebook's version and the ``core``
   sources), so an upgrade or an edited rule never serves an old answer;
 * time: the fold judges due dates of open findings against *now*, so the
-  entry expires at the earliest due date still ahead.
+  status expires at the earliest due date still ahead.
 
-Anything that does not match (an append, a torn tail and its repair, a
-journal replaced by another of the same length, a ``git pull``, a changed
-plan) folds again from scratch and replaces the entry. The file is written
-atomically (temporary file, ``os.replace``), never by a viewer's locked
-dashboard kernel (:mod:`.guard`; it still reads), and read with bounds: a
-file larger than :data:`MAX_BYTES` or not of the expected shape is ignored.
+Three ways to answer, cheapest first:
+
+* **hit**: the journal is byte for byte the one folded, same context, not
+  expired — the cached status;
+* **resume**: same context, and the journal only grew — its first ``size``
+  bytes have the cached CRC and end with the cached head entry: only the new
+  lines are parsed and added to the state (an expired status resumes with no
+  new line). A new entry the state cannot judge alone (a review sample naming
+  a model test the state did not keep) folds from the first entry instead;
+* **fold**: anything else (a torn tail and its repair, a journal replaced by
+  another of the same length, a ``git pull`` that rewrote it, a changed plan)
+  folds from the first entry and replaces the entry.
+
+The file is written atomically (temporary file, ``os.replace``), never by a
+viewer's locked dashboard kernel (:mod:`.guard`; it still reads), and read
+with bounds: a file larger than :data:`MAX_BYTES` or not of the expected shape
+is ignored. It is local state, as trusted as the folder: a fold from the
+first entry is ``rm .phasebook/status.json`` away.
 """
 
 from __future__ import annotations
@@ -28,14 +41,15 @@ import json
 import os
 import zlib
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .._version import __version__
 from ..core.events import Event
 from ..core.findings import fold_findings, parse_due
 from ..core.flow import Flow, flow_hash
 from ..core.hashing import content_hash
-from ..core.status import ProjectStatus, fold
+from ..core.modeltests import NeedFullFold
+from ..core.status import FoldState, ProjectStatus
 from .files import write_cache
 from .guard import locked
 from .verified import file_stamp
@@ -45,7 +59,7 @@ __all__ = ["StatusCache", "MAX_BYTES", "CACHE_FILE", "code_fingerprint"]
 CACHE_FILE = "status.json"
 #: a cache file larger than this is not read (the bound of its parse)
 MAX_BYTES = 256 * 1024 * 1024
-_VERSION = 1
+_VERSION = 2
 #: the last document read: (path, its file identity, the document) — opening a project and folding its status
 #: both consult the cache, and parsing a large entry twice would double the cost of a warm ``status``
 #: (one tuple, replaced whole, so a thread never sees one file's identity with another's document)
@@ -70,20 +84,26 @@ def code_fingerprint() -> str:
     return content_hash(parts)
 
 
-def _journal_key(data: bytes) -> dict[str, Any] | None:
-    """Length, CRC and head hash of a whole journal's bytes (None for a torn or unreadable tail)."""
-    if data and not data.endswith(b"\n"):
+def _journal_key(data: bytes, size: int | None = None, crc: int | None = None) -> dict[str, Any] | None:
+    """Length, CRC and head hash of the journal's first ``size`` bytes (default: all; None for a torn tail).
+
+    ``crc``: the CRC of those bytes when the caller already has it.
+    """
+    size = len(data) if size is None else size
+    if size and data[size - 1:size] != b"\n":
         return None
     head = ""
-    if data:
-        last = data[data.rfind(b"\n", 0, len(data) - 1) + 1:-1]
+    if size:
+        last = data[data.rfind(b"\n", 0, size - 1) + 1:size - 1]
         try:
             head = json.loads(last)["hash"]
         except (ValueError, KeyError, TypeError):
             return None
         if not isinstance(head, str):
             return None
-    return {"size": len(data), "crc": zlib.crc32(data), "head": head}
+    if crc is None:
+        crc = zlib.crc32(memoryview(data)[:size])
+    return {"size": size, "crc": crc, "head": head}
 
 
 class StatusCache:
@@ -107,6 +127,7 @@ class StatusCache:
             doc = json.loads(self.path.read_bytes())
             journal = doc["journal"]
             ok = (doc.get("v") == _VERSION and isinstance(doc["context"], str) and isinstance(doc["status"], dict)
+                  and isinstance(doc["state"], dict)
                   and isinstance(journal.get("size"), int) and isinstance(journal.get("crc"), int)
                   and isinstance(journal.get("head"), str) and isinstance(journal.get("stamp"), list)
                   and (doc.get("expires") is None or isinstance(doc["expires"], str)))
@@ -140,14 +161,8 @@ class StatusCache:
     def get(self, context: str, now: dt.datetime) -> ProjectStatus | None:
         """The cached status if it was folded from this journal, this ``context`` and is not expired."""
         doc = self._load()
-        if doc is None or doc["context"] != context:
+        if doc is None or doc["context"] != context or _expired(doc, now):
             return None
-        if doc["expires"] is not None:
-            try:
-                if now >= dt.datetime.fromisoformat(doc["expires"]):
-                    return None
-            except (ValueError, TypeError):
-                return None
         if not self.journal_matches(doc):
             return None
         try:
@@ -155,20 +170,62 @@ class StatusCache:
         except ValueError:
             return None
 
+    def resumable(self, context: str, data: bytes, journal: Any = None) -> dict[str, Any] | None:
+        """The cached document if ``data`` (the journal's bytes now) begins with exactly the bytes it folded.
+
+        ``journal`` (a :class:`~.journal.Journal` whose :meth:`~.journal.Journal.snapshot` gave ``data``) shares
+        the CRC of that prefix with the verify cache.
+        """
+        doc = self._load()
+        if doc is None or doc["context"] != context:
+            return None
+        cached = doc["journal"]
+        size = cached["size"]
+        if len(data) < size:
+            return None
+        crc = journal.prefix_crc(data, size) if journal is not None else None
+        key = _journal_key(data, size, crc)
+        if key is None or any(key[k] != cached[k] for k in ("size", "crc", "head")):
+            return None
+        return doc
+
+    def can_answer(self, journal: Any) -> bool:
+        """True when the journal (a :class:`~.journal.Journal`) is the one folded or has only grown since."""
+        doc = self._load()
+        if doc is None:
+            return False
+        if self.journal_matches(doc):
+            return True
+        stamp = file_stamp(self.journal_path)
+        if stamp is None or stamp[1] < doc["journal"]["size"]:
+            return False
+        data = journal.snapshot()
+        return data.endswith(b"\n") and self.resumable(doc["context"], data, journal) is not None
+
     # writing -----------------------------------------------------------------
     def put(self, data: bytes, stamp: list[int] | None, context: str, status: ProjectStatus,
-            expires: dt.datetime | None) -> None:
-        """Cache ``status``, folded from the journal bytes ``data`` (``stamp``: the file's identity when read)."""
+            expires: dt.datetime | None, state: FoldState, crc: int | None = None) -> None:
+        """Cache ``status`` and ``state``, folded from the journal bytes ``data`` (``stamp``: the file's identity
+        when read; ``crc``: the CRC of ``data`` when known)."""
         if locked():  # a viewer's dashboard kernel writes nothing but sign-offs
             return
-        key = _journal_key(data)
+        key = _journal_key(data, None, crc)
         if key is None:
             return
         key["stamp"] = stamp if stamp is not None and stamp[1] == len(data) else []
         doc = {"v": _VERSION, "journal": key, "context": context,
                "expires": expires.isoformat() if expires is not None else None,
-               "status": status.model_dump(mode="json")}
-        write_cache(self.path, json.dumps(doc))  # a read-only checkout: the next read folds again
+               "status": status.model_dump(mode="json"), "state": state.to_json()}
+        write_cache(self.path, json.dumps(doc, separators=(",", ":")))  # a read-only checkout: the next read folds again
+
+
+def _expired(doc: dict[str, Any], now: dt.datetime) -> bool:
+    if doc["expires"] is None:
+        return False
+    try:
+        return now >= dt.datetime.fromisoformat(doc["expires"])
+    except (ValueError, TypeError):
+        return True
 
 
 def fold_context(name: str, flow: Flow, plan: dict[str, Any]) -> str:
@@ -190,11 +247,10 @@ def next_due(events: list[Event], now: dt.datetime) -> dt.datetime | None:
     return min(ahead) if ahead else None
 
 
-def cached_fold(journal: Any, name: str, flow: Flow, plan: dict[str, Any],
-                read: Callable[[], list[Event]] | None = None) -> ProjectStatus:
-    """The status of ``journal`` (a :class:`~.journal.Journal`): from the cache when it matches, else folded and cached.
+def cached_fold(journal: Any, name: str, flow: Flow, plan: dict[str, Any]) -> ProjectStatus:
+    """The status of ``journal`` (a :class:`~.journal.Journal`): cached, resumed from the cached state, or folded.
 
-    ``read`` (default ``journal.read``) returns the events; the bytes it parsed are what the entry is keyed by.
+    Raises what :meth:`~.journal.Journal.read` raises for a torn or damaged journal (new lines included).
     """
     now = dt.datetime.now(dt.timezone.utc)
     cache = StatusCache(journal.root, journal.path)
@@ -202,9 +258,26 @@ def cached_fold(journal: Any, name: str, flow: Flow, plan: dict[str, Any],
     hit = cache.get(context, now)
     if hit is not None:
         return hit
-    events = (read or journal.read)()
-    status = fold(name, flow, plan, events, now=now)
-    data, stamp = journal._cached_bytes, journal._read_stamp  # exactly the bytes read() parsed
-    if len(events) == data.count(b"\n"):
-        cache.put(data, stamp, context, status, next_due(events, now))
+    state, crc = None, None
+    data = journal.snapshot()
+    doc = cache.resumable(context, data, journal) if data.endswith(b"\n") or not data else None
+    if doc is not None:
+        try:
+            state = FoldState.from_json(doc["state"], flow, plan)
+            start = doc["journal"]["size"]
+            for line in data[start:].split(b"\n")[:-1]:
+                state.add(journal._parse(line, state.entries + 1))
+            crc = zlib.crc32(memoryview(data)[start:], doc["journal"]["crc"])
+        except (ValueError, NeedFullFold):
+            state = None
+    stamp = journal._snap[0] if journal._snap is not None and journal._snap[1] is data else None
+    whole = True  # the state is of every line of ``data``
+    if state is None:
+        events = journal.read()
+        data, stamp, crc = journal._cached_bytes, journal._read_stamp, None  # exactly the bytes read() parsed
+        state = FoldState.of(events, flow, plan)
+        whole = len(events) == data.count(b"\n")
+    status = state.finish(name, now)
+    if whole:
+        cache.put(data, stamp, context, status, next_due(state.events(), now), state, crc)
     return status
