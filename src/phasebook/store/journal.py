@@ -148,8 +148,9 @@ class Journal:
             JournalCorruptError: a line is not a valid entry (use :meth:`verify`
                 for the hash chain).
         """
-        stamp = file_stamp(self.path)
-        data = self._read_bytes()
+        data = self.snapshot()
+        snap = self._snap
+        stamp = snap[0] if snap is not None and snap[1] is data else None
         if data and not data.endswith(b"\n"):
             raise JournalTornError(file=str(self.path), line=data.count(b"\n") + 1)
         cached = self._cached_bytes
@@ -161,7 +162,7 @@ class Journal:
         for line in new.split(b"\n")[:-1]:
             events.append(self._parse(line, len(events) + 1))
         self._cached_bytes, self._cached_events = data, events
-        self._read_stamp = stamp if stamp is not None and stamp[1] == len(data) else None
+        self._read_stamp = stamp
         return list(events)
 
     def check_appendable(self) -> None:
