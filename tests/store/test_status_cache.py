@@ -329,3 +329,49 @@ def test_the_status_lists_the_newest_decisions_and_keeps_the_last_move(root, mon
 
     page = decision_log(ProjectStatus.model_validate(full))
     assert f"The latest {DECISIONS_LISTED} of {DECISIONS_LISTED + 6} decisions" in page
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_fold_resumed_at_any_point_equals_a_full_fold(root, monkeypatch, seed):
+    """Random journals of every kind (model tests of several models, segments and scopes, reviews naming old
+    tests, backtracks, findings): cached after a random prefix, resumed over the rest, equal to a full fold."""
+    import random
+
+    rng = random.Random(seed)
+    resumed = []
+    real = statuscache.FoldState.from_json
+    monkeypatch.setattr(statuscache.FoldState, "from_json", lambda *a: resumed.append(1) or real(*a))
+    project = Project(root)
+    project.save_section("scope", {"kpis": [{"name": "churn", "metrics": [
+        {"name": "roc_auc", "target": 0.8, "comparator": ">=", "hardness": "hard"},
+        {"name": "log_loss", "target": 0.5, "comparator": "<=", "hardness": "hard"}]}]})
+    scope_hash = __import__("phasebook.core.modeltests", fromlist=["x"]).measures_hash(project.plan().dump()["scope"])
+    kinds = [k for k in EVENT_KINDS if k not in ("project_created", "merge")]
+    tests: list[int] = []
+    for step in range(120):
+        project = Project(root)
+        roll = rng.random()
+        if roll < 0.35:
+            value = round(rng.uniform(0.6, 0.95), 3)
+            data = {"model": rng.choice(["gbm", "logreg", "rf"]), "values": {"roc_auc": value, "log_loss": 1 - value},
+                    "passed": value >= 0.8, "measures_hash": rng.choice([scope_hash, scope_hash, "sha256:" + "9" * 64]),
+                    "results": [{"kpi": "churn", "metric": "roc_auc", "hardness": "hard", "value": value},
+                                {"kpi": "churn", "metric": "log_loss", "hardness": "hard", "value": 1 - value}]}
+            if rng.random() < 0.3:
+                data["segment"] = rng.choice(["north", "south", "east"])
+            tests.append(project.journal.append("model_test", data, PERSON).seq)
+        elif roll < 0.42 and tests:
+            ref = rng.choice(tests)
+            e = next(x for x in project.events() if x.seq == ref)
+            project.journal.append("review_sample", {
+                "gate": _gate(project).name, "sample_id": f"s{step}", "size": 1, "model": "gbm", "items": ["a"],
+                "drawn": {"seed": 1}, "questions": [{"metric": "tone", "question": "fair?"}],
+                "model_test": {"seq": e.seq, "hash": e.hash, "at": e.at}}, PERSON)
+        else:
+            kind = rng.choice(kinds)
+            project.journal.append(kind, _sample(kind, project), PERSON)
+        if rng.random() < 0.15:  # a status now and then: the cache resumes from here next time
+            assert Project.open(root).status().model_dump(mode="json") == _full_fold(root), step
+    assert Project.open(root).status().model_dump(mode="json") == _full_fold(root)
+    assert _cached(root, monkeypatch, must_hit=True) == _full_fold(root)
+    assert len(resumed) >= 5  # most of those statuses resumed the cached state
