@@ -299,7 +299,7 @@ def main() -> None:
           "<= 1.0", lambda v: v <= 1.0)
     if args.big_rows:
         for key in ("drift_big", "drift_big_csv", "profile_big"):
-            ratio(f"{key} peak RSS (GB)", best(res[key], "rusage_peak_rss_mb"), 1024, "<= 1.0", lambda v: v <= 1.0)
+            ratio(f"{key} peak RSS (GB)", best(res.get(key, []), "rusage_peak_rss_mb"), 1024, "<= 1.0", lambda v: v <= 1.0)
         if args.baseline_10m:
             ratio("drift 10M Parquet wall / baseline", best(res.get("drift_big", []), "process_wall_s"), args.baseline_10m,
                   "<= 0.6", lambda v: v <= 0.6)
