@@ -35,10 +35,17 @@ def _default_hash(name: str) -> str:
 _HASHES: dict[tuple[str, str], dict[str, str]] = {}
 
 
-def section_hashes(project: Any) -> dict[str, str]:
-    """Each plan section's content hash, computed once per version of the plan file (cheap on every read)."""
+def section_hashes(project: Any, *, fresh: bool = False) -> dict[str, str]:
+    """Each plan section's content hash, computed once per version of the plan file (cheap on every read).
+
+    ``fresh``: parse the file now, trusting no cache (the full check).
+    """
     store = project.plan_store
-    digest = hashlib.sha256(store.read_bytes()).hexdigest()
+    data = store.read_bytes()
+    if fresh:
+        doc = store.parse(data, cached=False)
+        return {name: content_hash(m.model_dump(mode="json")) for name, m in doc.sections.items()}
+    digest = hashlib.sha256(data).hexdigest()
     key = (str(store.path), digest)
     hit = _HASHES.get(key)
     if hit is None:
@@ -51,9 +58,10 @@ def section_hashes(project: Any) -> dict[str, str]:
     return hit
 
 
-def plan_mismatch(project: Any, recorded: dict[str, str]) -> list[str]:
-    """The sections whose content differs from their last recorded save."""
-    return [name for name, h in section_hashes(project).items() if h != (recorded.get(name) or _default_hash(name))]
+def plan_mismatch(project: Any, recorded: dict[str, str], *, fresh: bool = False) -> list[str]:
+    """The sections whose content differs from their last recorded save (``fresh``: see :func:`section_hashes`)."""
+    return [name for name, h in section_hashes(project, fresh=fresh).items()
+            if h != (recorded.get(name) or _default_hash(name))]
 
 
 def check(project: Any, *, full: bool, plan: bool = True, anchors: bool = False) -> VerifyReport:
@@ -63,7 +71,7 @@ def check(project: Any, *, full: bool, plan: bool = True, anchors: bool = False)
     if not report.ok:
         return report
     if plan:
-        changed = plan_mismatch(project, report.sections)
+        changed = plan_mismatch(project, report.sections, fresh=full)  # the full check reads the file itself
         if changed:
             return VerifyReport(False, report.entries, PlanJournalMismatchError(file=str(project.plan_path),
                                 sections=changed), check="plan/journal", sections=report.sections)
