@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import phasebook.store.integrity as integrity_module
 import phasebook.store.plan as plan_module
 from phasebook.core.errors import PlanValidationError
 from phasebook.core.sections import Scope
@@ -115,7 +116,7 @@ def test_an_invalid_plan_is_reported_alike_from_the_cache_and_the_parser(make_st
     # Given a hand-edited plan with invalid values of several YAML kinds (a float, a quoted string, a block scalar)
     store = make_store()
     _edit_scope(store, 'scope:\n  kpis:\n    - name: "k"\n      metrics:\n        - name: roc_auc\n          target: 1.70\n'
-                '  timebox_weeks: "three"\n  out_of_scope: |\n    all of it\n')
+                '  timebox_weeks: "three"\n  minimum_useful: 2026-03-31\n  out_of_scope: |\n    all of it\n')
     with pytest.raises(PlanValidationError) as parsed:
         store.load()
     # When another reader takes it from the cache, the parser out of reach
@@ -123,7 +124,8 @@ def test_an_invalid_plan_is_reported_alike_from_the_cache_and_the_parser(make_st
     with pytest.raises(PlanValidationError) as cached:
         PlanStore(store.root).load()
     # Then it reports exactly the same problems
-    assert cached.value.fields["errors"] == parsed.value.fields["errors"] and len(parsed.value.fields["errors"]) == 3
+    assert cached.value.fields["errors"] == parsed.value.fields["errors"] and len(parsed.value.fields["errors"]) == 4
+    assert any(e["path"] == "scope.minimum_useful" for e in parsed.value.fields["errors"])  # a YAML date, not text
 
 
 def test_a_value_json_cannot_carry_is_parsed_each_time(make_store):
@@ -138,7 +140,7 @@ def test_a_value_json_cannot_carry_is_parsed_each_time(make_store):
     assert not cache.exists()
 
 
-def test_the_full_verify_reads_the_plan_itself(tmp_path):
+def test_the_full_verify_reads_the_plan_itself(tmp_path, monkeypatch):
     # Given a project whose plan cache was rewritten to say something the plan file does not
     project = Project.new(tmp_path / "p", name="p")
     project.save_section("scope", Scope(timebox_weeks=3))
@@ -147,6 +149,7 @@ def test_the_full_verify_reads_the_plan_itself(tmp_path):
     doc = json.loads(cache.read_text())
     doc["data"]["scope"]["timebox_weeks"] = 9
     cache.write_text(json.dumps(doc))
+    monkeypatch.setattr(integrity_module, "_HASHES", {})  # as in a new process
     # Then the full check still compares the file's own content with the journal (and finds them agreeing)
     assert Project(project.root).verify().ok
     # and a real edit of the file that the journal never recorded is caught although the cache matches it
