@@ -20,7 +20,6 @@ from ..core.errors import JournalIntegrityError, PlanJournalMismatchError
 from ..core.events import Actor
 from ..core.hashing import content_hash
 from ..core.sections import SECTION_MODELS
-from . import gitrepo
 from .journal import VerifyReport
 from .signing import Signer, load_signer, register_key
 
@@ -84,6 +83,8 @@ def check(project: Any, *, full: bool, plan: bool = True, anchors: bool = False)
 
 def check_anchors(journal_path: Path, data: bytes) -> JournalIntegrityError | None:
     """None if the journal holds every anchored head, else the first anchor it lost."""
+    from . import gitrepo  # git (subprocess) only when anchors are checked
+
     count = data.count(b"\n")
     for anchor in gitrepo.recorded_anchors(journal_path):
         needle = b'"hash":"' + anchor.hash.encode() + b'"}'
@@ -124,6 +125,8 @@ def signer_for(project_root: Path) -> Signer:
 
 def prepare_git(project_root: Path) -> None:
     """A new project's ``.gitattributes``; inside a repository, the journal merge driver too."""
+    from . import gitrepo
+
     gitrepo.write_gitattributes(project_root)
     if gitrepo.repo_root(project_root) is not None:
         try:
