@@ -23,9 +23,12 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import PlanSyntaxError
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 __all__ = ["load_yaml", "read_yaml_file", "parse_yaml", "dump_yaml", "check_text",
            "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "MAX_DIGITS"]
@@ -39,7 +42,7 @@ _BRACKETS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'|(?:^|(?<=\s))
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _yaml():
+def _yaml() -> YAML:
     """ruamel's round-trip reader and writer in phasebook's style (imported here: a cached plan needs no parser)."""
     from ruamel.yaml import YAML
 
