@@ -18,11 +18,12 @@ from phasebook.project import Project
 from phasebook.store.plan import PlanStore
 
 SRC = Path(plan_module.__file__).resolve().parents[2]
-# values of every kind a plan holds: quoted, plain and block strings, ints, floats, a date, an alias, null
+# values of every kind a plan holds: quoted, plain and block strings, ints, floats, a date, aliases, a merge key
 EDITED_SCOPE = """scope:
   # agreed on Monday
   kpis:
-    - name: "churners caught"
+    - &first
+      name: "churners caught"
       description: &why |
         The retention team calls
         the top decile.
@@ -32,6 +33,8 @@ EDITED_SCOPE = """scope:
           hardness: hard
         - name: recall
           target: 6.5e-1
+    - <<: *first
+      name: 'churners caught early'
   timebox_weeks: 3
   timebox_end: 2026-03-31
   minimum_useful: *why
@@ -60,7 +63,9 @@ def test_another_reader_of_an_unchanged_plan_gets_the_same_plan_without_parsing(
     store = make_store()
     _edit_scope(store)
     parsed = store.load()
-    assert parsed.sections["scope"].timebox_end.isoformat() == "2026-03-31"
+    scope = parsed.sections["scope"]
+    assert scope.timebox_end.isoformat() == "2026-03-31" and scope.iteration_level == 2
+    assert [k.name for k in scope.kpis] == ["churners caught", "churners caught early"] and scope.kpis[1].metrics
     # When another process (a new store) reads the same bytes, with the parser out of reach
     _no_parser(monkeypatch)
     again = PlanStore(store.root).load()
