@@ -8,7 +8,8 @@ stays small and every child's figures are its own: wall time, CPU time (user
 + system) and peak RSS from ``os.wait4`` (:mod:`measure`). Per size:
 
 * **cold**: no ``.phasebook/status.json`` — the journal is parsed and folded
-  whole, and the result cached;
+  whole, and the result cached (the parsed plan, ``.phasebook/plan.json``, is
+  kept, as after any earlier command);
 * **warm**: the cache matches — goal ≤ 0.3 s and ≤ 100 MB at 50,000 entries;
 * **append**: one entry appended by another process since — the cache key
   no longer matches, so this is a full fold again (the fold is not
