@@ -7,12 +7,10 @@ failure); no traceback reaches the terminal unless ``PHASEBOOK_DEBUG=1``.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import json
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +165,8 @@ class PhasebookGroup(click.Group):
             _fail("Interrupted.", 130, None)
         except Exception as exc:  # an internal error: still no traceback by default
             if os.environ.get("PHASEBOOK_DEBUG"):
+                import traceback
+
                 traceback.print_exc()
             _fail(
                 f"Internal error: {type(exc).__name__}: {exc}. Re-run with PHASEBOOK_DEBUG=1 for details "
@@ -202,6 +202,8 @@ def did_you_mean(exc: PhasebookError) -> str | None:
     if not fields or not isinstance(name, str):
         return None
     known = [str(k) for f in fields for k in (exc.fields.get(f) or [])]
+    import difflib
+
     match = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     return match[0] if match and match[0] != name else None
 

@@ -20,7 +20,6 @@ these functions first:
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -38,6 +37,8 @@ def html_text(value: Any) -> str:
         return ""
     if isinstance(value, float):
         value = f"{value:g}"
+    import html  # not at import: html.entities is large, and the terminal never escapes HTML
+
     return html.escape(str(value), quote=True)
 
 

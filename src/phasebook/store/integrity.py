@@ -20,7 +20,6 @@ from ..core.errors import JournalIntegrityError, PlanJournalMismatchError
 from ..core.events import Actor
 from ..core.hashing import content_hash
 from ..core.sections import SECTION_MODELS
-from . import gitrepo
 from .journal import VerifyReport
 from .signing import Signer, load_signer, register_key
 
@@ -35,10 +34,17 @@ def _default_hash(name: str) -> str:
 _HASHES: dict[tuple[str, str], dict[str, str]] = {}
 
 
-def section_hashes(project: Any) -> dict[str, str]:
-    """Each plan section's content hash, computed once per version of the plan file (cheap on every read)."""
+def section_hashes(project: Any, *, fresh: bool = False) -> dict[str, str]:
+    """Each plan section's content hash, computed once per version of the plan file (cheap on every read).
+
+    ``fresh``: parse the file now, trusting no cache (the full check).
+    """
     store = project.plan_store
-    digest = hashlib.sha256(store.read_bytes()).hexdigest()
+    data = store.read_bytes()
+    if fresh:
+        doc = store.parse(data, cached=False)
+        return {name: content_hash(m.model_dump(mode="json")) for name, m in doc.sections.items()}
+    digest = hashlib.sha256(data).hexdigest()
     key = (str(store.path), digest)
     hit = _HASHES.get(key)
     if hit is None:
@@ -51,9 +57,10 @@ def section_hashes(project: Any) -> dict[str, str]:
     return hit
 
 
-def plan_mismatch(project: Any, recorded: dict[str, str]) -> list[str]:
-    """The sections whose content differs from their last recorded save."""
-    return [name for name, h in section_hashes(project).items() if h != (recorded.get(name) or _default_hash(name))]
+def plan_mismatch(project: Any, recorded: dict[str, str], *, fresh: bool = False) -> list[str]:
+    """The sections whose content differs from their last recorded save (``fresh``: see :func:`section_hashes`)."""
+    return [name for name, h in section_hashes(project, fresh=fresh).items()
+            if h != (recorded.get(name) or _default_hash(name))]
 
 
 def check(project: Any, *, full: bool, plan: bool = True, anchors: bool = False) -> VerifyReport:
@@ -63,7 +70,7 @@ def check(project: Any, *, full: bool, plan: bool = True, anchors: bool = False)
     if not report.ok:
         return report
     if plan:
-        changed = plan_mismatch(project, report.sections)
+        changed = plan_mismatch(project, report.sections, fresh=full)  # the full check reads the file itself
         if changed:
             return VerifyReport(False, report.entries, PlanJournalMismatchError(file=str(project.plan_path),
                                 sections=changed), check="plan/journal", sections=report.sections)
@@ -76,6 +83,8 @@ def check(project: Any, *, full: bool, plan: bool = True, anchors: bool = False)
 
 def check_anchors(journal_path: Path, data: bytes) -> JournalIntegrityError | None:
     """None if the journal holds every anchored head, else the first anchor it lost."""
+    from . import gitrepo  # git (subprocess) only when anchors are checked
+
     count = data.count(b"\n")
     for anchor in gitrepo.recorded_anchors(journal_path):
         needle = b'"hash":"' + anchor.hash.encode() + b'"}'
@@ -116,6 +125,8 @@ def signer_for(project_root: Path) -> Signer:
 
 def prepare_git(project_root: Path) -> None:
     """A new project's ``.gitattributes``; inside a repository, the journal merge driver too."""
+    from . import gitrepo
+
     gitrepo.write_gitattributes(project_root)
     if gitrepo.repo_root(project_root) is not None:
         try:

@@ -5,7 +5,9 @@ with ruamel.yaml's round-trip loader, so a save keeps the comments and key
 order a person wrote. Writes are atomic (temporary file in the same folder,
 fsync, rename) and serialized by a lock in ``.phasebook/``; a save can be made
 conditional on the file being unchanged since it was read (``expected_digest``),
-which is how forms refuse to overwrite someone else's edit.
+which is how forms refuse to overwrite someone else's edit. What a read
+parsed is kept in ``.phasebook/plan.json`` (:mod:`.plancache`), so reading an
+unchanged plan again, in any process, skips the parser.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 from pydantic import ValidationError
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..core.errors import (
     PlanChangedOnDiskError,
@@ -32,6 +33,7 @@ from ..core.sections import SECTION_MODELS, Section
 from .files import write_atomic
 from .guard import check_plan_write
 from .locking import exclusive
+from .plancache import PlanCache
 from .yaml import MAX_BYTES, dump_yaml, load_yaml, parse_yaml
 
 __all__ = [
@@ -111,6 +113,8 @@ def validate_section(name: str, data: Any, *, file: str | None = None) -> Sectio
 
 def _merge(target: Any, new: Any) -> Any:
     """Write ``new`` into ``target`` in place where both are containers, keeping comments."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     if isinstance(target, CommentedMap) and isinstance(new, dict):
         for key in [k for k in target if k not in new]:
             del target[key]
@@ -137,7 +141,9 @@ class PlanDocument:
     flow_version: str
     sections: dict[str, Section]
     digest: str
-    raw: CommentedMap = field(repr=False)
+    #: the parsed YAML: ruamel's commented tree, or the same data without comments when it came from the plan
+    #: cache (:mod:`.plancache`); read-only
+    raw: dict[str, Any] = field(repr=False)
 
     def dump(self) -> dict[str, Any]:
         """Every section as JSON-compatible data (what hashes and status use)."""
@@ -159,6 +165,7 @@ class PlanStore:
         self.path = self.root / PLAN_FILE
         self._lock_path = self.root / ".phasebook" / "plan.lock"
         self._cache: PlanDocument | None = None  # the last document parsed, keyed by its digest
+        self._parsed = PlanCache(self.root)  # the parsed YAML of the plan's last version, for every process
 
     @property
     def _lock(self):
@@ -194,11 +201,22 @@ class PlanStore:
             digest=cached.digest, raw=cached.raw,
         )
 
-    def parse(self, data: bytes) -> PlanDocument:
+    def parse(self, data: bytes, *, cached: bool = True) -> PlanDocument:
+        """Parse and validate the plan's bytes ``data``.
+
+        Args:
+            cached: take the parsed YAML from ``.phasebook/plan.json`` when it holds these very bytes (``raw`` is
+                then plain data, without comments). False runs the parser whatever the cache holds: writes need
+                the commented tree, and the full ``verify`` trusts no cache.
+        """
         file = str(self.path)
-        raw = load_yaml(data, file=file)
+        digest = hashlib.sha256(data).hexdigest()
+        hit, raw = self._parsed.get(digest) if cached else (False, None)
+        if not hit:
+            raw = load_yaml(data, file=file)
+            self._parsed.put(digest, raw)
         if raw is None:
-            raw = CommentedMap()
+            raw = {}
         if not isinstance(raw, dict):
             raise PlanValidationError(file=file, errors=[{"path": "(top)", "message": "the plan must be a mapping of sections"}])
         raw = self._upgrade(raw, file)
@@ -219,10 +237,10 @@ class PlanStore:
             raise PlanValidationError(file=file, errors=errors)
         return PlanDocument(
             path=self.path, name=str(raw.get("name") or self.root.name), flow_version=str(raw.get("flow") or ""),
-            sections=sections, digest=hashlib.sha256(data).hexdigest(), raw=raw,
+            sections=sections, digest=digest, raw=raw,
         )
 
-    def _upgrade(self, raw: CommentedMap, file: str) -> CommentedMap:
+    def _upgrade(self, raw: dict[str, Any], file: str) -> dict[str, Any]:
         version = raw.get("schema_version")
         if not isinstance(version, int) or isinstance(version, bool):
             raise PlanValidationError(
@@ -241,6 +259,8 @@ class PlanStore:
     # writing -----------------------------------------------------------------
     def create(self, name: str, flow_version: str, titles: dict[str, str] | None = None) -> PlanDocument:
         """Write a new plan with every section at its defaults and a comment per section."""
+        from ruamel.yaml.comments import CommentedMap
+
         doc = CommentedMap()
         doc["schema_version"] = SCHEMA_VERSION
         doc["name"] = name
@@ -277,18 +297,21 @@ class PlanStore:
             current = self.read_bytes()
             if expected_digest is not None and hashlib.sha256(current).hexdigest() != expected_digest:
                 raise PlanChangedOnDiskError(file=str(self.path))
+            from ruamel.yaml.comments import CommentedMap
+
             cached = self._cache
-            if cached is not None and cached.digest == hashlib.sha256(current).hexdigest():
+            if (cached is not None and cached.digest == hashlib.sha256(current).hexdigest()
+                    and isinstance(cached.raw, CommentedMap)):
                 raw = copy.deepcopy(cached.raw)  # comments included; much faster than parsing again
             else:
-                raw = self.parse(current).raw
+                raw = self.parse(current, cached=False).raw  # the commented tree, to keep a person's comments
             new = section.model_dump(mode="json")
             if name in raw:
                 raw[name] = _merge(raw[name], new)
             else:
                 raw[name] = new
             text = dump_yaml(raw)
-            written = self.parse(text.encode("utf-8"))  # never write what we could not read back
+            written = self.parse(text.encode("utf-8"), cached=False)  # never write what we could not read back
             self._write_atomic(text)
             self._cache = written
         return written  # the plan exactly as written, read under the lock: its digest is the new token
@@ -296,10 +319,10 @@ class PlanStore:
     def set_flow(self, flow: str) -> PlanDocument:
         """Set the plan's ``flow:`` header (which flow the project follows), atomically, under the lock."""
         with self._lock:
-            raw = self.parse(self.read_bytes()).raw
+            raw = self.parse(self.read_bytes(), cached=False).raw  # the commented tree
             raw["flow"] = flow
             text = dump_yaml(raw)
-            written = self.parse(text.encode("utf-8"))
+            written = self.parse(text.encode("utf-8"), cached=False)
             self._write_atomic(text)
             self._cache = written
         return written

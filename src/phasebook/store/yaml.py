@@ -23,12 +23,12 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import PlanSyntaxError
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 __all__ = ["load_yaml", "read_yaml_file", "parse_yaml", "dump_yaml", "check_text",
            "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "MAX_DIGITS"]
@@ -43,6 +43,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _yaml() -> YAML:
+    """ruamel's round-trip reader and writer in phasebook's style (imported here: a cached plan needs no parser)."""
+    from ruamel.yaml import YAML
+
     y = YAML(typ="rt")
     y.preserve_quotes = True
     y.indent(mapping=2, sequence=4, offset=2)
@@ -127,6 +130,8 @@ def _check_tree(root: Any, *, file: str) -> None:
 
 def load_yaml(data: bytes | str, *, file: str, max_bytes: int = MAX_BYTES) -> Any:
     """Parse YAML (round-trip) within the limits above; :class:`PlanSyntaxError` with the position otherwise."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     text = check_text(data, file=file, max_bytes=max_bytes)
     _flow_depth(text, file=file)
     try:
