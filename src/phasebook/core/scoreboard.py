@@ -212,7 +212,7 @@ class ScoreTally:
     @classmethod
     def from_json(cls, doc: dict[str, Any], scope: Scope, plan: dict[str, Any]) -> "ScoreTally":
         out = cls(scope, plan)
-        out.seen = {str(k): int(v) for k, v in doc["seen"].items()}
+        out.seen = dict(doc["seen"])  # label → tests so far, as to_json wrote it (the cache file is local state)
         if len(doc["rows"]) != len(out.rows):
             raise ValueError("the cached scoreboard is of other metrics")
         for i, r in enumerate(doc["rows"]):
