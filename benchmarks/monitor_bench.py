@@ -148,6 +148,7 @@ def main() -> None:
     w = Path(a.workdir) / str(a.rows)
     w.mkdir(parents=True, exist_ok=True)
     if not (w / "reference.json").is_file():
+        shutil.rmtree(w / "project.pristine", ignore_errors=True)  # it holds a copy of the statistics
         g = run_child([sys.executable, "-c", GEN, str(w), str(a.rows)])
         if g["returncode"]:
             sys.exit(g["stderr"])
