@@ -175,10 +175,10 @@ def compare(
             # reads one table, so without this the scan would leave the other cores idle
             buffers = _Buffers(cur.rows)
 
-            def categorical(cats: list[str]) -> dict[str, ColumnDrift]:
-                counted = cur.counts_many(cats)
+            def categorical(which: list[str]) -> dict[str, ColumnDrift]:
+                counted = cur.counts_many(which)
                 return {n: _categorical(n, ref.column(n).counts or {}, ref.column(n).missing, *counted[n], th)
-                        for n in cats}
+                        for n in which}
 
             def finish(n: str, sides: list) -> ColumnDrift:
                 side, buf = sides[0]
