@@ -98,3 +98,16 @@ def test_report_figures_and_html(small_pair):
     assert html.count("<svg") == 2 and "<script" not in html  # the same bins, drawn inline
     assert 'aria-label="f00_normal: reference vs current"' in html and "f00_normal: the middle value moved" in html
     assert "plot" not in report.event_data()["columns"][0]
+
+
+def test_the_overlay_names_the_most_frequent_new_categories_in_order():
+    from phasebook.data.drift import TOP_CATEGORIES, _categorical
+
+    # Given a current month with many new categories of varied counts (ties broken by name)
+    rng = np.random.default_rng(4)
+    new = {f"new_{i:03d}": int(c) for i, c in enumerate(rng.integers(1, 9, 300))}
+    report = _categorical("city", {"a": 500, "b": 300}, 0, {"a": 400, "b": 350, **new}, 0, DriftThresholds())
+    # Then the overlay shows the TOP_CATEGORIES most frequent new ones, as sorting all of them would
+    expected = sorted(new, key=lambda k: (-new[k], k))[:TOP_CATEGORIES]
+    shown = [k[:-len(" (new)")] for k in report.plot["categories"] if k.endswith(" (new)")]
+    assert shown == expected

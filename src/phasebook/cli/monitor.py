@@ -106,11 +106,12 @@ def monitor(ctx: click.Context, due: bool, all_dir: Path | None, current: str | 
     Exit 0 fine, 3 drift, 1 failed.
     """
     from ..project import Project
-    from ..project.portfolio import find_projects  # the one bounded walk (also serve DIR, status --all)
 
     now = _parse_now(now_text)
     rows = []
     if all_dir is not None:
+        from ..project.portfolio import find_projects  # the one bounded walk (also serve DIR, status --all)
+
         found = find_projects(all_dir)
         if found.truncated:
             err_console.print(f"Only the first {len(found.projects)} projects under {all_dir} are checked "

@@ -28,6 +28,7 @@ numbers of the serial one (:mod:`.parallel`).
 
 from __future__ import annotations
 
+import heapq
 import time
 from typing import Any, Literal
 
@@ -362,8 +363,9 @@ def _categorical_plot(top: list[str], r: np.ndarray, c: np.ndarray, rcounts: dic
     """Shares per category for the overlay: new categories by name, empty (other)/(missing) bars left out."""
     rs, cs = r / max(r.sum(), 1), c / max(c.sum(), 1)
     n_cur = max(c.sum(), 1)
-    new = sorted((k for k in ccounts if k not in rcounts), key=lambda k: (-ccounts[k], k))
-    shown_new = new[:TOP_CATEGORIES]
+    # the most frequent new categories only (sorted(...)[:TOP_CATEGORIES]; a drifted month may bring thousands)
+    new = (k for k in ccounts if k not in rcounts)
+    shown_new = heapq.nsmallest(TOP_CATEGORIES, new, key=lambda k: (-ccounts[k], k))
     labels = list(top)
     ref_s, cur_s = list(rs[:len(top)]), list(cs[:len(top)])
     for k in shown_new:

@@ -171,9 +171,14 @@ def compare(
                     done[n] = entry
                 elif entry is not None:
                     (numeric if entry == "numeric" else cats).append(n)
-            # the categorical counts (one DuckDB scan) run beside the numeric reads: a check reads one table,
-            # so without this the scan would leave the other cores idle
+            # the categorical columns (one DuckDB scan, then their tests) run beside the numeric reads: a check
+            # reads one table, so without this the scan would leave the other cores idle
             buffers = _Buffers(cur.rows)
+
+            def categorical(which: list[str]) -> dict[str, ColumnDrift]:
+                counted = cur.counts_many(which)
+                return {n: _categorical(n, ref.column(n).counts or {}, ref.column(n).missing, *counted[n], th)
+                        for n in which}
 
             def finish(n: str, sides: list) -> ColumnDrift:
                 side, buf = sides[0]
@@ -182,16 +187,13 @@ def compare(
                 finally:
                     buffers.give(buf)
 
-            with _beside(cur.rows, cur.counts_many, cats) as counted:
+            with _beside(cur.rows, categorical, cats) as compared:
                 # the current side of numeric columns is read and sorted on the thread pool (into reused
                 # buffers), compared in order here
                 results = pipeline(numeric, lambda n: [lambda: buffers.side(cur, n)], finish,
                                    lambda _: 8 * cur.rows, rows=cur.rows, reserve=cur.rows * workers())
-                cc = counted()
+                done.update(compared())
             done.update(zip(numeric, results))
-            for n in cats:
-                r = ref.column(n)
-                done[n] = _categorical(n, r.counts or {}, r.missing, *cc[n], th)
             out = [done[n] for n in names if n in done]
         finally:
             cur.close()

@@ -2,7 +2,9 @@
 
 Everything becomes a :class:`Table`: a DuckDB view named ``t`` on a private
 in-memory connection with a memory limit and a spill folder, so a file far
-larger than memory is scanned out of core, column by column. SQL databases are copied in chunks through
+larger than memory is scanned out of core, column by column. (A single local
+Parquet file of plain column types is described from its footer, and its
+view created on its first query: see :mod:`.table`.) SQL databases are copied in chunks through
 SQLAlchemy (the optional ``phasebook[sql]`` extra).
 
 Parquet is read in place; CSV and JSON lines are parsed once, streaming,
@@ -132,9 +134,13 @@ def _open_uri(uri: str, base: Path, label: str, duck: Duck | None = None) -> Tab
             table.temp_files.append(tmp)
             table.sql(f"COPY (SELECT * FROM {reader}) TO {quote(tmp, chr(39))} (FORMAT parquet, COMPRESSION uncompressed)")
             reader, paths = f"read_parquet({quote(tmp, chr(39))})", [tmp]
-        table.sql(f"CREATE VIEW {table.view} AS SELECT * FROM {reader}")
+        view = f"CREATE VIEW {table.view} AS SELECT * FROM {reader}"
+        single = (fmt != "parquet" or len(paths) == 1) and not paths[0].startswith(REMOTE)
+        if single and table.from_footer(paths[0], view):  # DuckDB starts on the first query, if any
+            return table
+        table.sql(view)
         table.load_schema()
-        if (fmt != "parquet" or len(paths) == 1) and not paths[0].startswith(REMOTE):
+        if single:
             table.arrow = paths[0]
     except Exception as exc:  # duckdb raises its own error classes
         table.close()

@@ -9,6 +9,12 @@ ask a table for one column at a time — as a float64 array with NaN where a
 value is missing, as the non-missing values of an integer column, or as value
 counts — reading plain numeric columns of Parquet files and in-memory tables
 with pyarrow, the rest through DuckDB.
+
+DuckDB starts only when a table is first queried: a single local Parquet file
+whose columns all have plain types (:data:`_DUCK_NAMES`) takes its columns and
+row count from the file's footer and creates its view on the first query. A
+monitoring check of a numeric table never starts DuckDB; one with categorical
+columns starts it on the thread that counts them, beside the numeric reads.
 """
 
 from __future__ import annotations
@@ -19,12 +25,12 @@ import tempfile
 import threading
 from typing import Any
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .parallel import duckdb_limit
+from ..core.errors import UnreadableDataError
 from ..core.named_errors import MixedColumnTypesError, NotATableError
 
 __all__ = ["Table", "Duck", "quote", "column_kind", "connect", "spill_dir"]
@@ -61,6 +67,8 @@ def spill_dir() -> str:
 
 def connect():
     """A fresh in-memory DuckDB connection with the command's DuckDB share of memory and a spill folder."""
+    import duckdb  # ~0.1 s: only commands that query through DuckDB pay it
+
     con = duckdb.connect(
         ":memory:",
         config={"memory_limit": duckdb_limit(), "temp_directory": spill_dir(), "preserve_insertion_order": False},
@@ -70,12 +78,27 @@ def connect():
 
 
 class Duck:
-    """One DuckDB connection for the tables of one command, and the lock that serializes its use."""
+    """One DuckDB connection for the tables of one command, and the lock that serializes its use.
+
+    The connection opens on first use of :attr:`con`.
+    """
 
     def __init__(self) -> None:
-        self.con = connect()
+        self._con: Any = None
+        self._closed = False
         self.lock = threading.RLock()
         self._views = 0
+
+    @property
+    def con(self) -> Any:
+        """The connection (opened now if this is its first use)."""
+        if self._con is None:
+            with self.lock:
+                if self._con is None:
+                    if self._closed:
+                        raise RuntimeError("this command's DuckDB connection is closed")
+                    self._con = connect()
+        return self._con
 
     def view_name(self) -> str:
         """``t`` for the first table, ``t2``, ``t3``… for the next ones."""
@@ -83,15 +106,36 @@ class Duck:
         return "t" if self._views == 1 else f"t{self._views}"
 
     def close(self) -> None:
+        self._closed = True
+        if self._con is None:
+            return
         try:
-            self.con.close()
+            self._con.close()
         except Exception:  # closing twice is harmless
             pass
 
 
 _ARROW_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "FLOAT", "DOUBLE"}
+#: Arrow types whose DuckDB name is certain (a Parquet footer of only these needs no DuckDB to describe it)
+_DUCK_NAMES = {"int8": "TINYINT", "int16": "SMALLINT", "int32": "INTEGER", "int64": "BIGINT", "uint8": "UTINYINT",
+               "uint16": "USMALLINT", "uint32": "UINTEGER", "uint64": "UBIGINT", "float": "FLOAT", "double": "DOUBLE",
+               "bool": "BOOLEAN", "string": "VARCHAR", "large_string": "VARCHAR"}
 _NP_TYPES = {"int8": np.int8, "int16": np.int16, "int32": np.int32, "int64": np.int64, "uint8": np.uint8,
              "uint16": np.uint16, "uint32": np.uint32, "uint64": np.uint64, "float": np.float32, "double": np.float64}
+
+
+def _duck_names(schema: pa.Schema) -> dict[str, str] | None:
+    """Column name → DuckDB type for a schema of plain types only (dictionaries of text are VARCHAR), else None."""
+    out: dict[str, str] = {}
+    for field in schema:
+        t = field.type
+        if pa.types.is_dictionary(t) and (pa.types.is_string(t.value_type) or pa.types.is_large_string(t.value_type)):
+            t = t.value_type
+        name = _DUCK_NAMES.get(str(t))
+        if name is None or field.name in out:
+            return None
+        out[field.name] = name
+    return out
 
 
 def _valid_mask(chunk: pa.Array) -> np.ndarray | None:
@@ -127,6 +171,9 @@ def _fill_floats(chunks, out: np.ndarray) -> np.ndarray:
     return out
 
 
+_BLOCK = 1 << 16
+
+
 def _fill_ints(chunks, rows: int, buffer: np.ndarray | None = None) -> tuple[np.ndarray, int]:
     """The non-null values of integer Arrow chunks in one writable array, and the null count.
 
@@ -147,9 +194,12 @@ def _fill_ints(chunks, rows: int, buffer: np.ndarray | None = None) -> tuple[np.
             out[pos:pos + len(raw)] = raw
             pos += len(raw)
         else:
-            k = int(np.count_nonzero(valid))
-            np.compress(valid, raw, out=out[pos:pos + k])
-            pos, missing = pos + k, missing + len(raw) - k
+            # boolean indexing a block at a time: 2-5x faster than np.compress(out=), temporaries stay small
+            for i in range(0, len(raw), _BLOCK):
+                kept = raw[i:i + _BLOCK][valid[i:i + _BLOCK]]
+                out[pos:pos + len(kept)] = kept
+                pos += len(kept)
+            missing += chunk.null_count
     return (out[:pos] if out is not None else np.array([], dtype=np.int64)), missing
 
 
@@ -176,12 +226,47 @@ class Table:
         self.paths = list(paths or [])
         self._owns = duck is None
         self.duck = duck or Duck()
-        self.con = self.duck.con
         self.view = self.duck.view_name()
         self.columns: dict[str, str] = {}
         self.arrow: Any = None  # a pyarrow Table or one Parquet path: fast numeric reads
         self.temp_files: list[str] = []  # removed on close (CSV / JSON converted to Parquet)
         self._rows: int | None = None
+        self._deferred: str | None = None  # the CREATE VIEW run on the first query (:meth:`from_footer`)
+
+    @property
+    def con(self) -> Any:
+        """The DuckDB connection, with this table's view (a deferred view is created now).
+
+        Raises:
+            UnreadableDataError: DuckDB cannot read the file whose footer pyarrow read.
+        """
+        con = self.duck.con
+        if self._deferred is not None:
+            with self.duck.lock:
+                if self._deferred is not None:
+                    try:
+                        con.execute(self._deferred)
+                    except Exception as exc:  # duckdb raises its own error classes
+                        raise UnreadableDataError(path=self.arrow, format="parquet",
+                                                  problem=str(exc).split("\n", 1)[0]) from None
+                    self._deferred = None
+        return con
+
+    def from_footer(self, path: str, create_view: str) -> bool:
+        """Describe the single Parquet file ``path`` from its footer and defer ``create_view`` to the first query.
+
+        Only when every column has a type of :data:`_DUCK_NAMES` (the names DuckDB gives them); returns False,
+        changing nothing, otherwise or when pyarrow cannot read the footer.
+        """
+        try:
+            pf = pq.ParquetFile(path)
+        except (pa.ArrowException, OSError):
+            return False
+        columns = _duck_names(pf.schema_arrow)
+        if columns is None:
+            return False
+        self.columns, self._rows, self._deferred, self.arrow = columns, int(pf.metadata.num_rows), create_view, path
+        return True
 
     @classmethod
     def from_frame(cls, frame: Any, label: str, duck: Duck | None = None) -> "Table":
@@ -300,10 +385,10 @@ class Table:
         """Drop the view (or close the connection this table owns) and remove its temporary files."""
         if self._owns:
             self.duck.close()
-        else:
+        elif self._deferred is None:  # a deferred view was never created
             try:
                 with self.duck.lock:
-                    self.con.execute(f"DROP VIEW IF EXISTS {self.view}")
+                    self.duck.con.execute(f"DROP VIEW IF EXISTS {self.view}")
             except Exception:  # the shared connection may be closed already
                 pass
         for path in self.temp_files:

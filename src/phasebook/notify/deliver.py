@@ -5,6 +5,10 @@ the ``X-Phasebook-Signature: sha256=<hex>`` header. A webhook is retried on
 a 5xx answer or a connection error, ``attempts`` times in all, waiting
 ``backoff_seconds``, then twice that, and so on. Every attempt's outcome is
 returned so the caller journals each one.
+
+smtplib, urllib and email are imported when a message is sent: every
+``phasebook monitor`` run imports this module (the timebox notices) and most
+runs send nothing.
 """
 
 from __future__ import annotations
@@ -12,11 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import smtplib
 import time
-import urllib.error
-import urllib.request
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,9 @@ def send_email(root: Path, ch: Channel, recipients: list[str], subject: str, tex
     """One message to every recipient; one outcome."""
     if not recipients:
         return [{"outcome": "skipped", "detail": "no recipient with an email address holds the gate's roles"}]
+    import smtplib
+    from email.message import EmailMessage
+
     msg = EmailMessage()
     msg["From"], msg["To"], msg["Subject"] = ch.sender, ", ".join(recipients), subject
     msg.set_content(text)
@@ -54,6 +57,9 @@ def send_email(root: Path, ch: Channel, recipients: list[str], subject: str, tex
 
 def send_webhook(root: Path, ch: Channel, payload: dict[str, Any], sleep=time.sleep) -> list[dict[str, Any]]:
     """POST the signed JSON payload; retry 5xx and connection errors with back-off; one outcome per attempt."""
+    import urllib.error
+    import urllib.request
+
     body = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode("utf-8")
     headers = {"Content-Type": "application/json"}
     key = secret(root, ch.secret_env, ch.secret_file)
