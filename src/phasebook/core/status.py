@@ -180,6 +180,7 @@ class FoldState:
         self.run_ok: set[str] = set()
         self.data_checks: dict[str, dict[str, Any]] = {}
         self.kept: list[Event] = []
+        self._kept_text: list[str | None] = []  # each kept entry's JSON as read back (None: not written yet)
         self.newest: dict[str, Event] = {}
         self.tests = ModelTests(plan)
         self.board = _tally(plan)
@@ -229,6 +230,7 @@ class FoldState:
             self.newest[kind] = e
         else:
             self.kept.append(e)
+            self._kept_text.append(None)
 
     def events(self) -> list[Event]:
         """What the rules read: the kept entries and the newest of each gathered kind, in journal order."""
@@ -294,7 +296,7 @@ class FoldState:
         return {"entries": self.entries, "phase": self.phase, "previous": self.previous,
                 "decisions": self.decisions, "decisions_total": self.decisions_total, "last_move": self.last_move,
                 "runs": self.runs, "run_ok": list(self.run_ok), "data_checks": self.data_checks,
-                "kept": [e.model_dump(mode="json") for e in self.kept],
+                "kept": [t if t is not None else e.model_dump_json() for e, t in zip(self.kept, self._kept_text)],
                 "newest": {k: e.model_dump(mode="json") for k, e in self.newest.items()},
                 "tests": self.tests.to_json(), "board": self.board.to_json() if self.board is not None else None}
 
@@ -316,7 +318,8 @@ class FoldState:
             state.last_move = doc["last_move"]
             state.runs, state.run_ok = list(doc["runs"]), set(doc["run_ok"])
             state.data_checks = dict(doc["data_checks"])
-            state.kept = [Event.model_validate(e) for e in doc["kept"]]
+            state._kept_text = [str(t) for t in doc["kept"]]
+            state.kept = [Event.model_validate_json(t) for t in state._kept_text]
             state.newest = {str(k): Event.model_validate(e) for k, e in doc["newest"].items()}
             state.tests = ModelTests.from_json(doc["tests"], plan)
             if (doc["board"] is None) != (state.board is None):

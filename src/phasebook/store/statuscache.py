@@ -59,7 +59,7 @@ __all__ = ["StatusCache", "MAX_BYTES", "CACHE_FILE", "code_fingerprint"]
 CACHE_FILE = "status.json"
 #: a cache file larger than this is not read (the bound of its parse)
 MAX_BYTES = 256 * 1024 * 1024
-_VERSION = 2
+_VERSION = 3
 #: the last document read: (path, its file identity, the document) — opening a project and folding its status
 #: both consult the cache, and parsing a large entry twice would double the cost of a warm ``status``
 #: (one tuple, replaced whole, so a thread never sees one file's identity with another's document)
@@ -127,7 +127,7 @@ class StatusCache:
             doc = json.loads(self.path.read_bytes())
             journal = doc["journal"]
             ok = (doc.get("v") == _VERSION and isinstance(doc["context"], str) and isinstance(doc["status"], dict)
-                  and isinstance(doc["state"], dict)
+                  and isinstance(doc["state"], str)
                   and isinstance(journal.get("size"), int) and isinstance(journal.get("crc"), int)
                   and isinstance(journal.get("head"), str) and isinstance(journal.get("stamp"), list)
                   and (doc.get("expires") is None or isinstance(doc["expires"], str)))
@@ -215,7 +215,9 @@ class StatusCache:
         key["stamp"] = stamp if stamp is not None and stamp[1] == len(data) else []
         doc = {"v": _VERSION, "journal": key, "context": context,
                "expires": expires.isoformat() if expires is not None else None,
-               "status": status.model_dump(mode="json"), "state": state.to_json()}
+               "status": status.model_dump(mode="json"),
+               # as one string: a hit (the commonest answer) skims over it instead of parsing its structure
+               "state": json.dumps(state.to_json(), separators=(",", ":"))}
         write_cache(self.path, json.dumps(doc, separators=(",", ":")))  # a read-only checkout: the next read folds again
 
 
@@ -263,7 +265,7 @@ def cached_fold(journal: Any, name: str, flow: Flow, plan: dict[str, Any]) -> Pr
     doc = cache.resumable(context, data, journal) if data.endswith(b"\n") or not data else None
     if doc is not None:
         try:
-            state = FoldState.from_json(doc["state"], flow, plan)
+            state = FoldState.from_json(json.loads(doc["state"]), flow, plan)
             start = doc["journal"]["size"]
             for line in data[start:].split(b"\n")[:-1]:
                 state.add(journal._parse(line, state.entries + 1))
