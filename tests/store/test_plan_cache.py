@@ -165,16 +165,21 @@ def test_the_full_verify_reads_the_plan_itself(tmp_path, monkeypatch):
     assert not report.ok and report.check == "plan/journal"
 
 
+def _child(code: str, root) -> str:
+    """Run ``code`` in a new Python process with ``root`` as its argument; its stripped output."""
+    run = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(SRC)})
+    assert run.returncode == 0, run.stderr
+    return run.stdout.strip()
+
+
 def test_a_viewer_kernel_reads_the_plan_and_writes_no_cache(make_store):
     store = make_store()
     cache = store.root / ".phasebook" / "plan.json"
     cache.unlink(missing_ok=True)
     code = ("import sys\nfrom phasebook.store.guard import lock_to_signoffs\nfrom phasebook.store.plan import PlanStore\n"
             "lock_to_signoffs()\nprint(PlanStore(sys.argv[1]).load().name)")
-    run = subprocess.run([sys.executable, "-c", code, str(store.root)], capture_output=True, text=True,
-                         env={**os.environ, "PYTHONPATH": str(SRC)})
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "churn-risk"
+    assert _child(code, store.root) == "churn-risk"
     assert not cache.exists()
 
 
@@ -183,7 +188,4 @@ def test_status_of_an_unchanged_plan_does_not_import_the_yaml_parser(make_store)
     store.load()  # parsed once: kept
     code = ("import sys\nfrom phasebook.project import Project\nProject.open(sys.argv[1]).status()\n"
             "print(sorted(m for m in sys.modules if m.startswith('ruamel.yaml')))")
-    run = subprocess.run([sys.executable, "-c", code, str(store.root)], capture_output=True, text=True,
-                         env={**os.environ, "PYTHONPATH": str(SRC)})
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "[]"
+    assert _child(code, store.root) == "[]"
