@@ -56,15 +56,14 @@ def test_the_record_escapes_plan_text_and_the_embedded_data(filled_project):
 
 
 def test_without_weasyprint_the_pdf_comes_from_headless_chromium(filled_project, tmp_path, monkeypatch):
-    import subprocess
     import sys
 
     from phasebook.cli.export import write_pdf
+    from tests.pdfpages import page_text
 
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if the pdf extra were not installed
     html = render_record(build_bundle(filled_project, "scope_approval", exported_at="2026-12-01T00:00:00Z"))
     out = tmp_path / "record.pdf"
     assert write_pdf(html, out) == "chromium"
-    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(out), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = page_text(out)
     assert "KPIs → model metrics and targets" in text and "roc_auc" in text

@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 
 import pytest
 
 from phasebook.core.events import Actor
 from phasebook.project import Project
 from tests.demo_fixture import run_cli
+from tests.pdfpages import page_png, page_text
 
 PRODUCT_OWNER = Actor(name="product owner", role="product", verified=True)
 
@@ -132,12 +132,10 @@ def test_the_pdf_renders_with_the_kpi_table_on_page_one(approved, tmp_path):
     res = run_cli("--project", approved.root, "export", "--gate", "scope_approval", "--out", pdf)
     assert res.returncode == 0, _flat(res.stdout) + _flat(res.stderr)
     assert "PDF by weasyprint" in _flat(res.stdout).replace("\n", " ")
-    page1 = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"], capture_output=True,
-                           text=True, check=True).stdout
+    page1 = page_text(pdf)
     assert "KPIs → model metrics and targets" in page1
     assert "roc_auc" in page1 and "recall_at_top_k" in page1 and "Product KPI" in page1
-    subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-png", "-r", "40", str(pdf), str(tmp_path / "page")], check=True)
-    (png,) = tmp_path.glob("page*.png")
+    png = page_png(pdf, tmp_path / "page1.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
 
 
