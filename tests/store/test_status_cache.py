@@ -375,3 +375,17 @@ def test_a_fold_resumed_at_any_point_equals_a_full_fold(root, monkeypatch, seed)
     assert Project.open(root).status().model_dump(mode="json") == _full_fold(root)
     assert _cached(root, monkeypatch, must_hit=True) == _full_fold(root)
     assert len(resumed) >= 5  # most of those statuses resumed the cached state
+
+
+def test_the_status_lists_the_ten_newest_runs_and_each_phase_with_a_successful_run(root, monkeypatch):
+    project = Project(root)
+    first = project.flow.phases[0].name
+    for i in range(12):
+        project.journal.append("run", {"phase": first, "status": "failed" if i else "succeeded",
+                                       "notebook": f"{i:02d}.ipynb"}, PERSON)
+    full = _same_as_full_fold(root, monkeypatch)
+    assert [r["notebook"] for r in full["recent_runs"]] == [f"{i:02d}.ipynb" for i in range(2, 12)]
+    from phasebook.core.status import FoldState
+
+    state = FoldState.of(Journal(root).read(), project.flow, project.plan().dump())
+    assert state.run_ok == {first}  # the one success, long before the ten listed runs, still counts
