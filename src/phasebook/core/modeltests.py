@@ -83,6 +83,11 @@ class NeedFullFold(Exception):
     """A resumed fold met an entry it cannot judge from what it kept: fold the whole journal instead."""
 
 
+def _brief(e: Event) -> list[Any]:
+    """``[model, at]`` of a model test: what a review names it by."""
+    return [e.data.get("model", "model"), e.at]
+
+
 class ModelTests:
     """What the rules read of a journal's ``model_test`` entries, gathered one entry at a time.
 
@@ -129,7 +134,7 @@ class ModelTests:
             self.any_current_passed = self.any_current_passed or bool(d.get("passed"))
         if d.get("segment"):
             self.segments[str(d["segment"])] = dict(d.get("values") or {})
-        self._briefs[e.seq] = [d.get("model", "model"), e.at]
+        self._briefs[e.seq] = _brief(e)
 
     def name_test(self, seq: Any) -> None:
         """Remember the test a review sample names (``seq``), for :meth:`brief` (before earlier tests are dropped).
@@ -142,7 +147,7 @@ class ModelTests:
         if seq in self._briefs:
             self.named[seq] = self._briefs[seq]
         elif self.latest is not None and self.latest.seq == seq:
-            self.named[seq] = [self.latest.data.get("model", "model"), self.latest.at]
+            self.named[seq] = _brief(self.latest)
         elif not self.complete:
             raise NeedFullFold(seq)
         # else: no test of that seq exists (the sample names an unknown model)
@@ -152,7 +157,7 @@ class ModelTests:
         if not isinstance(seq, int):
             return None
         if self.latest is not None and self.latest.seq == seq:
-            return [self.latest.data.get("model", "model"), self.latest.at]
+            return _brief(self.latest)
         return self._briefs.get(seq) or self.named.get(seq)
 
     # resuming ------------------------------------------------------------------

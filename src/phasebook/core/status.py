@@ -183,7 +183,8 @@ class FoldState:
         self._kept_text: list[str | None] = []  # each kept entry's JSON as read back (None: not written yet)
         self.newest: dict[str, Event] = {}
         self.tests = ModelTests(plan)
-        self.board = _tally(plan)
+        self.scope = _scope(plan)  # validated once: the scoreboard and the segment counts judge against it
+        self.board = _tally(self.scope, plan)
 
     @classmethod
     def of(cls, events: Iterable[Event], flow: Flow, plan: dict[str, Any]) -> "FoldState":
@@ -260,7 +261,7 @@ class FoldState:
         pin = flow_pin(flow)
         old_policies = (pinned or {}).get("gate_policies", {})
         changed_gates = sorted(g for g, h in pin["gate_policies"].items() if pinned and old_policies.get(g) != h)
-        segments, segments_passed, segments_total = _segments(plan, self.tests.segments)
+        segments, segments_passed, segments_total = _segments(self.scope, self.tests.segments)
         latest_test = self.tests.latest
         return ProjectStatus(
             name=name,
@@ -331,16 +332,21 @@ class FoldState:
         return state
 
 
-def _tally(plan: dict[str, Any]):
-    """The scoreboard tally of the plan's scope (None when the scope does not validate: no rows)."""
-    from .scoreboard import ScoreTally
+def _scope(plan: dict[str, Any]):
+    """The plan's scope section validated (None when it does not validate)."""
     from .sections import Scope
 
     try:
-        scope = Scope.model_validate(plan.get("scope") or {})
+        return Scope.model_validate(plan.get("scope") or {})
     except ValueError:
         return None
-    return ScoreTally(scope, plan)
+
+
+def _tally(scope: Any, plan: dict[str, Any]):
+    """The scoreboard tally of ``scope`` (None when the scope did not validate: no rows)."""
+    from .scoreboard import ScoreTally
+
+    return ScoreTally(scope, plan) if scope is not None else None
 
 
 def fold(name: str, flow: Flow, plan: dict[str, Any], events: list[Event], now: dt.datetime | None = None) -> ProjectStatus:
@@ -366,15 +372,11 @@ def _reviews(flow: Flow, events: list[Event], tests: Any) -> dict[str, dict[str,
     return out
 
 
-def _segments(plan: dict[str, Any], latest: dict[str, dict[str, Any]]) -> tuple[dict[str, SegmentCounts], int, int]:
+def _segments(scope: Any, latest: dict[str, dict[str, Any]]) -> tuple[dict[str, SegmentCounts], int, int]:
     """Per hard metric, how many segments' latest model test meets it (see :func:`~.kpis.segment_counts`)."""
     if not latest:
         return {}, 0, 0
-    from .sections import Scope
-
-    try:
-        scope = Scope.model_validate(plan.get("scope") or {})
-    except ValueError:
+    if scope is None:
         return {}, 0, len(latest)
     counts, passing = segment_counts(scope, latest)
     return counts, passing, len(latest)
