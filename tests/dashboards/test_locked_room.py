@@ -14,6 +14,7 @@ import shutil
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -38,6 +39,7 @@ class Room:
     product_token: str
     admin_token: str
     success_token: str  # a second viewer, used only by the cap test
+    runtime: Path  # the server's Jupyter runtime folder (kernel connection files and sockets)
 
     def viewer(self, method: str, path: str, token: str | None = None, **kw):
         return self.server.request(method, path, token=False,
@@ -80,8 +82,19 @@ def room(tmp_path_factory):
     exe = shutil.which("phasebook") or sys.executable
     argv = [exe, "serve", str(project.root), "--port", str(port), "--token", secrets.token_hex(16), "--users",
             str(users), "--allow-root", "--trusted-header", "X-Forwarded-User", "--trusted-header-secret", PROXY_SECRET]
-    with running(argv, port=port, token=admin_token, cwd=base) as server:
-        yield Room(server, project, product_token, admin_token, success_token)
+    runtime = base / "runtime"
+    with running(argv, port=port, token=admin_token, cwd=base, env={"JUPYTER_RUNTIME_DIR": str(runtime)}) as server:
+        yield Room(server, project, product_token, admin_token, success_token, runtime)
+
+
+def _open(room: Room, page, url: str, what: str):
+    """``page.goto(url)``; on a timeout, the failure shows the server's log (what the kernel was doing)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        return page.goto(url)
+    except PlaywrightTimeout as exc:
+        raise AssertionError(f"{what} did not load: {exc}\n--- server log (tail) ---\n{room.server.log()[-6000:]}") from None
 
 
 def _digest(project: Project) -> str:
@@ -182,13 +195,17 @@ def test_fifty_closed_pages_free_their_kernels_and_one_viewer_hits_the_cap(room,
     url = f"{room.server.url}{SIGNOFF}&token={room.product_token}"
     lifetimes, started = [], set()
     # When 50 sign-off pages are opened (each starts its kernel) and closed
-    for _ in range(50):
+    for i in range(50):
         before = {k["id"] for k in room.kernels()}
         page = context.new_page()
-        page.goto(url)
+        _open(room, page, url, f"page {i + 1} of 50")
         expect(page.get_by_role("table", name="KPIs")).to_be_visible(timeout=PAGE_TIMEOUT)
         new = {k["id"] for k in room.kernels()} - before
         assert len(new) == 1, f"{len(new)} kernels started for one page"
+        # its kernel listens on Unix sockets in the private runtime folder, not on TCP ports any process could take
+        (kid,) = new
+        info = json.loads((room.runtime / f"kernel-{kid}.json").read_text())
+        assert info["transport"] == "ipc" and list(room.runtime.glob(f"kernel-{kid}-ipc-*")), info
         started |= new
         page.close(run_before_unload=True)
         closed = time.monotonic()
@@ -205,6 +222,8 @@ def test_fifty_closed_pages_free_their_kernels_and_one_viewer_hits_the_cap(room,
     # Then the kernels are back to the baseline, each within seconds of its tab closing
     assert not started & {k["id"] for k in room.kernels()} and len(room.kernels()) <= baseline
     assert len(started) == 50 and max(lifetimes) < 30
+    # and their connection files and sockets are gone with them
+    assert not [f.name for f in room.runtime.glob("kernel-*") if f.name[7:43] in started]
     # And one viewer who never closes a page stops at the per-viewer cap
     context = chromium.new_context()
     context.set_default_navigation_timeout(PAGE_TIMEOUT)
@@ -213,7 +232,7 @@ def test_fifty_closed_pages_free_their_kernels_and_one_viewer_hits_the_cap(room,
     outcomes, pages = [], []
     for _ in range(30):
         page = context.new_page()
-        response = page.goto(url)
+        response = _open(room, page, url, f"page {len(pages) + 1} of 30 (one viewer)")
         pages.append(page)
         if response.status == 429:
             expect(page.get_by_role("heading", name="Too many open pages")).to_be_visible()

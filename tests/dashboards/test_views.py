@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import types
+from pathlib import Path
 
 import pytest
 
@@ -311,3 +312,29 @@ def test_every_dashboard_page_renders_in_a_locked_viewer_kernel(filled_project, 
     monitoring_page(str(filled_project.root))
     # Then nothing was refused, something was shown, and nothing was written
     assert shown and filled_project.plan_path.read_bytes() == plan_before
+
+
+def test_dashboard_kernels_use_unix_sockets_where_their_paths_fit(tmp_path, monkeypatch):
+    """Kernels on TCP race other processes for the ports the server picked; ``phasebook serve`` uses IPC
+    unless the runtime folder is too deep for a socket path (then TCP, which still works)."""
+    from phasebook.dashboards.serving import SOCKET_PATH_MAX, ServeOptions, kernel_transport, serve_config
+
+    import tempfile
+
+    short = Path(tempfile.mkdtemp(prefix="pbrt-", dir="/tmp"))  # pytest's tmp_path may be too deep itself
+    assert kernel_transport(str(short)) == "ipc"
+    deep = short / ("d" * (SOCKET_PATH_MAX - len(str(short))))
+    assert kernel_transport(str(deep)) == "tcp"
+    # the longest folder that fits still leaves room for the longest socket name
+    import socket
+
+    fits = "/tmp/" + "f" * 200
+    while kernel_transport(fits) == "tcp":
+        fits = fits[:-1]
+    name = fits + f"/kernel-{'0' * 8}-{'0' * 4}-{'0' * 4}-{'0' * 4}-{'0' * 12}-ipc-99999"
+    with socket.socket(socket.AF_UNIX) as s:
+        s.connect_ex(name)  # no such socket: what matters is that the path is accepted, not "AF_UNIX path too long"
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(short))
+    assert serve_config(ServeOptions(root=tmp_path, port=1, token="t")).KernelManager.transport == "ipc"
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(deep))
+    assert "transport" not in serve_config(ServeOptions(root=tmp_path, port=1, token="t")).KernelManager

@@ -11,6 +11,7 @@ with a ``prelaunch_hook``), so every page starts a fresh kernel.
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,12 +25,16 @@ from .identity import PhasebookIdentityProvider, load_users
 from ..core.named_errors import InvalidValueError
 from ..core.errors import MissingInputError
 
-__all__ = ["ServeOptions", "serve_config", "ensure_dashboards", "DASHBOARDS", "overview_path", "dashboard_templates",
+__all__ = ["ServeOptions", "serve_config", "kernel_transport", "ensure_dashboards", "DASHBOARDS", "overview_path", "dashboard_templates",
            "portfolio_path", "ensure_portfolio"]
 
 #: largest request body the dashboards server accepts (widget messages travel over the websocket)
 MAX_BODY = 1024 * 1024
 DASHBOARDS = ("overview.ipynb", "signoff.ipynb", "monitoring.ipynb", "review.ipynb")
+#: longest Unix socket path (``sun_path`` is 108 bytes on Linux, 104 on macOS, with its NUL)
+SOCKET_PATH_MAX = 103
+#: what a kernel's IPC socket adds to the runtime folder: ``/kernel-<uuid>-ipc-<n>`` with n up to 5 digits
+IPC_SUFFIX = len("/kernel-") + 36 + len("-ipc-") + 5
 #: Extensions a dashboards-only server must not load (editing UIs, terminals, the lab API).
 DISABLED_EXTENSIONS = ("jupyterlab", "notebook", "notebook_shim", "jupyter_server_terminals", "jupyter_lsp",
                        "jupyterlab_git", "phasebook")
@@ -108,6 +113,24 @@ def ensure_dashboards(project: Project) -> list[str]:
     return copied
 
 
+def kernel_transport(runtime_dir: str | None = None) -> str:
+    """How the dashboards server talks to its kernels: ``"ipc"`` (Unix sockets in the runtime folder) where
+    the sockets' paths fit, else ``"tcp"``.
+
+    Over TCP the server picks five free ports, releases them, and the kernel binds them a second or two
+    later: any other process on the machine may take one in between (a known race of jupyter_client, seen
+    by papermill #511 and kernel_gateway #131), and that page's kernel then never answers. Unix sockets have
+    no such window, and no other local user can reach them (the runtime folder is private).
+    """
+    if os.name != "posix":
+        return "tcp"
+    if runtime_dir is None:
+        from jupyter_core.paths import jupyter_runtime_dir
+
+        runtime_dir = jupyter_runtime_dir()
+    return "ipc" if len(os.fsencode(os.path.abspath(runtime_dir))) + IPC_SUFFIX <= SOCKET_PATH_MAX else "tcp"
+
+
 def serve_config(opts: ServeOptions) -> Config:
     """The traitlets configuration of the dashboards-only server."""
     if opts.cull_idle_timeout < 1 or opts.cull_interval < 1:
@@ -149,6 +172,8 @@ def serve_config(opts: ServeOptions) -> Config:
     c.MappingKernelManager.cull_interval = opts.cull_interval
     c.MappingKernelManager.cull_connected = False
     c.MappingKernelManager.allowed_message_types = list(WIDGET_MESSAGES)
+    if kernel_transport() == "ipc":
+        c.KernelManager.transport = "ipc"
     c.VoilaConfiguration.prelaunch_hook = prelaunch_hook
     c.VoilaConfiguration.strip_sources = True
     c.VoilaConfiguration.show_tracebacks = False
