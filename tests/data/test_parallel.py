@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -228,3 +229,28 @@ def test_a_drift_from_files_imports_neither_scipy_stats_nor_pandas(pair_files):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ), check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_a_mild_shift_in_a_large_sample_needs_no_scipy(tmp_path):
+    """n·d² between 2.2 and 370 (a real month against its reference, shifted a little) used to import SciPy
+    (0.7 s) and spend ~0.5 s a column in its one-sided Smirnov sum; now it does neither, and the p-value is
+    SciPy's."""
+    import numpy as np
+    import pandas as pd
+    from scipy import stats as sps
+
+    rng = np.random.default_rng(7)
+    ref, cur = rng.normal(size=20_000), rng.normal(0.06, 1.0, size=20_000)
+    pd.DataFrame({"x": ref}).to_parquet(tmp_path / "ref.parquet")
+    pd.DataFrame({"x": cur}).to_parquet(tmp_path / "cur.parquet")
+    code = ("import json, sys\nfrom phasebook.data.drift import drift\n"
+            f"r = drift({str(tmp_path / 'ref.parquet')!r}, {str(tmp_path / 'cur.parquet')!r})\n"
+            "c = r.columns[0]\n"
+            "print(json.dumps([c.ks_statistic, c.ks_pvalue, 'scipy' in sys.modules]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ), check=True)
+    d, p, imported = json.loads(out.stdout)
+    en = round(20_000 * 20_000 / 40_000)
+    assert 2.2 <= en * d * d < 370, en * d * d  # the band this is about
+    expected = sps.ks_2samp(ref, cur, method="asymp")
+    assert d == pytest.approx(expected.statistic, abs=1e-15)
+    assert p == pytest.approx(expected.pvalue, rel=1e-10) and not imported

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import special, stats
 
-from phasebook.data.pvalues import chi2_sf, kolmogorov_sf, kstwo_sf, norm_sf
+from phasebook.data.pvalues import SMIRNOV_MAX_N, chi2_sf, kolmogorov_sf, kstwo_sf, norm_sf, smirnov_sf
 from phasebook.data.stats import chi2_pvalue
 
 
@@ -36,4 +36,13 @@ def test_norm_and_kolmogorov_tails_match_scipy():
 @pytest.mark.parametrize("n", [20, 141, 999, 50_000, 100_001, 2_000_000])
 def test_kstwo_sf_matches_scipy(n):
     for d in np.concatenate([np.geomspace(1e-7, 0.999, 40), [0.4 / n, 0.5 / n, 0.8 / n, 1 / n, 1 - 1 / n]]):
-        assert kstwo_sf(d, n) == pytest.approx(stats.kstwo.sf(d, n), rel=1e-12, abs=1e-15), d
+        assert kstwo_sf(d, n) == pytest.approx(stats.kstwo.sf(d, n), rel=1e-11, abs=1e-15), d
+
+
+@pytest.mark.parametrize("n", [2, 7, 141, 1012, 1013, 20_000, 333_333, SMIRNOV_MAX_N, SMIRNOV_MAX_N + 1, 4_000_000])
+def test_smirnov_sf_matches_scipy(n):
+    """The one-sided tail that a mild shift in a large sample needs (2.2 <= n·d² < 370), without SciPy."""
+    band = np.geomspace(np.sqrt(2.2 / n), np.sqrt(370 / n), 12 if n >= SMIRNOV_MAX_N else 30)
+    for e in np.concatenate([band[band < 1], np.linspace(0.01, 0.999, 12), [0.0, 1.0, 0.5 / n, 1 - 1 / n]]):
+        assert smirnov_sf(n, e) == pytest.approx(special.smirnov(n, e), rel=1e-11, abs=1e-300), (n, e)
+    assert np.isnan(smirnov_sf(n, 1.5)) and np.isnan(smirnov_sf(0, 0.5))

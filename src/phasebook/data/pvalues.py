@@ -8,13 +8,16 @@ Importing ``scipy.stats`` costs about half a second and ``scipy.special``
 * :func:`norm_sf` — from :func:`math.erfc`;
 * :func:`kolmogorov_sf` — the Kolmogorov limit series, for large arguments;
 * :func:`kstwo_sf` — ``scipy.stats.kstwo.sf(d, n)``, what ``ks_2samp`` uses
-  for its asymptotic p-value.
+  for its asymptotic p-value;
+* :func:`smirnov_sf` — ``scipy.special.smirnov(n, d)``, the one-sided tail that
+  :func:`kstwo_sf` doubles where ``n·d²`` is between 2.2 and 370 (a mild
+  shift in a large sample: common in real data).
 
 Tests compare each with SciPy over a grid. :func:`kstwo_sf` follows SciPy's own
 algorithm (``scipy/stats/_ksstats.py``, Simard & L'Ecuyer 2011; BSD
 licensed) for ``n > 140``: one minus the CDF from the Durbin matrix
 (Marsaglia–Tsang–Wang) or the Pelz–Good expansion where ``n·d²`` is below
-2.2; there, and for smaller ``n``, it asks SciPy (imported then).
+2.2, twice :func:`smirnov_sf` above; only ``n <= 140`` asks SciPy (imported then).
 """
 
 from __future__ import annotations
@@ -23,7 +26,12 @@ import math
 
 import numpy as np
 
-__all__ = ["chi2_sf", "norm_sf", "kolmogorov_sf", "kstwo_sf"]
+__all__ = ["chi2_sf", "norm_sf", "kolmogorov_sf", "kstwo_sf", "smirnov_sf"]
+
+#: terms of the Birnbaum–Tingey sum computed at once (bounds the memory at ~50 MB whatever n is)
+SMIRNOV_CHUNK = 1 << 20
+#: above this n SciPy's ``smirnov`` (and so ``ks_2samp``) returns an approximation, and so does :func:`smirnov_sf`
+SMIRNOV_MAX_N = 1_000_000
 
 _E128 = 128
 _EP128 = np.ldexp(np.longdouble(1), _E128)
@@ -212,8 +220,8 @@ def _cdf_pelz_good(n: int, x: float) -> float:
 def kstwo_sf(d: float, n: int) -> float:
     """``scipy.stats.kstwo.sf(d, n)``: Pr(D_n >= d) for the two-sided one-sample KS statistic."""
     n = int(n)
-    if n <= 140 or (d < 0.5 and 2.2 <= n * d * d < 370.0):
-        from scipy import stats  # small n (exact recursions) and the Smirnov tail: SciPy's own
+    if n <= 140:
+        from scipy import stats  # small n: SciPy's exact recursions
 
         return float(stats.kstwo.sf(d, n))
     if d >= 1.0:
@@ -227,10 +235,8 @@ def kstwo_sf(d: float, n: int) -> float:
         return _clip(1.0 - np.exp(_log_nfactorial_div_n_pow_n(n) + n * np.log(2 * t - 1)))
     if t >= n - 1:  # Ruben–Gambino
         return _clip(2 * (1.0 - d) ** n)
-    if d >= 0.5:
-        from scipy import special
-
-        return _clip(2 * special.smirnov(n, d))
+    if d >= 0.5 or 2.2 <= t * d < 370.0:  # SciPy: 2 * smirnov(n, d) here
+        return _clip(2 * smirnov_sf(n, d))
     if t * d >= 370.0:
         return 0.0
     if n <= 100000 and n * d ** 1.5 <= 1.4:
@@ -238,3 +244,53 @@ def kstwo_sf(d: float, n: int) -> float:
     else:
         cdf = _cdf_pelz_good(n, d)
     return _clip(1.0 - cdf)
+
+
+def smirnov_sf(n: int, e: float) -> float:
+    """``scipy.special.smirnov(n, e)``: Pr(D+_n >= e), the one-sided KS tail, by the Birnbaum–Tingey sum
+    ``e Σ_{v=0}^{⌊n(1-e)⌋} C(n,v) (e + v/n)^(v-1) (1 - e - v/n)^(n-v)``.
+
+    Vectorized over the terms (SciPy sums them one at a time: ~0.5 s at n = 500,000). The log of each
+    term comes from the previous one by the log of their ratio, written with ``log1p`` so that no
+    step is larger than about ``log n`` (log-factorials of n would lose ~1e-9 to cancellation); the
+    running sum is kept in extended precision. Agrees with SciPy to ~2e-12 relative up to n = 1,000,000;
+    above :data:`SMIRNOV_MAX_N`, SciPy's own approximation ``exp(-(6ne + 1)² / 18n)``.
+    """
+    n = int(n)
+    if not (n > 0 and 0.0 <= e <= 1.0):
+        return float("nan")
+    if e == 0.0:
+        return 1.0
+    if e == 1.0:
+        return 0.0
+    if n == 1:
+        return 1.0 - e
+    nx = n * e
+    if nx <= 1.0:  # e <= 1/n: exactly 1 - e (1 + e)^(n-1)
+        return _clip(1.0 - e * math.exp((n - 1) * math.log1p(e)))
+    if nx >= n - 1:  # e >= 1 - 1/n: exactly (1 - e)^n
+        return _clip(math.exp(n * math.log1p(-e)))
+    if n > SMIRNOV_MAX_N:
+        logp = -((6.0 * nx + 1) ** 2) / 18.0 / n
+        return _clip(math.exp(logp) if logp < -math.log(2) else 1.0 - (-math.expm1(logp)))
+    last = int(math.floor(n * (1.0 - e)))  # terms v = 0 .. last
+    t0 = -math.log(e) + n * math.log1p(-e)  # log of term 0
+    logs = [np.array([t0])]
+    carry = np.longdouble(t0)
+    for start in range(0, last, SMIRNOV_CHUNK):  # log ratio of term v+1 to term v, v = start .. stop-1
+        v = np.arange(start, min(start + SMIRNOV_CHUNK, last), dtype=np.float64)
+        p = e + v / n
+        q = (1.0 - e) - v / n
+        with np.errstate(divide="ignore"):  # n·q = 1 where n(1-e) is a whole number: the last term is 0
+            r = np.log((n - v) / (v + 1))
+            r += np.log(p)
+            r += v * np.log1p(1.0 / (n * p))
+            r += (n - v - 1) * np.log1p(np.maximum(-1.0 / (n * q), -1.0))  # n·q may round just below 1
+            r -= np.log(q)
+        acc = np.cumsum(r, dtype=np.longdouble)
+        acc += carry
+        carry = acc[-1]
+        logs.append(acc.astype(np.float64))
+    t = np.concatenate(logs)
+    top = float(t.max())
+    return _clip(e * math.exp(top) * float(np.sum(np.exp(t - top))))
