@@ -91,7 +91,10 @@ def running(
     """
     log = Path(tempfile.mkstemp(prefix="pb-server-", suffix=".log")[1])
     base = os.environ if inherit_env else {}
-    full_env = {**base, "JUPYTER_CONFIG_DIR": str(config_dir()), "PYTHONUNBUFFERED": "1", **(env or {})}
+    # a runtime folder of its own, short enough for kernels' Unix sockets (phasebook serve uses them)
+    runtime = tempfile.mkdtemp(prefix="pbrt-", dir="/tmp")
+    full_env = {**base, "JUPYTER_CONFIG_DIR": str(config_dir()), "JUPYTER_RUNTIME_DIR": runtime,
+                "PYTHONUNBUFFERED": "1", **(env or {})}
     with open(log, "wb") as out:
         proc = subprocess.Popen(list(argv), cwd=cwd, env=full_env, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
@@ -120,6 +123,9 @@ def running(
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=5)
+        import shutil
+
+        shutil.rmtree(runtime, ignore_errors=True)
 
 
 def checkout_labextensions() -> list[str]:

@@ -12,6 +12,7 @@ import json
 import secrets
 import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,9 +83,14 @@ def room(tmp_path_factory):
     exe = shutil.which("phasebook") or sys.executable
     argv = [exe, "serve", str(project.root), "--port", str(port), "--token", secrets.token_hex(16), "--users",
             str(users), "--allow-root", "--trusted-header", "X-Forwarded-User", "--trusted-header-secret", PROXY_SECRET]
-    runtime = base / "runtime"
-    with running(argv, port=port, token=admin_token, cwd=base, env={"JUPYTER_RUNTIME_DIR": str(runtime)}) as server:
-        yield Room(server, project, product_token, admin_token, success_token, runtime)
+    # a short runtime folder: pytest's own (under popen-gw0/...) is too deep for a socket path, and the
+    # server would then fall back to TCP (serving.kernel_transport)
+    runtime = Path(tempfile.mkdtemp(prefix="pbrt-", dir="/tmp"))
+    try:
+        with running(argv, port=port, token=admin_token, cwd=base, env={"JUPYTER_RUNTIME_DIR": str(runtime)}) as server:
+            yield Room(server, project, product_token, admin_token, success_token, runtime)
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)
 
 
 def _open(room: Room, page, url: str, what: str):

@@ -49,3 +49,24 @@ def test_a_hostile_users_file_is_refused_naming_it(filled_project, tmp_path):
     bomb.write_bytes(b"users:\n  \xff: {}\n")
     result = CliRunner().invoke(cli, ["serve", str(filled_project.root), "--users", str(bomb)])
     assert result.exit_code == 2 and "UTF-8" in result.output
+
+
+def test_serve_says_when_its_kernels_fall_back_to_tcp(filled_project, tmp_path):
+    """A runtime folder too deep for Unix socket paths: the server still serves, over TCP, and says why."""
+    import secrets
+    import shutil
+    import sys
+
+    from phasebook.dashboards.serving import SOCKET_PATH_MAX
+
+    from tests.servers import free_port, running
+
+    deep = tmp_path / ("r" * max(1, SOCKET_PATH_MAX - len(str(tmp_path))))
+    port, token = free_port(), secrets.token_hex(16)
+    argv = [shutil.which("phasebook") or sys.executable, "serve", str(filled_project.root), "--port", str(port),
+            "--token", token, "--allow-root"]
+    with running(argv, port=port, token=token, env={"JUPYTER_RUNTIME_DIR": str(deep)}) as server:
+        status, _ = server.get("api/status")
+        assert status == 200
+        log = server.log()
+    assert "Kernels use TCP ports" in log and "JUPYTER_RUNTIME_DIR" in log, log[-2000:]

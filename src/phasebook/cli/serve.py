@@ -100,6 +100,11 @@ def serve(ctx: click.Context, project: Path | None, port: int, ip: str, token: s
         console.print(f"People open {url}?token=<their personal token> (verified sign-offs).", soft_wrap=True)
     if trusted_header:
         console.print(f"Behind the proxy, {url} identifies people by the {trusted_header} header.", soft_wrap=True)
+    if "transport" not in config.KernelManager:
+        from jupyter_core.paths import jupyter_runtime_dir
+
+        console.print(f"Kernels use TCP ports: the runtime folder {rich_text(jupyter_runtime_dir())} is too deep for "
+                      "Unix sockets; set JUPYTER_RUNTIME_DIR to a shorter private folder to use them.", soft_wrap=True)
     app.start()
 
 
