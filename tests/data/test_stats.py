@@ -103,3 +103,31 @@ def test_float_samples_sort_in_place_and_count_nan_as_missing():
     d = Dist.from_floats(x, missing=1)
     np.testing.assert_array_equal(d.values, [-1.0, 2.0, 3.0, np.inf])
     assert d.missing == 3 and d.values.base is x  # a view of the array, not a copy
+
+
+@pytest.mark.parametrize("case", ["identical", "a copy with one value moved", "same distribution", "rounded ties"])
+def test_the_pruned_ks_of_near_identical_samples_is_exact_and_searches_intervals_together(case, monkeypatch):
+    """Near-identical samples leave nearly every grid interval able to hold the maximum: past the first
+    few, they are searched in one pass (one call per interval cost ~40 µs each: 0.3 s a 1M-row column)."""
+    from phasebook.data import stats as st
+
+    rng = np.random.default_rng(11)
+    a = rng.normal(size=60_000)
+    b = {"identical": a.copy(), "a copy with one value moved": np.append(a[1:], 9.0),
+         "same distribution": rng.normal(size=50_000), "rounded ties": None}[case]
+    if case == "rounded ties":
+        a, b = np.round(a, 2), np.round(rng.normal(size=55_000), 2)
+    calls = []
+    real = st._ks_intervals
+    monkeypatch.setattr(st, "_ks_intervals", lambda *x, **k: calls.append(len(x[2])) or real(*x, **k))
+    x, y = np.sort(a), np.sort(b)
+    d = st.ks_pruned(x, y)
+    assert d == stats.ks_2samp(a, b).statistic  # exact, not approximately
+    if case == "same distribution":  # independent samples: the bound prunes before the batch is needed
+        assert not calls
+    else:  # the batched search ran, over many intervals
+        assert calls and calls[0] > st.KS_ONE_BY_ONE, calls
+    # and a chunk smaller than one interval still gives the same number
+    assert st._ks_intervals(x, y, np.array([0, 10, 500]), np.array([10, 400, len(y)]), len(x), len(y), chunk=7) == \
+        pytest.approx(max(st._ks_points(x, y[s:e], 0, len(x), s, len(x), len(y)) for s, e in
+                          ((0, 10), (10, 400), (500, len(y)))), abs=0)
