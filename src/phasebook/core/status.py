@@ -132,8 +132,14 @@ def phases_of(events: Iterable[Event], flow: Flow) -> tuple[str, str | None]:
     """``(current phase, the phase before the last move)``: the one place the phase is derived."""
     phase, previous = flow.first_phase, None
     for e in events:
-        if e.kind in TRANSITIONS:
-            previous, phase = phase, e.data.get("to", phase)
+        phase, previous = moved(phase, previous, e)
+    return phase, previous
+
+
+def moved(phase: str, previous: str | None, e: Event) -> tuple[str, str | None]:
+    """``(phase, previous)`` after the journal entry ``e`` (unchanged unless ``e`` is a move)."""
+    if e.kind in TRANSITIONS:
+        return e.data.get("to", phase), phase
     return phase, previous
 
 
@@ -201,8 +207,7 @@ class FoldState:
         """
         self.entries += 1
         kind = e.kind
-        if kind in TRANSITIONS:
-            self.previous, self.phase = self.phase, e.data.get("to", self.phase)
+        self.phase, self.previous = moved(self.phase, self.previous, e)  # the one phase rule (phases_of's)
         if kind in TRANSITIONS or kind == "decision":
             a = e.actor  # Actor.model_dump(), without pydantic's cost per entry
             d = {"seq": e.seq, "at": e.at, "kind": kind,
