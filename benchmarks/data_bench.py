@@ -82,12 +82,14 @@ TASKS = {
         "a = pq.read_table(sys.argv[1]); b = pq.read_table(sys.argv[2]); extra = {'rows': a.num_rows + b.num_rows}",
     ),
     "phasebook_drift": (
+        "from phasebook.data.cpu import prefer_avx2_sort; prefer_avx2_sort()  # as the command does\n"
         "from phasebook.data.drift import drift",
         "r = drift(sys.argv[1], sys.argv[2]); en = r.rows_reference * r.rows_current / (r.rows_reference + r.rows_current)\n"
         "extra = {'drifted': r.drifted_columns, 'tested': len(r.columns), 'scipy': 'scipy' in sys.modules, "
         "'mild': sum(1 for c in r.columns if c.ks_statistic is not None and 2.2 <= en * c.ks_statistic ** 2 < 370)}",
     ),
     "phasebook_profile": (
+        "from phasebook.data.cpu import prefer_avx2_sort; prefer_avx2_sort()  # as the command does\n"
         "from phasebook.data.profile import profile",
         "p = profile(sys.argv[1]); extra = {'columns': len(p.columns), 'approximate': p.approximate}",
     ),

@@ -63,6 +63,8 @@ def cpu():
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
 mode, w = sys.argv[1], sys.argv[2]
+from phasebook.data.cpu import prefer_avx2_sort
+sort = prefer_avx2_sort()  # as the commands do (AVX2 sorts on AMD Zen 4)
 from phasebook.data.drift import drift
 from phasebook.data.reference import ReferenceStats, compare
 import duckdb  # imported on first use by the engine; here before the clock, on both sides
@@ -72,7 +74,7 @@ if mode == "anchor":
 else:
     s = ReferenceStats.model_validate_json(open(w + "/reference.json").read())  # part of the work
     r = compare(s, w + "/current.parquet")
-print(json.dumps({"compute_s": time.perf_counter() - t, "compute_cpu_s": cpu() - c, "drifted": r.drifted_columns}))
+print(json.dumps({"compute_s": time.perf_counter() - t, "compute_cpu_s": cpu() - c, "drifted": r.drifted_columns, "npy_disabled": sort}))
 """
 
 
@@ -173,6 +175,8 @@ def main() -> None:
     for mode, r in best.items():
         print(f"{mode:8s} compute (after imports) {r['compute_s']:.3f} s  process wall {r['process_wall_s']:.3f} s  "
               f"(cpu {r['compute_cpu_s']:.3f} s)  process cpu {r['process_cpu_s']:.3f} s  peak RSS {r['rusage_peak_rss_mb']:.0f} MB  drifted {r['drifted']}")
+    print("NumPy imported with NPY_DISABLE_CPU_FEATURES =", repr(best["anchor"].get("npy_disabled")),
+          "(phasebook.data.cpu: AVX2 sorts on AMD Zen 4)" if best["anchor"].get("npy_disabled") else "(NumPy's own dispatch)")
     an, mo = best["anchor"], best["monitor"]
     same = an["drifted"] == mo["drifted"]
     ratio_c = an["compute_s"] / mo["compute_s"]

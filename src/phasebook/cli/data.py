@@ -29,6 +29,9 @@ _html_option = click.option(
 @cli.group("data", cls=type(cli))
 def data() -> None:
     """Data sources (step 1.3), exploration profiles (2.1) and drift checks (4.1)."""
+    from ..data.cpu import prefer_avx2_sort
+
+    prefer_avx2_sort()  # before anything imports NumPy: on AMD Zen 4 its sorts run 4-5x faster
 
 
 def _project_or_none(ctx: click.Context):

@@ -105,6 +105,9 @@ def monitor(ctx: click.Context, due: bool, all_dir: Path | None, current: str | 
 
     Exit 0 fine, 3 drift, 1 failed.
     """
+    from ..data.cpu import prefer_avx2_sort
+
+    prefer_avx2_sort()  # before anything imports NumPy: on AMD Zen 4 its sorts run 4-5x faster
     from ..project import Project
 
     now = _parse_now(now_text)
