@@ -71,3 +71,76 @@ def test_a_parquet_file_of_other_types_is_described_by_duckdb(tmp_path):
     pq.write_table(pa.table({"at": pa.array([0, 1], pa.timestamp("us")), "v": [1.0, 2.0]}), path)
     with open_table(str(path)) as table:
         assert table.duck._con is not None and table.columns == {"at": "TIMESTAMP", "v": "DOUBLE"}
+
+
+def _texts_everywhere(tmp_path):
+    """The same text column (nulls, empty strings, non-ASCII, 3,000 distinct values) in every shape pyarrow
+    hands it over: Parquet dictionary-encoded over several row groups, plain-encoded, large_string; an Arrow
+    table and a slice of it (an offset into the buffers); dictionaries with int8 codes and a null inside the
+    dictionary itself; a pandas frame."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(7)
+    vocabulary = np.array(["a", "", "b", "ü", "x y", "None"] + [f"k{i}" for i in range(3000)], dtype=object)
+    text = vocabulary[rng.integers(0, len(vocabulary), 50_000)]
+    text[rng.random(50_000) < 0.05] = None
+    flags = pa.array(rng.random(50_000) < 0.5)
+    arrow = pa.table({"s": pa.array(text, pa.string()), "flag": flags, "v": rng.random(50_000)})
+    sources = {"arrow": arrow, "arrow slice": arrow.slice(12_345, 20_000),
+               "pandas": pd.DataFrame({"s": text, "flag": flags.to_pylist(), "v": 1.0})}
+    for label, kwargs, table in (("parquet dictionary", {"row_group_size": 7_000}, arrow),
+                                 ("parquet plain", {"use_dictionary": False, "row_group_size": 20_000}, arrow),
+                                 ("parquet large_string", {}, arrow.cast(pa.schema(
+                                     [("s", pa.large_string()), ("flag", pa.bool_()), ("v", pa.float64())])))):
+        path = tmp_path / f"{label.replace(' ', '_')}.parquet"
+        pq.write_table(table, path, **kwargs)
+        sources[label] = str(path)
+    codes = [pa.DictionaryArray.from_arrays(pa.array(c, pa.int8()), pa.array(d)) for c, d in
+             (([0, None, 1, 0], ["a", "b"]), ([0, 1, None, 1], ["a", None]), ([], ["z"]))]
+    sources["dictionary codes"] = pa.table({"s": pa.chunked_array(codes), "flag": [True] * 8, "v": [1.0] * 8})
+    return sources
+
+
+def test_text_counts_from_arrow_equal_duckdbs_group_by_in_every_shape(tmp_path):
+    # Given one text column in every shape pyarrow holds it, beside a boolean column (which DuckDB counts)
+    for label, source in _texts_everywhere(tmp_path).items():
+        with open_table(source) as table:
+            # When both are counted together
+            got = table.counts_many(["s", "flag"])
+            # Then the text column was pyarrow's to count, and every count and missing count is DuckDB's own
+            assert table._text("s") and not table._text("flag"), label
+            assert got == table._duck_counts(["s", "flag"]), label
+            assert list(got) == ["s", "flag"]
+            found, missing = got["s"]
+            assert sum(found.values()) + missing == table.rows, label
+
+
+def test_a_drift_and_a_check_of_parquet_files_with_text_columns_never_start_duckdb(tmp_path, monkeypatch):
+    from phasebook.data.drift import drift
+    from phasebook.data.reference import compare, summarize
+    import pyarrow.parquet as pq
+
+    # Given a reference and a current Parquet file with text and numeric columns (plain types only)
+    rng = np.random.default_rng(3)
+    for name, shift, p in (("reference", 0.0, [0.6, 0.3, 0.1]), ("current", 0.5, [0.3, 0.3, 0.4])):
+        pq.write_table(pa.table({"plan": pa.array(rng.choice(["free", "pro", "team"], 20_000, p=p)),
+                                 "spend": rng.normal(shift, 1, 20_000)}), tmp_path / f"{name}.parquet")
+    ref, cur = str(tmp_path / "reference.parquet"), str(tmp_path / "current.parquet")
+    with open_table(cur) as table:  # (DuckDB's own counts, for the comparison below)
+        duck_counts = table._duck_counts(["plan"])["plan"]
+
+    # When DuckDB cannot be started at all
+    def no_duckdb():
+        raise AssertionError("DuckDB was started")
+
+    monkeypatch.setattr(table_mod, "connect", no_duckdb)
+    # Then the drift, the stored statistics and a check against them run, find both shifts, and count the
+    # text column as DuckDB does
+    report = drift(ref, cur)
+    checked = compare(summarize(ref), cur)
+    assert report.drifted_columns == checked.drifted_columns == ["plan", "spend"]
+    with open_table(cur) as table:
+        assert table.counts_many(["plan"])["plan"] == duck_counts
+    plan = {c.name: c for c in report.columns}["plan"]
+    assert plan.psi == {c.name: c for c in checked.columns}["plan"].psi > 0.1

@@ -171,7 +171,7 @@ def compare(
                     done[n] = entry
                 elif entry is not None:
                     (numeric if entry == "numeric" else cats).append(n)
-            # the categorical columns (one DuckDB scan, then their tests) run beside the numeric reads: a check
+            # the categorical columns (counted, then their tests) run beside the numeric reads: a check
             # reads one table, so without this the scan would leave the other cores idle
             buffers = _Buffers(cur.rows)
 

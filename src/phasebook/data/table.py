@@ -7,14 +7,15 @@ limit (:func:`~phasebook.data.parallel.duckdb_limit`) and a spill folder
 reference and the current table of a drift check share one. Profile and drift
 ask a table for one column at a time — as a float64 array with NaN where a
 value is missing, as the non-missing values of an integer column, or as value
-counts — reading plain numeric columns of Parquet files and in-memory tables
-with pyarrow, the rest through DuckDB.
+counts — reading plain numeric and text columns of Parquet files and in-memory
+tables with pyarrow, the rest through DuckDB.
 
 DuckDB starts only when a table is first queried: a single local Parquet file
 whose columns all have plain types (:data:`_DUCK_NAMES`) takes its columns and
 row count from the file's footer and creates its view on the first query. A
-monitoring check of a numeric table never starts DuckDB; one with categorical
-columns starts it on the thread that counts them, beside the numeric reads.
+drift or a monitoring check of such a file never starts DuckDB: its text
+columns are counted on their dictionary codes (:func:`_text_counts`), which
+gives the counts DuckDB's ``GROUP BY`` gives, a row group at a time.
 """
 
 from __future__ import annotations
@@ -155,6 +156,38 @@ def _raw(chunk: pa.Array) -> np.ndarray:
     return np.frombuffer(chunk.buffers()[1], dtype=dtype, count=chunk.offset + len(chunk))[chunk.offset:]
 
 
+def _text_counts(chunks) -> tuple[dict[str, int], int]:
+    """Value → count of text Arrow chunks (plain or dictionary-encoded), and the null count.
+
+    Each chunk is dictionary-encoded (a Parquet column read with ``read_dictionary`` already is) and its
+    codes counted with ``bincount``: the work in Python is bounded by the distinct values of a chunk (its
+    dictionary), not by its rows.
+    """
+    found: dict[str, int] = {}
+    missing = 0
+    for chunk in chunks:
+        if len(chunk) == 0:
+            continue
+        if not pa.types.is_dictionary(chunk.type):
+            chunk = chunk.dictionary_encode()
+        codes = chunk.indices
+        raw = np.frombuffer(codes.buffers()[1], dtype=np.dtype(str(codes.type)),
+                            count=codes.offset + len(codes))[codes.offset:]
+        valid = _valid_mask(codes)
+        if valid is not None:
+            missing += len(raw) - int(np.count_nonzero(valid))
+            raw = raw[valid]
+        keys = chunk.dictionary.to_pylist()  # (pa.array of NumPy codes would import pandas: 0.4 s)
+        tally = np.bincount(raw, minlength=len(keys))
+        seen = np.flatnonzero(tally)
+        for key, n in zip([keys[i] for i in seen.tolist()], tally[seen].tolist()):
+            if key is None:  # a null inside the dictionary itself
+                missing += n
+            else:
+                found[key] = found.get(key, 0) + n
+    return found, missing
+
+
 def _fill_floats(chunks, out: np.ndarray) -> np.ndarray:
     """Copy numeric Arrow chunks into the float64 array ``out``, NaN where null; one chunk in memory at a time."""
     pos = 0
@@ -232,6 +265,7 @@ class Table:
         self.temp_files: list[str] = []  # removed on close (CSV / JSON converted to Parquet)
         self._rows: int | None = None
         self._deferred: str | None = None  # the CREATE VIEW run on the first query (:meth:`from_footer`)
+        self._schema: pa.Schema | None = None  # the Arrow schema of :attr:`arrow`, read on first use
 
     @property
     def con(self) -> Any:
@@ -311,10 +345,22 @@ class Table:
     def _fast(self, name: str) -> bool:
         return self.arrow is not None and self.columns[name].upper() in _ARROW_TYPES
 
-    def _chunks(self, name: str):
-        """The column's Arrow chunks: a Parquet file's row groups one at a time, or an in-memory table's chunks."""
+    def _text(self, name: str) -> bool:
+        """A text column pyarrow holds as text: counted by :func:`_text_counts`, not by DuckDB."""
+        if self.arrow is None or self.columns[name].upper() != "VARCHAR":
+            return False
+        if self._schema is None:
+            self._schema = pq.read_schema(self.arrow) if isinstance(self.arrow, str) else self.arrow.schema
+        t = self._schema.field(name).type
+        if pa.types.is_dictionary(t):
+            t = t.value_type
+        return pa.types.is_string(t) or pa.types.is_large_string(t)
+
+    def _chunks(self, name: str, dictionary: bool = False):
+        """The column's Arrow chunks: a Parquet file's row groups one at a time (dictionary-encoded with
+        ``dictionary``), or an in-memory table's chunks."""
         if isinstance(self.arrow, str):
-            pf = pq.ParquetFile(self.arrow)
+            pf = pq.ParquetFile(self.arrow, read_dictionary=[name] if dictionary else None)
             for i in range(pf.num_row_groups):
                 yield from pf.read_row_group(i, columns=[name]).column(0).chunks
         else:
@@ -360,7 +406,24 @@ class Table:
         return self.counts_many([name])[name]
 
     def counts_many(self, names: list[str]) -> dict[str, tuple[dict[str, int], int]]:
-        """:meth:`counts` for several columns in one scan (grouping sets)."""
+        """:meth:`counts` for several columns: text columns of Parquet files and in-memory tables with pyarrow
+        (:func:`_text_counts`), the others in one DuckDB scan (grouping sets)."""
+        out: dict[str, tuple[dict[str, int], int]] = {}
+        rest = []
+        for name in names:
+            try:
+                if self._text(name):
+                    out[name] = _text_counts(self._chunks(name, dictionary=True))
+                    continue
+            except (pa.ArrowException, OSError):  # what pyarrow cannot read, DuckDB reads or explains
+                pass
+            rest.append(name)
+        if rest:
+            out.update(self._duck_counts(rest))
+        return {name: out[name] for name in names}
+
+    def _duck_counts(self, names: list[str]) -> dict[str, tuple[dict[str, int], int]]:
+        """:meth:`counts` for several columns in one DuckDB scan (grouping sets)."""
         cols = [f"CAST({quote(n)} AS VARCHAR) AS c{i}" for i, n in enumerate(names)]
         sets = ", ".join(f"(c{i})" for i in range(len(names)))
         which = f"grouping_id({', '.join(f'c{i}' for i in range(len(names)))})" if len(names) > 1 else "0"
