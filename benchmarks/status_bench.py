@@ -13,7 +13,14 @@ stays small and every child's figures are its own: wall time, CPU time (user
 * **warm**: the cache matches — goal ≤ 0.3 s and ≤ 100 MB at 50,000 entries;
 * **append**: one entry appended by another process since — the journal only
   grew, so the cached fold state is resumed: the new line is parsed and added
-  (store/statuscache.py), the same goal.
+  (store/statuscache.py), the same goal;
+* **replayed**: nothing changed since a status whose files had settled
+  (``phasebook/replay.py``): the kept answer is printed, nothing else is
+  imported. The first of these runs waits ``replay.SETTLE_S`` and keeps the
+  answer, untimed.
+
+cold, warm and append run with ``PHASEBOOK_NO_REPLAY=1``, so each measures
+what it names (a replay would otherwise answer some warm runs).
 
 ``phasebook --help`` is timed against ``python -c pass`` (the anchor: the
 interpreter's own start) — goal ≤ 0.15 s. What ``status`` pays at 33 entries
@@ -34,10 +41,13 @@ import shutil
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from measure import run_child  # noqa: E402
+
+from phasebook.replay import SETTLE_S  # noqa: E402
 
 BUILD = ("import sys; sys.path.insert(0, sys.argv[3]); from pathlib import Path; from journal_bench import build; "
          "build(Path(sys.argv[1]), int(sys.argv[2]), 100)")
@@ -67,8 +77,11 @@ def main() -> None:
     exe = shutil.which("phasebook") or sys.exit("the phasebook command is not on PATH (pip install -e .)")
     here = str(Path(__file__).resolve().parent)
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "PHASEBOOK_KEY_DIR": str(Path(tmp) / "keys"), "COLUMNS": "100"}
-        env.pop("PYTHONDONTWRITEBYTECODE", None)  # else every import compiles from source
+        replaying = {**os.environ, "PHASEBOOK_KEY_DIR": str(Path(tmp) / "keys"), "COLUMNS": "100",
+                     "PHASEBOOK_CACHE_DIR": str(Path(tmp) / "cache")}
+        replaying.pop("PYTHONDONTWRITEBYTECODE", None)  # else every import compiles from source
+        replaying.pop("PHASEBOOK_NO_REPLAY", None)
+        env = {**replaying, "PHASEBOOK_NO_REPLAY": "1"}
         _check(run_child([exe, "--help"], env=env))  # warm-up, untimed: the .pyc files are written
         where = _check(run_child([sys.executable, "-c", "import phasebook; print(phasebook.__file__)"], env=env))
         print(f"children import {where['stdout'].strip()}")
@@ -92,10 +105,17 @@ def main() -> None:
                 warm.append(_check(run_child([exe, "status"], cwd=root, env=env)))
                 _check(run_child([sys.executable, "-c", APPEND, str(root)], env=env))
                 appended.append(_check(run_child([exe, "status"], cwd=root, env=env)))
+            time.sleep(SETTLE_S + 0.2)
+            kept = _check(run_child([exe, "status"], cwd=root, env=replaying))  # keeps the answer, untimed
+            replayed = [_check(run_child([exe, "status"], cwd=root, env=replaying)) for _ in range(args.runs)]
+            if not list((Path(tmp) / "cache" / "answers").glob("*.json")):
+                raise SystemExit("no answer was kept: the replayed row would measure full runs")
+            if any(r["stdout"] != kept["stdout"] for r in replayed):
+                raise SystemExit("a replayed status differs from the status it replays")
             size_mb = (root / "journal.jsonl").stat().st_size / 1e6
             print(f"phasebook status, {size} entries ({size_mb:.1f} MB journal; goal at 50,000: <= 0.3 s, <= 100 MB "
                   "warm and after an append)")
-            for label, runs in (("cold", cold), ("warm", warm), ("append", appended)):
+            for label, runs in (("cold", cold), ("warm", warm), ("append", appended), ("replayed", replayed)):
                 print(_row(label, runs))
 
 

@@ -42,6 +42,14 @@ def _signing_key_dir(tmp_path_factory):
     yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _answers_dir(tmp_path_factory):
+    """Replayed answers (phasebook.replay) are kept in a per-session folder, never in the tester's home."""
+    if not os.environ.get("PHASEBOOK_CACHE_DIR"):
+        os.environ["PHASEBOOK_CACHE_DIR"] = str(tmp_path_factory.mktemp("phasebook-cache"))
+    yield
+
+
 @pytest.fixture
 def make_project(tmp_path):
     """Factory: ``make_project(name="churn")`` creates a fresh project under tmp_path."""

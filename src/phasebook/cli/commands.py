@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from rich.text import Text
 
+from .. import replay
 from ..core.errors import PlanSyntaxError, PlanValidationError
 from ..core.events import BACKTRACK_REASONS, Actor
 from ..core.metrics import metric_label
@@ -81,6 +82,7 @@ def status(ctx: click.Context, as_json: bool, require: tuple[str, ...] = (), all
         print_registry_warnings(console, project)
         for why in unmet:
             err_console.print(f"required: {why}", markup=False, highlight=False, soft_wrap=True)
+    replay.answered()  # the whole answer is printed: it may be replayed while nothing it read changes
     if unmet:
         sys.exit(1)
 

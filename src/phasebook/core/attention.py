@@ -36,7 +36,7 @@ from typing import Any, Iterable, Literal
 
 from pydantic import BaseModel
 
-from .events import Event
+from .events import Event, clock
 from .findings import Finding
 from .flow import Flow
 
@@ -82,7 +82,7 @@ def waiting_for(status, findings: Iterable[Finding], name: str | None, role: str
     from .gates import delegation_for
     from .status import reached
 
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or clock()
     at = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     events = list(events)
     out: list[WaitingItem] = []

@@ -155,6 +155,16 @@ def entry_hash(body: dict[str, Any]) -> str:
     return content_hash({k: v for k, v in body.items() if k != "hash"})
 
 
+def clock() -> dt.datetime:
+    """The current UTC time (aware), for what is judged against it: a command's printed answer that asked for
+    it cannot be replayed (:func:`phasebook.replay.not_replayable`; a status that knows until when it holds
+    says so instead, :func:`phasebook.replay.valid_until`)."""
+    from .. import replay
+
+    replay.not_replayable("it reads the clock")
+    return dt.datetime.now(dt.timezone.utc)
+
+
 def utc_now() -> str:
-    """The current UTC time as ISO 8601 with microseconds and a ``Z``."""
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """The current UTC time (:func:`clock`) as ISO 8601 with microseconds and a ``Z``."""
+    return clock().strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -32,7 +32,7 @@ from pydantic import BaseModel, Field
 
 import datetime as dt
 
-from .events import Event
+from .events import Event, clock
 from .findings import Finding, apply_findings, fold_findings
 from .flow import Condition, Gate, policy_of
 from .hashing import content_hash
@@ -320,7 +320,7 @@ def evaluate_gate(gate: Gate, plan: dict[str, Any], events: list[Event], reset: 
     )
     signoff_events = {e.seq: e for e in latest.values()}
     apply_findings(status, fold_findings(events) if findings is None else findings, signoff_events,
-                   now or dt.datetime.now(dt.timezone.utc))
+                   now or clock())
     return status
 
 

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Literal
 from pydantic import BaseModel, Field
 
 from .driftpair import latest_plan_drift
-from .events import Event
+from .events import Event, clock
 from .findings import fold_findings
 from .flow import Flow
 from .gates import GateState, GateStatus, Signoff, covered_content, evaluate_gate, latest_event, section_value
@@ -251,7 +251,7 @@ class FoldState:
         phase, previous = self.phase, self.previous
         resets = gate_resets(flow, events)
         findings = fold_findings(events)
-        now = now or dt.datetime.now(dt.timezone.utc)
+        now = now or clock()
         gates = {g.name: evaluate_gate(g, plan, events, resets.get(g.name), findings=findings, now=now,
                                        tests=self.tests) for g in flow.gates}
         steps = [

@@ -15,7 +15,7 @@ import datetime as dt
 from typing import Any
 
 from ..core.errors import FindingBlocksApprovalError, InvalidDecisionError, InvalidFindingError, UnknownFindingError
-from ..core.events import Actor, Event
+from ..core.events import Actor, Event, clock
 from ..core.findings import SEVERITIES, Finding, approval_blockers, condition_problems, fold_findings, parse_due
 
 __all__ = ["raise_finding", "step_finding", "approval_conditions", "check_conditions", "due_times_passed_cached", "notify_lapsed"]
@@ -106,7 +106,7 @@ def approval_conditions(project: Any, gate: str, decision: str, conditions: list
 def check_conditions(project: Any, gate: str, conditions: list[int], events: list[Event]) -> list[int]:
     """The condition ids, checked (raises :class:`InvalidFindingError` naming every problem)."""
     ids = sorted({int(i) for i in conditions})
-    problems = condition_problems(fold_findings(events), gate, ids, dt.datetime.now(dt.timezone.utc))
+    problems = condition_problems(fold_findings(events), gate, ids, clock())
     if problems:
         raise InvalidFindingError(reason="These findings cannot be conditions of the approval: "
                                          + "; ".join(problems) + ". Nothing was recorded.")

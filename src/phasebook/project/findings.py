@@ -5,10 +5,9 @@ One part of the :class:`~phasebook.project.Project` facade (see ``project/__init
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from ..core.events import Actor, Event
+from ..core.events import Actor, Event, clock
 from . import _findings
 from ..core.findings import Finding, fold_findings
 from .base import default_actor
@@ -50,7 +49,7 @@ class FindingOps:
 
         The due times are read once per journal version (size and mtime), so a poll costs a ``stat``.
         """
-        return _findings.due_times_passed_cached(self, dt.datetime.now(dt.timezone.utc))
+        return _findings.due_times_passed_cached(self, clock())
 
     def findings(self, gate: str | None = None) -> list[Finding]:
         """The findings (of ``gate``, or all), oldest first."""

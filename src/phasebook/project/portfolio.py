@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..core.errors import PhasebookError
+from ..core.events import clock
 from ..core.named_errors import NotAFolderError
 from ..core.portfolio import PortfolioRow, portfolio_row, portfolio_rows, unreadable_row
 
@@ -97,7 +98,7 @@ def portfolio(root: str | os.PathLike, *, now: dt.datetime | None = None,
     from . import Project
 
     found = find_projects(root)
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or clock()
     open_one = opener or Project.open
     rows = []
     for folder in found.projects:

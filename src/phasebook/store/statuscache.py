@@ -43,6 +43,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from .. import replay
 from .._version import __version__
 from ..core.events import Event
 from ..core.findings import fold_findings, parse_due
@@ -166,9 +167,11 @@ class StatusCache:
         if not self.journal_matches(doc):
             return None
         try:
-            return ProjectStatus.model_validate(doc["status"])
+            status = ProjectStatus.model_validate(doc["status"])
         except ValueError:
             return None
+        replay.valid_until(dt.datetime.fromisoformat(doc["expires"]) if doc["expires"] else None)
+        return status
 
     def resumable(self, context: str, data: bytes, journal: Any = None) -> dict[str, Any] | None:
         """The cached document if ``data`` (the journal's bytes now) begins with exactly the bytes it folded.
@@ -280,6 +283,8 @@ def cached_fold(journal: Any, name: str, flow: Flow, plan: dict[str, Any]) -> Pr
         state = FoldState.of(events, flow, plan)
         whole = len(events) == data.count(b"\n")
     status = state.finish(name, now)
+    due = next_due(state.events(), now)
+    replay.valid_until(due)  # a printed status holds until the next due date too
     if whole:
-        cache.put(data, stamp, context, status, next_due(state.events(), now), state, crc)
+        cache.put(data, stamp, context, status, due, state, crc)
     return status
