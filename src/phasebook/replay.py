@@ -46,7 +46,11 @@ The answers live in the user's cache (``$PHASEBOOK_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/phasebook``, else ``~/.cache/phasebook``), under
 ``answers/``, one file per question, at most :data:`MAX_ANSWERS` (the oldest go
 first); a file larger than :data:`MAX_BYTES` or not of the expected shape is
-ignored. ``PHASEBOOK_NO_REPLAY=1`` turns replaying and keeping off.
+ignored, and so is any answer whose file or folder is not the user's own or
+may be written by others (an answer is printed as the project's status: it is
+as trusted as the user's home). A changed file cannot pass for the one read:
+its change time moves on any write, and only root can set it back.
+``PHASEBOOK_NO_REPLAY=1`` turns replaying and keeping off.
 
 This module imports only the standard library: a replay never imports click,
 pydantic or rich.
@@ -195,11 +199,23 @@ def _kind(path: str) -> list[Any] | None:
         return None
 
 
+def _private(path: str) -> bool:
+    """``path`` is the user's own and nobody else may write it (what a kept answer and its folder must be)."""
+    st = _STAT(path)
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
 def _replay(file: str) -> int | None:
-    """Print the answer in ``file`` and return its exit code, if it still holds; else None (printing nothing)."""
+    """Print the answer in ``file`` and return its exit code, if it still holds; else None (printing nothing).
+
+    Only from a folder and a file that are the user's own and writable by nobody else: an answer anyone
+    else could write could print a status that is not the project's.
+    """
     import json
 
     try:
+        if not (_private(os.path.dirname(file)) and _private(file)):
+            return None
         with open(file, "rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
         if len(raw) > MAX_BYTES:
@@ -320,8 +336,11 @@ def _keep(file: str, rec: _Recording, code: int, started: float) -> None:
     folder = os.path.dirname(file)
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
+        if not _private(folder):
+            return  # a folder others may write to: its answers would not be replayed either
         tmp = f"{file}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as fh:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
         os.replace(tmp, file)
         with os.scandir(folder) as it:

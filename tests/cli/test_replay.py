@@ -152,6 +152,21 @@ def test_a_damaged_or_oversized_answer_file_is_ignored(settled, capfd, monkeypat
     capfd.readouterr()
 
 
+@pytest.mark.parametrize("loose", ["folder", "file"])
+def test_an_answer_others_may_write_is_never_replayed(settled, capfd, loose):
+    # Given a kept answer
+    assert ask(settled) == 0
+    folder = Path(os.environ["PHASEBOOK_CACHE_DIR"]) / "answers"
+    [kept] = list(folder.glob("*.json"))
+    assert (folder.stat().st_mode & 0o777, kept.stat().st_mode & 0o777) == (0o700, 0o600)
+    # When its folder or the file may be written by the group or by anyone (a shared cache folder)
+    (folder if loose == "folder" else kept).chmod(0o777 if loose == "folder" else 0o666)
+    # Then it is not replayed: the command runs
+    assert ask(settled) == 0
+    assert settled.calls == 2
+    capfd.readouterr()
+
+
 def test_only_replayable_commands_are_kept_and_no_replay_turns_it_off(settled, capfd, monkeypatch):
     for args in (["signoff", "scope_approval"], ["--help"], ["status", "--help"]):
         ask(settled, args)
