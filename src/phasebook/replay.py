@@ -201,8 +201,9 @@ def _kind(path: str) -> list[Any] | None:
 
 def _private(path: str) -> bool:
     """``path`` is the user's own and nobody else may write it (what a kept answer and its folder must be)."""
+    getuid = getattr(os, "getuid", None)  # (POSIX: elsewhere nothing is replayed)
     st = _STAT(path)
-    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+    return getuid is not None and st.st_uid == getuid() and not st.st_mode & 0o022
 
 
 def _replay(file: str) -> int | None:
