@@ -250,3 +250,20 @@ def test_phasebook_status_is_replayed_without_importing_the_models_and_never_aft
     renamed = _phasebook(["status"], project, env)
     assert "churn-renamed" in renamed.stdout
     assert renamed.stdout == _phasebook(["status"], project, full_env).stdout
+
+
+def test_a_status_says_until_when_it_holds_and_reads_no_clock_besides(project, monkeypatch):
+    from phasebook.project import Project
+
+    # Given a project with an open finding due tomorrow
+    due = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)).replace(microsecond=0)
+    project.raise_finding("scope_approval", "name the churn window", severity="blocking", due=due.isoformat())
+    for label in ("folded", "from the cache"):
+        # When its status is computed while an answer is recorded (folded, then from .phasebook/status.json)
+        recording = replay._Recording(skip=str(project.root / "no-cache") + os.sep)
+        monkeypatch.setattr(replay, "_active", recording)
+        Project.open(project.root).status()
+        monkeypatch.setattr(replay, "_active", None)
+        # Then the answer holds until the finding is due, and nothing else asked the clock
+        assert recording.until == due.timestamp(), label
+        assert recording.refused is None, label
