@@ -40,7 +40,9 @@ kept again).
 **Settling:** a file whose change time is within :data:`SETTLE_S` seconds of
 the run is too new to trust (file times tick coarsely: a second change in the
 same tick, to the same size, would look unchanged), so that run keeps nothing;
-the next run, once the files have settled, does.
+the next run, once the files have settled, does. A file system whose times
+tick slower than that (FAT, some network mounts) is not detected: set
+``PHASEBOOK_NO_REPLAY=1`` for a project on one.
 
 The answers live in the user's cache (``$PHASEBOOK_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/phasebook``, else ``~/.cache/phasebook``), under
