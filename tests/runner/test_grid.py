@@ -1,7 +1,7 @@
 """Grid runs: one papermill run per row, on a local pool and on a Dask ``LocalCluster``.
 
 Given a project whose light notebook reads its ``segment`` and calls
-``project.test_model(..., segment=...)``, when a 24-row grid (one row made
+``project.test_model(..., segment=...)``, when a 12-row grid (one row made
 to fail) runs on the local pool and, in an identical copy, on a 2-worker
 LocalCluster, then both journals hold the same rows, model tests and
 errors; bad grids fail before anything runs.
@@ -64,9 +64,14 @@ def journaled(root: Path) -> dict:
     return {"runs": runs, "tests": tests, "grids": grids, "events": events}
 
 
+#: rows of the grid the pool and the Dask cluster both run (row c07 fails): enough for each of the two workers to
+#: take several rows and finish them out of order
+ROWS = 12
+
+
 @pytest.fixture(scope="module")
 def twin_runs(tmp_path_factory):
-    """The same 24-row grid (row c07 fails) run on the local pool and on a 2-worker LocalCluster."""
+    """The same ROWS-row grid (row c07 fails) run on the local pool and on a 2-worker LocalCluster."""
     from distributed import LocalCluster
 
     from phasebook.project import Project
@@ -75,7 +80,7 @@ def twin_runs(tmp_path_factory):
     base = tmp_path_factory.mktemp("grid")
     light_project(base / "pool")
     shutil.copytree(base / "pool", base / "dask")
-    grid = write_grid(base / "grid.csv", 24, failing=7)
+    grid = write_grid(base / "grid.csv", ROWS, failing=7)
     pool = run_grid(Project.open(base / "pool"), "workbooks/light.ipynb", grid, workers=2, progress_bar=False)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         dask = run_grid(Project.open(base / "dask"), "workbooks/light.ipynb", grid, scheduler=cluster.scheduler_address,
@@ -86,12 +91,12 @@ def twin_runs(tmp_path_factory):
 def test_pool_and_dask_cluster_journal_the_same_results(twin_runs):
     base, pool, dask = twin_runs
     a, b = journaled(base / "pool"), journaled(base / "dask")
-    assert len(a["runs"]) == 24 and len(a["tests"]) == 23
+    assert len(a["runs"]) == ROWS and len(a["tests"]) == ROWS - 1
     assert a["runs"] == b["runs"]
     assert a["tests"] == b["tests"]
     assert "local pool of 2" in pool.executor and "Dask cluster" in dask.executor
     assert [g["counts"] for g in a["grids"]] == [g["counts"] for g in b["grids"]] == [
-        {"succeeded": 23, "failed": 1, "cached": 0, "cancelled": 0}]
+        {"succeeded": ROWS - 1, "failed": 1, "cached": 0, "cancelled": 0}]
 
 
 def test_failing_row_is_recorded_with_its_cell_and_the_others_succeed(twin_runs):
@@ -132,8 +137,8 @@ def test_status_counts_segments_per_hard_metric(twin_runs):
     tests = journaled(base / "pool")["tests"]
     expected = sum(1 for values, _, _ in tests.values() if values["roc_auc"] >= 0.5)
     roc = status.segments["roc_auc"]
-    assert (roc.passed, roc.failed, roc.not_measured, roc.total) == (expected, 23 - expected, 0, 23)
-    assert status.segments["recall"].total == 23
+    assert (roc.passed, roc.failed, roc.not_measured, roc.total) == (expected, ROWS - 1 - expected, 0, ROWS - 1)
+    assert status.segments["recall"].total == ROWS - 1
     assert status.segments_passed == sum(1 for _, passed, _ in tests.values() if passed)
 
 
@@ -141,10 +146,10 @@ def test_rerunning_the_grid_skips_every_finished_row(twin_runs, tmp_path):
     base, _, _ = twin_runs
     root = tmp_path / "again"
     shutil.copytree(base / "pool", root)
-    grid = write_grid(tmp_path / "grid.csv", 24, failing=7)
+    grid = write_grid(tmp_path / "grid.csv", ROWS, failing=7)
     proc = run_cli("run", "workbooks/light.ipynb", "--grid", grid, "--workers", "1", "--no-progress", cwd=root)
     assert proc.returncode == 1, proc.stderr
-    assert "23 cached, 1 failed" in " ".join(proc.stdout.split())
+    assert f"{ROWS - 1} cached, 1 failed" in " ".join(proc.stdout.split())
     assert "row c07-True" in proc.stdout and "cell 3" in proc.stdout and "ValueError" in proc.stdout
 
 
