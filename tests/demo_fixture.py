@@ -18,6 +18,8 @@ subprocess: the generator, the plan, the four phase notebooks run headless.
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -58,12 +60,26 @@ _BUILT: DemoBuild | None = None
 
 
 def _build(tmp_path_factory: pytest.TempPathFactory) -> DemoBuild:
+    """Build the demo once per test run: under ``pytest -n 2`` the first worker to ask builds it in the run's shared
+    temporary folder, and the other waits for it (a file lock) instead of building its own on the same two cores."""
     global _BUILT
     if _BUILT is None:
-        root = tmp_path_factory.mktemp("demo") / "subscription-churn"
-        start = time.perf_counter()
-        proc = run_cli("demo", root, timeout=600)
-        _BUILT = DemoBuild(root, proc.stdout, proc.stderr, proc.returncode, time.perf_counter() - start)
+        from filelock import FileLock
+
+        base = tmp_path_factory.getbasetemp()
+        shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # popen-gwN's parent: the run's
+        folder = shared / "demo-shared"
+        root, record = folder / "subscription-churn", folder / "build.json"
+        with FileLock(str(shared / "demo-shared.lock")):
+            if not record.is_file():
+                shutil.rmtree(folder, ignore_errors=True)  # a build interrupted earlier in this run
+                folder.mkdir()
+                start = time.perf_counter()
+                proc = run_cli("demo", root, timeout=600)
+                record.write_text(json.dumps({"stdout": proc.stdout, "stderr": proc.stderr, "returncode": proc.returncode,
+                                              "seconds": time.perf_counter() - start}), encoding="utf-8")
+            built = json.loads(record.read_text(encoding="utf-8"))
+        _BUILT = DemoBuild(root, built["stdout"], built["stderr"], built["returncode"], built["seconds"])
     if _BUILT.returncode != 0:
         pytest.fail(f"`phasebook demo` failed ({_BUILT.returncode}):\n{_BUILT.stdout}\n{_BUILT.stderr}")
     return _BUILT
@@ -71,7 +87,7 @@ def _build(tmp_path_factory: pytest.TempPathFactory) -> DemoBuild:
 
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory) -> DemoBuild:
-    """The session's demo build (made once, whichever conftest imports this)."""
+    """The run's demo build (made once, whichever conftest imports this, whichever worker asks first)."""
     return _build(tmp_path_factory)
 
 
