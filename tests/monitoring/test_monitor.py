@@ -136,6 +136,28 @@ def test_quiet_checks_roll_up_and_a_later_alert_carries_their_count(demo_copy):
     assert st.checks == 4 and st.quiet_rolled_up == 2
 
 
+def test_a_stale_copy_of_the_quiet_count_counts_nothing_twice(demo_copy):
+    # Given two quiet checks rolled up after the first, journaled one
+    steady = _steady(demo_copy)
+    quiet = Path(demo_copy.root) / ".phasebook" / "monitoring-quiet.json"
+    for hour in ("06", "07", "08"):
+        assert _cli(demo_copy.root, "monitor", "--current", steady, "--now", f"2026-12-07T{hour}:00:00Z").exit_code == 0
+    kept = quiet.read_bytes()  # what a CI cache, a backup or a copied folder keeps of it
+    # and the next day's check journals them
+    assert _cli(demo_copy.root, "monitor", "--current", steady, "--now", "2026-12-08T07:00:00Z").exit_code == 0
+    assert _checks(demo_copy)[-1].data["quiet_rolled_up"] == 2 and not quiet.exists()
+    # When that old copy comes back, and one more quiet check is rolled up after it
+    quiet.write_bytes(kept)
+    assert _cli(demo_copy.root, "monitor", "--current", steady, "--now", "2026-12-08T09:00:00Z").exit_code == 0
+    assert len(_checks(demo_copy)) == 2  # rolled up
+    # Then the next journaled check carries that one alone, not the two already journaled again
+    assert _cli(demo_copy.root, "monitor", "--current", steady, "--now", "2026-12-09T08:00:00Z").exit_code == 0
+    checks = _checks(demo_copy)
+    assert [c.data.get("quiet_rolled_up", 0) for c in checks] == [0, 2, 1]
+    assert checks[-1].data["quiet_last_at"].startswith("2026-12-08T09")
+    assert demo_copy.status().monitoring.checks == 6
+
+
 def test_quiet_checks_add_about_one_journal_line_a_day(demo_copy):
     # Given hourly quiet checks over two days
     steady = _steady(demo_copy)

@@ -18,7 +18,10 @@ quiet checks within :data:`ROLLUP_HOURS` of the last journaled one are
 counted in ``.phasebook/monitoring-quiet.json`` (git-ignored) instead, and
 the next journaled check carries their number (``quiet_rolled_up``) and the
 time of the last one — so a check every hour adds about one line a day
-while nothing happens.
+while nothing happens. The count names the journaled check it follows (its
+entry's hash): a copy of the file from before a later journaled check (a
+restored CI cache, a copied folder, a backup) counts nothing, so no quiet
+check is counted twice.
 """
 
 from __future__ import annotations
@@ -140,9 +143,10 @@ def run_check(
         data["kpi"] = kpi
     if alerting:
         data["finding"] = finding_text(data, at.isoformat())
-    st = monitoring_status(project.events(), project.phase, project.flow)
+    events = project.events()
+    st = monitoring_status(events, project.phase, project.flow)
     if not alerting and st.state == "quiet" and _within_rollup(st.latest, at):
-        _bump_rollup(project, at)
+        _bump_rollup(project, at, _after(events))
         return CheckResult("quiet", data, None, rolled_up=True, reference_computed=computed, report=report)
     event = _journal(project, data, actor)
     found = _open_finding(project, event) if alerting else None
@@ -165,11 +169,21 @@ def _within_rollup(latest: dict[str, Any] | None, at: dt.datetime) -> bool:
     return (at - then) < dt.timedelta(hours=ROLLUP_HOURS)
 
 
-def _read_rollup(project: Any) -> dict[str, Any]:
+def _after(events: list[Event]) -> str:
+    """The hash of the latest journaled ``monitoring_check`` (what a count of quiet checks follows; "" for none)."""
+    return next((e.hash for e in reversed(events) if e.kind == "monitoring_check"), "")
+
+
+def _read_rollup(project: Any, after: str) -> dict[str, Any]:
+    """The quiet checks counted since the journaled check ``after`` (a count that follows another: none)."""
     try:
-        return json.loads(_rollup_path(project).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        r = json.loads(_rollup_path(project).read_text(encoding="utf-8"))
+        count = int(r.get("count", 0))
+    except (OSError, ValueError, TypeError, AttributeError):
         return {"count": 0}
+    if r.get("after", after) != after:  # counted before a later journaled check, which carried them
+        return {"count": 0}
+    return {"count": max(count, 0), "last_at": r.get("last_at") if isinstance(r.get("last_at"), str) else None}
 
 
 def _lock(project: Any):
@@ -180,20 +194,21 @@ def _lock(project: Any):
     return FileLock(str(path) + ".lock")
 
 
-def _bump_rollup(project: Any, at: dt.datetime) -> None:
+def _bump_rollup(project: Any, at: dt.datetime, after: str) -> None:
     with _lock(project):  # two schedulers may check at once: no count is lost
-        r = _read_rollup(project)
+        r = _read_rollup(project, after)
         last = max(filter(None, [r.get("last_at"), at.isoformat()]))
-        write_atomic(_rollup_path(project), json.dumps({"count": int(r.get("count", 0)) + 1, "last_at": last}))
+        write_atomic(_rollup_path(project), json.dumps({"count": r["count"] + 1, "last_at": last, "after": after}))
 
 
 def last_checked(project: Any) -> dt.datetime | None:
     """When the latest check ran, journaled or rolled up (None: never)."""
     times = []
-    st = monitoring_status(project.events(), project.phase, project.flow)
+    events = project.events()
+    st = monitoring_status(events, project.phase, project.flow)
     if st.latest:
         times.append(st.latest.get("checked_at") or st.latest["at"])
-    r = _read_rollup(project)
+    r = _read_rollup(project, _after(events))
     if r.get("count") and r.get("last_at"):
         times.append(r["last_at"])
     parsed = [dt.datetime.fromisoformat(t.replace("Z", "+00:00")) for t in times]
@@ -202,7 +217,7 @@ def last_checked(project: Any) -> dt.datetime | None:
 
 def _journal(project: Any, data: dict[str, Any], actor: Actor | None) -> Event:
     with _lock(project):  # the counted quiet checks move into this entry, and only into this one
-        r = _read_rollup(project)
+        r = _read_rollup(project, _after(project.events()))
         if r.get("count"):
             data = {**data, "quiet_rolled_up": int(r["count"]), "quiet_last_at": r.get("last_at")}
         event = project.record("monitoring_check", data, actor)
