@@ -6,8 +6,11 @@ There is no GitHub here, so :class:`Runner` does what the runner does with this 
 of a local bare repository, with the workflow's ``env`` plus ``RUNNER_TEMP`` and ``GITHUB_EVENT_NAME``. A job's and
 a step's ``if:`` follow GitHub's rules for the expressions this workflow uses (an expression without a status
 function means ``success() && …``; any other expression fails the test), and ``continue-on-error`` keeps a failed
-step's outcome while the job goes on. The ``uses:`` steps are the runner's own (the clone is the checkout, this
-interpreter the Python) and the ``pip install`` step is not run: phasebook is installed where the tests run.
+step's outcome while the job goes on. ``actions/cache/restore`` and ``actions/cache/save`` keep files between runs
+as the Actions cache does (:class:`Cache`: an exact key, else the newest entry under a ``restore-keys`` prefix; a key
+is saved once; nothing is saved when no file matches). ``actions/checkout`` and ``actions/setup-python`` are the
+runner's own (each run is a fresh clone, this interpreter the Python), and the ``pip install`` step is not run:
+phasebook is installed where the tests run.
 """
 
 from __future__ import annotations
@@ -56,12 +59,38 @@ class Job:
         return found
 
 
+class Cache:
+    """The repository's Actions cache: entries (key → files by path), oldest first, and the runs' ids."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, dict[str, bytes]]] = []
+        self.runs = 0
+
+    def restore(self, workdir: Path, key: str, prefixes: list[str]) -> str | None:
+        found = next((e for e in self.entries if e[0] == key), None)
+        for prefix in prefixes:
+            found = found or next((e for e in reversed(self.entries) if e[0].startswith(prefix)), None)
+        if found is None:
+            return None
+        for rel, data in found[1].items():
+            (workdir / rel).parent.mkdir(parents=True, exist_ok=True)
+            (workdir / rel).write_bytes(data)
+        return found[0]
+
+    def save(self, workdir: Path, key: str, pattern: str) -> bool:
+        files = {p.relative_to(workdir).as_posix(): p.read_bytes() for p in workdir.glob(pattern) if p.is_file()}
+        if not files or any(k == key for k, _ in self.entries):  # nothing to save, or the key is taken
+            return False
+        self.entries.append((key, files))
+        return True
+
+
 class Runner:
     """Runs one job of the workflow in ``workdir`` (a clone), with ``env`` beside the workflow's own."""
 
-    def __init__(self, workdir: Path, temp: Path, env: dict[str, str]) -> None:
+    def __init__(self, workdir: Path, temp: Path, env: dict[str, str], cache: Cache | None = None) -> None:
         self.doc = YAML(typ="safe").load(WORKFLOW.read_text(encoding="utf-8"))
-        self.workdir, self.temp = workdir, temp
+        self.workdir, self.temp, self.cache = workdir, temp, cache or Cache()
         bin_dir = str(Path(sys.executable).parent)  # where pip put the `phasebook` command
         assert shutil.which("phasebook", path=bin_dir), "phasebook is not installed beside this Python"
         self.env = {**os.environ, **{k: str(v) for k, v in (self.doc.get("env") or {}).items()}, **env,
@@ -79,20 +108,43 @@ class Runner:
             return outcomes.get(m[1]) == m[2] and not failed
         raise AssertionError(f"the workflow uses an expression this runner does not emulate: {expr}")
 
+    def _with(self, step: dict) -> dict[str, str]:
+        """The step's ``with:`` inputs, ``${{ github.run_id }}`` filled in (no other expression is emulated)."""
+        out = {}
+        for k, v in (step.get("with") or {}).items():
+            v = str(v).replace("${{ github.run_id }}", str(self.cache.runs))
+            assert "${{" not in v, f"the workflow uses an expression this runner does not emulate: {v}"
+            out[k] = v
+        return out
+
+    def _action(self, step: dict) -> Step:
+        action, name = step["uses"].split("@")[0], step.get("name") or step["uses"]
+        inputs = self._with(step)
+        if action == "actions/cache/restore":
+            prefixes = [p for p in inputs.get("restore-keys", "").splitlines() if p.strip()]
+            return Step(name, "success", stdout=f"restored {self.cache.restore(self.workdir, inputs['key'], prefixes)}")
+        if action == "actions/cache/save":
+            return Step(name, "success", stdout=f"saved {self.cache.save(self.workdir, inputs['key'], inputs['path'])}")
+        assert action in ("actions/checkout", "actions/setup-python"), f"an action this runner does not emulate: {action}"
+        return Step(name, "success")
+
     def run(self, job_name: str, event: str, before: dict[str, object] | None = None) -> Job:
         """Run ``job_name`` for ``event``; ``before``: step name → a callable run just before that step."""
         job = self.doc["jobs"][job_name]
         if not self._condition(job.get("if"), event, False, {}):
             return Job("skipped")
+        self.cache.runs += 1
         default_shell = ((self.doc.get("defaults") or {}).get("run") or {}).get("shell")
         done, failed, outcomes = Job("success"), False, {}
         for i, step in enumerate(job["steps"]):
             name = step.get("name") or step.get("uses") or step["run"]
-            if "uses" in step or step["run"].startswith("pip install"):
-                assert "uses" in step or not failed
+            if "run" in step and step["run"].startswith("pip install"):
                 continue
             if not self._condition(step.get("if"), event, failed, outcomes):
                 done.steps.append(Step(name, "skipped"))
+                continue
+            if "uses" in step:
+                done.steps.append(self._action(step))
                 continue
             if before and name in before:
                 before[name]()
@@ -119,8 +171,9 @@ def _steady(root: Path) -> None:
     p.save_section("monitoring", {**p.section("monitoring").model_dump(mode="json"), "current_data": "data/steady.parquet"})
 
 
-def _repository(tmp_path: Path, layout: dict[str, bool], demo_root: Path) -> Path:
-    """A bare ``origin`` holding demo copies at ``layout``'s folders (value: its month drifts)."""
+def _repository(tmp_path: Path, layout: dict[str, bool], demo_root: Path, schedule: str | None = None) -> Path:
+    """A bare ``origin`` holding demo copies at ``layout``'s folders (value: its month drifts); ``schedule``: their
+    monitoring schedule instead of the demo's (Mondays 06:00)."""
     origin = tmp_path / "origin.git"
     subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
     seed = tmp_path / "seed"
@@ -131,6 +184,9 @@ def _repository(tmp_path: Path, layout: dict[str, bool], demo_root: Path) -> Pat
                         ignore=shutil.ignore_patterns("runs", ".phasebook"))
         if not drifting:
             _steady(root)
+        if schedule:
+            p = Project.open(root)
+            p.save_section("monitoring", {**p.section("monitoring").model_dump(mode="json"), "schedule": schedule})
     _git(seed, "add", "-A")
     _git(seed, "-c", "user.name=data scientist", "-c", "user.email=ds@example.invalid", "commit", "-q", "-m", "projects")
     _git(seed, "push", "-q", "origin", "main")
@@ -146,7 +202,8 @@ def _journal(origin: Path, tmp_path: Path, folder: str, name: str) -> list[dict]
     return [json.loads(line) for line in project.journal_path.read_text().splitlines()]
 
 
-def _runner(tmp_path: Path, monkeypatch, layout: dict[str, bool], demo_root: Path) -> tuple[Path, Runner]:
+def _runner(tmp_path: Path, monkeypatch, layout: dict[str, bool], demo_root: Path,
+            schedule: str | None = None) -> tuple[Path, Runner]:
     """``origin`` holding ``layout``, and a runner on a fresh clone of it; every git command of the test (the
     runner's, a colleague's, this file's) without the machine's user or system configuration."""
     home = tmp_path / "home"
@@ -154,7 +211,7 @@ def _runner(tmp_path: Path, monkeypatch, layout: dict[str, bool], demo_root: Pat
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("PHASEBOOK_NOW", NOW)
-    origin = _repository(tmp_path, layout, demo_root)
+    origin = _repository(tmp_path, layout, demo_root, schedule)
     clone, temp = tmp_path / "runner", tmp_path / "runner-temp"
     _git(tmp_path, "clone", "-q", str(origin), str(clone))
     temp.mkdir()
@@ -222,3 +279,35 @@ def test_a_quiet_project_at_the_top_passes_and_a_pull_request_waits_for_the_gate
     step = gates.step("the post-deployment KPI check is approved and fresh")
     assert gates.result == "failure" and step.code == 1
     assert "post_deployment_kpi_check is pending" in step.stderr
+
+
+def test_quiet_checks_counted_on_fresh_checkouts_reach_the_journal_once(demo_build, tmp_path, monkeypatch):
+    # Given one project at the top of a repository, steady, checked every hour (each run a fresh checkout)
+    origin, first = _runner(tmp_path, monkeypatch, {"": False}, demo_build.root, schedule="0 * * * *")
+    cache = first.cache
+
+    def scheduled(now: str) -> Job:
+        n = cache.runs + 1
+        clone, temp = tmp_path / f"run-{n}", tmp_path / f"run-{n}-temp"
+        _git(tmp_path, "clone", "-q", str(origin), str(clone))
+        temp.mkdir()
+        job = Runner(clone, temp, {"PHASEBOOK_NOW": now}, cache).run("monitor", "schedule")
+        assert job.result == "success", [(s.name, s.outcome, s.stdout, s.stderr) for s in job.steps]
+        return job
+
+    # When it runs at 06:30 (journaled), 07:30 and 08:30 (counted, not journaled), the next day at 07:00
+    # (journaled: a day after the last), at 08:00 (counted, after a restore of the 08:30 count, which the
+    # 07:00 line already carries) and the day after at 08:00
+    times = ["2026-12-07T06:30:00Z", "2026-12-07T07:30:00Z", "2026-12-07T08:30:00Z",
+             "2026-12-08T07:00:00Z", "2026-12-08T08:00:00Z", "2026-12-09T08:00:00Z"]
+    jobs = [scheduled(t) for t in times]
+    record = "record the check in the project's history"
+    assert ["nothing new" in j.step(record).stdout for j in jobs] == [False, True, True, False, True, False]
+
+    # Then main's journal has three checks, each carrying the quiet ones counted since the one before: none
+    # lost between fresh checkouts (the cache kept the count) and none counted twice (the stale count is not)
+    checks = [e["data"] for e in _journal(origin, tmp_path, "", "after") if e["kind"] == "monitoring_check"
+              and e["data"]["checked_at"] >= "2026-12-07"]
+    assert [(c["checked_at"][:16], c.get("quiet_rolled_up", 0)) for c in checks] == [
+        ("2026-12-07T06:30", 0), ("2026-12-08T07:00", 2), ("2026-12-09T08:00", 1)]
+    assert checks[1]["quiet_last_at"].startswith("2026-12-07T08:30")
