@@ -84,7 +84,7 @@ class ProjectBase:
             return self._fixed_flow
         if not self.plan_path.is_file():
             return default_flow()
-        name = self.plan_store.load().flow_version
+        name = self.plan_store.current().flow_version
         key: Any = name
         candidate = self.root / name if name else None
         if candidate is not None and candidate.is_file():
@@ -168,7 +168,7 @@ class ProjectBase:
     @property
     def flow_file(self) -> Path | None:
         """The flow file the plan names (None when the project follows a shipped flow)."""
-        name = self.plan_store.load().flow_version if self.plan_path.is_file() else ""
+        name = self.plan_store.current().flow_version if self.plan_path.is_file() else ""
         candidate = self.root / name if name else None
         return candidate if candidate is not None and candidate.is_file() else None
 
@@ -198,7 +198,7 @@ class ProjectBase:
 
     @property
     def name(self) -> str:
-        return self.plan().name
+        return self.plan_store.current().name
 
     def plan(self) -> PlanDocument:
         """Load and validate the plan from disk."""
@@ -208,7 +208,7 @@ class ProjectBase:
         """One section's validated model (defaults when the plan leaves it empty)."""
         if name not in SECTION_MODELS:
             raise UnknownSectionError(name=name, known=list(SECTION_MODELS))
-        return self.plan().sections[name]
+        return self.plan_store.current().sections[name].model_copy(deep=True)  # a copy of this section alone
 
     def save_section(
         self,
@@ -304,7 +304,7 @@ class ProjectBase:
     # status --------------------------------------------------------------------
     def status(self) -> ProjectStatus:
         """The project's status, folded from the plan and the journal."""
-        plan = self.plan()
+        plan = self.plan_store.current()  # read only: dumped
         if isinstance(self.journal, OutboxJournal):  # a grid row's kernel: the row's pending events too
             status = fold(plan.name, self.flow, plan.dump(), self.events())
         else:  # cached under .phasebook/ by the journal's bytes, the plan, the flow and the code (store/statuscache.py)

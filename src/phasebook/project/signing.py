@@ -32,7 +32,7 @@ class SigningOps:
 
     def gate_content(self, gate: str) -> dict[str, Any]:
         """What a sign-off of ``gate`` would approve now (sections, hashes, measurements)."""
-        plan = self.plan()
+        plan = self.plan_store.current()  # read only: dumped
         return covered_content(self.flow.gate(gate), plan.dump(), self.events())
 
     def approved_content(self, gate: str, signer: str | None = None, role: str | None = None) -> dict[str, Any] | None:

@@ -182,6 +182,16 @@ class PlanStore:
                                   "Move bulky content (data, notes) out of it")
         return self.path.read_bytes()
 
+    def current(self) -> PlanDocument:
+        """The plan as it is on disk now, validated, shared with every reader: read-only (its sections are not
+        copies; :meth:`load` gives copies to edit). Re-read whenever the file's bytes change."""
+        data = self.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        cached = self._cache
+        if cached is None or cached.digest != digest:
+            cached = self._cache = self.parse(data)
+        return cached
+
     def load(self) -> PlanDocument:
         """Read and validate the plan; every problem names the file and field path.
 
@@ -190,11 +200,7 @@ class PlanStore:
         so callers may edit what they get; ``raw`` is shared: treat it as
         read-only).
         """
-        data = self.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        cached = self._cache
-        if cached is None or cached.digest != digest:
-            cached = self._cache = self.parse(data)
+        cached = self.current()
         return PlanDocument(
             path=cached.path, name=cached.name, flow_version=cached.flow_version,
             sections={k: v.model_copy(deep=True) for k, v in cached.sections.items()},
