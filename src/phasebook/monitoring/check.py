@@ -146,7 +146,7 @@ def run_check(
     events = project.events()
     st = monitoring_status(events, project.phase, project.flow)
     if not alerting and st.state == "quiet" and _within_rollup(st.latest, at):
-        _bump_rollup(project, at, _after(events))
+        _bump_rollup(project, at)
         return CheckResult("quiet", data, None, rolled_up=True, reference_computed=computed, report=report)
     event = _journal(project, data, actor)
     found = _open_finding(project, event) if alerting else None
@@ -194,8 +194,9 @@ def _lock(project: Any):
     return FileLock(str(path) + ".lock")
 
 
-def _bump_rollup(project: Any, at: dt.datetime, after: str) -> None:
+def _bump_rollup(project: Any, at: dt.datetime) -> None:
     with _lock(project):  # two schedulers may check at once: no count is lost
+        after = _after(project.events())  # read under the lock: a check journaled meanwhile took the count with it
         r = _read_rollup(project, after)
         last = max(filter(None, [r.get("last_at"), at.isoformat()]))
         write_atomic(_rollup_path(project), json.dumps({"count": r["count"] + 1, "last_at": last, "after": after}))
