@@ -131,3 +131,21 @@ def test_the_pruned_ks_of_near_identical_samples_is_exact_and_searches_intervals
     assert st._ks_intervals(x, y, np.array([0, 10, 500]), np.array([10, 400, len(y)]), len(x), len(y), chunk=7) == \
         pytest.approx(max(st._ks_points(x, y[s:e], 0, len(x), s, len(x), len(y)) for s, e in
                           ((0, 10), (10, 400), (500, len(y)))), abs=0)
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_counts_below_and_up_to_points_equal_both_binary_searches(compressed):
+    rng = np.random.default_rng(3)
+    raw = np.concatenate([rng.integers(0, 50, 5_000).astype(np.float64), rng.normal(size=5_000)])
+    if compressed:  # a small-range integer column: distinct values with their counts
+        values, counts = np.unique(rng.integers(0, 50, 5_000), return_counts=True)
+        d = Dist(values.astype(np.float64), counts.astype(np.int64))
+    else:
+        d = Dist(np.sort(raw))
+    # points on values (ties), between them, below and above every value, repeated, and unordered
+    x = np.concatenate([np.arange(-2, 53, 0.5), np.quantile(raw, np.linspace(0, 1, 101)), [7.0, 7.0, -1e9, 1e9]])
+    lt, le = d.count_lt_le(x)
+    assert np.array_equal(lt, d.count_le(x, "left")) and np.array_equal(le, d.count_le(x, "right"))
+    assert (le > lt).any() and (le == lt).any()
+    empty = Dist(np.array([], np.float64))
+    assert [a.tolist() for a in empty.count_lt_le(np.array([0.0, 1.0]))] == [[0, 0], [0, 0]]

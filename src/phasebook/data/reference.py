@@ -130,7 +130,8 @@ def _numeric_summary(col: ColumnReference, d: stats.Dist) -> None:
     col.psi_edges, col.psi_counts = edges.tolist(), rc.tolist()
     g = np.unique(d.order_stat(np.linspace(0, d.n - 1, GRID).astype(np.intp)))
     col.grid = g.tolist()
-    col.grid_lt, col.grid_le = d.count_le(g, "left").tolist(), d.count_le(g, "right").tolist()
+    lt, le = d.count_lt_le(g)
+    col.grid_lt, col.grid_le = lt.tolist(), le.tolist()
     lo, hi = stats.quantiles(d, np.array([0.005, 0.995]))
     if hi <= lo:
         lo, hi = lo - 0.5, hi + 0.5
@@ -289,7 +290,8 @@ def _sketched(name: str, r: ColumnReference, cur: stats.Dist, th: DriftThreshold
     if cur.n:
         g = np.asarray(r.grid, np.float64)
         f1l, f1r = np.asarray(r.grid_lt) / r.n, np.asarray(r.grid_le) / r.n
-        f2l, f2r = cur.count_le(g, "left") / cur.n, cur.count_le(g, "right") / cur.n
+        lt, le = cur.count_lt_le(g)
+        f2l, f2r = lt / cur.n, le / cur.n
         col.ks_statistic = float(max(np.max(np.abs(f1l - f2l)), np.max(np.abs(f1r - f2r))))
         col.ks_pvalue = stats.ks_pvalue(col.ks_statistic, r.n, cur.n)
         col.note = f"KS from the stored ECDF sketch (within {1 / GRID:.5f} of exact)"

@@ -93,6 +93,20 @@ class Dist:
         cum = np.concatenate(([0], np.cumsum(self.counts)))
         return cum[pos]
 
+    def count_lt_le(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(count_le(x, 'left'), count_le(x, 'right'))`` for an array ``x``, with one binary search per point:
+        the two differ only where some value equals the point, and only those points are searched again."""
+        right = np.searchsorted(self.values, x, side="right")
+        left = right.copy()
+        if len(self.values):
+            tie = (right > 0) & (self.values[np.maximum(right - 1, 0)] == x)
+            if tie.any():
+                left[tie] = np.searchsorted(self.values, x[tie], side="left")
+        if self.counts is None:
+            return left, right
+        cum = np.concatenate(([0], np.cumsum(self.counts)))
+        return cum[left], cum[right]
+
     def order_stat(self, k: np.ndarray) -> np.ndarray:
         """The k-th smallest values (0-based)."""
         if self.counts is None:
@@ -260,15 +274,7 @@ def ks_full(ref: Dist, cur: Dist, chunk: int = 1 << 20) -> float:
     for start in range(0, len(bj), chunk):
         x = bj[start:start + chunk]
         f2 = (np.arange(start + 1, start + len(x) + 1) if cum2 is None else cum2[start:start + len(x)]) / n2
-        right = ref.count_le(x, "right")
-        if ref.counts is None:
-            left = right
-            tie = np.flatnonzero((right > 0) & (ref.values[np.maximum(right - 1, 0)] == x))
-            if len(tie):
-                left = right.copy()
-                left[tie] = np.searchsorted(ref.values, x[tie], side="left")
-        else:
-            left = ref.count_le(x, "left")
+        left, right = ref.count_lt_le(x)
         best = max(best, float(np.max(f2 - right / n1)))  # F_cur - F_ref at b_j
         before = np.concatenate(([prev_f2], f2[:-1]))  # F_cur just before b_j
         best = max(best, float(np.max(left / n1 - before)))  # F_ref - F_cur just before b_j
