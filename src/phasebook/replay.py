@@ -68,7 +68,7 @@ if TYPE_CHECKING:
     import datetime as dt
     from typing import Any, Callable
 
-__all__ = ["run", "answered", "valid_until", "not_replayable", "answers_dir", "REPLAYABLE", "SETTLE_S", "MAX_BYTES",
+__all__ = ["run", "reads_only", "answered", "valid_until", "not_replayable", "answers_dir", "REPLAYABLE", "SETTLE_S", "MAX_BYTES",
            "MAX_ANSWERS", "MAX_PATHS"]
 
 #: commands whose answer may be replayed: they only read, and what they print depends only on what they read
@@ -157,6 +157,11 @@ def _command(args: list[str]) -> str | None:
             continue
         return a
     return None
+
+
+def reads_only(args: list[str]) -> bool:
+    """Whether ``args`` run a command that only reads (one of :data:`REPLAYABLE`)."""
+    return _command(args) in REPLAYABLE
 
 
 def _tty(fd: int) -> list[Any]:
@@ -357,7 +362,7 @@ def _keep(file: str, rec: _Recording, code: int, started: float) -> None:
 def run(args: list[str], command: Callable[[], Any]) -> Any:
     """Run ``command`` (the CLI with ``args``): replay its kept answer if it still holds, else run it and keep it."""
     global _active, _hooked
-    if _command(args) not in REPLAYABLE or os.environ.get("PHASEBOOK_NO_REPLAY"):
+    if not reads_only(args) or os.environ.get("PHASEBOOK_NO_REPLAY"):
         return command()
     if not all(hasattr(s, "buffer") for s in (sys.stdout, sys.stderr)):  # redirected into memory: no bytes to keep
         return command()

@@ -1,5 +1,5 @@
 """``python -m phasebook.cli``: the ``phasebook`` command (git's journal merge driver runs it this way)."""
 
-from . import main
+from . import script
 
-main()
+script()

@@ -1,0 +1,68 @@
+"""The console scripts' entry point (`phasebook.cli.script`): a command that only reads ends without the
+interpreter's teardown, and ends exactly as a normal exit would otherwise (atexit handlers, flushed output,
+the exit code); every other command exits normally."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import PRODUCT_OWNER
+
+# A probe run as the console script would run: an atexit handler that prints what it sees, and an object whose
+# finalizer runs only in the interpreter's teardown (module globals are cleared there).
+PROBE = """
+import atexit, os, sys, threading
+class Teardown:
+    def __del__(self):
+        os.write(2, b"@@torn down@@")
+kept = Teardown()
+atexit.register(lambda: print("@@atexit: plugins=" + os.environ.get("PYDANTIC_DISABLE_PLUGINS", "unset") + "@@"))
+if os.environ.get("PROBE_THREAD"):
+    threading.Thread(target=threading.Event().wait, daemon=True).start()  # still running at the end
+sys.argv = ["phasebook", *sys.argv[1:]]
+from phasebook.cli import script
+script()
+"""
+
+
+def _run(project, *args: str, **env: str) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    return subprocess.run([sys.executable, "-c", PROBE, *args], cwd=project.root, capture_output=True, text=True,
+                          timeout=120, env={**environ, "PHASEBOOK_NO_REPLAY": "1", **env})
+
+
+def test_status_ends_without_teardown_after_its_atexit_handlers_and_output(project):
+    out = _run(project, "status", "--json")
+    assert out.returncode == 0, out.stderr
+    assert '"phase": "scoping"' in out.stdout  # the whole answer was flushed
+    assert out.stdout.rstrip().endswith("@@atexit: plugins=__all__@@")  # handlers ran, after the output
+    assert "@@torn down@@" not in out.stderr
+
+
+def test_status_keeps_its_exit_code_and_a_users_plugin_setting(project):
+    out = _run(project, "status", "--require", "scope_approval", PYDANTIC_DISABLE_PLUGINS="logfire")
+    assert out.returncode == 1  # the gate is pending: --require's exit code, as at a normal exit
+    assert "scope_approval is pending" in out.stderr
+    assert "@@atexit: plugins=logfire@@" in out.stdout and "@@torn down@@" not in out.stderr
+    project.sign_off("scope_approval", PRODUCT_OWNER, "approve")
+    assert _run(project, "status", "--require", "scope_approval").returncode == 0
+
+
+def test_a_usage_error_of_status_keeps_clicks_exit_code_and_message(project):
+    out = _run(project, "status", "--project")
+    assert out.returncode == 2 and "requires an argument" in out.stderr and "@@torn down@@" not in out.stderr
+
+
+def test_other_commands_exit_normally(project):
+    out = _run(project, "history", "--json")
+    assert out.returncode == 0, out.stderr
+    assert "@@torn down@@" in out.stderr  # the interpreter's own teardown ran
+    assert "@@atexit: plugins=unset@@" in out.stdout  # and pydantic's plugins were left as they were
+
+
+def test_a_thread_still_running_gets_the_normal_exit(project):
+    out = _run(project, "status", PROBE_THREAD="1")
+    assert out.returncode == 0, out.stderr
+    assert "@@torn down@@" in out.stderr and "@@atexit" in out.stdout
