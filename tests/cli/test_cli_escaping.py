@@ -28,3 +28,16 @@ def test_an_error_message_with_markup_prints_as_typed(phasebook):
     result = phasebook("signoff", "scope_approval", "--as", "x", "--role", "[blink]product[/]", "--approve")
     assert result.exit_code == 2
     assert "[blink]product[/]" in result.output or "[blink]product[/]" in (result.stderr or "")
+
+
+def test_emoji_codes_in_plan_and_journal_text_print_as_typed(phasebook, monkeypatch):
+    from phasebook.cli import console
+
+    monkeypatch.setattr(console, "width", 250)
+    # rich would turn ":fire:" into 🔥 in every plain string it prints (the waiting line, the history)
+    result = phasebook("signoff", "scope_approval", "--as", "lead :fire: owner", "--role", "product",
+                       "--request-changes", "-m", "see :warning: below")
+    assert result.exit_code == 0, result.output
+    history = " ".join(phasebook("history").output.split())
+    assert "lead :fire: owner" in history and "see :warning: below" in history
+    assert "\N{FIRE}" not in history and "\N{WARNING SIGN}" not in history

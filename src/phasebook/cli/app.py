@@ -69,8 +69,8 @@ def __getattr__(name: str) -> Any:
     if name in ("console", "err_console"):
         from rich.console import Console
 
-        made = {"console": Console(highlight=False, soft_wrap=False),
-                "err_console": Console(stderr=True, highlight=False)}
+        made = {"console": Console(highlight=False, soft_wrap=False, emoji=False),  # text prints as typed
+                "err_console": Console(stderr=True, highlight=False, emoji=False)}
         for key, value in made.items():
             globals().setdefault(key, value)
         return globals()[name]
