@@ -129,7 +129,7 @@ def measure(task: str, python: str, *paths: str) -> dict:
 def measure_cli(ref: str, cur: str) -> dict:
     """``phasebook data drift REF CUR --json`` as a user runs it: the whole process."""
     exe = Path(sys.executable).with_name("phasebook")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-c", "from phasebook.cli import main; main()"]
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-c", "from phasebook.cli import script; script()"]
     r = run_child([*cmd, "data", "drift", ref, cur, "--json"], env=ENV)
     if r["returncode"] != 0:
         return {"error": r["stderr"].strip().splitlines()[-1:]}

@@ -80,7 +80,7 @@ print(json.dumps({"compute_s": time.perf_counter() - t, "compute_cpu_s": cpu() -
 
 # the console script's entry point, run by this interpreter (and so on its PYTHONPATH)
 PHASEBOOK = [sys.executable, "-c",
-             "import sys; from phasebook.cli import main; sys.argv[0] = 'phasebook'; sys.exit(main())"]
+             "import sys; from phasebook.cli import script; sys.argv[0] = 'phasebook'; sys.exit(script())"]
 
 
 def _project(w: Path) -> tuple[Path, Path]:

@@ -68,7 +68,7 @@ if TYPE_CHECKING:
     import datetime as dt
     from typing import Any, Callable
 
-__all__ = ["run", "reads_only", "answered", "valid_until", "not_replayable", "answers_dir", "REPLAYABLE", "SETTLE_S", "MAX_BYTES",
+__all__ = ["run", "command_of", "answered", "valid_until", "not_replayable", "answers_dir", "REPLAYABLE", "SETTLE_S", "MAX_BYTES",
            "MAX_ANSWERS", "MAX_PATHS"]
 
 #: commands whose answer may be replayed: they only read, and what they print depends only on what they read
@@ -142,7 +142,7 @@ def answers_dir() -> str:
     return os.path.join(os.path.abspath(base), "answers")
 
 
-def _command(args: list[str]) -> str | None:
+def command_of(args: list[str]) -> str | None:
     """The command ``args`` run (the group's ``--project P`` skipped), or None (help, version, no command)."""
     if any(a in ("-h", "--help", "--version") for a in args):
         return None
@@ -157,11 +157,6 @@ def _command(args: list[str]) -> str | None:
             continue
         return a
     return None
-
-
-def reads_only(args: list[str]) -> bool:
-    """Whether ``args`` run a command that only reads (one of :data:`REPLAYABLE`)."""
-    return _command(args) in REPLAYABLE
 
 
 def _tty(fd: int) -> list[Any]:
@@ -362,7 +357,7 @@ def _keep(file: str, rec: _Recording, code: int, started: float) -> None:
 def run(args: list[str], command: Callable[[], Any]) -> Any:
     """Run ``command`` (the CLI with ``args``): replay its kept answer if it still holds, else run it and keep it."""
     global _active, _hooked
-    if not reads_only(args) or os.environ.get("PHASEBOOK_NO_REPLAY"):
+    if command_of(args) not in REPLAYABLE or os.environ.get("PHASEBOOK_NO_REPLAY"):
         return command()
     if not all(hasattr(s, "buffer") for s in (sys.stdout, sys.stderr)):  # redirected into memory: no bytes to keep
         return command()

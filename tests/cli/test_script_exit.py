@@ -1,6 +1,6 @@
-"""The console scripts' entry point (`phasebook.cli.script`): a command that only reads ends without the
-interpreter's teardown, and ends exactly as a normal exit would otherwise (atexit handlers, flushed output,
-the exit code); every other command exits normally."""
+"""The console scripts' entry point (`phasebook.cli.script`): `status` and `data …` end without the interpreter's
+teardown, and otherwise exactly as a normal exit would (atexit handlers, flushed output, the exit code); every
+other command exits normally."""
 
 from __future__ import annotations
 
@@ -53,6 +53,26 @@ def test_status_keeps_its_exit_code_and_a_users_plugin_setting(project):
 def test_a_usage_error_of_status_keeps_clicks_exit_code_and_message(project):
     out = _run(project, "status", "--project")
     assert out.returncode == 2 and "requires an argument" in out.stderr and "@@torn down@@" not in out.stderr
+
+
+def test_a_data_drift_ends_without_teardown_with_its_report_whole(project, tmp_path):
+    import json
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(0)
+    for name, shift in (("ref", 0.0), ("cur", 0.5)):
+        pq.write_table(pa.table({"x": rng.normal(shift, 1, 20_000), "k": rng.choice(["a", "b"], 20_000)}),
+                       tmp_path / f"{name}.parquet")
+    out = _run(project, "data", "drift", str(tmp_path / "ref.parquet"), str(tmp_path / "cur.parquet"), "--json",
+               "--html", str(tmp_path / "drift.html"))
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout[:out.stdout.index("@@atexit")])
+    assert report["drifted_columns"] == ["x"]
+    assert (tmp_path / "drift.html").read_text().rstrip().endswith("</html>")  # written whole before the end
+    assert "@@torn down@@" not in out.stderr and "plugins=__all__" in out.stdout
 
 
 def test_other_commands_exit_normally(project):

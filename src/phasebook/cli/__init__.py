@@ -9,7 +9,7 @@ command's module is imported when the command runs (the table
 :mod:`phasebook.replay` whether the answer is already known (``status`` of a
 project nothing changed in), which imports none of it. The console scripts
 enter through :func:`script`: a command that only reads (``status``) ends
-there without the interpreter's teardown.
+there without the interpreter's teardown (:data:`QUICK_END`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,11 @@ from typing import Any
 
 __all__ = ["main", "script", "cli", "console", "err_console", "open_project", "print_json", "project_folder", "did_you_mean",
            "shown_path", "CLI_HINTS", "cli_message"]
+
+#: commands that end without the interpreter's teardown (:func:`script`): every file they write (caches, reports,
+#: journal entries) is written and closed before they return, through phasebook's own atomic and locked writes,
+#: and they start no process or server that outlives them
+QUICK_END = frozenset({"status", "data"})
 
 _FROM_APP = frozenset({"cli", "console", "err_console", "open_project", "print_json", "project_folder", "did_you_mean",
                        "shown_path", "CLI_HINTS", "cli_message"})
@@ -39,21 +44,21 @@ def main(argv: list[str] | None = None) -> None:
 def script() -> None:
     """The console scripts' entry point (``phasebook``, ``jupyter-phasebook``, ``python -m phasebook.cli``).
 
-    :func:`main` with the process's arguments. For a command that only reads (:func:`phasebook.replay.reads_only`:
-    ``status``) the process owns nothing that needs the interpreter's teardown, which frees every object one by
-    one (0.04–0.05 s at the end of a ``status``), so it ends without it: ``atexit`` handlers run and both streams
+    :func:`main` with the process's arguments. A command of :data:`QUICK_END` (``status``, ``data …``) leaves
+    nothing that needs the interpreter's teardown, which frees every object one by one (0.04–0.05 s at the end of
+    a ``status``, ~0.1 s after a ``data drift``), so it ends without it: ``atexit`` handlers run and both streams
     are flushed first, exactly as at a normal exit. Where that cannot be done as at a normal exit (a thread still
     runs, a stream does not flush, an exit message that is text) the normal exit runs instead.
 
     Such a command also builds its models without pydantic's plugins, unless ``PYDANTIC_DISABLE_PLUGINS`` is set
     already: finding them scans every installed distribution's entry points (0.03–0.06 s), and they would see only
-    phasebook's own plan and flow.
+    phasebook's own models (plan, flow, results); no user code runs in these commands.
     """
     import os
 
     from .. import replay
 
-    if not replay.reads_only(sys.argv[1:]):
+    if replay.command_of(sys.argv[1:]) not in QUICK_END:
         main()
         return
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
