@@ -68,8 +68,8 @@ if TYPE_CHECKING:
     import datetime as dt
     from typing import Any, Callable
 
-__all__ = ["run", "command_of", "answered", "valid_until", "not_replayable", "answers_dir", "REPLAYABLE", "SETTLE_S", "MAX_BYTES",
-           "MAX_ANSWERS", "MAX_PATHS"]
+__all__ = ["run", "command_of", "answered", "valid_until", "not_replayable", "answers_dir", "REPLAYABLE", "SETTLE_S",
+           "MAX_BYTES", "MAX_ANSWERS", "MAX_PATHS"]
 
 #: commands whose answer may be replayed: they only read, and what they print depends only on what they read
 REPLAYABLE = frozenset({"status"})

@@ -8,8 +8,8 @@ command's module is imported when the command runs (the table
 :data:`.app.COMMANDS` names it and its short help). :func:`main` first asks
 :mod:`phasebook.replay` whether the answer is already known (``status`` of a
 project nothing changed in), which imports none of it. The console scripts
-enter through :func:`script`: a command that only reads (``status``) ends
-there without the interpreter's teardown (:data:`QUICK_END`).
+enter through :func:`script`: ``status`` and the ``data`` commands end there
+without the interpreter's teardown (:data:`QUICK_END`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-__all__ = ["main", "script", "cli", "console", "err_console", "open_project", "print_json", "project_folder", "did_you_mean",
-           "shown_path", "CLI_HINTS", "cli_message"]
+__all__ = ["main", "script", "QUICK_END", "cli", "console", "err_console", "open_project", "print_json",
+           "project_folder", "did_you_mean", "shown_path", "CLI_HINTS", "cli_message"]
 
 #: commands that end without the interpreter's teardown (:func:`script`): every file they write (caches, reports,
 #: journal entries) is written and closed before they return, through phasebook's own atomic and locked writes,
