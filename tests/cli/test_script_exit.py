@@ -1,5 +1,5 @@
-"""The console scripts' entry point (`phasebook.cli.script`): `status` and `data …` end without the interpreter's
-teardown, and otherwise exactly as a normal exit would (atexit handlers, flushed output, the exit code); every
+"""The console scripts' entry point (`phasebook.cli.script`): `status`, `monitor` and `data …` end without the
+interpreter's teardown, and otherwise exactly as a normal exit would (atexit handlers, flushed output, the exit code); every
 other command exits normally."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 from tests.conftest import PRODUCT_OWNER
+from tests.demo_fixture import demo_build, demo_copy, demo_project  # noqa: F401
 
 # A probe run as the console script would run: an atexit handler that prints what it sees, and an object whose
 # finalizer runs only in the interpreter's teardown (module globals are cleared there).
@@ -73,6 +74,19 @@ def test_a_data_drift_ends_without_teardown_with_its_report_whole(project, tmp_p
     assert report["drifted_columns"] == ["x"]
     assert (tmp_path / "drift.html").read_text().rstrip().endswith("</html>")  # written whole before the end
     assert "@@torn down@@" not in out.stderr and "plugins=__all__" in out.stdout
+
+
+def test_a_monitoring_check_ends_without_teardown_with_its_journal_whole(demo_copy):
+    import json
+
+    # the demo's current month brings a new device type: exit 3, a check and its finding journaled
+    before = len(demo_copy.events())
+    out = _run(demo_copy, "monitor", "--json")
+    assert out.returncode == 3, out.stderr
+    assert json.loads(out.stdout[:out.stdout.index("@@atexit")])["outcome"] == "alerting"
+    assert "@@torn down@@" not in out.stderr
+    assert [e.kind for e in demo_copy.events()[before:]] == ["monitoring_check", "finding_raised"]
+    assert demo_copy.integrity().ok  # every line written whole: the chain verifies
 
 
 def test_other_commands_exit_normally(project):

@@ -8,8 +8,8 @@ command's module is imported when the command runs (the table
 :data:`.app.COMMANDS` names it and its short help). :func:`main` first asks
 :mod:`phasebook.replay` whether the answer is already known (``status`` of a
 project nothing changed in), which imports none of it. The console scripts
-enter through :func:`script`: ``status`` and the ``data`` commands end there
-without the interpreter's teardown (:data:`QUICK_END`).
+enter through :func:`script`: ``status``, ``monitor`` and the ``data`` commands
+end there without the interpreter's teardown (:data:`QUICK_END`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ __all__ = ["main", "script", "QUICK_END", "cli", "console", "err_console", "open
            "project_folder", "did_you_mean", "shown_path", "CLI_HINTS", "cli_message"]
 
 #: commands that end without the interpreter's teardown (:func:`script`): every file they write (caches, reports,
-#: journal entries) is written and closed before they return, through phasebook's own atomic and locked writes,
-#: and they start no process or server that outlives them
-QUICK_END = frozenset({"status", "data"})
+#: reference statistics, journal entries) is written and closed before they return, through phasebook's own atomic
+#: and locked writes, their notifications are delivered (or journaled as failed) before they return, and they start
+#: no process or server that outlives them
+QUICK_END = frozenset({"status", "data", "monitor"})
 
 _FROM_APP = frozenset({"cli", "console", "err_console", "open_project", "print_json", "project_folder", "did_you_mean",
                        "shown_path", "CLI_HINTS", "cli_message"})
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> None:
 def script() -> None:
     """The console scripts' entry point (``phasebook``, ``jupyter-phasebook``, ``python -m phasebook.cli``).
 
-    :func:`main` with the process's arguments. A command of :data:`QUICK_END` (``status``, ``data …``) leaves
+    :func:`main` with the process's arguments. A command of :data:`QUICK_END` (``status``, ``monitor``, ``data …``) leaves
     nothing that needs the interpreter's teardown, which frees every object one by one (0.04–0.05 s at the end of
     a ``status``, ~0.1 s after a ``data drift``), so it ends without it: ``atexit`` handlers run and both streams
     are flushed first, exactly as at a normal exit. Where that cannot be done as at a normal exit (a thread still
