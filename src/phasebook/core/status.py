@@ -21,7 +21,7 @@ from .driftpair import latest_plan_drift
 from .events import Event, clock
 from .findings import fold_findings
 from .flow import Flow
-from .gates import GateState, GateStatus, Signoff, covered_content, evaluate_gate, latest_event, section_value
+from .gates import GateState, GateStatus, Signoff, covered_content, evaluate_gate, section_value
 from .kpis import SegmentCounts, segment_counts
 from .modeltests import measured_under
 from .monitoring import MonitoringStatus, monitoring_status
