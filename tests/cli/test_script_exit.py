@@ -1,6 +1,6 @@
 """The console scripts' entry point (`phasebook.cli.script`): `status`, `monitor` and `data …` end without the
-interpreter's teardown, and otherwise exactly as a normal exit would (atexit handlers, flushed output, the exit code); every
-other command exits normally."""
+interpreter's teardown, and otherwise exactly as a normal exit would (atexit handlers, flushed output, the exit
+code); every other command exits normally."""
 
 from __future__ import annotations
 
