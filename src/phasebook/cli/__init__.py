@@ -45,11 +45,12 @@ def main(argv: list[str] | None = None) -> None:
 def script() -> None:
     """The console scripts' entry point (``phasebook``, ``jupyter-phasebook``, ``python -m phasebook.cli``).
 
-    :func:`main` with the process's arguments. A command of :data:`QUICK_END` (``status``, ``monitor``, ``data …``) leaves
-    nothing that needs the interpreter's teardown, which frees every object one by one (0.04–0.05 s at the end of
-    a ``status``, ~0.1 s after a ``data drift``), so it ends without it: ``atexit`` handlers run and both streams
-    are flushed first, exactly as at a normal exit. Where that cannot be done as at a normal exit (a thread still
-    runs, a stream does not flush, an exit message that is text) the normal exit runs instead.
+    :func:`main` with the process's arguments. A command of :data:`QUICK_END` (``status``, ``monitor``,
+    ``data …``) leaves nothing that needs the interpreter's teardown, which frees every object one by one
+    (0.04–0.05 s at the end of a ``status``, ~0.1 s after a ``data drift``), so it ends without it: ``atexit``
+    handlers run and both streams are flushed first, exactly as at a normal exit. Where that cannot be done as at
+    a normal exit (a thread still runs, a stream does not flush, an exit message that is text) the normal exit
+    runs instead.
 
     Such a command also builds its models without pydantic's plugins, unless ``PYDANTIC_DISABLE_PLUGINS`` is set
     already: finding them scans every installed distribution's entry points (0.03–0.06 s), and they would see only
