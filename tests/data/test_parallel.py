@@ -219,13 +219,17 @@ def test_csv_is_parsed_once_into_a_temporary_file_that_is_removed(pair_files, tm
     assert not list(tmp_path.glob("phasebook-*.parquet"))
 
 
-def test_a_drift_from_files_imports_neither_scipy_stats_nor_pandas(pair_files):
-    """The fixed cost of a command: at 8,000 rows per table every KS p-value is asymptotic (n1·n2 > 10^7)."""
+@pytest.mark.parametrize("check", ["drift", "stored"])
+def test_a_drift_from_files_imports_neither_scipy_stats_nor_pandas(pair_files, check):
+    """The fixed cost of a command: at 8,000 rows per table every KS p-value is asymptotic (n1·n2 > 10^7);
+    nor ``numpy.ma`` (12 ms: ``numpy.unique`` imports it), for the two-table drift or the monitoring check."""
+    ref, cur = pair_files["parquet"]
+    run = f"drift({ref!r}, {cur!r})" if check == "drift" else f"compare(summarize({ref!r}), {cur!r})"
     code = (
-        "import sys\nfrom phasebook.data.drift import drift\n"
-        f"r = drift({pair_files['parquet'][0]!r}, {pair_files['parquet'][1]!r})\n"
+        "import sys\nfrom phasebook.data.drift import drift\nfrom phasebook.data.reference import compare, summarize\n"
+        f"r = {run}\n"
         "assert r.drifted_columns\n"
-        "print(sorted(m for m in ('scipy.stats', 'pandas', 'scipy.special') if m in sys.modules))"
+        "print(sorted(m for m in ('scipy.stats', 'pandas', 'scipy.special', 'numpy.ma') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ), check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr

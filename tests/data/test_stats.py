@@ -9,7 +9,7 @@ from scipy import stats
 from scipy.spatial.distance import jensenshannon
 
 from phasebook.data.drift import drift
-from phasebook.data.stats import EPS, EXACT_PAIRS, Dist, js_distance, ks, ks_pvalue, quantiles
+from phasebook.data.stats import EPS, EXACT_PAIRS, Dist, js_distance, ks, ks_pvalue, plot_span, quantiles, sorted_unique
 
 
 def reference_psi(ref: np.ndarray, cur: np.ndarray) -> float:
@@ -64,6 +64,38 @@ def test_quantiles_are_numpy_quantiles(kind):
     a, _ = samples(kind, 999, 1, seed=5)
     q = np.array([0.0, 0.005, 0.1, 0.25, 0.5, 0.9, 0.995, 1.0])
     np.testing.assert_array_equal(quantiles(Dist.from_values(a.copy()), q), np.quantile(a.astype(float), q))
+
+
+def test_sorted_unique_is_numpy_unique():
+    rng = np.random.default_rng(2)
+    cases = [np.array([]), np.array([1.5]), np.array([-0.0, 0.0, 0.0]), np.array([-np.inf, -np.inf, 1.0, np.inf, np.inf])]
+    cases += [np.sort(np.round(rng.normal(size=rng.integers(2, 300)), 1)) for _ in range(50)]
+    cases += [np.round(rng.normal(size=40), 1)]  # not sorted: sorted first
+    for x in cases:
+        np.testing.assert_array_equal(sorted_unique(x), np.unique(x))
+
+
+def test_quantiles_beside_an_infinity_are_the_interpolations_limit():
+    inf = np.inf
+    q = np.array([0.0, 0.3, 0.5, 0.6, 0.9, 1.0])
+    # NumPy gives NaN for every one of these that touches an infinity
+    np.testing.assert_array_equal(quantiles(Dist(np.array([1.0, 2.0, inf, inf])), q), [1.0, 1.9, inf, inf, inf, inf])
+    got = quantiles(Dist(np.array([-inf, -inf, 1.0, 2.0])), q)
+    np.testing.assert_array_equal(got[[0, 1, 2, 3, 5]], [-inf, -inf, -inf, -inf, 2.0])
+    assert got[4] == np.quantile([0.0, 0.0, 1.0, 2.0], 0.9)  # between two finite values: as NumPy
+    assert np.isnan(quantiles(Dist(np.array([-inf, inf])), np.array([0.5])))[0]
+    assert plot_span(-inf, inf, Dist(np.array([-inf, 3.0, 7.0, inf]))) == (3.0, 7.0)
+    assert plot_span(float("nan"), inf, Dist(np.array([-inf, inf]))) == (-0.5, 0.5)
+
+
+def test_a_drift_chart_of_a_column_with_infinities_spans_its_finite_values(tmp_path):
+    rng = np.random.default_rng(4)
+    ref, cur = rng.normal(size=5000), rng.normal(0.5, 1, size=5000)
+    ref[:10], cur[:600] = -np.inf, np.inf
+    report = drift(pd.DataFrame({"x": ref}), pd.DataFrame({"x": cur}))
+    edges = report.column("x").plot["edges"]
+    assert np.isfinite(edges).all() and edges[0] == np.min(ref[10:]) and edges[-1] == np.max(cur[600:])
+    assert report.column("x").drifted
 
 
 def test_psi_and_ks_of_a_drift_report_match_the_reference_computation():

@@ -290,9 +290,7 @@ def _numeric(name: str, ref: stats.Dist, cur: stats.Dist, th: DriftThresholds) -
 
 def _numeric_plot(ref: stats.Dist, cur: stats.Dist) -> dict[str, Any]:
     ends = [stats.quantiles(d, np.array([0.0, 1.0])) for d in (ref, cur) if d.n]  # the whole range of both
-    lo, hi = min(float(e[0]) for e in ends), max(float(e[1]) for e in ends)
-    if hi <= lo:
-        lo, hi = lo - 0.5, hi + 0.5
+    lo, hi = stats.plot_span(min(float(e[0]) for e in ends), max(float(e[1]) for e in ends), ref, cur)
     edges = np.linspace(lo, hi, PLOT_BINS + 1)
 
     def shares(d: stats.Dist) -> list[float]:

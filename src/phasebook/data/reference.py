@@ -128,13 +128,11 @@ def _numeric_summary(col: ColumnReference, d: stats.Dist) -> None:
         return
     edges, rc, _ = stats.psi_bins(d, stats.Dist(np.array([])))
     col.psi_edges, col.psi_counts = edges.tolist(), rc.tolist()
-    g = np.unique(d.order_stat(np.linspace(0, d.n - 1, GRID).astype(np.intp)))
+    g = stats.sorted_unique(d.order_stat(np.linspace(0, d.n - 1, GRID).astype(np.intp)))
     col.grid = g.tolist()
     lt, le = d.count_lt_le(g)
     col.grid_lt, col.grid_le = lt.tolist(), le.tolist()
-    lo, hi = stats.quantiles(d, np.array([0.005, 0.995]))
-    if hi <= lo:
-        lo, hi = lo - 0.5, hi + 0.5
+    lo, hi = stats.plot_span(*stats.quantiles(d, np.array([0.005, 0.995])), d)
     e = np.linspace(lo, hi, PLOT_BINS + 1)
     col.plot_edges, col.plot_shares = e.tolist(), _shares(d, e)
 

@@ -25,7 +25,7 @@ import numpy as np
 from .pvalues import chi2_sf, kolmogorov_sf, kstwo_sf, norm_sf
 
 __all__ = ["EPS", "Dist", "psi", "psi_pvalue", "ks", "ks_pvalue", "quantiles", "js_distance", "chi2_pvalue",
-           "norm_sf"]
+           "norm_sf", "sorted_unique", "plot_span"]
 
 EPS = 1e-4
 EXACT_PAIRS = 10_000_000
@@ -34,6 +34,22 @@ PRUNE_ABOVE = 20_000
 KS_ONE_BY_ONE = 32  # grid intervals searched one by one before the rest are searched together
 SMALL_RANGE = 1 << 20  # integers spanning less than this are counted, not sorted
 DECILES = np.linspace(0.1, 0.9, 9)
+
+
+def sorted_unique(x: np.ndarray) -> np.ndarray:
+    """``numpy.unique`` of a 1-D array without NaN (usually in ascending order already: then it is not sorted again).
+
+    ``numpy.unique`` always sorts and, in NumPy 2.4, imports ``numpy.ma`` on its first call: 12 ms of every
+    drift, profile and monitoring check.
+    """
+    if len(x) < 2:
+        return np.array(x)
+    if not np.all(x[1:] >= x[:-1]):
+        x = np.sort(x)
+    keep = np.empty(len(x), dtype=bool)
+    keep[0] = True
+    np.not_equal(x[1:], x[:-1], out=keep[1:])
+    return x[keep]
 
 
 @dataclass
@@ -116,7 +132,12 @@ class Dist:
 
 
 def quantiles(d: Dist, q: np.ndarray) -> np.ndarray:
-    """Linear-interpolated quantiles, bit-for-bit as ``numpy.quantile(values, q)``."""
+    """Linear-interpolated quantiles, bit-for-bit as ``numpy.quantile(values, q)`` where both neighbours are finite.
+
+    Beside an infinite value it is the interpolation's limit (NumPy gives NaN there, even between two equal
+    infinities or at a quantile that falls exactly on a finite value): the neighbour itself where ``t`` is 0
+    or both are equal, the infinity otherwise, NaN only between -inf and +inf.
+    """
     n = d.n
     h = (n - 1) * np.asarray(q, dtype=np.float64)
     lo = np.floor(h)
@@ -124,14 +145,40 @@ def quantiles(d: Dist, q: np.ndarray) -> np.ndarray:
     lo = lo.astype(np.intp)
     hi = np.minimum(lo + 1, n - 1)
     a, b = d.order_stat(lo), d.order_stat(hi)
-    diff = b - a
-    out = a + diff * t
-    return np.where(t >= 0.5, b - diff * (1 - t), out)
+    with np.errstate(invalid="ignore"):
+        diff = b - a
+        out = np.where(t >= 0.5, b - diff * (1 - t), a + diff * t)
+        wild = ~np.isfinite(diff)
+        if wild.any():
+            limit = np.where(np.isneginf(a), np.where(np.isposinf(b), np.nan, a), np.where(np.isposinf(b), b, np.nan))
+            limit = np.where((t == 0) | (a == b), a, limit)
+            out = np.where(wild, limit, out)
+    return out
+
+
+def plot_span(lo: float, hi: float, *ds: Dist) -> tuple[float, float]:
+    """A chart's range: ``(lo, hi)`` with an infinite or undefined end moved to the samples' finite extreme.
+
+    A chart cannot span an infinity (its bins would be NaN); an empty range is widened by 0.5 each way.
+    """
+    ends: list[float] = []
+    for d in ds:
+        i, j = np.searchsorted(d.values, -np.inf, "right"), np.searchsorted(d.values, np.inf, "left")
+        if j > i:
+            ends += [float(d.values[i]), float(d.values[j - 1])]
+    if ends:
+        lo = lo if np.isfinite(lo) else min(ends)
+        hi = hi if np.isfinite(hi) else max(ends)
+    if not (np.isfinite(lo) and np.isfinite(hi)):  # every value is infinite
+        lo = hi = 0.0
+    if hi <= lo:
+        lo, hi = lo - 0.5, hi + 0.5
+    return float(lo), float(hi)
 
 
 def psi_bins(ref: Dist, cur: Dist) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Reference decile edges and the row counts of both samples per bin (missing bin last)."""
-    edges = np.unique(quantiles(ref, DECILES)) if ref.n else np.array([])
+    edges = sorted_unique(quantiles(ref, DECILES)) if ref.n else np.array([])
 
     def counts(d: Dist) -> np.ndarray:
         le = d.count_le(edges, "right") if len(edges) else np.array([], dtype=np.int64)
@@ -210,7 +257,7 @@ def ks_pruned(a: np.ndarray, b: np.ndarray, grid: int = 8192) -> float:
     cannot beat the best value found so far are skipped.
     """
     n1, n2 = len(a), len(b)
-    g = np.unique(a[np.linspace(0, n1 - 1, grid).astype(np.intp)])
+    g = sorted_unique(a[np.linspace(0, n1 - 1, grid).astype(np.intp)])
     a_lt, b_lt = np.searchsorted(a, g, "left"), np.searchsorted(b, g, "left")
     a_le, b_le = np.searchsorted(a, g, "right"), np.searchsorted(b, g, "right")
     best = float(max(np.max(np.abs(a_lt / n1 - b_lt / n2)), np.max(np.abs(a_le / n1 - b_le / n2))))
