@@ -67,3 +67,106 @@ def test_a_numeric_table_is_compared_without_starting_duckdb(small_pair, tmp_pat
         assert (a.name, a.psi, a.drifted) == (b.name, b.psi, b.drifted)
         if "sketch" not in b.note:
             assert (a.ks_statistic, a.ks_pvalue) == (b.ks_statistic, b.ks_pvalue)
+
+
+def _as_lists(doc):
+    """A stored document with every packed array written as a list of numbers (schema version 1)."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(doc, dict) and set(doc) == {"dtype", "base64"}:
+        return np.frombuffer(base64.b64decode(doc["base64"]), dtype="<" + {"float64": "f8", "int64": "i8"}[doc["dtype"]]).tolist()
+    if isinstance(doc, dict):
+        return {k: _as_lists(v) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [_as_lists(v) for v in doc]
+    return doc
+
+
+def test_infinite_reference_values_survive_the_stored_file(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    # Given a reference column with infinite values (a ratio divided by zero) in its top decile and at its ends
+    rng = np.random.default_rng(5)
+    ratio = rng.normal(size=30_000)
+    ratio[:4000], ratio[4000:4100] = np.inf, -np.inf
+    pd.DataFrame({"ratio": ratio, "steady": rng.normal(size=30_000)}).to_parquet(tmp_path / "ref.parquet")
+    cur = ratio.copy()
+    cur[:9000] = np.inf  # more of them this month
+    pd.DataFrame({"ratio": cur, "steady": rng.normal(size=30_000)}).to_parquet(tmp_path / "cur.parquet")
+    stats = summarize(str(tmp_path / "ref.parquet"))
+    assert np.isinf(stats.column("ratio").grid).any() and np.isinf(stats.column("ratio").psi_edges).any()
+
+    # When the statistics go through the file (as every later check reads them)
+    text = stats.model_dump_json()
+    assert "null" not in text.split('"counts"')[0]
+    stored = ReferenceStats.model_validate_json(text)
+
+    # Then every number is as computed, and the check gives what it gives from the statistics in memory
+    for name in ("ratio", "steady"):
+        a, b = stats.column(name), stored.column(name)
+        for field in ("psi_edges", "psi_counts", "grid", "grid_lt", "grid_le", "plot_edges", "plot_shares"):
+            assert np.array_equal(getattr(a, field), getattr(b, field)), field
+    assert compare(stored, str(tmp_path / "cur.parquet")).model_dump(exclude={"seconds"}) == \
+        compare(stats, str(tmp_path / "cur.parquet")).model_dump(exclude={"seconds"})
+    assert compare(stored, str(tmp_path / "cur.parquet")).column("ratio").drifted
+
+
+def test_statistics_stored_as_lists_are_still_read(pair_files):
+    import json
+
+    # Given statistics written by an earlier version: every array a list of numbers
+    ref, cur = pair_files["parquet"]
+    packed = summarize(ref).model_dump_json()
+    old = json.loads(packed)
+    old["schema_version"] = 1
+    old = _as_lists(old)
+    assert '"base64"' in packed and '"base64"' not in json.dumps(old)
+
+    # Then they give the check exactly the numbers the packed file gives
+    a = compare(ReferenceStats.model_validate_json(json.dumps(old)), cur)
+    b = compare(ReferenceStats.model_validate_json(packed), cur)
+    assert a.model_dump(exclude={"seconds"}) == b.model_dump(exclude={"seconds"})
+
+
+@pytest.mark.parametrize("bad, says", [
+    ({"dtype": "float32", "base64": "AAAAAAAA8D8="}, "expected dtype 'float64'"),
+    ({"dtype": "float64", "base64": "not base64!"}, "not valid base64"),
+    ({"dtype": "float64", "base64": "AAAAAAAA8A=="}, "not a whole number of 8-byte values"),
+    ({"dtype": "float64", "base64": "AAAAAAAA8D8=", "extra": 1}, "expected a list of numbers"),
+    ({"dtype": "float64", "base64": 7}, "base64 must be a string"),
+    ([1.0, None, 2.0], "valid number"),
+    ("1,2,3", "expected a list of numbers"),
+])
+def test_a_damaged_stored_array_is_refused_with_what_is_wrong(pair_files, tmp_path, bad, says):
+    import json
+    from types import SimpleNamespace
+
+    from phasebook.core.named_errors import StoredStatisticsError
+    from phasebook.monitoring.check import load_reference
+
+    ref, _ = pair_files["parquet"]
+    doc = json.loads(summarize(ref).model_dump_json())
+    sketched = next(c for c in doc["columns"] if c["grid"] is not None)
+    sketched["grid"] = bad
+    (tmp_path / "monitoring").mkdir()
+    (tmp_path / "monitoring" / "reference.json").write_text(json.dumps(doc))
+    with pytest.raises(StoredStatisticsError) as err:
+        load_reference(SimpleNamespace(root=tmp_path))
+    assert says in err.value.message and "monitor with the refresh option" in err.value.message
+
+
+def test_an_oversized_stored_file_is_not_parsed(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from phasebook.core.named_errors import StoredStatisticsError
+    from phasebook.monitoring import check
+
+    (tmp_path / "monitoring").mkdir()
+    (tmp_path / "monitoring" / "reference.json").write_bytes(b" " * 2048)
+    monkeypatch.setattr(check, "MAX_REFERENCE_BYTES", 1024)
+    monkeypatch.setattr(ReferenceStats, "model_validate_json", lambda *a: pytest.fail("parsed an oversized file"))
+    with pytest.raises(StoredStatisticsError, match="2,048 bytes, more than the 1,024"):
+        check.load_reference(SimpleNamespace(root=tmp_path))

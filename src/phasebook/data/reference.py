@@ -17,19 +17,29 @@ the drift tests of :mod:`.drift` need of it:
   that (recorded as ``ks_error``). Its p-value is the asymptotic one.
 
 :func:`compare` reads only the current table.
+
+On disk (schema version 2) each array is ``{"dtype": "float64" | "int64",
+"base64": …}``: its values as little-endian 8-byte numbers, base64-encoded.
+That keeps every float exactly, infinities included (a JSON list cannot hold
+them: a reference column with an infinite value used to store ``null`` and
+every later check failed to read the file), and a check parses the arrays in
+one step instead of number by number. Lists of numbers (schema version 1)
+are still read.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import datetime as dt
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel
+from pydantic import BaseModel, PlainSerializer, PlainValidator, TypeAdapter
 
 from ..core.errors import EmptyTableError
 from ..core.sections import DriftThresholds
@@ -44,11 +54,51 @@ __all__ = ["ColumnReference", "ReferenceStats", "summarize", "compare", "EXACT_D
 
 EXACT_DISTINCT = 4096
 GRID = 4096
-REFERENCE_SCHEMA_VERSION = 1
+REFERENCE_SCHEMA_VERSION = 2
+
+#: the stored arrays' types: name on disk → NumPy type (little-endian, 8 bytes a value)
+_PACKED = {"float64": np.dtype("<f8"), "int64": np.dtype("<i8")}
+_LISTS = {"float64": TypeAdapter(list[float]), "int64": TypeAdapter(list[int])}
+
+
+def _packed(dtype: str) -> Any:
+    """A NumPy array field stored as ``{"dtype": dtype, "base64": …}`` (a list of numbers is read too)."""
+    want = _PACKED[dtype]
+
+    def parse(value: Any) -> np.ndarray:
+        if isinstance(value, np.ndarray):
+            return value.astype(want, copy=False)
+        if isinstance(value, list):  # schema version 1, or written by hand: each number checked as before
+            return np.asarray(_LISTS[dtype].validate_python(value), dtype=want)
+        if not (isinstance(value, dict) and set(value) == {"dtype", "base64"}):
+            raise ValueError(f'expected a list of numbers or {{"dtype": "{dtype}", "base64": …}}')
+        if value["dtype"] != dtype:
+            raise ValueError(f"expected dtype {dtype!r}, found {value['dtype']!r}")
+        if not isinstance(value["base64"], str):
+            raise ValueError("base64 must be a string")
+        try:
+            raw = base64.b64decode(value["base64"], validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("base64 is not valid base64") from None
+        if len(raw) % want.itemsize:
+            raise ValueError(f"base64 holds {len(raw)} bytes, not a whole number of {want.itemsize}-byte values")
+        return np.frombuffer(raw, dtype=want)
+
+    def dump(value: Any) -> dict[str, str]:
+        raw = np.ascontiguousarray(value, dtype=want).tobytes()
+        return {"dtype": dtype, "base64": base64.b64encode(raw).decode("ascii")}
+
+    return Annotated[np.ndarray, PlainValidator(parse), PlainSerializer(dump)]
+
+
+Floats = _packed("float64")
+Ints = _packed("int64")
 
 
 class ColumnReference(BaseModel):
-    """One reference column's stored statistics."""
+    """One reference column's stored statistics (arrays as NumPy arrays; see the module's note on disk)."""
+
+    model_config = {"arbitrary_types_allowed": True}
 
     name: str
     kind: Literal["numeric", "categorical", "other"]
@@ -56,15 +106,15 @@ class ColumnReference(BaseModel):
     n: int = 0
     missing: int = 0
     counts: dict[str, int] | None = None
-    values: list[float] | None = None
-    value_counts: list[int] | None = None
-    psi_edges: list[float] | None = None
-    psi_counts: list[int] | None = None
-    grid: list[float] | None = None
-    grid_lt: list[int] | None = None
-    grid_le: list[int] | None = None
-    plot_edges: list[float] | None = None
-    plot_shares: list[float] | None = None
+    values: Floats | None = None
+    value_counts: Ints | None = None
+    psi_edges: Floats | None = None
+    psi_counts: Ints | None = None
+    grid: Floats | None = None
+    grid_lt: Ints | None = None
+    grid_le: Ints | None = None
+    plot_edges: Floats | None = None
+    plot_shares: Floats | None = None
 
 
 class ReferenceStats(BaseModel):
@@ -123,18 +173,18 @@ def _numeric_summary(col: ColumnReference, d: stats.Dist) -> None:
     col.n, col.missing = d.n, d.missing
     distinct = len(d.values)
     if distinct <= EXACT_DISTINCT:
-        col.values = d.values.tolist()
-        col.value_counts = (np.ones(distinct, np.int64) if d.counts is None else d.counts).tolist()
+        col.values = d.values.copy()  # not a view that would keep the whole column alive
+        col.value_counts = np.ones(distinct, np.int64) if d.counts is None else d.counts.astype(np.int64)
         return
     edges, rc, _ = stats.psi_bins(d, stats.Dist(np.array([])))
-    col.psi_edges, col.psi_counts = edges.tolist(), rc.tolist()
+    col.psi_edges, col.psi_counts = edges, rc.astype(np.int64)
     g = stats.sorted_unique(d.order_stat(np.linspace(0, d.n - 1, GRID).astype(np.intp)))
-    col.grid = g.tolist()
+    col.grid = g
     lt, le = d.count_lt_le(g)
-    col.grid_lt, col.grid_le = lt.tolist(), le.tolist()
+    col.grid_lt, col.grid_le = lt.astype(np.int64), le.astype(np.int64)
     lo, hi = stats.plot_span(*stats.quantiles(d, np.array([0.005, 0.995])), d)
     e = np.linspace(lo, hi, PLOT_BINS + 1)
-    col.plot_edges, col.plot_shares = e.tolist(), _shares(d, e)
+    col.plot_edges, col.plot_shares = e, np.asarray(_shares(d, e))
 
 
 def _shares(d: stats.Dist, edges: np.ndarray) -> list[float]:
@@ -302,5 +352,5 @@ def _sketched(name: str, r: ColumnReference, cur: stats.Dist, th: DriftThreshold
         col.reasons.append("ks")
     col.drifted = bool(col.reasons)
     e = np.asarray(r.plot_edges, np.float64)
-    col.plot = {"edges": e.tolist(), "reference": r.plot_shares, "current": _shares(cur, e)}
+    col.plot = {"edges": e.tolist(), "reference": np.asarray(r.plot_shares).tolist(), "current": _shares(cur, e)}
     return col

@@ -44,6 +44,8 @@ __all__ = ["CheckResult", "reference_path", "store_reference", "load_reference",
            "EXIT_FINE", "EXIT_DRIFT", "EXIT_FAILED"]
 
 ROLLUP_HOURS = 24
+#: stored reference statistics larger than this are not read (the bound of their parse; 20 columns take ~1 MB)
+MAX_REFERENCE_BYTES = 64 * 1024 * 1024
 EXIT_FINE, EXIT_FAILED, EXIT_DRIFT = 0, 1, 3
 
 
@@ -96,8 +98,12 @@ def load_reference(project: Any) -> Any | None:
     path = reference_path(project)
     if not path.is_file():
         return None
+    size = path.stat().st_size
+    if size > MAX_REFERENCE_BYTES:
+        raise StoredStatisticsError(file=str(path), problem=f"{size:,} bytes, more than the {MAX_REFERENCE_BYTES:,} "
+                                    "a stored summary may take")
     try:
-        return ReferenceStats.model_validate_json(path.read_text(encoding="utf-8"))
+        return ReferenceStats.model_validate_json(path.read_bytes())
     except ValueError as exc:
         raise StoredStatisticsError(file=str(path), problem=str(exc)[:200]) from exc
 
