@@ -96,3 +96,82 @@ def test_the_scope_signoff_page_shows_the_ceiling_before_approval(quarter_positi
     kinds = [("feasibility" if 'aria-label="Feasibility"' in getattr(c, "value", "") else
               "buttons" if isinstance(c, SignoffWidget) else "") for c in page.children]
     assert "buttons" in kinds and kinds.index("feasibility") < kinds.index("buttons"), kinds
+
+
+def _signoff_widget(page):
+    from phasebook.dashboards.signoff import SignoffWidget
+
+    return next(c for c in page.children if isinstance(c, SignoffWidget))
+
+
+def _sign_as_product(widget, decision="approve", comment=""):
+    widget.name.value, widget.role.value, widget.comment.value = "product owner", "product", comment
+    if widget.unmet:
+        widget.acknowledge.value = True
+        widget.comment.value = comment or "the ceiling is known; the target stays as a stretch"
+    widget.submit(decision)
+
+
+def test_a_scope_decision_from_the_page_keeps_what_its_feasibility_card_said(quarter_positive):
+    from phasebook.dashboards.signoff import signoff_page
+
+    # Given the scope's sign-off page, warning that recall >= 0.5 in the top 10% is out of reach (ceiling 0.4)
+    quarter_positive.save_section("scope", scope(0.5))
+    page = signoff_page(str(quarter_positive.root), "scope_approval")
+    html = "".join(getattr(c, "value", "") for c in page.children)
+    assert "40,000 rows, 25.0% positives" in html
+
+    # When the product owner approves from that page
+    _sign_as_product(_signoff_widget(page), comment="approved knowing the ceiling")
+    [event] = [e for e in quarter_positive.events() if e.kind == "sign_off"]
+
+    # Then the journal keeps the card's figures: the source, its label's rows and base rate, and the note
+    kept = event.data["feasibility"]
+    assert (kept["source"], kept["rows"], kept["base_rate"]) == ("customers", 40_000, 0.25)
+    [note] = kept["notes"]
+    assert note["unreachable"] and note["ceiling"] == pytest.approx(0.4) and note["target"] == 0.5
+    assert "at most 0.4" in note["message"] and note["kpi"] == "churners caught"
+    assert quarter_positive.verify().ok
+
+
+def test_a_label_changed_since_the_page_opened_refuses_the_decision(quarter_positive):
+    from phasebook.dashboards.signoff import signoff_page
+
+    # Given the page opened while a quarter of the customers churned (ceiling 0.4)
+    quarter_positive.save_section("scope", scope(0.5))
+    page = signoff_page(str(quarter_positive.root), "scope_approval")
+    widget = _signoff_widget(page)
+
+    # When the training data is replaced before the click: now 8% churn, so the top 10% can hold them all
+    frame = pd.read_csv(quarter_positive.root / "data" / "c.csv")
+    frame["churn"] = np.where(np.arange(len(frame)) % 25 < 2, "Yes", "No")
+    frame.to_csv(quarter_positive.root / "data" / "c.csv", index=False)
+    before = len(quarter_positive.events())
+    _sign_as_product(widget, comment="approved knowing the ceiling")
+
+    # Then nothing is recorded, and the page says why and what to do
+    assert len(quarter_positive.events()) == before
+    assert "changed since you opened this page" in widget.status.value and "reload" in widget.status.value
+    # and a page opened now shows no warning, and its decision keeps that
+    fresh = signoff_page(str(quarter_positive.root), "scope_approval")
+    assert 'aria-label="Feasibility"' not in "".join(getattr(c, "value", "") for c in fresh.children)
+    _sign_as_product(_signoff_widget(fresh))
+    [event] = [e for e in quarter_positive.events() if e.kind == "sign_off"]
+    assert event.data["feasibility"]["notes"] == [] and event.data["feasibility"]["base_rate"] == 0.08
+
+
+def test_a_scope_signed_elsewhere_keeps_the_feasibility_at_signing_and_other_gates_none(quarter_positive):
+    from phasebook.core.events import Actor
+
+    quarter_positive.save_section("scope", scope(0.35))  # within reach: no note
+    event = quarter_positive.sign_off("scope_approval", Actor(name="product owner", role="product"), "reject",
+                                      "the KPI needs a second metric")
+    assert event.data["feasibility"] == {"source": "customers", "base_rate": 0.25, "rows": 40_000, "notes": []}
+    # a page's copy is compared with the data, never recorded as sent
+    forged = {**quarter_positive.feasibility_record(), "notes": []}
+    from phasebook.core.errors import FeasibilityChangedError
+
+    quarter_positive.save_section("scope", scope(0.5))
+    with pytest.raises(FeasibilityChangedError):
+        quarter_positive.sign_off("scope_approval", Actor(name="product owner", role="product"), "reject",
+                                  "still wrong", shown_feasibility=forged)

@@ -538,6 +538,19 @@ __all__ += ["GridRowsFailedError"]
 
 
 # --- journal integrity and sign-off binding (issue 15) ---
+class FeasibilityChangedError(ConflictError):
+    """A scope sign-off was sent from a page whose feasibility card no longer says what the data says."""
+
+    code = "feasibility_changed"
+
+    def describe(self) -> str:
+        return (
+            "What the training data says of the scope's targets changed since you opened this page (its feasibility "
+            "card would read differently now) — reload to see it. Nothing was recorded "
+            f"(gate {self.fields['gate']})."
+        )
+
+
 class ContentChangedError(ConflictError):
     """A sign-off was sent for content that is no longer what the gate covers."""
 
@@ -601,7 +614,7 @@ class NotAGitRepositoryError(BadInputError):
         )
 
 
-__all__ += ["ContentChangedError", "JournalIntegrityError", "JournalConflictError", "PlanJournalMismatchError",
+__all__ += ["ContentChangedError", "FeasibilityChangedError", "JournalIntegrityError", "JournalConflictError", "PlanJournalMismatchError",
             "NotAGitRepositoryError"]
 # --- end journal integrity ---
 

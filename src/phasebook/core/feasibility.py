@@ -43,6 +43,12 @@ class FeasibilityNote:
     #: the metric in words with its parameters (core.metrics.metric_label)
     label: str = ""
 
+    def record(self) -> dict:
+        """The note as a sign-off records it (plain JSON values)."""
+        return {"kpi": self.kpi, "metric": self.metric, "label": self.label, "target": self.target,
+                "ceiling": self.ceiling, "interval": None if self.interval is None else list(self.interval),
+                "unreachable": self.unreachable, "loose": self.loose, "message": self.message}
+
 
 def wilson_interval(p: float, n: float, z: float = 1.96) -> tuple[float, float]:
     """The Wilson score interval of a proportion ``p`` measured on ``n`` trials (95% by default)."""

@@ -1,28 +1,33 @@
 """The "can this target be met?" card the scope's sign-off page shows before anyone approves.
 
 The rule is :func:`phasebook.core.feasibility.check_feasibility`; this
-module only renders its notes (escaped, as every page does).
+module only renders the notes of :meth:`~phasebook.Project.feasibility_record`
+(escaped, as every page does) — the record a scope sign-off from the page
+sends back and keeps, so the journal says what the signer was warned of.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .html import Html, card, raw, table
+from .html import Html, card, esc, raw, table
 
 __all__ = ["feasibility_card"]
 
 
-def feasibility_card(project: Any, covered: dict[str, Any]) -> Html:
-    """A warning card listing unreachable or loosely measured hard targets; empty when the gate covers no scope."""
-    if "scope" not in covered:
-        return raw("")
-    notes = project.scope_feasibility(covered["scope"])
+def feasibility_card(record: dict[str, Any] | None) -> Html:
+    """A warning card listing unreachable or loosely measured hard targets of ``record``
+    (:meth:`~phasebook.Project.feasibility_record`, the very record a scope sign-off from this page keeps);
+    empty when the gate covers no scope (None) or nothing is to be said."""
+    notes = (record or {}).get("notes") or []
     if not notes:
         return raw("")
-    rows = [(n.kpi, n.label or n.metric, f"{n.target:g}", "—" if n.ceiling is None else f"{n.ceiling:.2g}",
-             "—" if n.interval is None else f"{n.interval[0]:.2f}–{n.interval[1]:.2f}", n.message) for n in notes]
+    rows = [(n["kpi"], n["label"] or n["metric"], f"{n['target']:g}", "—" if n["ceiling"] is None else f"{n['ceiling']:.2g}",
+             "—" if n["interval"] is None else f"{n['interval'][0]:.2f}–{n['interval'][1]:.2f}", n["message"]) for n in notes]
     body = table(["Product KPI", "Metric", "Target", "Best reachable (ceiling)", "95% interval at the target", "Why"],
                  rows, label="Feasibility")
     return card("Before you approve: targets the data cannot reach or measure tightly",
-                raw('<div role="alert">') + body + raw("</div>"))
+                raw('<div role="alert">') + body + raw("</div>")
+                + raw(f'<p class="muted">From the label of data source {esc(record["source"])}: '
+                      f'{record["rows"]:,} rows, {record["base_rate"]:.1%} positives. A decision taken here keeps '
+                      "this card's figures in the journal.</p>"))

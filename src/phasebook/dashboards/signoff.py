@@ -136,10 +136,12 @@ class SignoffWidget(w.VBox):
     knows people personally, unless the operator allowed it.
     """
 
-    def __init__(self, project: Project, gate: str, who: Viewer, on_recorded=None, *, shown_hash: str | None = None) -> None:
+    def __init__(self, project: Project, gate: str, who: Viewer, on_recorded=None, *, shown_hash: str | None = None,
+                 shown_feasibility: dict | None = None) -> None:
         self.project, self.gate, self.viewer, self.on_recorded = project, gate, who, on_recorded
         #: the content hash of what the page displayed: a sign-off is refused if the content is no longer that
         self.shown_hash = shown_hash if shown_hash is not None else project.gate_content(gate)["content_hash"]
+        self.shown_feasibility = shown_feasibility
         g = project.flow.gate(gate)
         roles = list(g.roles)
         notes: list[str] = []
@@ -217,7 +219,7 @@ class SignoffWidget(w.VBox):
                 raise RequiredChoiceError(field="the findings the approval depends on", reason="or approve without conditions")
             event = self.project.sign_off(self.gate, self.actor(), decision, self.comment.value,
                                           acknowledge=bool(self.acknowledge.value), expected_hash=self.shown_hash,
-                                          conditional_on=conditions)
+                                          conditional_on=conditions, shown_feasibility=self.shown_feasibility)
         except PhasebookError as exc:
             self.status.value = f'<span role="alert" class="pb-danger">{esc(exc.message)}</span>'
             return
@@ -242,7 +244,9 @@ def signoff_page(project_dir: str = "", gate: str = "") -> w.Widget:
     header, sections, signers, found_html = w.HTML(), w.HTML(), w.HTML(), w.HTML()
     shown = project.gate_content(gate)  # the hash of what is rendered below travels with the decision
     covered = covered_models(project, gate)
-    sections.value = page(feasibility_card(project, covered), *(render_section(p, m, project.flow) for p, m in covered.items()),
+    # what the card shows travels with the decision too: sign_off compares it with the data and records it
+    feasible = project.feasibility_record(covered["scope"]) if "scope" in covered else None
+    sections.value = page(feasibility_card(feasible), *(render_section(p, m, project.flow) for p, m in covered.items()),
                           raw(f'<p class="muted" data-content-hash="{esc(shown["content_hash"])}">Content '
                               f'{esc(shown["content_hash"][:19])}…</p>'))
     box = w.VBox()
@@ -266,7 +270,8 @@ def signoff_page(project_dir: str = "", gate: str = "") -> w.Widget:
         approved = status.gates[gate].state == "approved"
         box.children = [header, sections, found_html, signers] + ([widget.status] if approved else [widget]) + [findings]
 
-    widget = SignoffWidget(project, gate, who, on_recorded=lambda: refresh(), shown_hash=shown["content_hash"])
+    widget = SignoffWidget(project, gate, who, on_recorded=lambda: refresh(), shown_hash=shown["content_hash"],
+                           shown_feasibility=feasible)
     findings = FindingsWidget(project, gate, widget.actor, on_recorded=lambda: refresh())
     refresh()
     return box

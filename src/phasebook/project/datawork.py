@@ -57,6 +57,16 @@ class DataOps:
         Reads the label of the default training source; a source that cannot
         be read yet (no access, no label) gives no notes rather than an error.
         """
+        return self._feasibility(scope)[1]
+
+    def feasibility_record(self, scope: Any = None) -> dict[str, Any]:
+        """What the scope's sign-off page shows of feasibility, and a scope sign-off records: the training
+        source and the label figures the check used (``source`` None: none declared; ``base_rate`` None: its
+        label could not be read), and each note (:meth:`~phasebook.core.feasibility.FeasibilityNote.record`)."""
+        basis, notes = self._feasibility(scope)
+        return {**basis, "notes": [n.record() for n in notes]}
+
+    def _feasibility(self, scope: Any) -> tuple[dict[str, Any], list[Any]]:
         from ..core.errors import PhasebookError
         from ..core.feasibility import check_feasibility
         from ..data.labels import source_label, training_source_of
@@ -64,12 +74,16 @@ class DataOps:
         scope = scope if scope is not None else self.section("scope")
         source = training_source_of(self.section("data_sources"))
         if source is None or not source.uri:
-            return []
+            return {"source": None, "base_rate": None, "rows": None}, []
+        basis: dict[str, Any] = {"source": source.name, "base_rate": None, "rows": None}
         try:
             spec = source_label(self, source, two_class=True)
         except (PhasebookError, OSError):
-            return []
-        return check_feasibility(scope, base_rate=spec.base_rate, rows=spec.rows) if spec else []
+            return basis, []
+        if not spec:
+            return basis, []
+        basis.update(base_rate=float(spec.base_rate), rows=int(spec.rows))
+        return basis, check_feasibility(scope, base_rate=spec.base_rate, rows=spec.rows)
 
     def _relative(self, value: Any) -> Any:
         """A path inside the project as the journal keeps it: relative to the root (the project moves between machines)."""

@@ -10,6 +10,7 @@ from typing import Any
 from ..core.errors import (
     ConditionNotMetError,
     ContentChangedError,
+    FeasibilityChangedError,
     InvalidDecisionError,
     SignerNotAllowedError,
 )
@@ -90,6 +91,7 @@ class SigningOps:
         acknowledge: bool = False,
         expected_hash: str | None = None,
         conditional_on: list[int] | None = None,
+        shown_feasibility: dict[str, Any] | None = None,
     ) -> Event:
         """Record a decision on a gate, with the hash of the content it judged and the gate policy.
 
@@ -103,6 +105,9 @@ class SigningOps:
                 refused with :class:`ContentChangedError` when the content is no longer that.
             conditional_on: approve *with conditions*: the findings (ids) the approval depends on; when one
                 is still open after its due time the approval lapses.
+            shown_feasibility: the feasibility card the signer was shown (:meth:`feasibility_record`); a
+                gate covering the scope records that record as it is now, and refuses with
+                :class:`FeasibilityChangedError` when it is no longer what was shown.
 
         Raises:
             SignerNotAllowedError: no role (a verified viewer whose identity carries none cannot sign).
@@ -148,6 +153,9 @@ class SigningOps:
         content = covered_content(g, plan.dump(), events)
         if expected_hash is not None and expected_hash != content["content_hash"]:
             raise ContentChangedError(gate=gate, expected=expected_hash, current=content["content_hash"])
+        feasibility = self.feasibility_record(plan.sections["scope"]) if "scope" in g.covers else None
+        if shown_feasibility is not None and shown_feasibility != feasibility:
+            raise FeasibilityChangedError(gate=gate)
         data = {
             "gate": gate,
             "decision": decision,
@@ -161,6 +169,8 @@ class SigningOps:
             "flow_hash": flow_hash(self.flow),
             **tracking.approval_binding(self.flow, gate, events, decision),  # the model version approved, if any
         }
+        if feasibility is not None:  # what the data said of the targets when this was decided
+            data["feasibility"] = feasibility
         if acknowledged:
             data["acknowledged"] = acknowledged
         if grant is not None and actor.role == grant.data["role"]:
