@@ -10,7 +10,7 @@ from phasebook.data.reference import GRID, ReferenceStats, compare, summarize
 
 @pytest.mark.parametrize("threads", ["1", "2"])
 def test_stored_statistics_match_the_full_drift(pair_files, monkeypatch, threads):
-    # serially, and on the thread pool with reused column buffers and the categorical count beside them
+    # serially, and on the thread pool with reused column buffers, each text column counted as one job of it
     monkeypatch.setenv("PHASEBOOK_THREADS", threads)
     monkeypatch.setenv("PHASEBOOK_PARALLEL_ROWS", "1")
     ref, cur = pair_files["parquet"]
@@ -27,6 +27,30 @@ def test_stored_statistics_match_the_full_drift(pair_files, monkeypatch, threads
             assert a.ks_statistic - 1 / GRID - 1e-12 <= b.ks_statistic <= a.ks_statistic + 1e-12
         else:
             assert a.ks_statistic == b.ks_statistic and a.ks_pvalue == b.ks_pvalue
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_text_and_duckdb_counted_columns_share_the_pool_with_the_same_numbers(small_pair, tmp_path, monkeypatch, threads):
+    # Given a table whose categorical columns are counted both ways: text by pyarrow, booleans by one DuckDB scan
+    monkeypatch.setenv("PHASEBOOK_THREADS", threads)
+    monkeypatch.setenv("PHASEBOOK_PARALLEL_ROWS", "1")
+    ref, cur = (df.copy() for df in small_pair)
+    for i, df in enumerate((ref, cur)):
+        df["flag"] = (df["f00_normal"] > (0.0 if i == 0 else 1.0)).astype(bool)  # shifted in the current month
+        df["active"] = df["f03_uniform"] > 0.5
+        df.to_parquet(tmp_path / f"{i}.parquet")
+    full = drift(str(tmp_path / "0.parquet"), str(tmp_path / "1.parquet"))
+    quick = compare(summarize(str(tmp_path / "0.parquet")), str(tmp_path / "1.parquet"))
+
+    # Then every categorical column has the full drift's numbers, in the table's order
+    assert [c.name for c in quick.columns] == [c.name for c in full.columns]
+    cats = [(a, b) for a, b in zip(full.columns, quick.columns) if a.kind == "categorical"]
+    assert {a.name for a, _ in cats} >= {"flag", "active", "c16_plan"}
+    for a, b in cats:
+        assert (a.psi, a.js_distance, a.chi2_pvalue, a.unseen_share, a.drifted) == \
+            (b.psi, b.js_distance, b.chi2_pvalue, b.unseen_share, b.drifted), a.name
+    assert quick.column("flag").drifted and not quick.column("active").drifted
+    assert quick.drifted_columns == full.drifted_columns
 
 
 def test_a_column_new_in_the_current_table_is_a_schema_finding(pair_files, tmp_path):

@@ -31,11 +31,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import datetime as dt
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -44,7 +42,7 @@ from pydantic import BaseModel, PlainSerializer, PlainValidator, TypeAdapter
 from ..core.errors import EmptyTableError
 from ..core.sections import DriftThresholds
 from . import stats
-from .parallel import parallel_rows, pipeline, workers
+from .parallel import pipeline, workers
 from .drift import PLOT_BINS, ColumnDrift, DriftReport, _categorical, _kind, _numeric, _side
 from .sources import open_table
 from .table import Duck
@@ -220,29 +218,35 @@ def compare(
                     done[n] = entry
                 elif entry is not None:
                     (numeric if entry == "numeric" else cats).append(n)
-            # the categorical columns (counted, then their tests) run beside the numeric reads: a check
-            # reads one table, so without this the scan would leave the other cores idle
+            # one pool for every column: each text column is counted on its own (pyarrow, dictionary codes), the
+            # other categorical ones in one DuckDB scan, the numeric ones read and sorted into reused buffers; all
+            # compared here in order. Text first: a check reads one table, and its text columns are the slowest.
             buffers = _Buffers(cur.rows)
+            text = [n for n in cats if cur.counted_apart(n)]
+            items = [("text", [n]) for n in text] + ([("duck", [n for n in cats if n not in text])]
+                                                     if len(text) < len(cats) else [])
+            items += [("numeric", [n]) for n in numeric]
 
-            def categorical(which: list[str]) -> dict[str, ColumnDrift]:
-                counted = cur.counts_many(which)
-                return {n: _categorical(n, ref.column(n).counts or {}, ref.column(n).missing, *counted[n], th)
-                        for n in which}
+            def jobs(item):
+                kind, which = item
+                if kind == "numeric":
+                    return [lambda: buffers.side(cur, which[0])]
+                return [lambda: cur.counts_many(which)]
 
-            def finish(n: str, sides: list) -> ColumnDrift:
-                side, buf = sides[0]
+            def finish(item, results: list) -> dict[str, ColumnDrift]:
+                kind, which = item
+                if kind != "numeric":
+                    return {n: _categorical(n, ref.column(n).counts or {}, ref.column(n).missing, *results[0][n], th)
+                            for n in which}
+                side, buf = results[0]
                 try:
-                    return _numeric_vs(n, ref.column(n), side, th)
+                    return {which[0]: _numeric_vs(which[0], ref.column(which[0]), side, th)}
                 finally:
                     buffers.give(buf)
 
-            with _beside(cur.rows, categorical, cats) as compared:
-                # the current side of numeric columns is read and sorted on the thread pool (into reused
-                # buffers), compared in order here
-                results = pipeline(numeric, lambda n: [lambda: buffers.side(cur, n)], finish,
-                                   lambda _: 8 * cur.rows, rows=cur.rows, reserve=cur.rows * workers())
-                done.update(compared())
-            done.update(zip(numeric, results))
+            for part in pipeline(items, jobs, finish, lambda it: 8 * cur.rows if it[0] == "numeric" else 0,
+                                 rows=cur.rows, reserve=cur.rows * workers()):
+                done.update(part)
             out = [done[n] for n in names if n in done]
         finally:
             cur.close()
@@ -298,22 +302,6 @@ class _Buffers:
     def give(self, buf: np.ndarray) -> None:
         with self.lock:
             self.free.append(buf)
-
-
-@contextlib.contextmanager
-def _beside(rows: int, fn, names: list[str]):
-    """Run ``fn(names)`` on its own thread while the block runs (serially where :func:`pipeline` would);
-    yield a function returning its result (``{}`` for no names)."""
-    if not names:
-        yield dict
-        return
-    if workers() <= 1 or rows < parallel_rows():
-        value = fn(names)
-        yield lambda: value
-        return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="phasebook-counts") as ex:
-        fut = ex.submit(fn, names)
-        yield fut.result
 
 
 def _numeric_vs(name: str, r: ColumnReference, side: stats.Dist, th: DriftThresholds) -> ColumnDrift:

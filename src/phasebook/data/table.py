@@ -405,18 +405,26 @@ class Table:
         """Value → count for a categorical column (as text), and the missing count."""
         return self.counts_many([name])[name]
 
+    def counted_apart(self, name: str) -> bool:
+        """Whether :meth:`counts_many` counts this column on its own (a text column pyarrow holds), not in the one
+        DuckDB scan it gives the others: a caller may then count it beside other work."""
+        try:
+            return self._text(name)
+        except (pa.ArrowException, OSError):
+            return False
+
     def counts_many(self, names: list[str]) -> dict[str, tuple[dict[str, int], int]]:
         """:meth:`counts` for several columns: text columns of Parquet files and in-memory tables with pyarrow
         (:func:`_text_counts`), the others in one DuckDB scan (grouping sets)."""
         out: dict[str, tuple[dict[str, int], int]] = {}
         rest = []
         for name in names:
-            try:
-                if self._text(name):
+            if self.counted_apart(name):
+                try:
                     out[name] = _text_counts(self._chunks(name, dictionary=True))
                     continue
-            except (pa.ArrowException, OSError):  # what pyarrow cannot read, DuckDB reads or explains
-                pass
+                except (pa.ArrowException, OSError):  # what pyarrow cannot read, DuckDB reads or explains
+                    pass
             rest.append(name)
         if rest:
             out.update(self._duck_counts(rest))
