@@ -175,3 +175,27 @@ def test_a_scope_signed_elsewhere_keeps_the_feasibility_at_signing_and_other_gat
     with pytest.raises(FeasibilityChangedError):
         quarter_positive.sign_off("scope_approval", Actor(name="product owner", role="product"), "reject",
                                   "still wrong", shown_feasibility=forged)
+
+
+def test_the_exported_record_shows_the_card_the_approver_saw_and_checks_itself(quarter_positive, tmp_path):
+    from phasebook.dashboards.signoff import signoff_page
+
+    # Given a scope approved from its page over the warning that recall >= 0.5 in the top 10% is out of reach
+    quarter_positive.save_section("scope", scope(0.5))
+    _sign_as_product(_signoff_widget(signoff_page(str(quarter_positive.root), "scope_approval")),
+                     comment="approved knowing the ceiling")
+    [event] = [e for e in quarter_positive.events() if e.kind == "sign_off"]
+
+    # When the record is exported
+    out = tmp_path / "scope.html"
+    result = CliRunner().invoke(cli, ["--project", str(quarter_positive.root), "export", "--gate", "scope_approval",
+                                      "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+    # Then what was approved comes with the card its signer saw, from the entry, and the file still checks itself
+    html = out.read_text(encoding="utf-8")
+    block = re.search(r'data-block="scope_approval.content".*?</section>', html, re.S)[0]
+    assert 'aria-label="Feasibility"' in block and re.search(r'<td( data-label="[^"]*")?>0.4</td>', block)
+    assert f"Shown on the sign-off page when entry {event.seq} was decided" in block and "40,000 rows" in block
+    check = CliRunner().invoke(cli, ["verify", "--bundle", str(out)], catch_exceptions=False)
+    assert check.exit_code == 0, check.output

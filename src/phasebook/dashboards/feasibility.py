@@ -15,10 +15,11 @@ from .html import Html, card, esc, raw, table
 __all__ = ["feasibility_card"]
 
 
-def feasibility_card(record: dict[str, Any] | None) -> Html:
+def feasibility_card(record: dict[str, Any] | None, *, recorded_at: int | None = None) -> Html:
     """A warning card listing unreachable or loosely measured hard targets of ``record``
     (:meth:`~phasebook.Project.feasibility_record`, the very record a scope sign-off from this page keeps);
-    empty when the gate covers no scope (None) or nothing is to be said."""
+    empty when the gate covers no scope (None) or nothing is to be said. ``recorded_at``: the sign-off entry
+    that kept it (the exported record shows the card its signer saw)."""
     notes = (record or {}).get("notes") or []
     if not notes:
         return raw("")
@@ -29,5 +30,7 @@ def feasibility_card(record: dict[str, Any] | None) -> Html:
     return card("Before you approve: targets the data cannot reach or measure tightly",
                 raw('<div role="alert">') + body + raw("</div>")
                 + raw(f'<p class="muted">From the label of data source {esc(record["source"])}: '
-                      f'{record["rows"]:,} rows, {record["base_rate"]:.1%} positives. A decision taken here keeps '
-                      "this card's figures in the journal.</p>"))
+                      f'{record["rows"]:,} rows, {record["base_rate"]:.1%} positives. '
+                      + ("A decision taken here keeps this card's figures in the journal." if recorded_at is None else
+                         f"Shown on the sign-off page when entry {int(recorded_at)} was decided, and kept in it.")
+                      + "</p>"))

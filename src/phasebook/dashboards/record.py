@@ -26,6 +26,7 @@ from ..core.events import Event
 from ..core.findings import fold_findings, is_safe_link
 from ..core.sections import SECTION_MODELS
 from ..project import record_data
+from .feasibility import feasibility_card
 from .html import CSS, Html, badge, esc, raw, table, text
 from .render import render_scope, render_section
 
@@ -104,6 +105,7 @@ def _gate_blocks(meta_gate: dict[str, Any], events: list[Event], raws: dict[int,
         parts = [f'<p>Approved content hash <code>{esc(last.data.get("content_hash"))}</code> (entry {last.seq}'
                  + (f"; conditions: {', '.join('#' + esc(c) for c in last.data.get('conditional_on') or [])}"
                     if last.data.get("conditional_on") else "") + ")</p>"]
+        parts.append(feasibility_card(last.data.get("feasibility"), recorded_at=last.seq))  # the warning they saw
         parts += [render_section(p, _model(p, v)) for p, v in snap.items()]
         out.append(_block(f"{name}.content", f"{head}: what was approved", "".join(parts)))
     else:
