@@ -614,8 +614,8 @@ class NotAGitRepositoryError(BadInputError):
         )
 
 
-__all__ += ["ContentChangedError", "FeasibilityChangedError", "JournalIntegrityError", "JournalConflictError", "PlanJournalMismatchError",
-            "NotAGitRepositoryError"]
+__all__ += ["ContentChangedError", "FeasibilityChangedError", "JournalIntegrityError", "JournalConflictError",
+            "PlanJournalMismatchError", "NotAGitRepositoryError"]
 # --- end journal integrity ---
 
 # --- dashboards server (issue 13) ---

@@ -40,7 +40,8 @@ __all__ = ["Viewer", "ViewerProject", "set_context", "viewer", "server_root", "q
 #: what a viewer kernel may use of a Project (everything else is refused)
 READ_METHODS = frozenset({"root", "name", "flow", "plan", "plan_path", "journal_path", "section", "events", "verify",
                           "status", "phase", "gate_content", "approved_content", "data_source", "integrity",
-                          "require_intact", "scope_feasibility", "feasibility_record", "approval_event", "active_delegation", "flow_file", "sections",
+                          "require_intact", "scope_feasibility", "feasibility_record", "approval_event",
+                          "active_delegation", "flow_file", "sections",
                           "findings", "due_times_passed", "review_items", "review_state", "waiting_for"})
 #: the findings steps a viewer may take on the sign-off page, as themselves (issue 17)
 FINDING_METHODS = frozenset({"raise_finding", "resolve_finding", "accept_finding", "reopen_finding"})

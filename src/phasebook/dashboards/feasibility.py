@@ -23,8 +23,10 @@ def feasibility_card(record: dict[str, Any] | None, *, recorded_at: int | None =
     notes = (record or {}).get("notes") or []
     if not notes:
         return raw("")
-    rows = [(n["kpi"], n["label"] or n["metric"], f"{n['target']:g}", "—" if n["ceiling"] is None else f"{n['ceiling']:.2g}",
-             "—" if n["interval"] is None else f"{n['interval'][0]:.2f}–{n['interval'][1]:.2f}", n["message"]) for n in notes]
+    rows = [(n["kpi"], n["label"] or n["metric"], f"{n['target']:g}",
+             "—" if n["ceiling"] is None else f"{n['ceiling']:.2g}",
+             "—" if n["interval"] is None else f"{n['interval'][0]:.2f}–{n['interval'][1]:.2f}", n["message"])
+            for n in notes]
     body = table(["Product KPI", "Metric", "Target", "Best reachable (ceiling)", "95% interval at the target", "Why"],
                  rows, label="Feasibility")
     return card("Before you approve: targets the data cannot reach or measure tightly",

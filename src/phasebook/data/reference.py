@@ -220,7 +220,7 @@ def compare(
                     (numeric if entry == "numeric" else cats).append(n)
             # one pool for every column: each text column is counted on its own (pyarrow, dictionary codes), the
             # other categorical ones in one DuckDB scan, the numeric ones read and sorted into reused buffers; all
-            # compared here in order. Text first: a check reads one table, and its text columns are the slowest.
+            # compared here in order (the text columns first).
             buffers = _Buffers(cur.rows)
             text = [n for n in cats if cur.counted_apart(n)]
             items = [("text", [n]) for n in text] + ([("duck", [n for n in cats if n not in text])]

@@ -135,8 +135,8 @@ def quantiles(d: Dist, q: np.ndarray) -> np.ndarray:
     """Linear-interpolated quantiles, bit-for-bit as ``numpy.quantile(values, q)`` where both neighbours are finite.
 
     Beside an infinite value it is the interpolation's limit (NumPy gives NaN there, even between two equal
-    infinities or at a quantile that falls exactly on a finite value): the neighbour itself where ``t`` is 0
-    or both are equal, the infinity otherwise, NaN only between -inf and +inf.
+    infinities, or at a quantile that falls exactly on a finite value next to one): the neighbour itself
+    where ``t`` is 0 or both are equal, the infinity otherwise, NaN only between -inf and +inf.
     """
     n = d.n
     h = (n - 1) * np.asarray(q, dtype=np.float64)

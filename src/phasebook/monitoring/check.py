@@ -44,7 +44,7 @@ __all__ = ["CheckResult", "reference_path", "store_reference", "load_reference",
            "EXIT_FINE", "EXIT_DRIFT", "EXIT_FAILED"]
 
 ROLLUP_HOURS = 24
-#: stored reference statistics larger than this are not read (the bound of their parse; 20 columns take ~1 MB)
+#: stored reference statistics larger than this are not read (the bound of their parse; 20 columns take ~2 MB)
 MAX_REFERENCE_BYTES = 64 * 1024 * 1024
 EXIT_FINE, EXIT_FAILED, EXIT_DRIFT = 0, 1, 3
 
