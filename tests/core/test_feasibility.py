@@ -199,3 +199,25 @@ def test_the_exported_record_shows_the_card_the_approver_saw_and_checks_itself(q
     assert f"Shown on the sign-off page when entry {event.seq} was decided" in block and "40,000 rows" in block
     check = CliRunner().invoke(cli, ["verify", "--bundle", str(out)], catch_exceptions=False)
     assert check.exit_code == 0, check.output
+
+
+@pytest.mark.parametrize("kept", [
+    "a string", {"notes": "none"}, {"notes": [{"kpi": "k"}]},
+    {"source": "s", "rows": 10, "base_rate": 0.1, "notes": [{"kpi": "k", "metric": "m", "label": "", "message": "x",
+                                                              "target": "0.5", "ceiling": None, "interval": None}]},
+    {"source": None, "rows": None, "base_rate": None, "notes": [{"kpi": "k", "metric": "m", "label": "", "message": "x",
+                                                                  "target": 0.5, "ceiling": None, "interval": None}]},
+    {"source": "s", "rows": 10, "base_rate": 0.1, "notes": [{"kpi": "k", "metric": "m", "label": "", "message": "x",
+                                                              "target": 0.5, "ceiling": 0.4, "interval": [0.1]}]},
+])
+def test_a_kept_feasibility_record_of_another_shape_is_named_not_rendered(kept):
+    from phasebook.dashboards.feasibility import feasibility_card
+
+    # a journal entry is data: an exported record names a kept value it cannot read instead of failing on it
+    assert "cannot read" in feasibility_card(kept, recorded_at=7)
+    assert feasibility_card(kept) == ""  # (the page only ever renders its own computation)
+    good = {"source": "s<b>", "rows": 10, "base_rate": 0.1, "notes": [
+        {"kpi": "k", "metric": "m", "label": "", "message": "<script>x</script>", "target": 0.5, "ceiling": 0.4,
+         "interval": [0.1, 0.9]}]}
+    html = feasibility_card(good, recorded_at=7)
+    assert "entry 7" in html and "<script>" not in html and "s&lt;b&gt;" in html

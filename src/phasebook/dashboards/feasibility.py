@@ -20,7 +20,12 @@ def feasibility_card(record: dict[str, Any] | None, *, recorded_at: int | None =
     (:meth:`~phasebook.Project.feasibility_record`, the very record a scope sign-off from this page keeps);
     empty when the gate covers no scope (None) or nothing is to be said. ``recorded_at``: the sign-off entry
     that kept it (the exported record shows the card its signer saw)."""
-    notes = (record or {}).get("notes") or []
+    if record is None:
+        return raw("")
+    if not _readable(record):  # a journal entry is data like any other: never trusted to have our shape
+        return raw(f'<p class="muted">Entry {int(recorded_at)} kept a feasibility record in a form phasebook '
+                   "cannot read, so no card is shown for it.</p>") if recorded_at is not None else raw("")
+    notes = record["notes"]
     if not notes:
         return raw("")
     rows = [(n["kpi"], n["label"] or n["metric"], f"{n['target']:g}",
@@ -36,3 +41,23 @@ def feasibility_card(record: dict[str, Any] | None, *, recorded_at: int | None =
                       + ("A decision taken here keeps this card's figures in the journal." if recorded_at is None else
                          f"Shown on the sign-off page when entry {int(recorded_at)} was decided, and kept in it.")
                       + "</p>"))
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _readable(record: Any) -> bool:
+    """Whether ``record`` has the shape :meth:`~phasebook.Project.feasibility_record` gives."""
+    if not isinstance(record, dict) or not isinstance(record.get("notes"), list):
+        return False
+    if record["notes"] and not (isinstance(record.get("source"), str) and _number(record.get("rows"))
+                                and _number(record.get("base_rate"))):
+        return False
+    for n in record["notes"]:
+        if not (isinstance(n, dict) and all(isinstance(n.get(k), str) for k in ("kpi", "metric", "label", "message"))
+                and _number(n.get("target")) and (n.get("ceiling") is None or _number(n["ceiling"]))
+                and (n.get("interval") is None or (isinstance(n["interval"], list) and len(n["interval"]) == 2
+                                                   and all(_number(v) for v in n["interval"])))):
+            return False
+    return True
