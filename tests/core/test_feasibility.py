@@ -167,6 +167,10 @@ def test_a_scope_signed_elsewhere_keeps_the_feasibility_at_signing_and_other_gat
     event = quarter_positive.sign_off("scope_approval", Actor(name="product owner", role="product"), "reject",
                                       "the KPI needs a second metric")
     assert event.data["feasibility"] == {"source": "customers", "base_rate": 0.25, "rows": 40_000, "notes": []}
+    from phasebook.core.feasibility import is_feasibility_record
+
+    with_note = quarter_positive.feasibility_record(scope(0.5))
+    assert with_note["notes"] and is_feasibility_record(with_note)  # what is kept has the shape the export reads
     # a page's copy is compared with the data, never recorded as sent
     forged = {**quarter_positive.feasibility_record(), "notes": []}
     from phasebook.core.errors import FeasibilityChangedError

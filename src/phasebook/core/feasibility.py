@@ -19,7 +19,8 @@ from .metrics import TOP_K_METRICS, metric_label
 if TYPE_CHECKING:  # pragma: no cover
     from .sections import Scope
 
-__all__ = ["FeasibilityNote", "wilson_interval", "top_k_ceiling", "check_feasibility", "HOLDOUT_SHARE", "LOOSE"]
+__all__ = ["FeasibilityNote", "is_feasibility_record", "wilson_interval", "top_k_ceiling", "check_feasibility",
+           "HOLDOUT_SHARE", "LOOSE"]
 
 #: The share of rows the development notebook holds out by default.
 HOLDOUT_SHARE = 0.25
@@ -48,6 +49,27 @@ class FeasibilityNote:
         return {"kpi": self.kpi, "metric": self.metric, "label": self.label, "target": self.target,
                 "ceiling": self.ceiling, "interval": None if self.interval is None else list(self.interval),
                 "unreachable": self.unreachable, "loose": self.loose, "message": self.message}
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def is_feasibility_record(record: object) -> bool:
+    """Whether ``record`` has the shape a sign-off keeps (``Project.feasibility_record``: the training source,
+    its label's rows and base rate, and each note's :meth:`FeasibilityNote.record`)."""
+    if not isinstance(record, dict) or not isinstance(record.get("notes"), list):
+        return False
+    if record["notes"] and not (isinstance(record.get("source"), str) and _number(record.get("rows"))
+                                and _number(record.get("base_rate"))):
+        return False
+    for n in record["notes"]:
+        if not (isinstance(n, dict) and all(isinstance(n.get(k), str) for k in ("kpi", "metric", "label", "message"))
+                and _number(n.get("target")) and (n.get("ceiling") is None or _number(n["ceiling"]))
+                and (n.get("interval") is None or (isinstance(n["interval"], list) and len(n["interval"]) == 2
+                                                   and all(_number(v) for v in n["interval"])))):
+            return False
+    return True
 
 
 def wilson_interval(p: float, n: float, z: float = 1.96) -> tuple[float, float]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.feasibility import is_feasibility_record
 from .html import Html, card, esc, raw, table
 
 __all__ = ["feasibility_card"]
@@ -22,7 +23,7 @@ def feasibility_card(record: dict[str, Any] | None, *, recorded_at: int | None =
     that kept it (the exported record shows the card its signer saw)."""
     if record is None:
         return raw("")
-    if not _readable(record):  # a journal entry is data like any other: never trusted to have our shape
+    if not is_feasibility_record(record):  # a journal entry is data like any other: never trusted to have our shape
         return raw(f'<p class="muted">Entry {int(recorded_at)} kept a feasibility record in a form phasebook '
                    "cannot read, so no card is shown for it.</p>") if recorded_at is not None else raw("")
     notes = record["notes"]
@@ -42,22 +43,3 @@ def feasibility_card(record: dict[str, Any] | None, *, recorded_at: int | None =
                          f"Shown on the sign-off page when entry {int(recorded_at)} was decided, and kept in it.")
                       + "</p>"))
 
-
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _readable(record: Any) -> bool:
-    """Whether ``record`` has the shape :meth:`~phasebook.Project.feasibility_record` gives."""
-    if not isinstance(record, dict) or not isinstance(record.get("notes"), list):
-        return False
-    if record["notes"] and not (isinstance(record.get("source"), str) and _number(record.get("rows"))
-                                and _number(record.get("base_rate"))):
-        return False
-    for n in record["notes"]:
-        if not (isinstance(n, dict) and all(isinstance(n.get(k), str) for k in ("kpi", "metric", "label", "message"))
-                and _number(n.get("target")) and (n.get("ceiling") is None or _number(n["ceiling"]))
-                and (n.get("interval") is None or (isinstance(n["interval"], list) and len(n["interval"]) == 2
-                                                   and all(_number(v) for v in n["interval"])))):
-            return False
-    return True

@@ -96,8 +96,6 @@ Ints = _packed("int64")
 class ColumnReference(BaseModel):
     """One reference column's stored statistics (arrays as NumPy arrays; see the module's note on disk)."""
 
-    model_config = {"arbitrary_types_allowed": True}
-
     name: str
     kind: Literal["numeric", "categorical", "other"]
     duck_type: str = ""
