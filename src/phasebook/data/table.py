@@ -358,11 +358,17 @@ class Table:
 
     def _chunks(self, name: str, dictionary: bool = False):
         """The column's Arrow chunks: a Parquet file's row groups one at a time (dictionary-encoded with
-        ``dictionary``), or an in-memory table's chunks."""
+        ``dictionary``), or an in-memory table's chunks.
+
+        One column is one decoding task, so pyarrow's own thread pool adds nothing but a hand-off per row
+        group; without it (``use_threads=False``) the caller's thread decodes (the column jobs already run
+        on :func:`.parallel.pipeline`'s pool). Measured on a 2-core VM, fresh processes: four text columns counted
+        on two threads in 46-56 ms instead of 65-172 ms; the stored check of a 1M-row month in 0.22 s instead
+        of 0.25 s (median of 15 runs)."""
         if isinstance(self.arrow, str):
             pf = pq.ParquetFile(self.arrow, read_dictionary=[name] if dictionary else None)
             for i in range(pf.num_row_groups):
-                yield from pf.read_row_group(i, columns=[name]).column(0).chunks
+                yield from pf.read_row_group(i, columns=[name], use_threads=False).column(0).chunks
         else:
             yield from self.arrow.column(name).chunks
 
