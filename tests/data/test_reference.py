@@ -93,6 +93,37 @@ def test_a_numeric_table_is_compared_without_starting_duckdb(small_pair, tmp_pat
             assert (a.ks_statistic, a.ks_pvalue) == (b.ks_statistic, b.ks_pvalue)
 
 
+def test_the_check_starts_its_longest_columns_first_and_reports_in_the_table_order(pair_files, monkeypatch):
+    from phasebook.data import table
+
+    # Given stored statistics of a table with sorted columns (floats, wide-range integers), counted ones (small
+    # integers compared with their stored values) and text columns
+    monkeypatch.setenv("PHASEBOOK_THREADS", "1")  # serially: the work runs in the order it is planned
+    ref, cur = pair_files["parquet"]
+    stored = summarize(ref)
+    started: list[str] = []
+    for name in ("float_column", "int_column", "counts_many"):
+        real = getattr(table.Table, name)
+
+        def record(self, column, *a, _real=real, **k):
+            started.extend(column if isinstance(column, list) else [column])
+            return _real(self, column, *a, **k)
+
+        monkeypatch.setattr(table.Table, name, record)
+    report = compare(stored, cur)
+
+    # Then the wide-range integers start first, the floats next, the counted integers and text columns last
+    assert started[0] == "i15_customer_id"
+    floats = [started.index(c.name) for c in stored.columns if c.name.startswith("f")]
+    counted = [started.index(c.name) for c in stored.columns if c.name[0] in "ic" and c.name != "i15_customer_id"]
+    assert max(floats) < min(counted)
+    # and the report keeps the table's column order, with the numbers of the same check run in that order
+    assert [c.name for c in report.columns] == [c.name for c in stored.columns]
+    monkeypatch.undo()
+    again = compare(stored, cur)
+    assert [c.model_dump() for c in again.columns] == [c.model_dump() for c in report.columns]
+
+
 def _as_lists(doc):
     """A stored document with every packed array written as a list of numbers (schema version 1)."""
     import base64
