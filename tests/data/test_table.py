@@ -144,3 +144,40 @@ def test_a_drift_and_a_check_of_parquet_files_with_text_columns_never_start_duck
         assert table.counts_many(["plan"])["plan"] == duck_counts
     plan = {c.name: c for c in report.columns}["plan"]
     assert plan.psi == {c.name: c for c in checked.columns}["plan"].psi > 0.1
+
+
+def test_a_wide_parquet_file_is_opened_once_a_thread_not_once_a_column(tmp_path, monkeypatch):
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from phasebook.data.drift import drift
+    from phasebook.data.reference import compare, summarize
+
+    # Given two 300-column Parquet files (numeric and text columns) and a count of the readers opened on them
+    rng = np.random.default_rng(4)
+    frames = [pd.DataFrame({**{f"x{i}": rng.normal(size=300) for i in range(200)},
+                            **{f"t{i}": rng.choice(["a", "b", "c"], 300) for i in range(100)}}) for _ in range(2)]
+    for i, frame in enumerate(frames):
+        frame.to_parquet(tmp_path / f"{i}.parquet")
+    opened: list = []
+    real = pq.ParquetFile
+
+    class Counted(real):
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            opened.append(self)
+
+    monkeypatch.setattr(table_mod.pq, "ParquetFile", Counted)
+    monkeypatch.setenv("PHASEBOOK_PARALLEL_ROWS", "1")  # on the thread pool
+    # When a drift, a summary and a check read every column
+    report = drift(str(tmp_path / "0.parquet"), str(tmp_path / "1.parquet"))
+    stored = summarize(str(tmp_path / "0.parquet"))
+    quick = compare(stored, str(tmp_path / "1.parquet"))
+    # Then each table opened a reader per thread and kind of read (plain, dictionary), not one per column
+    assert len(report.columns) == len(quick.columns) == 300
+    from phasebook.data.parallel import workers
+
+    tables, threads = 4, workers() + 1  # drift: two tables, then the summary's and the check's; pool and caller
+    assert 0 < len(opened) <= tables * (2 * threads + 1), len(opened)  # (+1: the footer read on opening)
+    # and every reader was closed with its table
+    assert all(pf.closed for pf in opened)
