@@ -205,13 +205,16 @@ def compare(
         try:
             if cur.rows == 0:
                 raise EmptyTableError(label=f"the current table {cur.label}")
+            stored: dict[str, ColumnReference] = {}
+            for c in ref.columns:  # one lookup per column, not a scan of them all (tables of thousands of columns)
+                stored.setdefault(c.name, c)
             names = list(columns or [c.name for c in ref.columns])
-            names += [] if columns else [c for c in cur.columns if ref.column(c) is None]
+            names += [] if columns else [c for c in cur.columns if c not in stored]
             skipped: list[dict[str, str]] = []
             done: dict[str, ColumnDrift] = {}
             numeric, cats = [], []
             for n in names:
-                entry = _one(n, ref.column(n), cur, th, skipped)
+                entry = _one(n, stored.get(n), cur, th, skipped)
                 if isinstance(entry, ColumnDrift):
                     done[n] = entry
                 elif entry is not None:
@@ -225,7 +228,7 @@ def compare(
             items = [("text", [n]) for n in text] + ([("duck", [n for n in cats if n not in text])]
                                                      if len(text) < len(cats) else [])
             items += [("numeric", [n]) for n in numeric]
-            items.sort(key=lambda it: -_work(it, ref, cur))
+            items.sort(key=lambda it: -_work(it, stored, cur))
 
             def jobs(item):
                 kind, which = item
@@ -236,11 +239,11 @@ def compare(
             def finish(item, results: list) -> dict[str, ColumnDrift]:
                 kind, which = item
                 if kind != "numeric":
-                    return {n: _categorical(n, ref.column(n).counts or {}, ref.column(n).missing, *results[0][n], th)
+                    return {n: _categorical(n, stored[n].counts or {}, stored[n].missing, *results[0][n], th)
                             for n in which}
                 side, buf = results[0]
                 try:
-                    return {which[0]: _numeric_vs(which[0], ref.column(which[0]), side, th)}
+                    return {which[0]: _numeric_vs(which[0], stored[which[0]], side, th)}
                 finally:
                     buffers.give(buf)
 
@@ -262,7 +265,7 @@ def compare(
     )
 
 
-def _work(item: tuple[str, list[str]], ref: ReferenceStats, cur: Any) -> float:
+def _work(item: tuple[str, list[str]], stored: dict[str, ColumnReference], cur: Any) -> float:
     """A job's expected work, in units of one column read and counted: a numeric column read as floats is also
     sorted (2), an integer one compared with stored distinct values is only counted (1), one of wide-range
     integers converted and sorted (2.5); a text column is counted from its dictionary codes (1); the DuckDB scan
@@ -274,7 +277,7 @@ def _work(item: tuple[str, list[str]], ref: ReferenceStats, cur: Any) -> float:
         return 1.5 * len(which)
     if not cur.is_integer(which[0]):
         return 2.0
-    return 1.0 if ref.column(which[0]).values is not None else 2.5
+    return 1.0 if stored[which[0]].values is not None else 2.5
 
 
 def _one(name, r: ColumnReference | None, cur, th, skipped) -> ColumnDrift | str | None:
